@@ -1,0 +1,1 @@
+namespace ActorNet.Chat; internal static class Placeholder {}

@@ -1,0 +1,76 @@
+using Akka.Configuration;
+
+namespace ActorNet.Config;
+
+/// <summary>The whole node, parsed once from the <c>actornet { }</c> HOCON root (see config/actornet.reference.conf).</summary>
+/// <param name="NodeName">actornet.node.name</param>
+/// <param name="Listeners">actornet.listeners.*, in file order</param>
+/// <param name="Supervision">actornet.supervision</param>
+/// <param name="Logging">actornet.logging</param>
+/// <param name="Config">the full merged configuration (actornet + akka) the node was loaded from</param>
+public sealed record NodeSettings(
+    string NodeName,
+    IReadOnlyList<ListenerSettings> Listeners,
+    SupervisionSettings Supervision,
+    LoggingSettings Logging,
+    Akka.Configuration.Config Config);
+
+public enum TransportKind { Tcp, Udp }
+
+public enum FramingKind { Line, LengthPrefixed, Raw }
+
+public enum LineEnding { Lf, CrLf }
+
+/// <summary>One entry of <c>actornet.listeners</c>.</summary>
+/// <param name="Name">the key under actornet.listeners (also the actor name)</param>
+/// <param name="Handler">built-in name (echo, broadcast, forward, udp-relay) or an assembly-qualified type name</param>
+/// <param name="IdleTimeout">TimeSpan.Zero = no idle timeout</param>
+/// <param name="MaxConnectionsPerIp">0 = unlimited</param>
+/// <param name="Upstream">forward handler only: "host:port" parsed</param>
+/// <param name="PeerTtl">udp-relay: how long a sender stays a relay peer after its last datagram</param>
+/// <param name="Options">the listener's <c>options { }</c> block, free-form keys for custom handlers (empty if absent)</param>
+/// <param name="Path">HOCON path of this listener, e.g. actornet.listeners.echo (for error messages)</param>
+public sealed record ListenerSettings(
+    string Name,
+    TransportKind Transport,
+    string Host,
+    int Port,
+    string Handler,
+    FramingKind Framing,
+    LineEnding LineEnding,
+    int MaxFrameBytes,
+    int MaxConnections,
+    int MaxConnectionsPerIp,
+    TimeSpan IdleTimeout,
+    long WriteQueueLimitBytes,
+    HostPort? Upstream,
+    TimeSpan ConnectTimeout,
+    TimeSpan PeerTtl,
+    Akka.Configuration.Config Options,
+    string Path)
+{
+    public string BindDisplay => Host.Contains(':') ? $"[{Host}]:{Port}" : $"{Host}:{Port}";
+}
+
+public sealed record HostPort(string Host, int Port)
+{
+    public override string ToString() => Host.Contains(':') ? $"[{Host}]:{Port}" : $"{Host}:{Port}";
+}
+
+/// <summary><c>actornet.supervision</c></summary>
+public sealed record SupervisionSettings(
+    int HandlerMaxRestarts,
+    TimeSpan HandlerRestartWindow,
+    TimeSpan BindBackoffMin,
+    TimeSpan BindBackoffMax);
+
+public enum LogLevelSetting { Verbose, Debug, Information, Warning, Error, Fatal }
+
+/// <summary><c>actornet.logging</c>. File = null: no file sink. Json: the file sink writes compact JSON (CLEF).</summary>
+public sealed record LoggingSettings(LogLevelSetting Level, bool Console, string? File, bool Json);
+
+/// <summary>One configuration problem: the HOCON path and what is wrong with it.</summary>
+public sealed record ConfigError(string Path, string Reason)
+{
+    public override string ToString() => $"{Path}: {Reason}";
+}

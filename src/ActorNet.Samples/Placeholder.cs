@@ -1,0 +1,1 @@
+namespace ActorNet.Samples; public static class Placeholder {}
