@@ -1,0 +1,195 @@
+using System.Buffers;
+using Akka.IO;
+
+namespace ActorNet.Framing;
+
+/// <summary>
+/// One connection's outbound side: at most one write in flight (Akka.IO ack-based writes); frames enqueued meanwhile
+/// are framed and copied into a pending buffer and leave as ONE coalesced write when the ack arrives.
+/// </summary>
+/// <remarks>
+/// <para>Zero-copy hand-off: a returned write wraps (does not copy) a pooled array. That array is never touched
+/// while the write is in flight; after <see cref="OnAck"/> it is recycled (it becomes the next pending buffer), so a
+/// caller must not read a write's ByteString after acknowledging it. Two arrays take turns: one in flight, one
+/// filling up; they swap only in <see cref="OnAck"/>.</para>
+/// <para>Queueing a frame copies it into the pending array (grown by doubling, up to the limit); no per-frame
+/// allocation. Not thread-safe: owned by one actor.</para>
+/// </remarks>
+public sealed class OutboundQueue : IDisposable
+{
+    private const int MinBufferBytes = 4 * 1024;
+
+    /// <summary>A freed array larger than this goes back to the pool instead of being kept for the next write.</summary>
+    internal const int RetainBytes = 64 * 1024;
+
+    private readonly IFrameEncoder _encoder;
+    private readonly long _limitBytes;
+    private byte[]? _pending;
+    private int _pendingLength;
+    private byte[]? _inFlight;
+    private int _inFlightLength;
+    private byte[]? _spare;
+    private bool _writeInFlight;
+    private bool _disposed;
+
+    /// <param name="encoder">framing applied to every payload</param>
+    /// <param name="limitBytes">most bytes that may wait in the pending buffer (the in-flight write is not counted)</param>
+    public OutboundQueue(IFrameEncoder encoder, long limitBytes)
+    {
+        ArgumentNullException.ThrowIfNull(encoder);
+        ArgumentOutOfRangeException.ThrowIfNegative(limitBytes);
+        _encoder = encoder;
+        _limitBytes = limitBytes;
+    }
+
+    /// <summary>What <see cref="Enqueue"/> did with a payload.</summary>
+    public enum Result
+    {
+        /// <summary>Nothing was in flight: send the returned write now; it is in flight until <see cref="OnAck"/>.</summary>
+        WriteNow,
+
+        /// <summary>Framed into the pending buffer; it leaves with the write returned by a later <see cref="OnAck"/>.</summary>
+        Queued,
+
+        /// <summary>Pending bytes would exceed the limit: nothing was queued (slow consumer).</summary>
+        LimitExceeded,
+    }
+
+    /// <summary>True between a write being handed out and its <see cref="OnAck"/>.</summary>
+    public bool WriteInFlight => _writeInFlight;
+
+    /// <summary>Framed bytes waiting for the in-flight write's ack.</summary>
+    public long PendingBytes => _pendingLength;
+
+    /// <summary>Size of the write currently in flight (0 when idle).</summary>
+    public long InFlightBytes => _inFlightLength;
+
+    /// <summary>Pending plus in-flight bytes.</summary>
+    public long TotalQueuedBytes => PendingBytes + InFlightBytes;
+
+    /// <summary>
+    /// No write in flight: returns <see cref="Result.WriteNow"/> and <paramref name="write"/> = the framed bytes
+    /// (the caller sends them and is now "in flight"). Write in flight: frames the payload into the pending buffer;
+    /// returns <see cref="Result.Queued"/>, or <see cref="Result.LimitExceeded"/> when pending bytes would exceed
+    /// the limit (then nothing is queued; the caller cuts the client as a slow consumer).
+    /// </summary>
+    public Result Enqueue(ReadOnlySpan<byte> payload, out ByteString? write)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        int framed = _encoder.FramedLength(payload.Length);
+        if (!_writeInFlight)
+        {
+            byte[] buffer = TakeBuffer(framed);
+            int n = _encoder.Encode(payload, buffer);
+            _inFlight = buffer;
+            _inFlightLength = n;
+            _writeInFlight = true;
+            write = ByteString.FromBytes(buffer, 0, n);
+            return Result.WriteNow;
+        }
+
+        write = null;
+        long after = _pendingLength + (long)framed;
+        if (after > _limitBytes || after > Array.MaxLength)
+            return Result.LimitExceeded;
+        EnsurePendingCapacity((int)after);
+        _pendingLength += _encoder.Encode(payload, _pending.AsSpan(_pendingLength));
+        return Result.Queued;
+    }
+
+    /// <summary>
+    /// The in-flight write was acked. Returns the coalesced pending bytes to write next (still in flight), or null
+    /// (now idle). The acked write's ByteString must not be read after this call.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">no write is in flight (an ack the queue did not ask for)</exception>
+    public ByteString? OnAck()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (!_writeInFlight)
+            throw new InvalidOperationException("OnAck without a write in flight");
+
+        byte[]? acked = _inFlight;
+        if (_pendingLength == 0)
+        {
+            _inFlight = null;
+            _inFlightLength = 0;
+            _writeInFlight = false;
+            Recycle(acked);
+            return null;
+        }
+
+        _inFlight = _pending;
+        _inFlightLength = _pendingLength;
+        _pending = null;
+        _pendingLength = 0;
+        Recycle(acked);
+        return ByteString.FromBytes(_inFlight!, 0, _inFlightLength);
+    }
+
+    /// <summary>
+    /// Returns the pooled arrays that nothing else can be reading. An array still in flight is left to the garbage
+    /// collector rather than pooled, since Akka.IO may still read it.
+    /// </summary>
+    public void Dispose()
+    {
+        if (_disposed)
+            return;
+        _disposed = true;
+        Return(ref _pending);
+        Return(ref _spare);
+        _pendingLength = 0;
+        if (!_writeInFlight)
+            Return(ref _inFlight);
+        _inFlight = null;
+        _inFlightLength = 0;
+        _writeInFlight = false;
+    }
+
+    private void EnsurePendingCapacity(int needed)
+    {
+        if (_pending is null)
+        {
+            _pending = TakeBuffer(needed);
+            return;
+        }
+        if (_pending.Length >= needed)
+            return;
+        long cap = Math.Min(_limitBytes, Array.MaxLength);
+        int size = (int)Math.Max(needed, Math.Min(2L * _pending.Length, cap));
+        byte[] next = ArrayPool<byte>.Shared.Rent(size);
+        _pending.AsSpan(0, _pendingLength).CopyTo(next);
+        ArrayPool<byte>.Shared.Return(_pending);
+        _pending = next;
+    }
+
+    /// <summary>An empty array of at least <paramref name="minLength"/> bytes: the spare if big enough, else rented.</summary>
+    private byte[] TakeBuffer(int minLength)
+    {
+        byte[]? spare = _spare;
+        _spare = null;
+        if (spare is not null)
+        {
+            if (spare.Length >= minLength)
+                return spare;
+            ArrayPool<byte>.Shared.Return(spare);
+        }
+        return ArrayPool<byte>.Shared.Rent(Math.Max(minLength, MinBufferBytes));
+    }
+
+    private void Recycle(byte[]? array)
+    {
+        if (array is null)
+            return;
+        if (_spare is null && array.Length <= RetainBytes)
+            _spare = array;
+        else
+            ArrayPool<byte>.Shared.Return(array);
+    }
+
+    private static void Return(ref byte[]? array)
+    {
+        if (array is not null)
+            ArrayPool<byte>.Shared.Return(array);
+        array = null;
+    }
+}
