@@ -1,4 +1,6 @@
 using ActorNet.Config;
+using ActorNet.Handlers;
+using ActorNet.Supervision;
 using Akka.Actor;
 
 namespace ActorNet;
@@ -9,12 +11,65 @@ public static class ActorNetNode
     /// <summary>Name of the top guardian: /user/actornet.</summary>
     public const string GuardianName = "actornet";
 
-    /// <summary>Checks what the settings loader cannot (e.g. custom handler types resolve). Empty = OK. (STUB)</summary>
-    public static IReadOnlyList<ConfigError> Validate(NodeSettings settings) => throw new NotImplementedException();
+    /// <summary>Checks what the settings loader cannot (e.g. custom handler types resolve). Empty = OK.</summary>
+    public static IReadOnlyList<ConfigError> Validate(NodeSettings settings, HandlerCatalog? catalog = null)
+    {
+        Resolve(settings, catalog ?? HandlerCatalog.CreateDefault(), out var errors);
+        return errors;
+    }
 
-    /// <summary>Starts the node guardian (/user/actornet) and with it every listener. (STUB)</summary>
-    public static IActorRef Start(ActorSystem system, NodeSettings settings) => throw new NotImplementedException();
+    /// <summary>Starts the node guardian (/user/actornet) and with it every listener. Throws on settings that
+    /// <see cref="Validate"/> would reject.</summary>
+    public static IActorRef Start(ActorSystem system, NodeSettings settings, HandlerCatalog? catalog = null)
+    {
+        var listeners = Resolve(settings, catalog ?? HandlerCatalog.CreateDefault(), out var errors);
+        if (errors.Count > 0)
+            throw new ArgumentException("invalid node settings: " + string.Join("; ", errors), nameof(settings));
+        return system.ActorOf(Props.Create(() => new NodeGuardian(settings, listeners)), GuardianName);
+    }
 
-    /// <summary>Unbinds all listeners and closes connections; completes when done. Called from CoordinatedShutdown. (STUB)</summary>
-    public static Task StopAsync(IActorRef guardian, TimeSpan timeout) => throw new NotImplementedException();
+    /// <summary>Unbinds all listeners and closes connections; completes when done. Called from CoordinatedShutdown.</summary>
+    public static async Task StopAsync(IActorRef guardian, TimeSpan timeout)
+    {
+        try
+        {
+            await guardian.Ask<NodeGuardian.NodeStopped>(NodeGuardian.StopNode.Instance, timeout).ConfigureAwait(false);
+        }
+        catch (AskTimeoutException)
+        {
+            // The actor system is terminating anyway; connections still open are closed with it.
+        }
+    }
+
+    /// <summary>Waits until every listener named in <paramref name="settings"/> is bound and returns the bound endpoints
+    /// by listener name (the real port when the config asked for port 0). Throws TimeoutException.</summary>
+    public static async Task<IReadOnlyDictionary<string, System.Net.EndPoint>> WaitForBindingsAsync(IActorRef guardian, NodeSettings settings, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var remaining = deadline - DateTime.UtcNow;
+            if (remaining <= TimeSpan.Zero) break;
+            var bindings = await guardian.Ask<ListenerSupervisor.Bindings>(ListenerSupervisor.GetBindings.Instance, remaining).ConfigureAwait(false);
+            if (settings.Listeners.All(l => bindings.Bound.ContainsKey(l.Name)))
+                return bindings.Bound.ToDictionary(b => b.Key, b => b.Value.Endpoint);
+            await Task.Delay(TimeSpan.FromMilliseconds(20)).ConfigureAwait(false);
+        }
+
+        throw new TimeoutException($"listeners not bound within {timeout}");
+    }
+
+    private static List<(ListenerSettings, ResolvedHandler)> Resolve(NodeSettings settings, HandlerCatalog catalog, out List<ConfigError> errors)
+    {
+        errors = new List<ConfigError>();
+        var resolved = new List<(ListenerSettings, ResolvedHandler)>();
+        foreach (var listener in settings.Listeners)
+        {
+            var handler = catalog.Resolve(listener, out var error);
+            if (handler is null) errors.Add(new ConfigError(listener.Path + ".handler", error ?? "cannot resolve handler"));
+            else resolved.Add((listener, handler));
+        }
+
+        return resolved;
+    }
 }

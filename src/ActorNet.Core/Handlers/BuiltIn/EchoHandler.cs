@@ -1,0 +1,15 @@
+namespace ActorNet.Handlers.BuiltIn;
+
+/// <summary><c>handler = echo</c> on TCP: every frame goes back to its sender.</summary>
+public sealed class EchoHandler : ConnectionHandler
+{
+    public EchoHandler(HandlerContext context) : base(context) =>
+        Receive<FrameReceived>(frame => Send(frame.Data));
+}
+
+/// <summary><c>handler = echo</c> on UDP: every datagram goes back to its sender.</summary>
+public sealed class UdpEchoHandler : DatagramHandler
+{
+    public UdpEchoHandler(DatagramContext context) : base(context) =>
+        Receive<DatagramReceived>(datagram => SendTo(datagram.Data, datagram.Sender));
+}

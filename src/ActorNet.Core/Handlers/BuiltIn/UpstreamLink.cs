@@ -1,0 +1,127 @@
+using System.Net;
+using ActorNet.Config;
+using ActorNet.Framing;
+using Akka.Actor;
+using Akka.Event;
+using Akka.IO;
+
+namespace ActorNet.Handlers.BuiltIn;
+
+/// <summary>
+/// One outbound TCP connection (Akka.IO Tcp.Connect) owned by a <see cref="ForwardHandler"/>. Uses the listener's
+/// framing both ways, ack-based coalesced writes and the same write-queue limit as client connections. Frames sent
+/// before the connection is up are queued (within the limit). States: Connecting → Connected → Closing.
+/// </summary>
+public sealed class UpstreamLink : ReceiveActor
+{
+    public sealed record Setup(HostPort Upstream, ListenerSettings Listener, IActorRef Owner);
+
+    /// <summary>A frame for the upstream.</summary>
+    public sealed record Send(ByteString Data);
+
+    private sealed class WriteAck : Tcp.Event
+    {
+        public static readonly WriteAck Instance = new();
+    }
+
+    private readonly Setup _setup;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly IFrameDecoder _decoder;
+    private readonly IFrameEncoder _encoder;
+    private readonly OutboundQueue _outbound;
+    private readonly List<ByteString> _beforeConnect = new();
+    private readonly List<ByteString> _frames = new();
+    private long _beforeConnectBytes;
+
+    public UpstreamLink(Setup setup)
+    {
+        _setup = setup;
+        _decoder = FrameCodecs.CreateDecoder(setup.Listener.Framing, setup.Listener.MaxFrameBytes);
+        _encoder = FrameCodecs.GetEncoder(setup.Listener.Framing, setup.Listener.LineEnding);
+        _outbound = new OutboundQueue(_encoder, setup.Listener.WriteQueueLimitBytes);
+        Connecting();
+    }
+
+    protected override void PreStart()
+    {
+        EndPoint remote = IPAddress.TryParse(_setup.Upstream.Host.Trim('[', ']'), out var ip)
+            ? new IPEndPoint(ip, _setup.Upstream.Port)
+            : new DnsEndPoint(_setup.Upstream.Host, _setup.Upstream.Port);
+        Context.System.Tcp().Tell(new Tcp.Connect(remote, null, [], _setup.Listener.ConnectTimeout, false));
+    }
+
+    private void Connecting()
+    {
+        Receive<Tcp.Connected>(_ =>
+        {
+            var socket = Sender;
+            socket.Tell(new Tcp.Register(Self));
+            Become(() => Connected(socket));
+            foreach (var frame in _beforeConnect) Enqueue(socket, frame);
+            _beforeConnect.Clear();
+        });
+        Receive<Tcp.CommandFailed>(failed => Fail($"connect to {_setup.Upstream} failed: {failed.CauseString}"));
+        Receive<Send>(send =>
+        {
+            _beforeConnectBytes += send.Data.Count;
+            if (_beforeConnectBytes > _setup.Listener.WriteQueueLimitBytes)
+                Fail($"more than {_setup.Listener.WriteQueueLimitBytes} bytes queued while connecting");
+            else
+                _beforeConnect.Add(send.Data);
+        });
+    }
+
+    private void Connected(IActorRef socket)
+    {
+        Context.Watch(socket);
+        Receive<Send>(send => Enqueue(socket, send.Data));
+        Receive<WriteAck>(_ =>
+        {
+            var next = _outbound.OnAck();
+            if (next is not null) socket.Tell(Tcp.Write.Create(next, WriteAck.Instance));
+        });
+        Receive<Tcp.Received>(received =>
+        {
+            _frames.Clear();
+            var status = _decoder.Decode(received.Data.ToReadOnlySpan(), _frames);
+            foreach (var frame in _frames) _setup.Owner.Tell(new ForwardHandler.UpstreamData(frame));
+            if (status != DecodeStatus.Ok)
+            {
+                socket.Tell(Tcp.Abort.Instance);
+                Fail($"upstream sent a bad frame ({status})");
+            }
+        });
+        Receive<Tcp.ConnectionClosed>(closed => Fail(closed is Tcp.PeerClosed ? "upstream closed" : "upstream connection " + closed.GetType().Name));
+        Receive<Tcp.CommandFailed>(failed => Fail("write to upstream failed: " + failed.CauseString));
+        Receive<Terminated>(_ => Fail("upstream socket stopped"));
+    }
+
+    private void Enqueue(IActorRef socket, ByteString data)
+    {
+        if (data.IsEmpty && _setup.Listener.Framing == FramingKind.Raw) return;
+        switch (_outbound.Enqueue(data.ToReadOnlySpan(), out var write))
+        {
+            case OutboundQueue.Result.WriteNow:
+                socket.Tell(Tcp.Write.Create(write!, WriteAck.Instance));
+                break;
+            case OutboundQueue.Result.LimitExceeded:
+                socket.Tell(Tcp.Abort.Instance);
+                Fail($"upstream is too slow: more than {_setup.Listener.WriteQueueLimitBytes} bytes queued");
+                break;
+        }
+    }
+
+    private void Fail(string reason)
+    {
+        _log.Debug("upstream link to {Upstream} ended: {Reason}", _setup.Upstream, reason);
+        _setup.Owner.Tell(new ForwardHandler.UpstreamClosed(reason));
+        Become(() => ReceiveAny(_ => { }));
+        Context.Stop(Self);
+    }
+
+    protected override void PostStop()
+    {
+        _decoder.Dispose();
+        _outbound.Dispose();
+    }
+}

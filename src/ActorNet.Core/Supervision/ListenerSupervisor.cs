@@ -1,0 +1,149 @@
+using System.Net;
+using ActorNet.Config;
+using ActorNet.Transport;
+using Akka.Actor;
+using Akka.Event;
+
+namespace ActorNet.Supervision;
+
+/// <summary>
+/// Parent of one actor per configured listener (/user/actornet/listeners/&lt;name&gt;). A listener that fails (bind
+/// refused, crash) is stopped — which releases its socket — and re-created after an exponential backoff
+/// (supervision.bind-backoff min..max, reset once it binds). One listener failing never affects another.
+/// </summary>
+public sealed class ListenerSupervisor : ReceiveActor, IWithTimers
+{
+    /// <summary>A listener's socket is bound (told by the listener itself).</summary>
+    public sealed record ListenerBound(string Listener, string Transport, EndPoint Endpoint);
+
+    /// <summary>Unbind every listener and close all connections; replies <see cref="AllUnbound"/>.</summary>
+    public sealed record UnbindAll
+    {
+        public static readonly UnbindAll Instance = new();
+    }
+
+    public sealed record AllUnbound
+    {
+        public static readonly AllUnbound Instance = new();
+    }
+
+    /// <summary>Asks for the listeners that are bound now; replies <see cref="Bindings"/>.</summary>
+    public sealed record GetBindings
+    {
+        public static readonly GetBindings Instance = new();
+    }
+
+    /// <summary>The bound listeners by name (a listener waiting to re-bind is absent).</summary>
+    public sealed record Bindings(IReadOnlyDictionary<string, ListenerBound> Bound);
+
+    private sealed record Recreate(string Listener);
+
+    private sealed record UnbindTimeout
+    {
+        public static readonly UnbindTimeout Instance = new();
+    }
+
+    private readonly IReadOnlyDictionary<string, ListenerSetup> _setups;
+    private readonly SupervisionSettings _supervision;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly Dictionary<string, int> _failures = new();
+    private readonly Dictionary<string, IActorRef> _running = new();
+    private readonly Dictionary<string, ListenerBound> _bound = new();
+
+    public ListenerSupervisor(IReadOnlyList<ListenerSetup> setups, SupervisionSettings supervision)
+    {
+        _setups = setups.ToDictionary(s => s.Settings.Name);
+        _supervision = supervision;
+        Running();
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    protected override void PreStart()
+    {
+        foreach (var name in _setups.Keys) StartListener(name);
+    }
+
+    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(ex =>
+    {
+        var listener = (ex as BindFailedException)?.Listener ?? "?";
+        _log.Warning("listener {Listener} failed: {Error}", listener, ex is BindFailedException ? ex.Message : ex.ToString());
+        return Directive.Stop;
+    }, loggingEnabled: false);
+
+    private void Running()
+    {
+        Receive<ListenerBound>(bound =>
+        {
+            _failures.Remove(bound.Listener);
+            _bound[bound.Listener] = bound;
+        });
+        Receive<GetBindings>(_ => Sender.Tell(new Bindings(new Dictionary<string, ListenerBound>(_bound))));
+        Receive<Terminated>(t =>
+        {
+            var name = t.ActorRef.Path.Name;
+            _bound.Remove(name);
+            if (!_running.Remove(name)) return;
+            var failures = _failures[name] = _failures.GetValueOrDefault(name) + 1;
+            var delay = Backoff(failures);
+            _log.Warning("listener {Listener} stopped; re-creating it in {Delay} (attempt {Attempt})", name, delay, failures);
+            Timers.StartSingleTimer("recreate-" + name, new Recreate(name), delay);
+        });
+        Receive<Recreate>(r => StartListener(r.Listener));
+        Receive<UnbindAll>(_ =>
+        {
+            var requester = Sender;
+            Timers.CancelAll();
+            foreach (var listener in _running.Values) listener.Tell(ListenerCommands.Unbind.Instance);
+            Timers.StartSingleTimer(UnbindTimeout.Instance, UnbindTimeout.Instance, TimeSpan.FromSeconds(10));
+            Become(() => Unbinding(requester));
+            ReplyIfDone(requester);
+        });
+    }
+
+    private void Unbinding(IActorRef requester)
+    {
+        Receive<ListenerCommands.Unbound>(u =>
+        {
+            _running.Remove(u.Listener);
+            ReplyIfDone(requester);
+        });
+        Receive<Terminated>(t =>
+        {
+            _running.Remove(t.ActorRef.Path.Name);
+            ReplyIfDone(requester);
+        });
+        Receive<UnbindTimeout>(_ =>
+        {
+            _log.Warning("listeners {Listeners} did not unbind in time", string.Join(", ", _running.Keys));
+            _running.Clear();
+            ReplyIfDone(requester);
+        });
+        Receive<UnbindAll>(_ => ReplyIfDone(Sender));
+        ReceiveAny(_ => { });
+    }
+
+    private void ReplyIfDone(IActorRef requester)
+    {
+        if (_running.Count == 0) requester.Tell(AllUnbound.Instance);
+    }
+
+    private void StartListener(string name)
+    {
+        var setup = _setups[name];
+        var props = setup.Settings.Transport == TransportKind.Tcp
+            ? Props.Create(() => new TcpListener(setup))
+            : Props.Create(() => new UdpListener(setup));
+        var child = Context.ActorOf(props, name);
+        Context.Watch(child);
+        _running[name] = child;
+    }
+
+    /// <summary>min · 2^(failures-1), capped at max.</summary>
+    private TimeSpan Backoff(int failures)
+    {
+        var factor = Math.Pow(2, Math.Min(failures - 1, 30));
+        var ms = Math.Min(_supervision.BindBackoffMin.TotalMilliseconds * factor, _supervision.BindBackoffMax.TotalMilliseconds);
+        return TimeSpan.FromMilliseconds(ms);
+    }
+}

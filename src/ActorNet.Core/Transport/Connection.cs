@@ -1,0 +1,327 @@
+using System.Text;
+using ActorNet.Config;
+using ActorNet.Framing;
+using ActorNet.Handlers;
+using Akka.Actor;
+using Akka.Event;
+using Akka.IO;
+
+namespace ActorNet.Transport;
+
+/// <summary>
+/// Owns one accepted TCP socket (registered with Akka.IO): framing, the bounded outbound queue with ack-based
+/// coalesced writes, idle timeout, per-connection counters, and the handler child it supervises. It knows nothing of
+/// the protocol. It is never restarted: on any failure it stops, and the socket closes with it.
+/// States: Open → Draining (flush what is queued, then FIN) → Closing (wait for Akka.IO to confirm).
+/// </summary>
+public sealed class Connection : ReceiveActor, IWithTimers
+{
+    /// <summary>Queue one frame (payload without framing) to the client.</summary>
+    public sealed record Send(ByteString Payload);
+
+    /// <summary>Flush what is queued, then close gracefully.</summary>
+    public sealed record Close(DisconnectReason Reason, string? Detail = null);
+
+    /// <summary>Close at once with a TCP reset, dropping what is queued.</summary>
+    public sealed record Abort(DisconnectReason Reason, string? Detail = null);
+
+    private sealed class WriteAck : Tcp.Event
+    {
+        public static readonly WriteAck Instance = new();
+    }
+
+    private sealed record IdleCheck
+    {
+        public static readonly IdleCheck Instance = new();
+    }
+
+    private sealed record CloseTimeout
+    {
+        public static readonly CloseTimeout Instance = new();
+    }
+
+    /// <summary>How long a graceful close may take to flush before the socket is reset.</summary>
+    private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(5);
+
+    private readonly ConnectionSetup _setup;
+    private readonly ConnectionInfo _info;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly IFrameDecoder _decoder;
+    private readonly OutboundQueue _outbound;
+    private readonly List<ByteString> _frames = new();
+    private IActorRef? _handler;
+    private long _bytesIn, _bytesOut, _framesIn, _framesOut;
+    private long _lastReadTicks = Environment.TickCount64;
+    private int _handlerRestarts;
+    private DisconnectReason? _reason;
+    private string? _detail;
+
+    public Connection(ConnectionSetup setup)
+    {
+        _setup = setup;
+        _info = setup.Info;
+        _decoder = FrameCodecs.CreateDecoder(setup.Listener.Framing, setup.Listener.MaxFrameBytes);
+        _outbound = new OutboundQueue(FrameCodecs.GetEncoder(setup.Listener.Framing, setup.Listener.LineEnding), setup.Listener.WriteQueueLimitBytes);
+        Open();
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    private ListenerSettings Listener => _setup.Listener;
+
+    protected override void PreStart()
+    {
+        Context.Watch(_setup.Socket);
+        _setup.Socket.Tell(new Tcp.Register(Self, keepOpenOnPeerClosed: false, useResumeWriting: true));
+        if (_setup.Rejected is { } rejected)
+        {
+            _log.Warning("connection {ConnectionId} on {Listener} from {Remote} refused: {Reason}", _info.Id, _info.Listener, _info.Remote, rejected);
+            SendErrorLine("too many connections");
+            BeginClose(rejected, "limit reached");
+            return;
+        }
+
+        _log.Info("connection {ConnectionId} opened on {Listener} from {Remote}", _info.Id, _info.Listener, _info.Remote);
+        _handler = Context.ActorOf(_setup.Handler.CreateHandler(new HandlerContext(_info, Listener, Self, _setup.Services)), "handler");
+        Context.Watch(_handler);
+        if (Listener.IdleTimeout > TimeSpan.Zero)
+            Timers.StartSingleTimer(IdleCheck.Instance, IdleCheck.Instance, Listener.IdleTimeout);
+    }
+
+    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(
+        _setup.Supervision.HandlerMaxRestarts,
+        (int)_setup.Supervision.HandlerRestartWindow.TotalMilliseconds,
+        ex =>
+        {
+            _handlerRestarts++;
+            _log.Warning(ex, "handler of connection {ConnectionId} on {Listener} failed ({Restarts} so far, budget {Budget} per {Window}): {Error}",
+                _info.Id, _info.Listener, _handlerRestarts, _setup.Supervision.HandlerMaxRestarts, _setup.Supervision.HandlerRestartWindow, ex.Message);
+            return Directive.Restart;
+        },
+        loggingEnabled: false);
+
+    /// <summary>Normal life: frames flow both ways.</summary>
+    private void Open()
+    {
+        Receive<Tcp.Received>(OnReceived);
+        Receive<Send>(s => Enqueue(s.Payload));
+        Receive<WriteAck>(_ => OnAck());
+        Receive<Close>(c => BeginClose(c.Reason, c.Detail));
+        Receive<Abort>(a => AbortNow(a.Reason, a.Detail));
+        Receive<IdleCheck>(_ => OnIdleCheck());
+        Receive<Terminated>(OnTerminated);
+        Receive<Tcp.ConnectionClosed>(OnClosedBySocket);
+        Receive<Tcp.CommandFailed>(OnCommandFailed);
+    }
+
+    /// <summary>Flushing what is queued before a graceful close; input is ignored, the handler gets nothing more.</summary>
+    private void Draining()
+    {
+        Receive<Tcp.Received>(r => CountIn(r.Data.Count));
+        Receive<Send>(_ => { });
+        Receive<WriteAck>(_ =>
+        {
+            OnAck();
+            if (!_outbound.WriteInFlight) CloseSocket();
+        });
+        Receive<Close>(_ => { });
+        Receive<Abort>(a => AbortNow(a.Reason, a.Detail));
+        Receive<IdleCheck>(_ => { });
+        Receive<CloseTimeout>(_ => AbortNow(_reason ?? DisconnectReason.Shutdown, "drain timed out"));
+        Receive<Terminated>(OnTerminated);
+        Receive<Tcp.ConnectionClosed>(OnClosedBySocket);
+        Receive<Tcp.CommandFailed>(OnCommandFailed);
+    }
+
+    /// <summary>Close or Abort sent to Akka.IO; waiting for its confirmation.</summary>
+    private void Closing()
+    {
+        Receive<Tcp.ConnectionClosed>(OnClosedBySocket);
+        Receive<CloseTimeout>(_ => Context.Stop(Self));
+        Receive<Terminated>(t =>
+        {
+            if (t.ActorRef.Equals(_setup.Socket)) Context.Stop(Self);
+        });
+        ReceiveAny(_ => { });
+    }
+
+    private void OnReceived(Tcp.Received received)
+    {
+        CountIn(received.Data.Count);
+        _frames.Clear();
+        var status = _decoder.Decode(received.Data.ToReadOnlySpan(), _frames);
+        foreach (var frame in _frames)
+        {
+            _framesIn++;
+            _handler?.Tell(new ConnectionHandler.FrameReceived(frame), Self);
+        }
+
+        _frames.Clear();
+        switch (status)
+        {
+            case DecodeStatus.FrameTooLong:
+                _log.Warning("connection {ConnectionId} on {Listener} from {Remote} sent a frame over {MaxFrameBytes} bytes",
+                    _info.Id, _info.Listener, _info.Remote, Listener.MaxFrameBytes);
+                SendErrorLine($"frame too long (max {Listener.MaxFrameBytes} bytes)");
+                BeginClose(DisconnectReason.FrameTooLong, $"max {Listener.MaxFrameBytes} bytes");
+                break;
+            case DecodeStatus.InvalidLength:
+                _log.Warning("connection {ConnectionId} on {Listener} from {Remote} sent an invalid length prefix", _info.Id, _info.Listener, _info.Remote);
+                BeginClose(DisconnectReason.MalformedFrame, "invalid length prefix");
+                break;
+        }
+    }
+
+    private void CountIn(int bytes)
+    {
+        _bytesIn += bytes;
+        _lastReadTicks = Environment.TickCount64;
+    }
+
+    private void Enqueue(ByteString payload)
+    {
+        if (payload.IsEmpty && Listener.Framing == FramingKind.Raw) return; // nothing to put on the wire
+        switch (_outbound.Enqueue(payload.ToReadOnlySpan(), out var write))
+        {
+            case OutboundQueue.Result.WriteNow:
+                _framesOut++;
+                Write(write!);
+                break;
+            case OutboundQueue.Result.Queued:
+                _framesOut++;
+                break;
+            case OutboundQueue.Result.LimitExceeded:
+                _log.Warning("connection {ConnectionId} on {Listener} from {Remote} is a slow consumer: {QueuedBytes} bytes queued, limit {LimitBytes}",
+                    _info.Id, _info.Listener, _info.Remote, _outbound.TotalQueuedBytes, Listener.WriteQueueLimitBytes);
+                AbortNow(DisconnectReason.SlowConsumer, $"write queue over {Listener.WriteQueueLimitBytes} bytes");
+                break;
+        }
+    }
+
+    private void OnAck()
+    {
+        var next = _outbound.OnAck();
+        if (next is not null) Write(next);
+    }
+
+    private void Write(ByteString data)
+    {
+        _bytesOut += data.Count;
+        _setup.Socket.Tell(Tcp.Write.Create(data, WriteAck.Instance));
+    }
+
+    /// <summary>A line-framed client gets one plain error line before a close; other framings get none.</summary>
+    private void SendErrorLine(string message)
+    {
+        if (Listener.Framing == FramingKind.Line)
+            Enqueue(ByteString.FromBytes(Encoding.UTF8.GetBytes("error: " + message)));
+    }
+
+    private void OnIdleCheck()
+    {
+        var idleFor = TimeSpan.FromMilliseconds(Environment.TickCount64 - _lastReadTicks);
+        if (idleFor >= Listener.IdleTimeout)
+        {
+            _log.Info("connection {ConnectionId} on {Listener} idle for {IdleFor}", _info.Id, _info.Listener, idleFor);
+            SendErrorLine("idle timeout");
+            BeginClose(DisconnectReason.IdleTimeout, $"no input for {Listener.IdleTimeout}");
+        }
+        else
+        {
+            Timers.StartSingleTimer(IdleCheck.Instance, IdleCheck.Instance, Listener.IdleTimeout - idleFor);
+        }
+    }
+
+    private void BeginClose(DisconnectReason reason, string? detail)
+    {
+        SetReason(reason, detail);
+        StopHandler();
+        Timers.StartSingleTimer(CloseTimeout.Instance, CloseTimeout.Instance, DrainTimeout);
+        if (_outbound.WriteInFlight)
+        {
+            Become(Draining);
+            return;
+        }
+
+        CloseSocket();
+    }
+
+    private void CloseSocket()
+    {
+        _setup.Socket.Tell(Tcp.Close.Instance);
+        Become(Closing);
+    }
+
+    private void AbortNow(DisconnectReason reason, string? detail)
+    {
+        SetReason(reason, detail);
+        StopHandler();
+        _setup.Socket.Tell(Tcp.Abort.Instance);
+        Timers.StartSingleTimer(CloseTimeout.Instance, CloseTimeout.Instance, DrainTimeout);
+        Become(Closing);
+    }
+
+    private void StopHandler()
+    {
+        if (_handler is null) return;
+        Context.Unwatch(_handler);
+        Context.Stop(_handler);
+        _handler = null;
+    }
+
+    private void SetReason(DisconnectReason reason, string? detail)
+    {
+        if (_reason is not null) return;
+        _reason = reason;
+        _detail = detail;
+    }
+
+    private void OnTerminated(Terminated terminated)
+    {
+        if (terminated.ActorRef.Equals(_setup.Socket))
+        {
+            SetReason(DisconnectReason.PeerReset, "socket actor stopped");
+            Context.Stop(Self);
+        }
+        else if (terminated.ActorRef.Equals(_handler))
+        {
+            _handler = null;
+            _log.Warning("handler of connection {ConnectionId} on {Listener} stopped after {Restarts} restarts; closing the connection",
+                _info.Id, _info.Listener, _handlerRestarts);
+            BeginClose(DisconnectReason.HandlerFailed, $"handler stopped after {_handlerRestarts} restarts");
+        }
+    }
+
+    private void OnClosedBySocket(Tcp.ConnectionClosed closed)
+    {
+        switch (closed)
+        {
+            case Tcp.PeerClosed:
+                SetReason(DisconnectReason.ClientClosed, null);
+                break;
+            case Tcp.ErrorClosed error:
+                SetReason(DisconnectReason.PeerReset, error.Cause);
+                break;
+            default:
+                SetReason(DisconnectReason.Shutdown, closed.GetType().Name);
+                break;
+        }
+
+        Context.Stop(Self);
+    }
+
+    private void OnCommandFailed(Tcp.CommandFailed failed)
+    {
+        SetReason(DisconnectReason.WriteFailed, failed.CauseString);
+        AbortNow(DisconnectReason.WriteFailed, failed.CauseString);
+    }
+
+    protected override void PostStop()
+    {
+        _decoder.Dispose();
+        _outbound.Dispose();
+        if (_setup.Rejected is not null) return;
+        _log.Info("connection {ConnectionId} on {Listener} from {Remote} closed: {Reason} ({Detail}); bytes in/out {BytesIn}/{BytesOut}, frames in/out {FramesIn}/{FramesOut}",
+            new object[] { _info.Id, _info.Listener, _info.Remote, _reason ?? DisconnectReason.Shutdown, _detail ?? "-", _bytesIn, _bytesOut, _framesIn, _framesOut });
+    }
+}

@@ -1,0 +1,126 @@
+using System.Net;
+using ActorNet.Handlers;
+using Akka.Actor;
+using Akka.Event;
+using Akka.IO;
+using ActorNet.Supervision;
+
+namespace ActorNet.Transport;
+
+/// <summary>
+/// One TCP listening socket (Akka.IO Tcp.Bind). Each accepted socket becomes a <see cref="Connection"/> child named
+/// c-&lt;id&gt;. Enforces max-connections and max-connections-per-ip. States: Binding → Bound → Unbinding.
+/// A failed bind throws <see cref="BindFailedException"/>: the supervisor stops this actor (releasing the port) and
+/// re-creates it after a backoff, never restarting it in place.
+/// </summary>
+public sealed class TcpListener : ReceiveActor
+{
+    private readonly ListenerSetup _setup;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly Dictionary<IActorRef, IPAddress> _connections = new();
+    private readonly Dictionary<IPAddress, int> _perIp = new();
+    private readonly IHandlerFactory _handler;
+
+    public TcpListener(ListenerSetup setup)
+    {
+        _setup = setup;
+        _handler = setup.Handler.Stream ?? throw new ArgumentException("a TCP listener needs a stream handler", nameof(setup));
+        Binding();
+    }
+
+    private string Name => _setup.Settings.Name;
+
+    protected override void PreStart() =>
+        Context.System.Tcp().Tell(new Tcp.Bind(Self, _setup.BindEndpoint, backlog: 1024, options: [], pullMode: false));
+
+    private void Binding()
+    {
+        Receive<Tcp.Bound>(bound =>
+        {
+            _log.Info("listener {Listener} bound {Transport} {Endpoint}", Name, "tcp", bound.LocalAddress);
+            Context.Parent.Tell(new ListenerSupervisor.ListenerBound(Name, "tcp", bound.LocalAddress));
+            var socketListener = Sender;
+            Become(() => Bound(socketListener));
+        });
+        Receive<Tcp.CommandFailed>(failed =>
+            throw new BindFailedException(Name, _setup.BindEndpoint, failed.CauseString));
+        Receive<ListenerCommands.Unbind>(_ =>
+        {
+            Sender.Tell(new ListenerCommands.Unbound(Name));
+            Context.Stop(Self);
+        });
+    }
+
+    private void Bound(IActorRef socketListener)
+    {
+        Receive<Tcp.Connected>(Accept);
+        Receive<Terminated>(t => Forget(t.ActorRef));
+        Receive<ListenerCommands.Unbind>(_ =>
+        {
+            var requester = Sender;
+            socketListener.Tell(Tcp.Unbind.Instance);
+            Become(() => Unbinding(requester));
+        });
+    }
+
+    private void Unbinding(IActorRef requester)
+    {
+        Receive<Tcp.Unbound>(_ =>
+        {
+            _log.Info("listener {Listener} unbound; closing {Connections} connections", Name, _connections.Count);
+            foreach (var connection in _connections.Keys)
+                connection.Tell(new Connection.Close(DisconnectReason.Shutdown, "listener unbound"));
+            FinishIfEmpty(requester);
+        });
+        Receive<Terminated>(t =>
+        {
+            Forget(t.ActorRef);
+            FinishIfEmpty(requester);
+        });
+        Receive<Tcp.Connected>(_ => Sender.Tell(Tcp.Abort.Instance));
+    }
+
+    private void FinishIfEmpty(IActorRef requester)
+    {
+        if (_connections.Count > 0) return;
+        requester.Tell(new ListenerCommands.Unbound(Name));
+        Context.Stop(Self);
+    }
+
+    private void Accept(Tcp.Connected connected)
+    {
+        var info = new ConnectionInfo(_setup.Ids.Next(), Name, connected.RemoteAddress, connected.LocalAddress, DateTimeOffset.UtcNow);
+        var ip = (connected.RemoteAddress as IPEndPoint)?.Address ?? IPAddress.None;
+        _perIp.TryGetValue(ip, out var fromIp);
+        DisconnectReason? rejected = null;
+        if (_connections.Count >= _setup.Settings.MaxConnections
+            || (_setup.Settings.MaxConnectionsPerIp > 0 && fromIp >= _setup.Settings.MaxConnectionsPerIp))
+            rejected = DisconnectReason.TooManyConnections;
+
+        var setup = new ConnectionSetup(info, Sender, _setup.Settings, _setup.Supervision, _handler, _setup.Services, rejected);
+        var connection = Context.ActorOf(Props.Create(() => new Connection(setup)), info.ActorName);
+        Context.Watch(connection);
+        _connections[connection] = ip;
+        _perIp[ip] = fromIp + 1;
+    }
+
+    private void Forget(IActorRef connection)
+    {
+        if (!_connections.Remove(connection, out var ip)) return;
+        if (_perIp.TryGetValue(ip, out var count) && count > 1) _perIp[ip] = count - 1;
+        else _perIp.Remove(ip);
+    }
+}
+
+/// <summary>Messages every listener actor (TCP or UDP) understands.</summary>
+public static class ListenerCommands
+{
+    /// <summary>Stop accepting, close every connection, then reply <see cref="Unbound"/> and stop.</summary>
+    public sealed record Unbind
+    {
+        public static readonly Unbind Instance = new();
+    }
+
+    /// <summary>Reply to <see cref="Unbind"/>.</summary>
+    public sealed record Unbound(string Listener);
+}
