@@ -1,1 +1,0 @@
-namespace ActorNet.Samples; public static class Placeholder {}
