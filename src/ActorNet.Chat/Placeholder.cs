@@ -1,1 +1,0 @@
-namespace ActorNet.Chat; internal static class Placeholder {}
