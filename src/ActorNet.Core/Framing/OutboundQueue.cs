@@ -126,6 +126,13 @@ public sealed class OutboundQueue : IDisposable
         return ByteString.FromBytes(_inFlight!, 0, _inFlightLength);
     }
 
+    /// <summary>Discards every queued frame that is not yet in flight (e.g. before a slow consumer's last error line).</summary>
+    public void DropPending()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        _pendingLength = 0;
+    }
+
     /// <summary>
     /// Returns the pooled arrays that nothing else can be reading. An array still in flight is left to the garbage
     /// collector rather than pooled, since Akka.IO may still read it.

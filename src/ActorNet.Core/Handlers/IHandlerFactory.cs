@@ -1,5 +1,7 @@
 using ActorNet.Config;
+using ActorNet.Transport;
 using Akka.Actor;
+using Akka.IO;
 
 namespace ActorNet.Handlers;
 
@@ -10,8 +12,16 @@ public interface IHandlerFactory
     /// <summary>Shared actors this listener's handlers need; created once, before the listener binds.</summary>
     IEnumerable<ServiceDefinition> Services(ListenerSettings listener) => [];
 
-    /// <summary>Props of the handler for one connection (called again after each handler restart is NOT needed: Akka reuses the Props).</summary>
+    /// <summary>Props of the handler for one connection (Akka reuses them when the handler restarts).</summary>
     Props CreateHandler(HandlerContext context);
+
+    /// <summary>
+    /// The last frame a client gets when the connection itself closes it (slow consumer, frame too long, idle
+    /// timeout, too many connections, shutdown), in the handler's protocol — e.g. IRC's <c>ERROR :SendQ exceeded</c>.
+    /// Pure and thread-safe: it is called by the connection actor. Null = the default (for line framing a plain
+    /// <c>error: …</c> line, otherwise nothing).
+    /// </summary>
+    ByteString? ErrorFrame(DisconnectReason reason, string message) => null;
 }
 
 /// <summary>Builds the handler actor of a UDP listener.</summary>

@@ -76,7 +76,7 @@ public sealed class Connection : ReceiveActor, IWithTimers
         if (_setup.Rejected is { } rejected)
         {
             _log.Warning("connection {ConnectionId} on {Listener} from {Remote} refused: {Reason}", _info.Id, _info.Listener, _info.Remote, rejected);
-            SendErrorLine("too many connections");
+            SendErrorFrame(rejected, "too many connections");
             BeginClose(rejected, "limit reached");
             return;
         }
@@ -106,7 +106,12 @@ public sealed class Connection : ReceiveActor, IWithTimers
         Receive<Tcp.Received>(OnReceived);
         Receive<Send>(s => Enqueue(s.Payload));
         Receive<WriteAck>(_ => OnAck());
-        Receive<Close>(c => BeginClose(c.Reason, c.Detail));
+        Receive<Close>(c =>
+        {
+            if (c.Reason is DisconnectReason.Shutdown or DisconnectReason.Killed)
+                SendErrorFrame(c.Reason, c.Reason == DisconnectReason.Shutdown ? "server shutting down" : "killed: " + c.Detail);
+            BeginClose(c.Reason, c.Detail);
+        });
         Receive<Abort>(a => AbortNow(a.Reason, a.Detail));
         Receive<IdleCheck>(_ => OnIdleCheck());
         Receive<Terminated>(OnTerminated);
@@ -162,7 +167,7 @@ public sealed class Connection : ReceiveActor, IWithTimers
             case DecodeStatus.FrameTooLong:
                 _log.Warning("connection {ConnectionId} on {Listener} from {Remote} sent a frame over {MaxFrameBytes} bytes",
                     _info.Id, _info.Listener, _info.Remote, Listener.MaxFrameBytes);
-                SendErrorLine($"frame too long (max {Listener.MaxFrameBytes} bytes)");
+                SendErrorFrame(DisconnectReason.FrameTooLong, $"frame too long (max {Listener.MaxFrameBytes} bytes)");
                 BeginClose(DisconnectReason.FrameTooLong, $"max {Listener.MaxFrameBytes} bytes");
                 break;
             case DecodeStatus.InvalidLength:
@@ -190,10 +195,16 @@ public sealed class Connection : ReceiveActor, IWithTimers
             case OutboundQueue.Result.Queued:
                 _framesOut++;
                 break;
+            case OutboundQueue.Result.LimitExceeded when _reason is not null:
+                AbortNow(DisconnectReason.SlowConsumer, "write queue limit exceeded while closing");
+                break;
             case OutboundQueue.Result.LimitExceeded:
                 _log.Warning("connection {ConnectionId} on {Listener} from {Remote} is a slow consumer: {QueuedBytes} bytes queued, limit {LimitBytes}",
                     _info.Id, _info.Listener, _info.Remote, _outbound.TotalQueuedBytes, Listener.WriteQueueLimitBytes);
-                AbortNow(DisconnectReason.SlowConsumer, $"write queue over {Listener.WriteQueueLimitBytes} bytes");
+                // Drop what it has not taken, tell it why, and close; if even that cannot leave, the drain timeout resets it.
+                _outbound.DropPending();
+                SendErrorFrame(DisconnectReason.SlowConsumer, "slow consumer: write queue limit exceeded");
+                BeginClose(DisconnectReason.SlowConsumer, $"write queue over {Listener.WriteQueueLimitBytes} bytes");
                 break;
         }
     }
@@ -210,11 +221,14 @@ public sealed class Connection : ReceiveActor, IWithTimers
         _setup.Socket.Tell(Tcp.Write.Create(data, WriteAck.Instance));
     }
 
-    /// <summary>A line-framed client gets one plain error line before a close; other framings get none.</summary>
-    private void SendErrorLine(string message)
+    /// <summary>The client's last frame before the connection closes it: the handler's protocol error if it has
+    /// one, else a plain error line for line framing, else nothing.</summary>
+    private void SendErrorFrame(DisconnectReason reason, string message)
     {
-        if (Listener.Framing == FramingKind.Line)
-            Enqueue(ByteString.FromBytes(Encoding.UTF8.GetBytes("error: " + message)));
+        var frame = _setup.Handler.ErrorFrame(reason, message);
+        if (frame is null && Listener.Framing == FramingKind.Line)
+            frame = ByteString.FromBytes(Encoding.UTF8.GetBytes("error: " + message));
+        if (frame is not null) Enqueue(frame);
     }
 
     private void OnIdleCheck()
@@ -223,7 +237,7 @@ public sealed class Connection : ReceiveActor, IWithTimers
         if (idleFor >= Listener.IdleTimeout)
         {
             _log.Info("connection {ConnectionId} on {Listener} idle for {IdleFor}", _info.Id, _info.Listener, idleFor);
-            SendErrorLine("idle timeout");
+            SendErrorFrame(DisconnectReason.IdleTimeout, "idle timeout");
             BeginClose(DisconnectReason.IdleTimeout, $"no input for {Listener.IdleTimeout}");
         }
         else
