@@ -1,3 +1,6 @@
+using System.Text.RegularExpressions;
+using Akka.Configuration.Hocon;
+
 namespace ActorNet.Config;
 
 /// <summary>The outcome of loading settings: either Settings (and no errors) or every error found.</summary>
@@ -6,25 +9,59 @@ public sealed record LoadResult(NodeSettings? Settings, IReadOnlyList<ConfigErro
     public bool Ok => Settings is not null && Errors.Count == 0;
 }
 
-/// <summary>Turns HOCON into <see cref="NodeSettings"/>, reporting every error at once (STUB: to be implemented).</summary>
-public static class NodeSettingsLoader
+/// <summary>Turns HOCON into <see cref="NodeSettings"/>, reporting every error at once with its HOCON path.</summary>
+public static partial class NodeSettingsLoader
 {
-    /// <summary>Parses and validates the actornet section of an already merged config (reference defaults are applied here).</summary>
-    public static LoadResult Load(Akka.Configuration.Config config) => throw new NotImplementedException();
-}
+    /// <summary>The handler names ActorNet knows without a type name.</summary>
+    public static readonly IReadOnlySet<string> BuiltInHandlers =
+        new HashSet<string>(StringComparer.Ordinal) { "echo", "broadcast", "forward", "udp-relay", "irc" };
 
-/// <summary>Reads a HOCON file and layers <c>--set key=value</c> overrides on top (STUB: to be implemented).</summary>
-public static class ConfigSource
-{
-    /// <summary>
-    /// Loads <paramref name="path"/>, applies each override (highest priority first is the last one given),
-    /// and falls back to ActorNet's reference config. Errors: file missing/unreadable, HOCON syntax, malformed override;
-    /// each ConfigError's Path is the file path (or "--set") and Reason explains.
-    /// </summary>
-    public static (Akka.Configuration.Config? Config, IReadOnlyList<ConfigError> Errors) Load(string path, IEnumerable<string> overrides)
-        => throw new NotImplementedException();
+    /// <summary>Sections directly under <c>actornet</c>; others are typos. Later features own their sections
+    /// (chat, admin, faults, cluster) and validate them themselves.</summary>
+    private static readonly HashSet<string> RootKeys =
+        ["node", "listener-defaults", "listeners", "supervision", "logging", "chat", "admin", "faults", "cluster", "plugins"];
 
-    /// <summary>Same as Load, from HOCON text instead of a file (tests, ActorNet.Testing).</summary>
-    public static (Akka.Configuration.Config? Config, IReadOnlyList<ConfigError> Errors) Parse(string hocon, IEnumerable<string>? overrides = null)
-        => throw new NotImplementedException();
+    [GeneratedRegex("^[A-Za-z0-9_-]+$")]
+    private static partial Regex ActorName();
+
+    /// <summary>Parses and validates the actornet section of a merged config (the reference defaults are applied
+    /// here too, so a config without them still loads).</summary>
+    public static LoadResult Load(Akka.Configuration.Config config, IReadOnlySet<string>? builtInHandlers = null)
+    {
+        var errors = new ConfigErrors();
+        var full = ConfigSource.WithReference(config);
+        var root = full.GetConfig("actornet");
+
+        errors.UnknownKeys(config, "actornet", RootKeys);
+        errors.UnknownKeys(config, "actornet.node", ["name"]);
+
+        var nodeName = errors.String(root, "actornet", "node.name") ?? "actornet";
+        if (!ActorName().IsMatch(nodeName))
+            errors.Add("actornet.node.name", $"'{nodeName}' must be non-empty letters, digits, '-' or '_'");
+
+        var supervision = SupervisionSection.Parse(full, config, errors);
+        var logging = LoggingSection.Parse(full, config, errors);
+        var listeners = ListenerSection.ParseAll(full, config, builtInHandlers ?? BuiltInHandlers, errors);
+
+        return errors.Count > 0
+            ? new LoadResult(null, errors.ToList())
+            : new LoadResult(new NodeSettings(nodeName, listeners, supervision, logging, full), []);
+    }
+
+    /// <summary>Keys of the object at <paramref name="path"/>, in file order, from the config as given (no defaults).</summary>
+    internal static IReadOnlyList<string> KeysOf(Akka.Configuration.Config config, string path)
+    {
+        if (!config.HasPath(path)) return [];
+        HoconValue value;
+        try
+        {
+            value = config.GetValue(path);
+        }
+        catch (Exception)
+        {
+            return [];
+        }
+
+        return value.IsObject() ? value.GetObject().Items.Keys.ToList() : [];
+    }
 }

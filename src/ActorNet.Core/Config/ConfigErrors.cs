@@ -1,0 +1,61 @@
+using System.Collections;
+
+namespace ActorNet.Config;
+
+/// <summary>Collects configuration errors and reads typed values without ever throwing: a value of the wrong type
+/// becomes an error naming its path, and the caller gets null.</summary>
+internal sealed class ConfigErrors : IReadOnlyList<ConfigError>
+{
+    private readonly List<ConfigError> _errors = new();
+
+    public int Count => _errors.Count;
+
+    public ConfigError this[int index] => _errors[index];
+
+    public void Add(string path, string reason) => _errors.Add(new ConfigError(path, reason));
+
+    public IEnumerator<ConfigError> GetEnumerator() => _errors.GetEnumerator();
+
+    IEnumerator IEnumerable.GetEnumerator() => GetEnumerator();
+
+    /// <summary>Every key of the object at <paramref name="path"/> (as the user wrote it) must be in <paramref name="known"/>.</summary>
+    public void UnknownKeys(Akka.Configuration.Config given, string path, IReadOnlySet<string> known)
+    {
+        foreach (var key in NodeSettingsLoader.KeysOf(given, path))
+            if (!known.Contains(key))
+                Add($"{path}.{key}", $"unknown key (known: {string.Join(", ", known.Order(StringComparer.Ordinal))})");
+    }
+
+    public void UnknownKeys(Akka.Configuration.Config given, string path, HashSet<string> known) =>
+        UnknownKeys(given, path, (IReadOnlySet<string>)known);
+
+    public string? String(Akka.Configuration.Config section, string prefix, string key) =>
+        Read(prefix, key, () => section.HasPath(key) ? section.GetString(key) : null);
+
+    public bool? Bool(Akka.Configuration.Config section, string prefix, string key) =>
+        Read<bool?>(prefix, key, () => section.GetBoolean(key), "expected true or false");
+
+    public int? Int(Akka.Configuration.Config section, string prefix, string key) =>
+        Read<int?>(prefix, key, () => section.GetInt(key), "expected a whole number");
+
+    public long? Bytes(Akka.Configuration.Config section, string prefix, string key) =>
+        Read(prefix, key, () => section.GetByteSize(key), "expected a size such as 512, 64KiB or 1MiB");
+
+    public TimeSpan? Duration(Akka.Configuration.Config section, string prefix, string key) =>
+        Read<TimeSpan?>(prefix, key, () => section.GetTimeSpan(key, null, allowInfinite: false), "expected a duration such as 250ms, 10s or 2m");
+
+    private T? Read<T>(string prefix, string key, Func<T?> read, string? expected = null)
+    {
+        try
+        {
+            return read();
+        }
+        catch (Exception e)
+        {
+            Add($"{prefix}.{key}", expected is null ? e.Message : $"{expected} ({Describe(e)})");
+            return default;
+        }
+    }
+
+    private static string Describe(Exception e) => e.Message.Length > 120 ? e.Message[..120] + "…" : e.Message;
+}

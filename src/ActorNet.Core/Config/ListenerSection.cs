@@ -1,0 +1,183 @@
+using System.Globalization;
+using System.Net;
+using System.Text.RegularExpressions;
+
+namespace ActorNet.Config;
+
+/// <summary>Parses <c>actornet.listeners.*</c>, each merged over <c>actornet.listener-defaults</c>.</summary>
+internal static partial class ListenerSection
+{
+    private const string MaxFrameLimit = "16MiB";
+    private const long MaxFrameBytesLimit = 16L * 1024 * 1024;
+
+    private static readonly HashSet<string> Keys =
+    [
+        "transport", "bind", "handler", "framing", "line-ending", "max-frame-bytes", "max-connections",
+        "max-connections-per-ip", "idle-timeout", "write-queue-limit-bytes", "upstream", "connect-timeout", "peer-ttl", "options",
+    ];
+
+    /// <summary>Handlers that only make sense on one transport.</summary>
+    private static readonly Dictionary<string, TransportKind> TransportOf = new(StringComparer.Ordinal)
+    {
+        ["broadcast"] = TransportKind.Tcp,
+        ["forward"] = TransportKind.Tcp,
+        ["irc"] = TransportKind.Tcp,
+        ["udp-relay"] = TransportKind.Udp,
+    };
+
+    [GeneratedRegex("^[A-Za-z0-9_-]+$")]
+    private static partial Regex ActorName();
+
+    public static List<ListenerSettings> ParseAll(Akka.Configuration.Config full, Akka.Configuration.Config given,
+        IReadOnlySet<string> builtInHandlers, ConfigErrors errors)
+    {
+        errors.UnknownKeys(given, "actornet.listener-defaults", Keys);
+        var defaults = full.GetConfig("actornet.listener-defaults");
+        var result = new List<ListenerSettings>();
+        var endpoints = new Dictionary<(TransportKind, string, int), string>();
+        foreach (var name in NodeSettingsLoader.KeysOf(full, "actornet.listeners"))
+        {
+            var path = "actornet.listeners." + name;
+            if (!ActorName().IsMatch(name))
+            {
+                errors.Add(path, "a listener name may only hold letters, digits, '-' and '_'");
+                continue;
+            }
+
+            if (!full.GetValue(path).IsObject())
+            {
+                errors.Add(path, "expected an object { transport = ..., bind = ..., handler = ... }");
+                continue;
+            }
+
+            errors.UnknownKeys(full, path, Keys);
+            var listener = Parse(name, path, full.GetConfig(path).WithFallback(defaults), builtInHandlers, errors);
+            if (listener is null) continue;
+            if (listener.Port != 0 && !endpoints.TryAdd((listener.Transport, listener.Host, listener.Port), name))
+                errors.Add(path + ".bind", $"{listener.BindDisplay} is already bound by listener '{endpoints[(listener.Transport, listener.Host, listener.Port)]}'");
+            result.Add(listener);
+        }
+
+        return result;
+    }
+
+    private static ListenerSettings? Parse(string name, string path, Akka.Configuration.Config c, IReadOnlySet<string> builtIns, ConfigErrors errors)
+    {
+        var before = errors.Count;
+        var transport = Enum<TransportKind>(errors, c, path, "transport", ("tcp", TransportKind.Tcp), ("udp", TransportKind.Udp));
+        var framing = Enum<FramingKind>(errors, c, path, "framing",
+            ("line", FramingKind.Line), ("length-prefixed", FramingKind.LengthPrefixed), ("raw", FramingKind.Raw));
+        var lineEnding = Enum<LineEnding>(errors, c, path, "line-ending", ("lf", LineEnding.Lf), ("crlf", LineEnding.CrLf));
+
+        HostPort? bind = null;
+        var bindText = errors.String(c, path, "bind");
+        if (bindText is null) errors.Add(path + ".bind", "required: \"host:port\", e.g. \"127.0.0.1:7000\"");
+        else bind = ParseHostPort(bindText, path + ".bind", minPort: 0, bindable: true, errors);
+
+        var handler = errors.String(c, path, "handler");
+        if (string.IsNullOrWhiteSpace(handler))
+            errors.Add(path + ".handler", $"required: {string.Join(", ", builtIns.Order(StringComparer.Ordinal))} or an assembly-qualified type name");
+        else if (!builtIns.Contains(handler) && !handler.Contains(','))
+            errors.Add(path + ".handler",
+                $"unknown handler '{handler}' (expected {string.Join(", ", builtIns.Order(StringComparer.Ordinal))} or an assembly-qualified type name \"Namespace.Type, Assembly\")");
+        else if (transport is { } t && TransportOf.TryGetValue(handler, out var only) && only != t)
+            errors.Add(path + ".handler", $"handler '{handler}' needs transport = {only.ToString().ToLowerInvariant()}");
+
+        var maxFrame = errors.Bytes(c, path, "max-frame-bytes");
+        if (maxFrame is { } mf && (mf < 1 || mf > MaxFrameBytesLimit))
+            errors.Add(path + ".max-frame-bytes", $"must be 1 byte .. {MaxFrameLimit} (got {mf})");
+        var maxConnections = errors.Int(c, path, "max-connections");
+        if (maxConnections < 1) errors.Add(path + ".max-connections", $"must be >= 1 (got {maxConnections})");
+        var perIp = errors.Int(c, path, "max-connections-per-ip");
+        if (perIp < 0) errors.Add(path + ".max-connections-per-ip", $"must be >= 0, 0 = unlimited (got {perIp})");
+        var idle = errors.Duration(c, path, "idle-timeout");
+        if (idle < TimeSpan.Zero) errors.Add(path + ".idle-timeout", $"must be >= 0, 0 = off (got {idle})");
+        var queueLimit = errors.Bytes(c, path, "write-queue-limit-bytes");
+        if (queueLimit is { } ql && maxFrame is { } mf2 && ql < mf2)
+            errors.Add(path + ".write-queue-limit-bytes", $"must be >= max-frame-bytes ({mf2}), got {ql}");
+        var connectTimeout = errors.Duration(c, path, "connect-timeout");
+        if (connectTimeout <= TimeSpan.Zero) errors.Add(path + ".connect-timeout", $"must be > 0 (got {connectTimeout})");
+        var peerTtl = errors.Duration(c, path, "peer-ttl");
+        if (peerTtl <= TimeSpan.Zero) errors.Add(path + ".peer-ttl", $"must be > 0 (got {peerTtl})");
+
+        HostPort? upstream = null;
+        var upstreamText = c.HasPath("upstream") ? errors.String(c, path, "upstream") : null;
+        if (upstreamText is not null)
+            upstream = ParseHostPort(upstreamText, path + ".upstream", minPort: 1, bindable: false, errors);
+        else if (handler == "forward")
+            errors.Add(path + ".upstream", "required for handler = forward: \"host:port\" of the service to proxy to");
+
+        var options = c.HasPath("options") && c.GetValue("options").IsObject() ? c.GetConfig("options") : Akka.Configuration.Config.Empty;
+        if (c.HasPath("options") && !c.GetValue("options").IsObject())
+            errors.Add(path + ".options", "expected an object { key = value ... }");
+
+        if (errors.Count > before || bind is null || transport is null || framing is null || lineEnding is null || handler is null)
+            return null;
+
+        return new ListenerSettings(name, transport.Value, bind.Host, bind.Port, handler, framing.Value, lineEnding.Value,
+            (int)maxFrame!.Value, maxConnections!.Value, perIp!.Value, idle!.Value, queueLimit!.Value, upstream,
+            connectTimeout!.Value, peerTtl!.Value, options, path);
+    }
+
+    private static T? Enum<T>(ConfigErrors errors, Akka.Configuration.Config c, string path, string key, params (string Name, T Value)[] choices)
+        where T : struct
+    {
+        var text = errors.String(c, path, key);
+        if (text is null) return null;
+        foreach (var (choice, value) in choices)
+            if (string.Equals(choice, text, StringComparison.OrdinalIgnoreCase)) return value;
+        errors.Add($"{path}.{key}", $"unknown {key} '{text}' (expected {string.Join(", ", choices.Select(x => x.Name))})");
+        return null;
+    }
+
+    /// <summary>"host:port" with an IPv4/IPv6 literal or localhost (bind) or any host name (upstream); IPv6 in brackets.</summary>
+    internal static HostPort? ParseHostPort(string text, string path, int minPort, bool bindable, ConfigErrors errors)
+    {
+        string host, portText;
+        if (text.StartsWith('['))
+        {
+            var close = text.IndexOf(']');
+            if (close < 0 || close + 1 >= text.Length || text[close + 1] != ':')
+            {
+                errors.Add(path, $"'{text}' is not \"[ipv6]:port\"");
+                return null;
+            }
+
+            host = text[1..close];
+            portText = text[(close + 2)..];
+        }
+        else
+        {
+            var colon = text.LastIndexOf(':');
+            if (colon <= 0 || text.IndexOf(':') != colon)
+            {
+                errors.Add(path, $"'{text}' is not \"host:port\" (write IPv6 addresses in brackets: \"[::1]:7000\")");
+                return null;
+            }
+
+            host = text[..colon];
+            portText = text[(colon + 1)..];
+        }
+
+        if (!int.TryParse(portText, NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port < minPort || port > 65535)
+        {
+            errors.Add(path, $"port '{portText}' is out of range {minPort}..65535");
+            return null;
+        }
+
+        var isIp = IPAddress.TryParse(host, out _);
+        if (bindable && !isIp && host != "localhost")
+        {
+            errors.Add(path, $"'{host}' is not an IP address or localhost (a listener binds to a local address)");
+            return null;
+        }
+
+        if (!bindable && !isIp && Uri.CheckHostName(host) == UriHostNameType.Unknown)
+        {
+            errors.Add(path, $"'{host}' is not a valid host name or IP address");
+            return null;
+        }
+
+        return new HostPort(host, port);
+    }
+}

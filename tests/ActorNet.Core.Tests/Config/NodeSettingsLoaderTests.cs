@@ -1,0 +1,129 @@
+using ActorNet.Config;
+using Xunit;
+using static ActorNet.Core.Tests.Config.ConfigTestUtil;
+
+namespace ActorNet.Core.Tests.Config;
+
+public sealed class NodeSettingsLoaderTests
+{
+    [Fact]
+    public void A_listener_gets_every_default_from_the_reference_config()
+    {
+        var settings = LoadOk(Listener("""bind = "127.0.0.1:7000", handler = echo""", "echo"));
+        var l = Assert.Single(settings.Listeners);
+        Assert.Equal(("echo", TransportKind.Tcp, "127.0.0.1", 7000, "echo"), (l.Name, l.Transport, l.Host, l.Port, l.Handler));
+        Assert.Equal((FramingKind.Line, LineEnding.Lf, 64 * 1024, 10000, 0), (l.Framing, l.LineEnding, l.MaxFrameBytes, l.MaxConnections, l.MaxConnectionsPerIp));
+        Assert.Equal((TimeSpan.Zero, 1024L * 1024, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(60)), (l.IdleTimeout, l.WriteQueueLimitBytes, l.ConnectTimeout, l.PeerTtl));
+        Assert.Null(l.Upstream);
+        Assert.Equal("actornet.listeners.echo", l.Path);
+        Assert.Equal("actornet", settings.NodeName);
+        Assert.Equal(new SupervisionSettings(3, TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10)), settings.Supervision);
+        Assert.Equal(new LoggingSettings(LogLevelSetting.Information, true, null, false), settings.Logging);
+    }
+
+    [Fact]
+    public void Empty_config_is_a_valid_node_without_listeners() => Assert.Empty(LoadOk("").Listeners);
+
+    [Fact]
+    public void Listeners_keep_file_order_and_listener_defaults_apply_to_all()
+    {
+        var settings = LoadOk("""
+            actornet.listener-defaults.max-frame-bytes = 1KiB
+            actornet.listeners {
+              zeta  { bind = "127.0.0.1:1", handler = echo }
+              alpha { bind = "127.0.0.1:2", handler = broadcast, max-frame-bytes = 2KiB }
+              mid   { transport = udp, bind = "[::1]:3", handler = udp-relay, peer-ttl = 250ms }
+            }
+            """);
+        Assert.Equal(["zeta", "alpha", "mid"], settings.Listeners.Select(l => l.Name));
+        Assert.Equal([1024, 2048, 1024], settings.Listeners.Select(l => l.MaxFrameBytes));
+        Assert.Equal(("::1", TimeSpan.FromMilliseconds(250)), (settings.Listeners[2].Host, settings.Listeners[2].PeerTtl));
+    }
+
+    [Fact]
+    public void Forward_options_and_sizes_parse()
+    {
+        var settings = LoadOk(Listener("""
+            bind = "localhost:0", handler = forward, upstream = "example.internal:9000", framing = raw,
+            write-queue-limit-bytes = 4MiB, idle-timeout = 2m, options { colour = blue }
+            """));
+        var l = settings.Listeners[0];
+        Assert.Equal(new HostPort("example.internal", 9000), l.Upstream);
+        Assert.Equal((FramingKind.Raw, 4L * 1024 * 1024, TimeSpan.FromMinutes(2)), (l.Framing, l.WriteQueueLimitBytes, l.IdleTimeout));
+        Assert.Equal("blue", l.Options.GetString("colour"));
+    }
+
+    [Theory]
+    [InlineData("""bind = "127.0.0.1:70000", handler = echo""", "actornet.listeners.l.bind", "out of range")]
+    [InlineData("""bind = "127.0.0.1", handler = echo""", "actornet.listeners.l.bind", "not \"host:port\"")]
+    [InlineData("""bind = "::1:80", handler = echo""", "actornet.listeners.l.bind", "brackets")]
+    [InlineData("""bind = "example.com:80", handler = echo""", "actornet.listeners.l.bind", "not an IP address")]
+    [InlineData("""handler = echo""", "actornet.listeners.l.bind", "required")]
+    [InlineData("""bind = "127.0.0.1:1", handler = ircd""", "actornet.listeners.l.handler", "unknown handler 'ircd'")]
+    [InlineData("""bind = "127.0.0.1:1" """, "actornet.listeners.l.handler", "required")]
+    [InlineData("""bind = "127.0.0.1:1", handler = udp-relay""", "actornet.listeners.l.handler", "needs transport = udp")]
+    [InlineData("""transport = udp, bind = "127.0.0.1:1", handler = broadcast""", "actornet.listeners.l.handler", "needs transport = tcp")]
+    [InlineData("""transport = sctp, bind = "127.0.0.1:1", handler = echo""", "actornet.listeners.l.transport", "unknown transport 'sctp'")]
+    [InlineData("""bind = "127.0.0.1:1", handler = echo, framing = xml""", "actornet.listeners.l.framing", "unknown framing 'xml'")]
+    [InlineData("""bind = "127.0.0.1:1", handler = echo, line-ending = cr""", "actornet.listeners.l.line-ending", "unknown line-ending")]
+    [InlineData("""bind = "127.0.0.1:1", handler = echo, max-frame-bytes = 0""", "actornet.listeners.l.max-frame-bytes", "must be 1 byte")]
+    [InlineData("""bind = "127.0.0.1:1", handler = echo, max-frame-bytes = 17MiB""", "actornet.listeners.l.max-frame-bytes", "16MiB")]
+    [InlineData("""bind = "127.0.0.1:1", handler = echo, max-connections = 0""", "actornet.listeners.l.max-connections", "must be >= 1")]
+    [InlineData("""bind = "127.0.0.1:1", handler = echo, max-connections = lots""", "actornet.listeners.l.max-connections", "whole number")]
+    [InlineData("""bind = "127.0.0.1:1", handler = echo, max-connections-per-ip = -1""", "actornet.listeners.l.max-connections-per-ip", "must be >= 0")]
+    [InlineData("""bind = "127.0.0.1:1", handler = echo, idle-timeout = soon""", "actornet.listeners.l.idle-timeout", "duration")]
+    [InlineData("""bind = "127.0.0.1:1", handler = echo, max-frame-bytes = 64KiB, write-queue-limit-bytes = 1KiB""", "actornet.listeners.l.write-queue-limit-bytes", "must be >= max-frame-bytes")]
+    [InlineData("""bind = "127.0.0.1:1", handler = forward""", "actornet.listeners.l.upstream", "required for handler = forward")]
+    [InlineData("""bind = "127.0.0.1:1", handler = forward, upstream = "127.0.0.1:0" """, "actornet.listeners.l.upstream", "out of range 1..65535")]
+    [InlineData("""bind = "127.0.0.1:1", handler = echo, max-conections = 5""", "actornet.listeners.l.max-conections", "unknown key")]
+    [InlineData("""bind = "127.0.0.1:1", handler = echo, connect-timeout = 0s""", "actornet.listeners.l.connect-timeout", "must be > 0")]
+    public void Each_kind_of_listener_error_names_its_path_and_reason(string body, string path, string reason) =>
+        LoadError(Listener(body), path, reason);
+
+    [Theory]
+    [InlineData("actornet.node.name = \"bad name\"", "actornet.node.name", "letters, digits")]
+    [InlineData("actornet.listeners { \"bad.name\" { bind = \"127.0.0.1:1\", handler = echo } }", "actornet.listeners.bad", "")]
+    [InlineData("actornet.supervision.handler-max-restarts = -1", "actornet.supervision.handler-max-restarts", "must be >= 0")]
+    [InlineData("actornet.supervision.handler-restart-window = 0s", "actornet.supervision.handler-restart-window", "must be > 0")]
+    [InlineData("actornet.supervision.bind-backoff { min = 2s, max = 1s }", "actornet.supervision.bind-backoff.max", "must be >= bind-backoff.min")]
+    [InlineData("actornet.supervision.retries = 5", "actornet.supervision.retries", "unknown key")]
+    [InlineData("actornet.logging.level = loud", "actornet.logging.level", "unknown level 'loud'")]
+    [InlineData("actornet.logging.console = maybe", "actornet.logging.console", "true or false")]
+    [InlineData("actornet.listners { }", "actornet.listners", "unknown key")]
+    public void Each_kind_of_node_error_names_its_path_and_reason(string hocon, string path, string reason)
+    {
+        var result = Load(hocon);
+        Assert.False(result.Ok);
+        Assert.Contains(result.Errors, e => e.Path.StartsWith(path, StringComparison.Ordinal) && e.Reason.Contains(reason));
+    }
+
+    [Fact]
+    public void Duplicate_endpoints_are_reported()
+    {
+        LoadError("""
+            actornet.listeners {
+              a { bind = "127.0.0.1:7000", handler = echo }
+              b { bind = "127.0.0.1:7000", handler = echo }
+            }
+            """, "actornet.listeners.b.bind", "already bound by listener 'a'");
+    }
+
+    [Fact]
+    public void Every_error_of_a_file_is_reported_at_once()
+    {
+        var result = Load("""
+            actornet {
+              listeners {
+                one { bind = "127.0.0.1:99999", handler = echo }
+                two { bind = "127.0.0.1:1", handler = nope }
+                three { bind = "127.0.0.1:2", handler = echo, colour = red }
+              }
+              logging.level = shouty
+            }
+            """);
+        Assert.False(result.Ok);
+        Assert.Equal(
+            ["actornet.listeners.one.bind", "actornet.listeners.three.colour", "actornet.listeners.two.handler", "actornet.logging.level"],
+            result.Errors.Select(e => e.Path).Order(StringComparer.Ordinal));
+    }
+}
