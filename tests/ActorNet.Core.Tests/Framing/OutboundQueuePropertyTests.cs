@@ -1,0 +1,93 @@
+using Xunit;
+using ActorNet.Config;
+using ActorNet.Framing;
+using Akka.IO;
+using FsCheck.Xunit;
+using static ActorNet.Core.Tests.Framing.FramingTestUtil;
+
+namespace ActorNet.Core.Tests.Framing;
+
+/// <summary>Random interleavings of enqueues and acks. Fixed seed for reproducible runs.</summary>
+[Properties(MaxTest = 300, Replay = "20261124,1503")]
+public class OutboundQueuePropertyTests
+{
+    /// <summary>
+    /// ops: each byte is one step. Even = enqueue a payload (from payloads, round robin), odd = ack if a write is in
+    /// flight. At the end everything is acked. The concatenation of all writes must equal the framed payloads in
+    /// order, each write must be unchanged until its ack, and no more than the limit may ever be pending.
+    /// </summary>
+    [Property]
+    public void Bytes_out_equal_framed_bytes_in_order(byte[][] payloads, byte[] ops, byte limitSeed, byte kindSeed)
+    {
+        var kind = (FramingKind)(kindSeed % 3);
+        var encoder = FrameCodecs.GetEncoder(kind, kindSeed % 2 == 0 ? LineEnding.Lf : LineEnding.CrLf);
+        long limit = 16 + limitSeed * 4;
+        var inputs = payloads.Where(p => p is not null).ToArray();
+        if (inputs.Length == 0)
+            inputs = [[]];
+
+        using var q = new OutboundQueue(encoder, limit);
+        var expected = new List<byte>();
+        var output = new List<byte>();
+        ByteString? inFlight = null;
+        byte[]? snapshot = null;
+        int next = 0;
+
+        void Sent(ByteString? write)
+        {
+            inFlight = write;
+            snapshot = write?.ToArray();
+            Assert.Equal(write?.Count ?? 0, q.InFlightBytes);
+            Assert.Equal(write is not null, q.WriteInFlight);
+        }
+
+        void Ack()
+        {
+            Assert.Equal(snapshot, inFlight!.ToArray());
+            output.AddRange(snapshot!);
+            Sent(q.OnAck());
+        }
+
+        foreach (var op in ops)
+        {
+            if (op % 2 == 0)
+            {
+                var payload = inputs[next++ % inputs.Length];
+                long pendingBefore = q.PendingBytes;
+                var result = q.Enqueue(payload, out var write);
+                var framed = Encode(encoder, payload);
+                switch (result)
+                {
+                    case OutboundQueue.Result.WriteNow:
+                        Assert.Null(inFlight);
+                        Assert.Equal(framed, write!.ToArray());
+                        expected.AddRange(framed);
+                        Sent(write);
+                        break;
+                    case OutboundQueue.Result.Queued:
+                        Assert.Null(write);
+                        Assert.Equal(pendingBefore + framed.Length, q.PendingBytes);
+                        expected.AddRange(framed);
+                        break;
+                    default:
+                        Assert.Null(write);
+                        Assert.True(pendingBefore + framed.Length > limit);
+                        Assert.Equal(pendingBefore, q.PendingBytes);
+                        break;
+                }
+                Assert.InRange(q.PendingBytes, 0, limit);
+                if (inFlight is not null)
+                    Assert.Equal(snapshot, inFlight.ToArray());
+            }
+            else if (inFlight is not null)
+            {
+                Ack();
+            }
+        }
+        while (inFlight is not null)
+            Ack();
+
+        Assert.Equal(0, q.TotalQueuedBytes);
+        Assert.Equal(expected, output);
+    }
+}

@@ -1,0 +1,159 @@
+using Xunit;
+using ActorNet.Config;
+using ActorNet.Framing;
+using Akka.IO;
+using static ActorNet.Core.Tests.Framing.FramingTestUtil;
+
+namespace ActorNet.Core.Tests.Framing;
+
+public class OutboundQueueTests
+{
+    private static readonly IFrameEncoder Lines = FrameCodecs.GetEncoder(FramingKind.Line, LineEnding.Lf);
+
+    [Fact]
+    public void First_frame_is_written_now_and_the_next_ones_queue_until_ack()
+    {
+        using var q = new OutboundQueue(Lines, 1024);
+        Assert.False(q.WriteInFlight);
+
+        Assert.Equal(OutboundQueue.Result.WriteNow, q.Enqueue(B("one"), out var first));
+        Assert.Equal("one\n", S(first!));
+        Assert.True(q.WriteInFlight);
+        Assert.Equal(4, q.InFlightBytes);
+        Assert.Equal(0, q.PendingBytes);
+
+        Assert.Equal(OutboundQueue.Result.Queued, q.Enqueue(B("two"), out var none));
+        Assert.Null(none);
+        Assert.Equal(4, q.PendingBytes);
+        Assert.Equal(8, q.TotalQueuedBytes);
+
+        var second = q.OnAck();
+        Assert.Equal("two\n", S(second!));
+        Assert.True(q.WriteInFlight);
+        Assert.Equal(4, q.InFlightBytes);
+        Assert.Equal(0, q.PendingBytes);
+
+        Assert.Null(q.OnAck());
+        Assert.False(q.WriteInFlight);
+        Assert.Equal(0, q.TotalQueuedBytes);
+
+        Assert.Equal(OutboundQueue.Result.WriteNow, q.Enqueue(B("three"), out var third));
+        Assert.Equal("three\n", S(third!));
+    }
+
+    [Fact]
+    public void Frames_queued_during_a_write_leave_as_one_write_in_order()
+    {
+        using var q = new OutboundQueue(FrameCodecs.GetEncoder(FramingKind.Line, LineEnding.CrLf), 1 << 20);
+        q.Enqueue(B("first"), out _);
+        var expected = new System.Text.StringBuilder();
+        for (int i = 0; i < 5000; i++)   // enough to grow the pending buffer several times
+        {
+            Assert.Equal(OutboundQueue.Result.Queued, q.Enqueue(B($"msg {i}"), out _));
+            expected.Append($"msg {i}\r\n");
+        }
+        Assert.Equal(expected.Length, q.PendingBytes);
+        var coalesced = q.OnAck();
+        Assert.Equal(expected.ToString(), S(coalesced!));
+        Assert.Null(q.OnAck());
+    }
+
+    [Fact]
+    public void Pending_may_reach_the_limit_exactly_but_not_pass_it()
+    {
+        using var q = new OutboundQueue(Lines, 10);
+        q.Enqueue(B("in flight, not counted against the limit"), out _);
+        Assert.Equal(OutboundQueue.Result.Queued, q.Enqueue(B("abcd"), out _));      // 5
+        Assert.Equal(OutboundQueue.Result.Queued, q.Enqueue(B("efgh"), out _));      // 10 = limit
+        Assert.Equal(10, q.PendingBytes);
+
+        long inFlight = q.InFlightBytes;
+        Assert.Equal(OutboundQueue.Result.LimitExceeded, q.Enqueue([], out var write)); // 11
+        Assert.Null(write);
+        Assert.Equal(10, q.PendingBytes);
+        Assert.Equal(inFlight, q.InFlightBytes);
+        Assert.True(q.WriteInFlight);
+        Assert.Equal("abcd\nefgh\n", S(q.OnAck()!));
+    }
+
+    [Fact]
+    public void One_byte_over_the_limit_queues_nothing()
+    {
+        using var q = new OutboundQueue(Lines, 10);
+        q.Enqueue(B("x"), out _);
+        Assert.Equal(OutboundQueue.Result.LimitExceeded, q.Enqueue(B("0123456789"), out _)); // 11 bytes framed
+        Assert.Equal(0, q.PendingBytes);
+        Assert.Null(q.OnAck());
+        Assert.False(q.WriteInFlight);
+    }
+
+    [Fact]
+    public void Ack_with_nothing_pending_goes_idle_and_a_stray_ack_is_refused()
+    {
+        using var q = new OutboundQueue(Lines, 100);
+        Assert.Throws<InvalidOperationException>(() => q.OnAck());
+        q.Enqueue(B("a"), out _);
+        Assert.Null(q.OnAck());
+        Assert.False(q.WriteInFlight);
+        Assert.Equal(0, q.InFlightBytes);
+        Assert.Throws<InvalidOperationException>(() => q.OnAck());
+    }
+
+    [Fact]
+    public void A_write_is_not_mutated_while_in_flight_across_many_cycles()
+    {
+        using var q = new OutboundQueue(Lines, 1 << 20);
+        Assert.Equal(OutboundQueue.Result.WriteNow, q.Enqueue(B("w0"), out var inFlight));
+        var snapshot = inFlight!.ToArray();
+        int n = 0;
+        for (int cycle = 0; cycle < 50; cycle++)
+        {
+            // queue a growing number of frames while the write is in flight (forces buffer growth and reuse)
+            for (int i = 0; i < cycle * 40; i++)
+                q.Enqueue(B($"c{cycle}-{n++}"), out _);
+            Assert.Equal(snapshot, inFlight.ToArray());
+
+            var next = q.OnAck();
+            if (next is null)
+            {
+                Assert.Equal(OutboundQueue.Result.WriteNow, q.Enqueue(B($"restart{cycle}"), out next));
+            }
+            inFlight = next!;
+            snapshot = inFlight.ToArray();
+        }
+    }
+
+    [Fact]
+    public void Write_now_result_is_independent_of_the_caller_payload()
+    {
+        using var q = new OutboundQueue(FrameCodecs.GetEncoder(FramingKind.Raw, LineEnding.Lf), 100);
+        var payload = B("abc");
+        q.Enqueue(payload, out var write);
+        var queued = B("def");
+        q.Enqueue(queued, out _);
+        payload[0] = (byte)'z';
+        queued[0] = (byte)'z';
+        Assert.Equal("abc", S(write!));
+        Assert.Equal("def", S(q.OnAck()!));
+    }
+
+    [Fact]
+    public void Length_prefixed_frames_are_framed_in_the_write()
+    {
+        using var q = new OutboundQueue(FrameCodecs.GetEncoder(FramingKind.LengthPrefixed, LineEnding.Lf), 100);
+        q.Enqueue(B("ab"), out var write);
+        Assert.Equal(new byte[] { 0, 0, 0, 2, (byte)'a', (byte)'b' }, write!.ToArray());
+    }
+
+    [Fact]
+    public void Disposed_queue_refuses_use()
+    {
+        var q = new OutboundQueue(Lines, 100);
+        q.Enqueue(B("a"), out _);
+        q.Enqueue(B("b"), out _);
+        q.Dispose();
+        q.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => q.Enqueue(B("c"), out _));
+        Assert.Throws<ObjectDisposedException>(() => q.OnAck());
+    }
+}
