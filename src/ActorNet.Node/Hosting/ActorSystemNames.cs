@@ -8,7 +8,7 @@ public static class ActorSystemNames
     /// <summary>Used when nothing usable is left of the node name.</summary>
     public const string Fallback = "actornet";
 
-    /// <summary>Replaces every invalid character with '-', and drops leading characters that cannot start a name.</summary>
+    /// <summary>Replaces every invalid character with '-', and drops leading characters that cannot start a name and trailing dashes.</summary>
     public static string Sanitize(string? nodeName)
     {
         if (string.IsNullOrWhiteSpace(nodeName))
@@ -22,6 +22,7 @@ public static class ActorSystemNames
                 continue;
             sb.Append(valid ? c : '-');
         }
-        return sb.Length == 0 ? Fallback : sb.ToString();
+        var name = sb.ToString().TrimEnd('-');
+        return name.Length == 0 ? Fallback : name;
     }
 }

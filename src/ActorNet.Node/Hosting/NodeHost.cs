@@ -44,7 +44,8 @@ public static class NodeHost
         }
         catch (Exception ex)
         {
-            log.Fatal(ex, "node {NodeName} failed", settings.NodeName);
+            // The host and Akka.Hosting have already logged the stack trace; keep it at Debug here.
+            log.Debug(ex, "node {NodeName} failed", settings.NodeName);
             var cause = state.StartFailure ?? ex;
             return Fail(stderr, $"node {settings.NodeName} failed: {cause.GetType().Name}: {cause.Message}");
         }
