@@ -31,13 +31,13 @@ public static class NodeHost
         var state = new NodeRunState();
         try
         {
-            using var host = Build(settings, entryPoints, state);
+            using var host = Build(settings, entryPoints, state, Log.Logger);
             await host.RunAsync(cancellationToken);
 
             if (state.StartFailure is { } failure)
-                return Fail(stderr, $"node {settings.NodeName} failed to start: {failure.GetType().Name}: {failure.Message}");
+                return Fail(log, stderr, $"node {settings.NodeName} failed to start: {failure.GetType().Name}: {failure.Message}");
             if (!state.Started)
-                return Fail(stderr, $"node {settings.NodeName} did not start (see the log above)");
+                return Fail(log, stderr, $"node {settings.NodeName} did not start (see the log above)");
 
             log.Information("node {NodeName} stopped", settings.NodeName);
             return ExitCodes.Ok;
@@ -47,7 +47,7 @@ public static class NodeHost
             // The host and Akka.Hosting have already logged the stack trace; keep it at Debug here.
             log.Debug(ex, "node {NodeName} failed", settings.NodeName);
             var cause = state.StartFailure ?? ex;
-            return Fail(stderr, $"node {settings.NodeName} failed: {cause.GetType().Name}: {cause.Message}");
+            return Fail(log, stderr, $"node {settings.NodeName} failed: {cause.GetType().Name}: {cause.Message}");
         }
         finally
         {
@@ -55,14 +55,14 @@ public static class NodeHost
         }
     }
 
-    /// <summary>Builds (does not start) the host for <paramref name="settings"/>.</summary>
-    public static IHost Build(NodeSettings settings, NodeEntryPoints entryPoints, NodeRunState state)
+    /// <summary>Builds (does not start) the host for <paramref name="settings"/>, logging to <paramref name="logger"/>.</summary>
+    public static IHost Build(NodeSettings settings, NodeEntryPoints entryPoints, NodeRunState state, Serilog.ILogger logger)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Logging.ClearProviders();
         // Serilog does the filtering; without this Microsoft.Extensions.Logging drops Debug before Serilog sees it.
         builder.Logging.SetMinimumLevel(LogLevel.Trace);
-        builder.Services.AddSerilog(dispose: false);
+        builder.Services.AddSerilog(logger, dispose: false);
         builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
 
@@ -77,12 +77,13 @@ public static class NodeHost
                 loggers.ClearLoggers();
                 loggers.AddLoggerFactory();
             });
-            akka.WithActors((system, _) => StartNode(system, settings, entryPoints, state));
+            akka.WithActors((system, _) => StartNode(system, settings, entryPoints, state, logger.ForContext(typeof(NodeHost))));
         });
         return builder.Build();
     }
 
-    private static void StartNode(ActorSystem system, NodeSettings settings, NodeEntryPoints entryPoints, NodeRunState state)
+    private static void StartNode(ActorSystem system, NodeSettings settings, NodeEntryPoints entryPoints, NodeRunState state,
+        Serilog.ILogger log)
     {
         try
         {
@@ -96,12 +97,12 @@ public static class NodeHost
                 }
                 catch (Exception ex)
                 {
-                    Log.ForContext(typeof(NodeHost)).Warning(ex, "node {NodeName} did not stop cleanly", settings.NodeName);
+                    log.Warning(ex, "node {NodeName} did not stop cleanly", settings.NodeName);
                 }
                 return Done.Instance;
             });
             state.MarkStarted();
-            Log.ForContext(typeof(NodeHost)).Information(
+            log.Information(
                 "node {NodeName} started as ActorSystem {ActorSystem} with {ListenerCount} listener(s)",
                 settings.NodeName, system.Name, settings.Listeners.Count);
         }
@@ -121,9 +122,9 @@ public static class NodeHost
         return timeout < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : timeout;
     }
 
-    private static int Fail(TextWriter stderr, string message)
+    private static int Fail(Serilog.ILogger log, TextWriter stderr, string message)
     {
-        Log.ForContext(typeof(NodeHost)).Fatal("{Failure}", message);
+        log.Fatal("{Failure}", message);
         stderr.WriteLine($"actornet: {message}");
         return ExitCodes.Failure;
     }
