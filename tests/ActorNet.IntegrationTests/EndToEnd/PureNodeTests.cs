@@ -22,6 +22,30 @@ public sealed class PureNodeTests
     public void ActorSystem_names_are_sanitised(string nodeName, string expected) =>
         Assert.Equal(expected, ActorSystemNames.Sanitize(nodeName));
 
+    [Theory]
+    [InlineData("run")]
+    [InlineData("check")]
+    public void Cli_takes_a_config_path_and_repeated_overrides(string command)
+    {
+        var root = NodeCli.BuildRootCommand(TextWriter.Null, TextWriter.Null);
+
+        var parsed = root.Parse([command, "--config", "x.conf", "--set", "a.b=1", "--set", "c=\"d e\""]);
+        var defaults = root.Parse([command]);
+
+        Assert.Empty(parsed.Errors);
+        Assert.Equal("x.conf", parsed.GetValue<string>("--config"));
+        Assert.Equal(new[] { "a.b=1", "c=\"d e\"" }, parsed.GetValue<string[]>("--set") ?? []);
+        Assert.Equal(NodeCli.DefaultConfigPath, defaults.GetValue<string>("--config"));
+    }
+
+    [Fact]
+    public void Cli_rejects_unknown_commands()
+    {
+        var root = NodeCli.BuildRootCommand(TextWriter.Null, TextWriter.Null);
+
+        Assert.NotEmpty(root.Parse(["serve"]).Errors);
+    }
+
     [Fact]
     public void Config_errors_are_printed_as_file_path_reason()
     {
