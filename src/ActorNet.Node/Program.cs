@@ -1,1 +1,3 @@
-return 0;
+using ActorNet.Node.Cli;
+
+return await NodeCli.RunAsync(args);

@@ -1,0 +1,148 @@
+using ActorNet.Config;
+using ActorNet.Node.Cli;
+using ActorNet.Node.Logging;
+using Akka;
+using Akka.Actor;
+using Akka.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Serilog;
+
+namespace ActorNet.Node.Hosting;
+
+/// <summary>
+/// Runs a node inside the .NET Generic Host with Akka.Hosting: Serilog for every log (Akka's included),
+/// the ActorSystem named after the node, the node guardian started by <see cref="NodeEntryPoints.Start"/>,
+/// and <see cref="NodeEntryPoints.Stop"/> awaited in CoordinatedShutdown's <c>service-unbind</c> phase.
+/// SIGINT/SIGTERM stop the host, which runs CoordinatedShutdown; the process then exits 0.
+/// </summary>
+public static class NodeHost
+{
+    /// <summary>Name of the CoordinatedShutdown task that stops the node.</summary>
+    public const string ShutdownTaskName = "actornet-stop-node";
+
+    /// <summary>Runs until the host stops. Returns 0 after a clean shutdown, 1 if the node failed to start.</summary>
+    public static async Task<int> RunAsync(NodeSettings settings, NodeEntryPoints entryPoints, TextWriter stderr,
+        CancellationToken cancellationToken = default)
+    {
+        Log.Logger = SerilogSetup.CreateLogger(settings.Logging, settings.NodeName);
+        var log = Log.ForContext(typeof(NodeHost));
+        var state = new NodeRunState();
+        try
+        {
+            using var host = Build(settings, entryPoints, state, Log.Logger);
+            await host.RunAsync(cancellationToken);
+
+            if (state.StartFailure is { } failure)
+                return Fail(log, stderr, $"node {settings.NodeName} failed to start: {failure.GetType().Name}: {failure.Message}");
+            if (!state.Started)
+                return Fail(log, stderr, $"node {settings.NodeName} did not start (see the log above)");
+
+            log.Information("node {NodeName} stopped", settings.NodeName);
+            return ExitCodes.Ok;
+        }
+        catch (Exception ex)
+        {
+            // The host and Akka.Hosting have already logged the stack trace; keep it at Debug here.
+            log.Debug(ex, "node {NodeName} failed", settings.NodeName);
+            var cause = state.StartFailure ?? ex;
+            return Fail(log, stderr, $"node {settings.NodeName} failed: {cause.GetType().Name}: {cause.Message}");
+        }
+        finally
+        {
+            await Log.CloseAndFlushAsync();
+        }
+    }
+
+    /// <summary>Builds (does not start) the host for <paramref name="settings"/>, logging to <paramref name="logger"/>.</summary>
+    public static IHost Build(NodeSettings settings, NodeEntryPoints entryPoints, NodeRunState state, Serilog.ILogger logger)
+    {
+        var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
+        builder.Logging.ClearProviders();
+        // Serilog does the filtering; without this Microsoft.Extensions.Logging drops Debug before Serilog sees it.
+        builder.Logging.SetMinimumLevel(LogLevel.Trace);
+        builder.Services.AddSerilog(logger, dispose: false);
+        builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
+
+        var systemName = ActorSystemNames.Sanitize(settings.NodeName);
+        builder.Services.AddAkka(systemName, (akka, _) =>
+        {
+            akka.AddHocon(settings.Config, HoconAddMode.Prepend);
+            akka.ConfigureLoggers(loggers =>
+            {
+                loggers.LogLevel = SerilogSetup.ToAkka(settings.Logging.Level);
+                loggers.LogConfigOnStart = false;
+                loggers.ClearLoggers();
+                loggers.AddLoggerFactory();
+            });
+            akka.WithActors((system, _) => StartNode(system, settings, entryPoints, state, logger.ForContext(typeof(NodeHost))));
+        });
+        return builder.Build();
+    }
+
+    private static void StartNode(ActorSystem system, NodeSettings settings, NodeEntryPoints entryPoints, NodeRunState state,
+        Serilog.ILogger log)
+    {
+        try
+        {
+            var guardian = entryPoints.Start(system, settings);
+            var stopTimeout = StopTimeout(system);
+            CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseServiceUnbind, ShutdownTaskName, async () =>
+            {
+                try
+                {
+                    await entryPoints.Stop(guardian, stopTimeout);
+                }
+                catch (Exception ex)
+                {
+                    log.Warning(ex, "node {NodeName} did not stop cleanly", settings.NodeName);
+                }
+                return Done.Instance;
+            });
+            state.MarkStarted();
+            log.Information(
+                "node {NodeName} started as ActorSystem {ActorSystem} with {ListenerCount} listener(s)",
+                settings.NodeName, system.Name, settings.Listeners.Count);
+        }
+        catch (Exception ex)
+        {
+            state.MarkFailed(ex);
+            throw;
+        }
+    }
+
+    /// <summary>The service-unbind phase timeout less a margin, so StopAsync ends before the phase gives up.</summary>
+    private static TimeSpan StopTimeout(ActorSystem system)
+    {
+        var phase = system.Settings.Config.GetTimeSpan(
+            "akka.coordinated-shutdown.phases.service-unbind.timeout", TimeSpan.FromSeconds(10), allowInfinite: false);
+        var timeout = phase - TimeSpan.FromSeconds(1);
+        return timeout < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : timeout;
+    }
+
+    private static int Fail(Serilog.ILogger log, TextWriter stderr, string message)
+    {
+        log.Fatal("{Failure}", message);
+        stderr.WriteLine($"actornet: {message}");
+        return ExitCodes.Failure;
+    }
+}
+
+/// <summary>What happened while the host ran: whether the node started, or why it did not.</summary>
+public sealed class NodeRunState
+{
+    private volatile bool _started;
+    private volatile Exception? _startFailure;
+
+    /// <summary>True once the node guardian started and its shutdown task is registered.</summary>
+    public bool Started => _started;
+
+    /// <summary>The exception thrown while starting the node, if any.</summary>
+    public Exception? StartFailure => _startFailure;
+
+    internal void MarkStarted() => _started = true;
+
+    internal void MarkFailed(Exception ex) => _startFailure = ex;
+}
