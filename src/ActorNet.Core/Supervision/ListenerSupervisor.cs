@@ -105,13 +105,11 @@ public sealed class ListenerSupervisor : ReceiveActor, IWithTimers
     {
         Receive<ListenerCommands.Unbound>(u =>
         {
-            _running.Remove(u.Listener);
-            ReplyIfDone(requester);
+            if (_running.Remove(u.Listener)) ReplyIfDone(requester);
         });
         Receive<Terminated>(t =>
         {
-            _running.Remove(t.ActorRef.Path.Name);
-            ReplyIfDone(requester);
+            if (_running.Remove(t.ActorRef.Path.Name)) ReplyIfDone(requester);
         });
         Receive<UnbindTimeout>(_ =>
         {

@@ -74,11 +74,13 @@ public sealed class NodeGuardian : ReceiveActor
 
     private void Stopping(IActorRef requester)
     {
+        var waiting = new List<IActorRef> { requester };
         Receive<ListenerSupervisor.AllUnbound>(_ =>
         {
             _log.Info("node {Node} stopped: all listeners unbound", _settings.NodeName);
-            requester.Tell(NodeStopped.Instance);
+            foreach (var asker in waiting) asker.Tell(NodeStopped.Instance);
+            Become(() => Receive<StopNode>(_ => Sender.Tell(NodeStopped.Instance)));
         });
-        Receive<StopNode>(_ => { });
+        Receive<StopNode>(_ => waiting.Add(Sender));
     }
 }

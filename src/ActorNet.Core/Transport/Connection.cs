@@ -75,7 +75,7 @@ public sealed class Connection : ReceiveActor, IWithTimers
         _setup.Socket.Tell(new Tcp.Register(Self, keepOpenOnPeerClosed: false, useResumeWriting: true));
         if (_setup.Rejected is { } rejected)
         {
-            _log.Warning("connection {ConnectionId} on {Listener} from {Remote} refused: {Reason}", _info.Id, _info.Listener, _info.Remote, rejected);
+            _log.Warning("connection {ConnectionId} on {Listener} from {Remote} refused: {Reason}", _info.Id, _info.Listener, _info.Remote, rejected.ToString());
             SendErrorFrame(rejected, "too many connections");
             BeginClose(rejected, "limit reached");
             return;
@@ -336,6 +336,6 @@ public sealed class Connection : ReceiveActor, IWithTimers
         _outbound.Dispose();
         if (_setup.Rejected is not null) return;
         _log.Info("connection {ConnectionId} on {Listener} from {Remote} closed: {Reason} ({Detail}); bytes in/out {BytesIn}/{BytesOut}, frames in/out {FramesIn}/{FramesOut}",
-            new object[] { _info.Id, _info.Listener, _info.Remote, _reason ?? DisconnectReason.Shutdown, _detail ?? "-", _bytesIn, _bytesOut, _framesIn, _framesOut });
+            new object[] { _info.Id, _info.Listener, _info.Remote, (_reason ?? DisconnectReason.Shutdown).ToString(), _detail ?? "-", _bytesIn, _bytesOut, _framesIn, _framesOut });
     }
 }

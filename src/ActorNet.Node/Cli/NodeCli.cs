@@ -102,7 +102,7 @@ public static class NodeCli
 
     private static Option<string[]> SetOption() => new("--set")
     {
-        Description = "Override one config key, e.g. --set actornet.listeners.echo.port=7001 (repeatable; last wins)",
+        Description = "Override one config key, e.g. --set actornet.listeners.echo.bind=127.0.0.1:7100 (repeatable; last wins)",
         HelpName = "key=value",
         Arity = ArgumentArity.ZeroOrMore,
         AllowMultipleArgumentsPerToken = false,

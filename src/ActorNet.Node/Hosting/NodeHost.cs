@@ -70,6 +70,9 @@ public static class NodeHost
         builder.Services.AddAkka(systemName, (akka, _) =>
         {
             akka.AddHocon(settings.Config, HoconAddMode.Prepend);
+            // A server sees many writes racing a client's close; those dead letters are expected, not news.
+            // A node's own akka { } section can turn them back on.
+            akka.AddHocon("akka.log-dead-letters = off\nakka.log-dead-letters-during-shutdown = off", HoconAddMode.Append);
             akka.ConfigureLoggers(loggers =>
             {
                 loggers.LogLevel = SerilogSetup.ToAkka(settings.Logging.Level);
