@@ -8,15 +8,14 @@ public sealed class CliEndToEndTests(ActornetBinary binary) : IDisposable
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
-    /// <summary>One listener with three problems: port out of range, unknown handler, unknown key.</summary>
+    /// <summary>One listener with three problems: port out of range (in bind), unknown handler, unknown key.</summary>
     private const string BrokenConfig = """
         actornet {
           node.name = "broken"
           listeners {
             bad {
               transport = tcp
-              host = "127.0.0.1"
-              port = 70000
+              bind = "127.0.0.1:70000"
               handler = "no-such-handler"
               colour = "blue"
             }
@@ -35,7 +34,7 @@ public sealed class CliEndToEndTests(ActornetBinary binary) : IDisposable
 
         Assert.True(node.ExitCode == 2, $"exit code {node.ExitCode}\n{node.Describe()}");
         var lines = node.Stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        foreach (var path in new[] { "actornet.listeners.bad.port", "actornet.listeners.bad.handler", "actornet.listeners.bad.colour" })
+        foreach (var path in new[] { "actornet.listeners.bad.bind", "actornet.listeners.bad.handler", "actornet.listeners.bad.colour" })
             Assert.Contains(lines, l => l.StartsWith(file + ": ", StringComparison.Ordinal) && l.Contains(path, StringComparison.Ordinal));
         Assert.DoesNotContain("config OK", node.Stdout, StringComparison.Ordinal);
     }
@@ -70,7 +69,7 @@ public sealed class CliEndToEndTests(ActornetBinary binary) : IDisposable
         using var node = await NodeProcess.RunToExitAsync(binary.StartInfo(_dir.Path, "run", "--config", file), Timeout);
 
         Assert.True(node.ExitCode == 2, $"exit code {node.ExitCode}\n{node.Describe()}");
-        Assert.Contains("actornet.listeners.bad.port", node.Stderr, StringComparison.Ordinal);
+        Assert.Contains("actornet.listeners.bad.bind", node.Stderr, StringComparison.Ordinal);
         Assert.DoesNotContain("started as ActorSystem", node.Stdout, StringComparison.Ordinal);
     }
 

@@ -20,14 +20,12 @@ public sealed class NodeRunEndToEndTests(ActornetBinary binary) : IDisposable
           listeners {
             echo {
               transport = tcp
-              host = "127.0.0.1"
-              port = 0
+              bind = "127.0.0.1:0"
               handler = echo
             }
             relay {
               transport = udp
-              host = "127.0.0.1"
-              port = 0
+              bind = "127.0.0.1:0"
               handler = udp-relay
             }
           }
