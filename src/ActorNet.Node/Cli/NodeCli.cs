@@ -62,7 +62,7 @@ public static class NodeCli
         }
         catch (Exception ex)
         {
-            stderr.WriteLine($"actornet: could not check {path}: {ex.GetType().Name}: {ex.Message}");
+            stderr.WriteLine($"actornet: could not load or validate {path}: {ex.GetType().Name}: {ex.Message}");
             return ExitCodes.Failure;
         }
     }
@@ -76,7 +76,7 @@ public static class NodeCli
         }
         catch (Exception ex)
         {
-            await stderr.WriteLineAsync($"actornet: could not load {path}: {ex.GetType().Name}: {ex.Message}");
+            await stderr.WriteLineAsync($"actornet: could not load or validate {path}: {ex.GetType().Name}: {ex.Message}");
             return ExitCodes.Failure;
         }
 

@@ -8,7 +8,7 @@ public sealed class CliEndToEndTests(ActornetBinary binary) : IDisposable
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
 
-    /// <summary>One listener with three problems: port out of range, unknown handler, unknown key.</summary>
+    /// <summary>One listener with three problems: port out of range (in bind), unknown handler, unknown key.</summary>
     private const string BrokenConfig = """
         actornet {
           node.name = "broken"

@@ -62,7 +62,8 @@ public sealed class NodeRunEndToEndTests(ActornetBinary binary) : IDisposable
         {
             var pending = names.Where(n => !found.ContainsKey(n)).ToArray();
             var pattern = new Regex(
-                $@"listener (?<name>{string.Join('|', pending.Select(Regex.Escape))}) bound (?<transport>tcp|udp) \[?(?<ip>[0-9a-fA-F.:]+?)\]?:(?<port>\d+)");
+                $@"listener (?<name>{string.Join('|', pending.Select(Regex.Escape))}) bound (?<transport>tcp|udp) \[?(?<ip>[0-9a-fA-F.:]+?)\]?:(?<port>\d+)",
+                RegexOptions.IgnoreCase);
             var match = await node.WaitForStdoutAsync(pattern, Remaining(deadline));
             found[match.Groups["name"].Value] =
                 new IPEndPoint(IPAddress.Parse(match.Groups["ip"].Value), int.Parse(match.Groups["port"].Value));
