@@ -23,7 +23,33 @@ internal sealed class ConfigErrors : IReadOnlyList<ConfigError>
     {
         foreach (var key in NodeSettingsLoader.KeysOf(given, path))
             if (!known.Contains(key))
-                Add($"{path}.{key}", $"unknown key (known: {string.Join(", ", known.Order(StringComparer.Ordinal))})");
+                Add($"{path}.{key}", Closest(key, known) is { } guess
+                    ? $"unknown key; did you mean '{guess}'?"
+                    : $"unknown key (known: {string.Join(", ", known.Order(StringComparer.Ordinal))})");
+    }
+
+    /// <summary>The known key within edit distance 2 of a typo, if exactly one is closest.</summary>
+    internal static string? Closest(string key, IEnumerable<string> known)
+    {
+        var best = known.Select(k => (Key: k, Distance: EditDistance(key, k))).Where(x => x.Distance <= 2)
+            .OrderBy(x => x.Distance).ThenBy(x => x.Key, StringComparer.Ordinal).ToList();
+        return best.Count > 0 && (best.Count == 1 || best[0].Distance < best[1].Distance) ? best[0].Key : null;
+    }
+
+    private static int EditDistance(string a, string b)
+    {
+        var previous = new int[b.Length + 1];
+        var current = new int[b.Length + 1];
+        for (var j = 0; j <= b.Length; j++) previous[j] = j;
+        for (var i = 1; i <= a.Length; i++)
+        {
+            current[0] = i;
+            for (var j = 1; j <= b.Length; j++)
+                current[j] = Math.Min(Math.Min(current[j - 1] + 1, previous[j] + 1), previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1));
+            (previous, current) = (current, previous);
+        }
+
+        return previous[b.Length];
     }
 
     public void UnknownKeys(Akka.Configuration.Config given, string path, HashSet<string> known) =>

@@ -26,7 +26,7 @@ public sealed class HandlerCatalog
         ["forward"] = t => t == TransportKind.Tcp ? new ActorTypeHandlerFactory(typeof(ForwardHandler)) : null,
         ["udp-relay"] = t => t == TransportKind.Udp ? new ActorTypeDatagramHandlerFactory(typeof(UdpRelayHandler)) : null,
         // The chat service lives in ActorNet.Chat; it is found by type name so Core does not depend on it.
-        ["irc"] = t => t == TransportKind.Tcp ? ResolveType("ActorNet.Chat.IrcHandlerFactory, ActorNet.Chat", t, out _) : null,
+        ["irc"] = t => t == TransportKind.Tcp ? ResolveType("ActorNet.Chat.IrcHandlerFactory, ActorNet.Chat", out _) : null,
     });
 
     /// <summary>A copy of this catalog with one more built-in name (e.g. for a host that ships its own handlers).</summary>
@@ -51,7 +51,7 @@ public sealed class HandlerCatalog
         }
         else
         {
-            factory = ResolveType(listener.Handler, listener.Transport, out error);
+            factory = ResolveType(listener.Handler, out error);
             if (factory is null) return null;
         }
 
@@ -69,7 +69,7 @@ public sealed class HandlerCatalog
         return null;
     }
 
-    private static object? ResolveType(string typeName, TransportKind transport, out string? error)
+    private static object? ResolveType(string typeName, out string? error)
     {
         error = null;
         Type? type;
@@ -113,7 +113,6 @@ public sealed class HandlerCatalog
         }
 
         error = $"type '{type.FullName}' is not a ConnectionHandler, DatagramHandler, IHandlerFactory or IDatagramHandlerFactory";
-        _ = transport;
         return null;
     }
 
