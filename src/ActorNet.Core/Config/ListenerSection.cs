@@ -13,7 +13,7 @@ internal static partial class ListenerSection
     private static readonly HashSet<string> Keys =
     [
         "transport", "bind", "handler", "framing", "line-ending", "max-frame-bytes", "max-connections",
-        "max-connections-per-ip", "idle-timeout", "write-queue-limit-bytes", "upstream", "connect-timeout", "peer-ttl", "options",
+        "max-connections-per-ip", "idle-timeout", "write-queue-limit-bytes", "upstream", "connect-timeout", "peer-ttl", "options", "scope",
     ];
 
     /// <summary>Handlers that only make sense on one transport.</summary>
@@ -107,6 +107,10 @@ internal static partial class ListenerSection
         else if (handler == "forward")
             errors.Add(path + ".upstream", "required for handler = forward: \"host:port\" of the service to proxy to");
 
+        var scope = Enum<BroadcastScope>(errors, c, path, "scope", ("node", BroadcastScope.Node), ("cluster", BroadcastScope.Cluster));
+        if (scope == BroadcastScope.Cluster && handler != "broadcast")
+            errors.Add(path + ".scope", "scope = cluster is only for handler = broadcast");
+
         var options = c.HasPath("options") && c.GetValue("options").IsObject() ? c.GetConfig("options") : Akka.Configuration.Config.Empty;
         if (c.HasPath("options") && !c.GetValue("options").IsObject())
             errors.Add(path + ".options", "expected an object { key = value ... }");
@@ -116,7 +120,7 @@ internal static partial class ListenerSection
 
         return new ListenerSettings(name, transport.Value, bind.Host, bind.Port, handler, framing.Value, lineEnding.Value,
             (int)maxFrame!.Value, maxConnections!.Value, perIp!.Value, idle!.Value, queueLimit!.Value, upstream,
-            connectTimeout!.Value, peerTtl!.Value, options, path);
+            connectTimeout!.Value, peerTtl!.Value, options, path) { Scope = scope ?? BroadcastScope.Node };
     }
 
     private static T? Enum<T>(ConfigErrors errors, Akka.Configuration.Config c, string path, string key, params (string Name, T Value)[] choices)

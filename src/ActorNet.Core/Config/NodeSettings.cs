@@ -13,13 +13,23 @@ public sealed record NodeSettings(
     IReadOnlyList<ListenerSettings> Listeners,
     SupervisionSettings Supervision,
     LoggingSettings Logging,
-    Akka.Configuration.Config Config);
+    Akka.Configuration.Config Config)
+{
+    /// <summary>actornet.cluster (disabled unless configured).</summary>
+    public ClusterSettings Cluster { get; init; } = ClusterSettings.Disabled;
+
+    /// <summary>The ActorSystem name: the cluster's shared name when clustered (Akka addresses include it), else the node name.</summary>
+    public string SystemName => Cluster.Enabled ? Cluster.Name : NodeName;
+}
 
 public enum TransportKind { Tcp, Udp }
 
 public enum FramingKind { Line, LengthPrefixed, Raw }
 
 public enum LineEnding { Lf, CrLf }
+
+/// <summary>Where a broadcast listener's frames go: this node's clients, or the same listener's clients on every cluster member.</summary>
+public enum BroadcastScope { Node, Cluster }
 
 /// <summary>One entry of <c>actornet.listeners</c>.</summary>
 /// <param name="Name">the key under actornet.listeners (also the actor name)</param>
@@ -49,6 +59,9 @@ public sealed record ListenerSettings(
     Akka.Configuration.Config Options,
     string Path)
 {
+    /// <summary>broadcast only: <c>scope = node | cluster</c>.</summary>
+    public BroadcastScope Scope { get; init; } = BroadcastScope.Node;
+
     public string BindDisplay => Host.Contains(':') ? $"[{Host}]:{Port}" : $"{Host}:{Port}";
 }
 

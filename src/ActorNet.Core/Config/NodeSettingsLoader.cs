@@ -41,11 +41,16 @@ public static partial class NodeSettingsLoader
 
         var supervision = SupervisionSection.Parse(full, config, errors);
         var logging = LoggingSection.Parse(full, config, errors);
+        var cluster = ClusterSection.Parse(full, config, errors);
         var listeners = ListenerSection.ParseAll(full, config, builtInHandlers ?? BuiltInHandlers, errors);
+        foreach (var listener in listeners.Where(l => l.Scope == BroadcastScope.Cluster && !cluster.Enabled))
+            errors.Add(listener.Path + ".scope", "scope = cluster needs actornet.cluster.enabled = on");
 
+        // The cluster section stands for Akka settings; the file's own akka { } keys still win over them.
+        var akkaConfig = cluster.Enabled ? full.WithFallback(cluster.ToAkkaConfig()) : full;
         return errors.Count > 0
             ? new LoadResult(null, errors.ToList())
-            : new LoadResult(new NodeSettings(nodeName, listeners, supervision, logging, full), []);
+            : new LoadResult(new NodeSettings(nodeName, listeners, supervision, logging, akkaConfig) { Cluster = cluster }, []);
     }
 
     /// <summary>Keys of the object at <paramref name="path"/>, in file order, from the config as given (no defaults).</summary>

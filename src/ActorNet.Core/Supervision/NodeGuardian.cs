@@ -42,6 +42,7 @@ public sealed class NodeGuardian : ReceiveActor
             .SelectMany(l => l.Handler.Stream?.Services(l.Listener) ?? l.Handler.Datagram?.Services(l.Listener) ?? [])
             .ToList();
         Context.ActorOf(Props.Create(() => new ServicesSupervisor(definitions)), "services");
+        if (_settings.Cluster.Enabled) Context.ActorOf(Props.Create(() => new ClusterMonitor()), "cluster");
         _log.Info("node {Node} starting with {Listeners} listeners", _settings.NodeName, _listeners.Count);
     }
 

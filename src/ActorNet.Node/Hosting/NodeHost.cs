@@ -66,7 +66,7 @@ public static class NodeHost
         builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
 
-        var systemName = ActorSystemNames.Sanitize(settings.NodeName);
+        var systemName = ActorSystemNames.Sanitize(settings.SystemName);
         builder.Services.AddAkka(systemName, (akka, _) =>
         {
             akka.AddHocon(settings.Config, HoconAddMode.Prepend);

@@ -34,10 +34,23 @@ public sealed class ExampleConfigSmokeTests(ITestOutputHelper output) : NodeTest
         Assert.True(loaded.Ok, string.Join("\n", loaded.Errors));
         Assert.Empty(ActorNetNode.Validate(loaded.Settings!));
 
-        var overrides = loaded.Settings!.Listeners.Select(l => $"actornet.listeners.{l.Name}.bind=\"{(l.Host.Contains(':') ? $"[{l.Host}]" : l.Host)}:0\"").ToArray();
+        var overrides = loaded.Settings!.Listeners.Select(l => $"actornet.listeners.{l.Name}.bind=\"{(l.Host.Contains(':') ? $"[{l.Host}]" : l.Host)}:0\"").ToList();
+        if (loaded.Settings.Cluster.Enabled)
+        {
+            // a one-member cluster of its own on a free port, so the example's fixed ports never collide
+            var port = FreePort.Next();
+            overrides.Add($"actornet.cluster.port={port}");
+            overrides.Add($"actornet.cluster.seed-nodes=[\"127.0.0.1:{port}\"]");
+        }
+
         var (config, overrideErrors) = ConfigSource.Load(path, overrides);
         Assert.Empty(overrideErrors);
         var settings = NodeSettingsLoader.Load(config!).Settings!;
+        if (settings.Cluster.Enabled)
+        {
+            await BootClusterNodeAsync(settings);
+            return;
+        }
 
         var bound = await StartNodeAsync(settings);
         foreach (var listener in settings.Listeners.Where(l => l.Transport == TransportKind.Tcp))
@@ -48,5 +61,33 @@ public sealed class ExampleConfigSmokeTests(ITestOutputHelper output) : NodeTest
 
         var stop = ActorNetNode.StopAsync(Guardian, TimeSpan.FromSeconds(15));
         Assert.Same(stop, await Task.WhenAny(stop, Task.Delay(TimeSpan.FromSeconds(20))));
+    }
+
+    /// <summary>Cluster examples need an ActorSystem with the cluster provider: their own, not the TestKit's.</summary>
+    private static async Task BootClusterNodeAsync(NodeSettings settings)
+    {
+        var system = Akka.Actor.ActorSystem.Create(settings.SystemName, settings.Config);
+        try
+        {
+            var guardian = ActorNetNode.Start(system, settings);
+            var bound = await ActorNetNode.WaitForBindingsAsync(guardian, settings, TimeSpan.FromSeconds(15));
+            foreach (var listener in settings.Listeners.Where(l => l.Transport == TransportKind.Tcp))
+            {
+                using var client = new TcpClient();
+                await client.ConnectAsync((System.Net.IPEndPoint)bound[listener.Name], new CancellationTokenSource(TimeSpan.FromSeconds(10)).Token);
+            }
+
+            var cluster = Akka.Cluster.Cluster.Get(system);
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+            while (!cluster.State.Members.Any(m => m.Status == Akka.Cluster.MemberStatus.Up && m.Address.Equals(cluster.SelfAddress)))
+            {
+                Assert.True(DateTime.UtcNow < deadline, "the node never became an Up member of its own cluster");
+                await Task.Delay(50);
+            }
+        }
+        finally
+        {
+            await Akka.Actor.CoordinatedShutdown.Get(system).Run(Akka.Actor.CoordinatedShutdown.ClrExitReason.Instance);
+        }
     }
 }

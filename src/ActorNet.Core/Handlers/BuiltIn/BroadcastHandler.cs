@@ -1,6 +1,8 @@
 using ActorNet.Config;
 using ActorNet.Transport;
 using Akka.Actor;
+using Akka.Cluster.Tools.PublishSubscribe;
+using PubSub = Akka.Cluster.Tools.PublishSubscribe;
 using Akka.IO;
 
 namespace ActorNet.Handlers.BuiltIn;
@@ -11,7 +13,7 @@ public sealed class BroadcastHandlerFactory : IHandlerFactory
     public static string TopicName(string listener) => "broadcast-" + listener;
 
     public IEnumerable<ServiceDefinition> Services(ListenerSettings listener) =>
-        [new ServiceDefinition(TopicName(listener.Name), Props.Create(() => new BroadcastTopic()))];
+        [new ServiceDefinition(TopicName(listener.Name), Props.Create(() => new BroadcastTopic(listener.Name, listener.Scope)))];
 
     public Props CreateHandler(HandlerContext context) => Props.Create(() => new BroadcastHandler(context));
 }
@@ -34,7 +36,9 @@ public sealed class BroadcastHandler : ConnectionHandler
 
 /// <summary>
 /// The members of one broadcast listener (their connection actors). A published frame is wrapped once in a
-/// <see cref="Connection.Send"/> and that one message is told to every member but the sender.
+/// <see cref="Connection.Send"/> and that one message is told to every member but the sender. With
+/// <c>scope = cluster</c> the frame is also published through Akka's DistributedPubSub to the same listener's topic
+/// on every other member node, which delivers it to its own clients.
 /// </summary>
 public sealed class BroadcastTopic : ReceiveActor
 {
@@ -43,6 +47,9 @@ public sealed class BroadcastTopic : ReceiveActor
     public sealed record Leave(IActorRef Member);
 
     public sealed record Publish(ByteString Data, IActorRef From);
+
+    /// <summary>A frame published on another node (cluster scope). Crosses the network: plain data only.</summary>
+    public sealed record ClusterFrame(byte[] Data, string Origin);
 
     /// <summary>Asks how many members the topic has; replies <see cref="MemberCount"/>.</summary>
     public sealed record GetMemberCount
@@ -53,9 +60,15 @@ public sealed class BroadcastTopic : ReceiveActor
     public sealed record MemberCount(int Count);
 
     private readonly HashSet<IActorRef> _members = new();
+    private readonly string _clusterTopic;
+    private readonly string _origin = Guid.NewGuid().ToString("N");
+    private readonly IActorRef? _mediator;
 
-    public BroadcastTopic()
+    public BroadcastTopic(string listener, BroadcastScope scope)
     {
+        _clusterTopic = "actornet.broadcast." + listener;
+        if (scope == BroadcastScope.Cluster) _mediator = DistributedPubSub.Get(Context.System).Mediator;
+
         Receive<Join>(j =>
         {
             if (_members.Add(j.Member)) Context.Watch(j.Member);
@@ -65,10 +78,23 @@ public sealed class BroadcastTopic : ReceiveActor
         Receive<GetMemberCount>(_ => Sender.Tell(new MemberCount(_members.Count)));
         Receive<Publish>(p =>
         {
-            var send = new Connection.Send(p.Data);
-            foreach (var member in _members)
-                if (!member.Equals(p.From)) member.Tell(send, ActorRefs.NoSender);
+            Deliver(new Connection.Send(p.Data), p.From);
+            _mediator?.Tell(new PubSub.Publish(_clusterTopic, new ClusterFrame(p.Data.ToArray(), _origin)));
         });
+        Receive<ClusterFrame>(f =>
+        {
+            if (f.Origin != _origin) Deliver(new Connection.Send(ByteString.FromBytes(f.Data)), ActorRefs.Nobody);
+        });
+        Receive<PubSub.SubscribeAck>(_ => { });
+    }
+
+    protected override void PreStart() =>
+        _mediator?.Tell(new PubSub.Subscribe(_clusterTopic, Self));
+
+    private void Deliver(Connection.Send send, IActorRef from)
+    {
+        foreach (var member in _members)
+            if (!member.Equals(from)) member.Tell(send, ActorRefs.NoSender);
     }
 
     private void Remove(IActorRef member)

@@ -1,0 +1,16 @@
+#!/usr/bin/env bash
+# Starts the three example cluster nodes (config/cluster/node-{a,b,c}.conf) on this machine, loopback only.
+# Ctrl+C stops all three. Logs: artifacts/cluster/node-*.log
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+./build.sh publish >/dev/null
+mkdir -p artifacts/cluster
+pids=()
+trap 'kill -TERM "${pids[@]}" 2>/dev/null; wait' EXIT INT TERM
+for n in a b c; do
+  artifacts/actornet/actornet run --config "config/cluster/node-$n.conf" > "artifacts/cluster/node-$n.log" 2>&1 &
+  pids+=($!)
+  echo "node-$n: pid $! (log artifacts/cluster/node-$n.log)"
+done
+echo "relay on 127.0.0.1:7101 (node-a), :7201 (node-b), :7301 (node-c); Ctrl+C stops the cluster"
+wait

@@ -1,0 +1,73 @@
+using System.Net;
+using ActorNet.Config;
+using Akka.Actor;
+using Akka.Cluster;
+using Xunit;
+
+namespace ActorNet.IntegrationTests.Cluster;
+
+/// <summary>One in-process ActorNet node in its own ActorSystem, clustered over loopback.</summary>
+public sealed class ClusterNode : IAsyncDisposable
+{
+    private ClusterNode(ActorSystem system, IActorRef guardian, IReadOnlyDictionary<string, IPEndPoint> bound)
+    {
+        System = system;
+        Guardian = guardian;
+        Bound = bound;
+    }
+
+    public ActorSystem System { get; }
+
+    public IActorRef Guardian { get; }
+
+    public IReadOnlyDictionary<string, IPEndPoint> Bound { get; }
+
+    public Akka.Cluster.Cluster Cluster => Akka.Cluster.Cluster.Get(System);
+
+    /// <summary>Starts a node from HOCON (cluster section included) and waits for its listeners.</summary>
+    public static async Task<ClusterNode> StartAsync(string hocon)
+    {
+        var (config, errors) = ConfigSource.Parse(hocon + "\nakka.loglevel = WARNING\nakka.log-dead-letters = off");
+        Assert.Empty(errors);
+        var loaded = NodeSettingsLoader.Load(config!);
+        Assert.True(loaded.Ok, string.Join("\n", loaded.Errors));
+        var settings = loaded.Settings!;
+        var system = ActorSystem.Create(settings.SystemName, settings.Config);
+        var guardian = ActorNetNode.Start(system, settings);
+        var bound = await ActorNetNode.WaitForBindingsAsync(guardian, settings, TimeSpan.FromSeconds(15));
+        return new ClusterNode(system, guardian, bound.ToDictionary(b => b.Key, b => (IPEndPoint)b.Value));
+    }
+
+    public static string Config(string nodeName, int remotingPort, int seedPort, string listeners) => $$"""
+        actornet {
+          node.name = "{{nodeName}}"
+          cluster {
+            enabled = on
+            name = "actornet-test"
+            hostname = "127.0.0.1"
+            port = {{remotingPort}}
+            seed-nodes = ["127.0.0.1:{{seedPort}}"]
+            down-after = 2s
+          }
+          listeners { {{listeners}} }
+        }
+        """;
+
+    /// <summary>Waits (bounded) until this node sees <paramref name="count"/> members Up.</summary>
+    public async Task AwaitMembersUpAsync(int count, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (Cluster.State.Members.Count(m => m.Status == MemberStatus.Up) != count)
+        {
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"{Cluster.SelfAddress} sees {string.Join(", ", Cluster.State.Members)}; wanted {count} Up");
+            await Task.Delay(50);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await CoordinatedShutdown.Get(System).Run(CoordinatedShutdown.ClrExitReason.Instance);
+        await System.WhenTerminated.WaitAsync(TimeSpan.FromSeconds(20));
+    }
+}
