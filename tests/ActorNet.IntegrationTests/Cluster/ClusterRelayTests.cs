@@ -20,30 +20,9 @@ public sealed class ClusterRelayTests
         await using var onA2 = await LineClient.ConnectAsync(a.Bound["relay"]);
         await using var onB = await LineClient.ConnectAsync(b.Bound["relay"]);
 
-        // DistributedPubSub registrations spread by gossip: probe until a frame from A shows up on B.
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        string? seen = null;
-        for (var probe = 0; seen is null || !seen.StartsWith("probe", StringComparison.Ordinal); probe++)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "cluster relay never delivered a probe from node A to node B");
-            await onA.SendLineAsync($"probe-{probe}");
-            try
-            {
-                seen = await onB.ReadLineAsync(TimeSpan.FromMilliseconds(500));
-            }
-            catch (OperationCanceledException)
-            {
-            }
-        }
-
-        await onA.SendLineAsync("sync");
-        while (await onB.ReadLineAsync() != "sync")
-        {
-        }
-
-        while (await onA2.ReadLineAsync() != "sync")
-        {
-        }
+        // DistributedPubSub registrations spread by gossip, separately in each direction: probe both ways.
+        await ProbeAsync(onA, onB);
+        await ProbeAsync(onB, onA, onA2);
 
         // now count: every frame from B reaches both clients on A, in order, and the local neighbour too
         const int count = 200;
@@ -55,7 +34,46 @@ public sealed class ClusterRelayTests
         }
 
         await onA2.SendLineAsync("from-a2");
-        Assert.Equal("from-a2", await onA.ReadLineAsync());
-        Assert.Equal("from-a2", await onB.ReadLineAsync());
+        Assert.Equal("from-a2", await NextNonProbeAsync(onA));
+        Assert.Equal("from-a2", await NextNonProbeAsync(onB));
+    }
+
+    /// <summary>Sends numbered probes until every receiver got one, then a marker, and reads every receiver up to the
+    /// marker so that no probe is left in their streams.</summary>
+    private static async Task ProbeAsync(LineClient sender, params LineClient[] receivers)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        var pending = receivers.ToList();
+        for (var i = 0; pending.Count > 0; i++)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "cluster relay never delivered a probe");
+            await sender.SendLineAsync($"probe-{i}");
+            foreach (var receiver in pending.ToList())
+            {
+                try
+                {
+                    if ((await receiver.ReadLineAsync(TimeSpan.FromMilliseconds(300)))?.StartsWith("probe-", StringComparison.Ordinal) == true)
+                        pending.Remove(receiver);
+                }
+                catch (OperationCanceledException)
+                {
+                }
+            }
+        }
+
+        var marker = "marker-" + Guid.NewGuid().ToString("N");
+        await sender.SendLineAsync(marker);
+        foreach (var receiver in receivers)
+            while (await receiver.ReadLineAsync() != marker)
+            {
+            }
+    }
+
+    private static async Task<string?> NextNonProbeAsync(LineClient client)
+    {
+        string? line;
+        do line = await client.ReadLineAsync();
+        while (line is not null && (line.StartsWith("probe-", StringComparison.Ordinal) || line.StartsWith("marker-", StringComparison.Ordinal)));
+        return line;
     }
 }

@@ -110,6 +110,12 @@ public sealed class NodeProcess : IDisposable
     }
 
     /// <summary>The collected output, for assertion messages.</summary>
+    /// <summary>SIGKILL: the process dies at once, saying goodbye to nobody.</summary>
+    public void Kill()
+    {
+        if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+    }
+
     public string Describe()
     {
         var sb = new StringBuilder();
