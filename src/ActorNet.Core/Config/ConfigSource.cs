@@ -53,10 +53,15 @@ public static class ConfigSource
             try
             {
                 file = ConfigurationFactory.ParseString(hocon);
+                if (HoconSyntaxCheck.CheckTree(file) is { } broken)
+                {
+                    errors.Add(new ConfigError(source, "HOCON: " + broken));
+                    file = null;
+                }
             }
             catch (Exception e)
             {
-                errors.Add(new ConfigError(source, "HOCON syntax: " + e.Message));
+                errors.Add(new ConfigError(source, "HOCON syntax: " + e.Message.Split('\n')[0].Trim()));
             }
         }
 
@@ -107,8 +112,10 @@ public static class ConfigSource
         {
             try
             {
-                var config = ConfigurationFactory.ParseString($"{key} = {candidate}");
-                if (config.HasPath(key)) return config;
+                var text = $"{key} = {candidate}";
+                if (HoconSyntaxCheck.Check(text) is not null) continue;
+                var config = ConfigurationFactory.ParseString(text);
+                if (HoconSyntaxCheck.CheckTree(config) is null && config.HasPath(key)) return config;
             }
             catch (Exception)
             {

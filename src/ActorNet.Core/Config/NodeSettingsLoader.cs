@@ -29,6 +29,8 @@ public static partial class NodeSettingsLoader
     public static LoadResult Load(Akka.Configuration.Config config, IReadOnlySet<string>? builtInHandlers = null)
     {
         var errors = new ConfigErrors();
+        if (HoconSyntaxCheck.CheckTree(config) is { } broken) // e.g. a cyclic substitution in a config built elsewhere
+            return new LoadResult(null, [new ConfigError("actornet", "HOCON: " + broken)]);
         var full = ConfigSource.WithReference(config);
         var root = full.GetConfig("actornet");
 

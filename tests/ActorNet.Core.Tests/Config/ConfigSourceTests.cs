@@ -80,6 +80,8 @@ public sealed class HoconSyntaxCheckTests
     [InlineData("a = [1, 2}", "line 1: '}' closes the '[' opened on line 1")]
     [InlineData("a = \"open\nb = 2", "line 1: unterminated string")]
     [InlineData("a = \"\"\"never", "line 1: unterminated triple-quoted string")]
+    [InlineData("a = [::1]:7000", "line 1: unquoted ':' inside a list; quote the value (e.g. [\"127.0.0.1:4053\"])")]
+    [InlineData("a = ${?HOME}", "line 1: optional substitutions ${?...} are not supported")]
     public void Finds_unbalanced_structure_with_its_line(string text, string error) =>
         Assert.Equal(error, HoconSyntaxCheck.Check(text));
 
@@ -87,6 +89,30 @@ public sealed class HoconSyntaxCheckTests
     [InlineData("a { b = \"}\" } # } in a comment\n// { too\nc = [1, 2]")]
     [InlineData("a = \"\"\"multi\n{ line\"\"\"\nb { }")]
     [InlineData("a = \"esc \\\" quote { \"")]
+    [InlineData("seeds = [\"127.0.0.1:4053\", ${x}]\nx = y")]
     public void Accepts_balanced_text_with_brackets_in_strings_and_comments(string text) =>
         Assert.Null(HoconSyntaxCheck.Check(text));
+}
+
+public sealed class HoconHazardTests
+{
+    [Theory(Timeout = 10_000)]
+    [InlineData("a = ${a}", "refers to itself")]
+    [InlineData("a = ${b}\nb = ${a}", "refers to itself")]
+    [InlineData("actornet.listeners.x.bind = [::1]:7000", "unquoted ':'")]
+    public async Task Inputs_that_hang_or_overflow_akkas_parser_are_errors(string hocon, string reason)
+    {
+        await Task.Yield();
+        var (config, errors) = ConfigSource.Parse(hocon);
+        Assert.Null(config);
+        Assert.Contains(reason, Assert.Single(errors).Reason);
+    }
+
+    [Fact]
+    public void An_override_that_would_hang_the_parser_is_taken_as_a_plain_string()
+    {
+        var (config, errors) = ConfigSource.Parse("", ["actornet.node.name=[::1]:7000"]);
+        Assert.Empty(errors);
+        Assert.Equal("[::1]:7000", config!.GetString("actornet.node.name"));
+    }
 }
