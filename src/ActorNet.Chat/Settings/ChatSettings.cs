@@ -44,7 +44,7 @@ public sealed record ChatSettings(
         KickLen = KickLength,
         CaseMapping = CaseMapping,
         ChanLimit = MaxChannelsPerUser,
-        Extra = ["EXCEPTS=", "INVEX=", "SAFELIST", "STATUSMSG=@+", "TARGMAX=PRIVMSG:4,NOTICE:4,JOIN:,PART:,NAMES:1,WHOIS:1"],
+        Extra = ["TARGMAX=PRIVMSG:4,NOTICE:4,JOIN:,PART:,KICK:,NAMES:,WHOIS:1"],
     };
 
     /// <summary>Reads <c>actornet.chat</c> of the node's root configuration, falling back to the reference.</summary>
