@@ -79,7 +79,7 @@ public sealed class IrcSession : ConnectionHandler, IWithTimers
     /// <summary>Waiting for the state a previous incarnation saved; input is buffered.</summary>
     private void Recovering()
     {
-        Receive<FrameReceived>(f => _input.Enqueue(f.Data));
+        Receive<FrameReceived>(f => OnFrame(f.Data, allowance: Settings.Flood.Burst + Settings.Flood.MaxQueued, pump: false));
         Receive<RecoveredState>(r =>
         {
             if (r.State is { } saved)
@@ -99,7 +99,7 @@ public sealed class IrcSession : ConnectionHandler, IWithTimers
 
     private void Ready()
     {
-        Receive<FrameReceived>(f => OnFrame(f.Data));
+        Receive<FrameReceived>(f => OnFrame(f.Data, Settings.Flood.MaxQueued, pump: true));
         Receive<ChatEvent>(OnEvent);
         Receive<FloodTick>(_ => Pump());
         Receive<PingTick>(_ => OnPingTick());
@@ -117,12 +117,14 @@ public sealed class IrcSession : ConnectionHandler, IWithTimers
         });
     }
 
-    private void OnFrame(ByteString data)
+    /// <summary>Queues one line; more than <paramref name="allowance"/> lines waiting is a flood. While recovering,
+    /// nothing runs yet, so the burst is allowed on top of the queue.</summary>
+    private void OnFrame(ByteString data, int allowance, bool pump)
     {
         _lastInput = Time.GetTimestamp();
         _pingSent = false;
         if (_closing) return;
-        if (_input.Count >= Settings.Flood.MaxQueued)
+        if (_input.Count >= allowance)
         {
             _log.Info("connection {ConnectionId} ({Nick}) flooded: {Queued} lines held back", Handler.Connection.Id, _state.NickOrStar, _input.Count);
             CloseWith(DisconnectReason.Flood, "Excess Flood");
@@ -130,7 +132,7 @@ public sealed class IrcSession : ConnectionHandler, IWithTimers
         }
 
         _input.Enqueue(data);
-        Pump();
+        if (pump) Pump();
     }
 
     /// <summary>Runs queued lines while nothing is awaited and the bucket has tokens.</summary>
