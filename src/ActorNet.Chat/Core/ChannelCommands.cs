@@ -1,0 +1,109 @@
+using ActorNet.Chat.Protocol;
+
+namespace ActorNet.Chat.Core;
+
+/// <summary>Channel and message commands: the core validates and splits them; the chat service does the rest.</summary>
+internal static class ChannelCommands
+{
+    /// <summary>At most this many targets per PRIVMSG/NOTICE (TARGMAX).</summary>
+    public const int MaxTargets = 4;
+
+    // RFC 2812 3.2.1: JOIN ( <channel> *( "," <channel> ) [ <key> *( "," <key> ) ] ) / "0"
+    public static CoreResult Join(SessionState s, ChatView v, IrcMessage m)
+    {
+        var o = new Out(s, v);
+        if (m.Params[0] == "0")
+        {
+            foreach (var channel in s.Channels) o.Ask(new PartRequest(channel, "Left all channels"));
+            return o.Result;
+        }
+
+        var names = m.Params[0].Split(',', StringSplitOptions.RemoveEmptyEntries);
+        var keys = m.Param(1)?.Split(',') ?? [];
+        var joining = 0;
+        for (var i = 0; i < names.Length; i++)
+        {
+            var name = names[i];
+            if (!IrcNames.IsValidChannel(name, v.Settings.ChannelLength, v.ChanTypes))
+            {
+                o.Send(Replies.NoSuchChannel(v.Server, s.NickOrStar, name));
+                continue;
+            }
+
+            if (s.Channels.Contains(v.CaseMapping.Fold(name))) continue;
+            if (s.Channels.Count + joining >= v.Settings.MaxChannelsPerUser)
+            {
+                o.Num(Numerics.ERR_TOOMANYCHANNELS, name, "You have joined too many channels");
+                continue;
+            }
+
+            joining++;
+            o.Ask(new JoinRequest(name, i < keys.Length && keys[i].Length > 0 ? keys[i] : null));
+        }
+
+        return o.Result;
+    }
+
+    // RFC 2812 3.2.2: PART <channel> *( "," <channel> ) [ <Part Message> ]
+    public static CoreResult Part(SessionState s, ChatView v, IrcMessage m)
+    {
+        var o = new Out(s, v);
+        var reason = m.Param(1) is { Length: > 0 } r ? Replies.Truncate(r, v.Settings.KickLength) : null;
+        foreach (var name in m.Params[0].Split(',', StringSplitOptions.RemoveEmptyEntries)) o.Ask(new PartRequest(name, reason));
+        return o.Result;
+    }
+
+    // RFC 2812 3.3.1: PRIVMSG <msgtarget> <text to be sent>
+    public static CoreResult Privmsg(SessionState s, ChatView v, IrcMessage m) => Message(s, v, m, "PRIVMSG");
+
+    // RFC 2812 3.3.2: NOTICE <msgtarget> <text>  (never answered with an error)
+    public static CoreResult Notice(SessionState s, ChatView v, IrcMessage m) => Message(s, v, m, "NOTICE");
+
+    private static CoreResult Message(SessionState s, ChatView v, IrcMessage m, string command)
+    {
+        var o = new Out(s, v);
+        var notice = command == "NOTICE";
+        if (m.ParamCount == 0 || m.Params[0].Length == 0)
+            return notice ? o.Result : o.Num(Numerics.ERR_NORECIPIENT, $"No recipient given ({command})").Result;
+        if (m.ParamCount < 2 || m.Params[1].Length == 0)
+            return notice ? o.Result : o.Num(Numerics.ERR_NOTEXTTOSEND, "No text to send").Result;
+        var tags = s.Has(CapCommands.MessageTags)
+            ? m.Tags.Where(t => t.Key.StartsWith('+')).ToArray()
+            : [];
+        var targets = m.Params[0].Split(',', StringSplitOptions.RemoveEmptyEntries).Distinct(v.CaseMapping).ToArray();
+        foreach (var target in targets.Take(MaxTargets)) o.Ask(new MessageRequest(command, target, m.Params[1], tags));
+        if (targets.Length > MaxTargets && !notice)
+            o.Num("407", targets[MaxTargets], "Too many targets");
+        return o.Result;
+    }
+
+    // RFC 2812 3.2.4: TOPIC <channel> [ <topic> ]
+    public static CoreResult Topic(SessionState s, ChatView v, IrcMessage m) =>
+        new Out(s, v).Ask(new TopicRequest(m.Params[0], m.ParamCount > 1 ? Replies.Truncate(m.Params[1], v.Settings.TopicLength) : null)).Result;
+
+    // RFC 2812 3.2.8: KICK <channel> *( "," <channel> ) <user> *( "," <user> ) [<comment>]
+    public static CoreResult Kick(SessionState s, ChatView v, IrcMessage m)
+    {
+        var o = new Out(s, v);
+        var reason = Replies.Truncate(m.Param(2) is { Length: > 0 } r ? r : s.NickOrStar, v.Settings.KickLength);
+        foreach (var nick in m.Params[1].Split(',', StringSplitOptions.RemoveEmptyEntries)) o.Ask(new KickRequest(m.Params[0], nick, reason));
+        return o.Result;
+    }
+
+    // RFC 2812 3.2.7: INVITE <nickname> <channel>
+    public static CoreResult Invite(SessionState s, ChatView v, IrcMessage m) =>
+        new Out(s, v).Ask(new InviteRequest(m.Params[0], m.Params[1])).Result;
+
+    // RFC 2812 3.2.5: NAMES [ <channel> *( "," <channel> ) [ <target> ] ]
+    public static CoreResult Names(SessionState s, ChatView v, IrcMessage m)
+    {
+        var o = new Out(s, v);
+        if (m.ParamCount == 0) return o.Num(Numerics.RPL_ENDOFNAMES, "*", "End of /NAMES list").Result;
+        foreach (var name in m.Params[0].Split(',', StringSplitOptions.RemoveEmptyEntries)) o.Ask(new NamesRequest(name));
+        return o.Result;
+    }
+
+    // RFC 2812 3.2.6: LIST [ <channel> *( "," <channel> ) [ <target> ] ]
+    public static CoreResult List(SessionState s, ChatView v, IrcMessage m) =>
+        new Out(s, v).Ask(new ListRequest(m.Param(0) is { Length: > 0 } list ? list.Split(',', StringSplitOptions.RemoveEmptyEntries) : null)).Result;
+}

@@ -1,0 +1,114 @@
+using ActorNet.Chat.Protocol;
+using ActorNet.Transport;
+
+namespace ActorNet.Chat.Core;
+
+/// <summary>What the command core asks the session actor to do. Data only; the actor carries them out in order.</summary>
+public abstract record Effect;
+
+/// <summary>Send this message to the client itself.</summary>
+public sealed record Reply(IrcMessage Message) : Effect;
+
+/// <summary>Ask the chat service; exactly one completing <see cref="ChatEvent"/> comes back, and later input waits for
+/// it so that replies keep the order of the commands.</summary>
+public sealed record Request(ChatRequest Body) : Effect;
+
+/// <summary>Tell the chat service something; nothing comes back.</summary>
+public sealed record Notify(ChatRequest Body) : Effect;
+
+/// <summary>Send <c>ERROR :Text</c> and close the connection.</summary>
+public sealed record CloseLink(DisconnectReason Reason, string Text) : Effect;
+
+/// <summary>The outcome of one command: the new state and the effects, in order.</summary>
+public sealed record CoreResult(SessionState State, IReadOnlyList<Effect> Effects);
+
+/// <summary>Requests from a session to the chat service (the session adds who it is). Pure data.</summary>
+public abstract record ChatRequest;
+
+/// <summary>Register with this nick (the state carries user, host and caps).</summary>
+public sealed record RegisterRequest(string Nick, SessionState State) : ChatRequest;
+
+/// <summary>NICK after registration.</summary>
+public sealed record ChangeNickRequest(string NewNick) : ChatRequest;
+
+/// <summary>JOIN one channel.</summary>
+public sealed record JoinRequest(string Channel, string? Key) : ChatRequest;
+
+/// <summary>PART one channel.</summary>
+public sealed record PartRequest(string Channel, string? Reason) : ChatRequest;
+
+/// <summary>PRIVMSG or NOTICE to one target; <paramref name="Tags"/> are the client-only (+) tags to relay.</summary>
+public sealed record MessageRequest(string Command, string Target, string Text, IReadOnlyList<KeyValuePair<string, string?>> Tags) : ChatRequest;
+
+/// <summary>TOPIC query (NewTopic null) or change.</summary>
+public sealed record TopicRequest(string Channel, string? NewTopic) : ChatRequest;
+
+/// <summary>Channel MODE query (no args) or change.</summary>
+public sealed record ChannelModeRequest(string Channel, IReadOnlyList<string> Args) : ChatRequest;
+
+public sealed record KickRequest(string Channel, string Nick, string Reason) : ChatRequest;
+
+public sealed record InviteRequest(string Nick, string Channel) : ChatRequest;
+
+public sealed record NamesRequest(string Channel) : ChatRequest;
+
+public sealed record WhoRequest(string Mask) : ChatRequest;
+
+public sealed record WhoisRequest(string Nick) : ChatRequest;
+
+public sealed record WhowasRequest(string Nick) : ChatRequest;
+
+/// <summary>LIST; null = every channel.</summary>
+public sealed record ListRequest(IReadOnlyList<string>? Channels) : ChatRequest;
+
+public sealed record LusersRequest : ChatRequest;
+
+public sealed record UserhostRequest(IReadOnlyList<string> Nicks) : ChatRequest;
+
+public sealed record IsonRequest(IReadOnlyList<string> Nicks) : ChatRequest;
+
+public sealed record KillRequest(string Nick, string Reason) : ChatRequest;
+
+public sealed record WallopsRequest(string Text) : ChatRequest;
+
+/// <summary>The client quits (QUIT): channel peers see it.</summary>
+public sealed record QuitRequest(string Reason) : ChatRequest;
+
+/// <summary>User counts for LUSERS (251–255, 265, 266).</summary>
+public sealed record LusersCounts(int Users, int Invisible, int Opers, int Unknown, int Channels, int MaxUsers);
+
+/// <summary>What the chat service answers a session. <see cref="Completes"/>: it ends one <see cref="Request"/>.</summary>
+public abstract record ChatEvent
+{
+    public virtual bool Completes => true;
+}
+
+/// <summary>The request is done; whatever the client needed to see has been sent to its connection.</summary>
+public sealed record Completed : ChatEvent
+{
+    public static readonly Completed Instance = new();
+}
+
+/// <summary>The request is done; send these replies to the client.</summary>
+public sealed record RepliesEvent(IReadOnlyList<IrcMessage> Messages) : ChatEvent;
+
+/// <summary>The nick is registered: welcome the client.</summary>
+public sealed record RegisteredEvent(LusersCounts Counts, DateTimeOffset At) : ChatEvent;
+
+/// <summary>The nick asked for (at registration or with NICK) is taken.</summary>
+public sealed record NickInUseEvent(string Nick) : ChatEvent;
+
+/// <summary>The nick change went through (the NICK line has already been sent to the client and its peers).</summary>
+public sealed record NickChangedEvent(string NewNick) : ChatEvent;
+
+/// <summary>The client is now on the channel (folded name).</summary>
+public sealed record JoinedEvent(string Channel) : ChatEvent;
+
+/// <summary>The client left the channel (PART: completes; KICK: does not).</summary>
+public sealed record LeftEvent(string Channel, bool ByRequest) : ChatEvent
+{
+    public override bool Completes => ByRequest;
+}
+
+/// <summary>Counts for LUSERS.</summary>
+public sealed record LusersEvent(LusersCounts Counts) : ChatEvent;

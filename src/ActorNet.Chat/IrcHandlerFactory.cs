@@ -1,0 +1,73 @@
+using ActorNet.Chat.Server;
+using ActorNet.Chat.Session;
+using ActorNet.Chat.Settings;
+using ActorNet.Config;
+using ActorNet.Handlers;
+using ActorNet.Transport;
+using Akka.Actor;
+using Akka.IO;
+
+namespace ActorNet.Chat;
+
+/// <summary>
+/// <c>handler = irc</c>: every connection gets an <see cref="IrcSession"/>; all irc listeners share one
+/// <see cref="ChatServer"/> service called "chat". Settings come from the listener's <c>options { }</c> block merged
+/// over <see cref="ChatReference.Hocon"/> (until the node hands handlers its root config, when they move to
+/// <c>actornet.chat</c>); the first irc listener's settings configure the shared service.
+/// </summary>
+public sealed class IrcHandlerFactory : IHandlerFactory
+{
+    /// <summary>The shared chat service's name (under /user/actornet/services).</summary>
+    public const string ServiceName = "chat";
+
+    private readonly TimeProvider _time;
+    private readonly DateTimeOffset _created;
+    private volatile IrcRuntime? _runtime;
+
+    public IrcHandlerFactory() : this(TimeProvider.System)
+    {
+    }
+
+    /// <summary>With an injected clock (tests).</summary>
+    public IrcHandlerFactory(TimeProvider time)
+    {
+        _time = time;
+        _created = time.GetUtcNow();
+    }
+
+    public IEnumerable<ServiceDefinition> Services(ListenerSettings listener)
+    {
+        var runtime = Runtime(listener, out var errors);
+        return [new ServiceDefinition(ServiceName, ChatServer.Props(runtime.Settings, _time, errors))];
+    }
+
+    public Props CreateHandler(HandlerContext context)
+    {
+        var runtime = Runtime(context.Listener, out _);
+        return Props.Create(() => new IrcSession(context, runtime));
+    }
+
+    public ByteString? ErrorFrame(DisconnectReason reason, string message) => ErrorLine(reason, message);
+
+    /// <summary>The IRC ERROR line a connection sends when it closes a client itself.</summary>
+    public static ByteString ErrorLine(DisconnectReason reason, string message)
+    {
+        var text = reason switch
+        {
+            DisconnectReason.SlowConsumer => "SendQ exceeded",
+            DisconnectReason.Flood => "Excess Flood",
+            DisconnectReason.FrameTooLong => "Closing link: (Input line too long)",
+            DisconnectReason.Killed => "Closing link: Killed (" + (message.StartsWith("killed: ", StringComparison.Ordinal) ? message[8..] : message) + ")",
+            _ => "Closing link: (" + message + ")",
+        };
+        return Outgoing.Encode(Protocol.IrcMessage.Create("ERROR", text));
+    }
+
+    private IrcRuntime Runtime(ListenerSettings listener, out IReadOnlyList<ConfigError> errors)
+    {
+        errors = [];
+        if (_runtime is { } cached) return cached;
+        var settings = ChatSettings.Parse(listener.Options, listener.Path + ".options", out errors);
+        return _runtime = new IrcRuntime(settings, _time, _created);
+    }
+}

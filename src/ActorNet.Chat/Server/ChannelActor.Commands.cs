@@ -1,0 +1,316 @@
+using System.Globalization;
+using ActorNet.Chat.Core;
+using ActorNet.Chat.Protocol;
+using Akka.Actor;
+
+namespace ActorNet.Chat.Server;
+
+public sealed partial class ChannelActor
+{
+    private void Join(MemberRef who, string? key)
+    {
+        if (_members.ContainsKey(who.Session))
+        {
+            who.Session.Tell(Completed.Instance);
+            return;
+        }
+
+        var invited = _invited.Contains(who.Nick);
+        string? refusal = null;
+        if (_limit is { } limit && _members.Count >= limit && !invited) refusal = Numerics.ERR_CHANNELISFULL + " Cannot join channel (+l)";
+        else if (_inviteOnly && !invited) refusal = Numerics.ERR_INVITEONLYCHAN + " Cannot join channel (+i)";
+        else if (IsBanned(who) && !invited) refusal = Numerics.ERR_BANNEDFROMCHAN + " Cannot join channel (+b)";
+        else if (_channelKey is not null && key != _channelKey) refusal = Numerics.ERR_BADCHANNELKEY + " Cannot join channel (+k)";
+        if (refusal is not null)
+        {
+            Reply(who, refusal[..3], _name, refusal[4..]);
+            who.Session.Tell(Completed.Instance);
+            return;
+        }
+
+        var member = new Member(who) { Op = _members.Count == 0 };
+        _members[who.Session] = member;
+        _byNick[who.Nick] = who.Session;
+        _invited.Remove(who.Nick);
+        Context.Parent.Tell(new Membership(_key, who.Session, true));
+        Context.Parent.Tell(new ChannelInfo(_key, _name, _members.Count, _topic));
+        Broadcast(From(who, "JOIN", _name), except: null);
+        if (_topic is not null)
+        {
+            Reply(who, Numerics.RPL_TOPIC, _name, _topic);
+            Reply(who, Numerics.RPL_TOPICWHOTIME, _name, _topicSetter, Replies.Unix(_topicTime));
+        }
+
+        Names(who);
+        who.Session.Tell(new JoinedEvent(_key));
+    }
+
+    private void Part(MemberRef who, string? reason)
+    {
+        if (!_members.ContainsKey(who.Session))
+        {
+            Reply(who, Numerics.ERR_NOTONCHANNEL, _name, "You're not on that channel");
+            who.Session.Tell(Completed.Instance);
+            return;
+        }
+
+        Broadcast(reason is null ? From(who, "PART", _name) : From(who, "PART", _name, reason), except: null);
+        Remove(who.Session);
+        who.Session.Tell(new LeftEvent(_key, true));
+        AfterLeave();
+    }
+
+    private void Message(MemberRef who, MessageRequest m)
+    {
+        var notice = m.Command == "NOTICE";
+        _members.TryGetValue(who.Session, out var sender);
+        var canSend = sender is not null
+            ? (!_moderated && !IsBanned(who)) || sender.Op || sender.Voice
+            : !_noExternal && !_moderated && !IsBanned(who);
+        if (!canSend)
+        {
+            if (!notice) Reply(who, Numerics.ERR_CANNOTSENDTOCHAN, _name, "Cannot send to channel");
+            return;
+        }
+
+        var message = new Outgoing(new IrcMessage(who.State.Prefix, m.Command, [_name, m.Text]), _time.GetUtcNow(), m.Tags);
+        var echo = who.State.Has(CapCommands.EchoMessage);
+        Broadcast(message, except: echo ? null : who.Session);
+        if (echo && sender is null) who.Connection.Tell(message.For(who.State.Caps), ActorRefs.NoSender);
+    }
+
+    private void Topic(MemberRef who, string? newTopic)
+    {
+        _members.TryGetValue(who.Session, out var member);
+        if (newTopic is null)
+        {
+            if (_topic is null)
+            {
+                Reply(who, Numerics.RPL_NOTOPIC, _name, "No topic is set");
+                return;
+            }
+
+            Reply(who, Numerics.RPL_TOPIC, _name, _topic);
+            Reply(who, Numerics.RPL_TOPICWHOTIME, _name, _topicSetter, Replies.Unix(_topicTime));
+            return;
+        }
+
+        if (member is null)
+        {
+            Reply(who, Numerics.ERR_NOTONCHANNEL, _name, "You're not on that channel");
+            return;
+        }
+
+        if (_topicLocked && !member.Op)
+        {
+            Reply(who, Numerics.ERR_CHANOPRIVSNEEDED, _name, "You're not channel operator");
+            return;
+        }
+
+        _topic = newTopic.Length == 0 ? null : newTopic;
+        _topicSetter = who.State.Prefix;
+        _topicTime = _time.GetUtcNow();
+        Broadcast(From(who, "TOPIC", _name, newTopic), except: null);
+        Context.Parent.Tell(new ChannelInfo(_key, _name, _members.Count, _topic));
+    }
+
+    private void Kick(MemberRef who, string nick, string reason)
+    {
+        if (!_members.TryGetValue(who.Session, out var kicker))
+        {
+            Reply(who, Numerics.ERR_NOTONCHANNEL, _name, "You're not on that channel");
+            return;
+        }
+
+        if (!kicker.Op)
+        {
+            Reply(who, Numerics.ERR_CHANOPRIVSNEEDED, _name, "You're not channel operator");
+            return;
+        }
+
+        if (!_byNick.TryGetValue(nick, out var targetSession) || !_members.TryGetValue(targetSession, out var target))
+        {
+            Reply(who, Numerics.ERR_USERNOTINCHANNEL, nick, _name, "They aren't on that channel");
+            return;
+        }
+
+        Broadcast(From(who, "KICK", _name, target.Ref.Nick, reason), except: null);
+        Remove(targetSession);
+        targetSession.Tell(new LeftEvent(_key, false));
+        AfterLeave();
+    }
+
+    private void Invite(MemberRef who, MemberRef target)
+    {
+        if (!_members.TryGetValue(who.Session, out var inviter))
+        {
+            Reply(who, Numerics.ERR_NOTONCHANNEL, _name, "You're not on that channel");
+            return;
+        }
+
+        if (_inviteOnly && !inviter.Op)
+        {
+            Reply(who, Numerics.ERR_CHANOPRIVSNEEDED, _name, "You're not channel operator");
+            return;
+        }
+
+        if (_members.ContainsKey(target.Session))
+        {
+            Reply(who, Numerics.ERR_USERONCHANNEL, target.Nick, _name, "is already on channel");
+            return;
+        }
+
+        _invited.Add(target.Nick);
+        Reply(who, Numerics.RPL_INVITING, target.Nick, _name);
+        target.Connection.Tell(From(who, "INVITE", target.Nick, _name).For(target.State.Caps), ActorRefs.NoSender);
+        if (target.State.Away is { } away) Reply(who, Numerics.RPL_AWAY, target.Nick, away);
+    }
+
+    private void Names(MemberRef who)
+    {
+        var multi = who.State.Has(CapCommands.MultiPrefix);
+        var names = _members.Values.Select(m => m.Prefixes(multi) + m.Ref.Nick).ToList();
+        const int perLine = 40;
+        for (var i = 0; i < names.Count; i += perLine)
+            Reply(who, Numerics.RPL_NAMREPLY, "=", _name, string.Join(' ', names.Skip(i).Take(perLine)));
+        Reply(who, Numerics.RPL_ENDOFNAMES, _name, "End of /NAMES list");
+    }
+
+    private void Who(MemberRef who)
+    {
+        var multi = who.State.Has(CapCommands.MultiPrefix);
+        foreach (var m in _members.Values)
+        {
+            var s = m.Ref.State;
+            var flags = (s.Away is null ? "H" : "G") + (s.Oper ? "*" : "") + m.Prefixes(multi);
+            Reply(who, Numerics.RPL_WHOREPLY, _name, s.User ?? "*", s.Host, Server, s.NickOrStar, flags, "0 " + (s.RealName ?? ""));
+        }
+
+        Reply(who, Numerics.RPL_ENDOFWHO, _name, "End of /WHO list");
+    }
+
+    private void Mode(MemberRef who, IReadOnlyList<string> args)
+    {
+        _members.TryGetValue(who.Session, out var member);
+        if (args.Count == 0)
+        {
+            var modes = "+" + (_inviteOnly ? "i" : "") + (_channelKey is not null ? "k" : "") + (_limit is not null ? "l" : "")
+                + (_moderated ? "m" : "") + (_noExternal ? "n" : "") + (_topicLocked ? "t" : "");
+            var modeArgs = new List<string> { _name, modes };
+            if (_channelKey is not null) modeArgs.Add(member is not null ? _channelKey : "*");
+            if (_limit is { } l) modeArgs.Add(l.ToString(CultureInfo.InvariantCulture));
+            Reply(who, Numerics.RPL_CHANNELMODEIS, modeArgs.ToArray());
+            Reply(who, Numerics.RPL_CREATIONTIME, _name, Replies.Unix(_created));
+            return;
+        }
+
+        var parsed = ChannelModeParser.Parse(args, _settings.ISupport.Modes);
+        foreach (var c in parsed.Unknown) Reply(who, Numerics.ERR_UNKNOWNMODE, c.ToString(), "is unknown mode char to me");
+        if (parsed.ListBans)
+        {
+            foreach (var ban in _bans) Reply(who, Numerics.RPL_BANLIST, _name, ban);
+            Reply(who, Numerics.RPL_ENDOFBANLIST, _name, "End of channel ban list");
+        }
+
+        if (parsed.Changes.Count == 0 && parsed.MissingArg.Count == 0) return;
+        if (member is null)
+        {
+            Reply(who, Numerics.ERR_NOTONCHANNEL, _name, "You're not on that channel");
+            return;
+        }
+
+        if (!member.Op)
+        {
+            Reply(who, Numerics.ERR_CHANOPRIVSNEEDED, _name, "You're not channel operator");
+            return;
+        }
+
+        foreach (var c in parsed.MissingArg)
+            Reply(who, Numerics.ERR_INVALIDMODEPARAM, _name, c.ToString(), "*", $"You must specify a parameter for the {c} mode");
+        var applied = new List<ModeChange>();
+        foreach (var change in parsed.Changes)
+            if (ApplyMode(who, change) is { } done) applied.Add(done);
+        if (applied.Count == 0) return;
+        Broadcast(From(who, "MODE", [_name, .. ChannelModeParser.Format(applied)]), except: null);
+    }
+
+    /// <summary>Applies one change; returns what to announce, or null when nothing changed (errors already sent).</summary>
+    private ModeChange? ApplyMode(MemberRef who, ModeChange c)
+    {
+        switch (c.Mode)
+        {
+            case 'i': return Flag(ref _inviteOnly, c);
+            case 'm': return Flag(ref _moderated, c);
+            case 'n': return Flag(ref _noExternal, c);
+            case 't': return Flag(ref _topicLocked, c);
+            case 'k':
+                if (!c.Add)
+                {
+                    if (_channelKey is null) return null;
+                    _channelKey = null;
+                    return c with { Arg = "*" };
+                }
+
+                var key = c.Arg ?? "";
+                if (key.Any(ch => ch is ' ' or ',' || char.IsControl(ch)) || key.Length > 23)
+                {
+                    Reply(who, Numerics.ERR_INVALIDMODEPARAM, _name, "k", key, "Invalid key");
+                    return null;
+                }
+
+                _channelKey = c.Arg;
+                return c;
+            case 'l':
+                if (!c.Add)
+                {
+                    if (_limit is null) return null;
+                    _limit = null;
+                    return c;
+                }
+
+                if (!int.TryParse(c.Arg, NumberStyles.None, CultureInfo.InvariantCulture, out var limit) || limit <= 0)
+                {
+                    Reply(who, Numerics.ERR_INVALIDMODEPARAM, _name, "l", c.Arg!, "Invalid limit mode parameter");
+                    return null;
+                }
+
+                _limit = limit;
+                return c with { Arg = limit.ToString(CultureInfo.InvariantCulture) };
+            case 'b':
+                var mask = NormalizeMask(c.Arg!);
+                var existing = _bans.FindIndex(b => _settings.CaseMapping.Equals(b, mask));
+                if (c.Add == existing >= 0) return null;
+                if (c.Add) _bans.Add(mask);
+                else _bans.RemoveAt(existing);
+                return c with { Arg = mask };
+            case 'o' or 'v':
+                if (!_byNick.TryGetValue(c.Arg!, out var session) || !_members.TryGetValue(session, out var target))
+                {
+                    Reply(who, Numerics.ERR_USERNOTINCHANNEL, c.Arg!, _name, "They aren't on that channel");
+                    return null;
+                }
+
+                var was = c.Mode == 'o' ? target.Op : target.Voice;
+                if (was == c.Add) return null;
+                if (c.Mode == 'o') target.Op = c.Add;
+                else target.Voice = c.Add;
+                return c with { Arg = target.Ref.Nick };
+            default:
+                return null;
+        }
+    }
+
+    private static ModeChange? Flag(ref bool flag, ModeChange c)
+    {
+        if (flag == c.Add) return null;
+        flag = c.Add;
+        return c;
+    }
+
+    /// <summary>nick → nick!*@*, user@host → *!user@host, as servers do.</summary>
+    private static string NormalizeMask(string mask)
+    {
+        if (mask.Contains('!')) return mask.Contains('@') ? mask : mask + "@*";
+        return mask.Contains('@') ? "*!" + mask : mask + "!*@*";
+    }
+}

@@ -1,0 +1,188 @@
+using ActorNet.Chat.Core;
+using ActorNet.Chat.Protocol;
+using ActorNet.Chat.Settings;
+using Akka.Actor;
+
+namespace ActorNet.Chat.Server;
+
+/// <summary>
+/// One channel: members with their prefixes, modes (+o +v +t +n +m +k +l +i +b), topic with setter and time, invites.
+/// Every message to the channel is encoded once (<see cref="Outgoing"/>) and the same <c>Connection.Send</c> is told
+/// to each member's connection actor. Only the chat server talks to it. When the last member leaves it tells the
+/// server and bounces anything else it gets back to the server until the server stops it.
+/// </summary>
+public sealed partial class ChannelActor : ReceiveActor
+{
+    private sealed class Member(MemberRef member)
+    {
+        public MemberRef Ref { get; set; } = member;
+        public bool Op { get; set; }
+        public bool Voice { get; set; }
+
+        public string Prefixes(bool multi) => multi ? (Op ? "@" : "") + (Voice ? "+" : "") : Op ? "@" : Voice ? "+" : "";
+    }
+
+    private readonly string _name;
+    private readonly string _key;
+    private readonly ChatSettings _settings;
+    private readonly TimeProvider _time;
+    private readonly DateTimeOffset _created;
+    private readonly Dictionary<IActorRef, Member> _members = new();
+    private readonly Dictionary<string, IActorRef> _byNick;
+    private readonly List<string> _bans = new();
+    private readonly HashSet<string> _invited;
+    private bool _inviteOnly, _moderated, _noExternal = true, _topicLocked = true;
+    private string? _channelKey;
+    private int? _limit;
+    private string? _topic;
+    private string _topicSetter = "";
+    private DateTimeOffset _topicTime;
+
+    public ChannelActor(string name, ChatSettings settings, TimeProvider time)
+    {
+        _name = name;
+        _settings = settings;
+        _time = time;
+        _key = settings.CaseMapping.Fold(name);
+        _created = time.GetUtcNow();
+        _byNick = new Dictionary<string, IActorRef>(settings.CaseMapping);
+        _invited = new HashSet<string>(settings.CaseMapping);
+        Open();
+    }
+
+    public static Props Props(string name, ChatSettings settings, TimeProvider time) =>
+        Akka.Actor.Props.Create(() => new ChannelActor(name, settings, time));
+
+    private string Server => _settings.ServerName;
+
+    private void Open()
+    {
+        Receive<ToChannel>(OnRequest);
+        Receive<MemberUpdated>(u =>
+        {
+            if (_members.TryGetValue(u.Member.Session, out var m)) m.Ref = u.Member;
+        });
+        Receive<PeerBroadcast>(OnPeerBroadcast);
+        Receive<RemoveMember>(r =>
+        {
+            if (!_members.TryGetValue(r.Session, out var gone)) return;
+            Remove(r.Session);
+            Broadcast(From(gone.Ref, "QUIT", r.Reason), except: null);
+            AfterLeave();
+        });
+    }
+
+    /// <summary>Empty: everything goes back to the server, which re-creates the channel if needed.</summary>
+    private void Closing()
+    {
+        Receive<ToChannel>(t => Context.Parent.Tell(t.Origin, t.Origin.Session));
+        Receive<PeerBroadcast>(OnPeerBroadcast);
+        ReceiveAny(_ => { });
+    }
+
+    private void OnRequest(ToChannel t)
+    {
+        var from = t.From;
+        switch (t.Origin.Request)
+        {
+            case JoinRequest j:
+                Join(from, j.Key);
+                return;
+            case PartRequest p:
+                Part(from, p.Reason);
+                return;
+            case MessageRequest m:
+                Message(from, m);
+                break;
+            case TopicRequest topic:
+                Topic(from, topic.NewTopic);
+                break;
+            case ChannelModeRequest mode:
+                Mode(from, mode.Args);
+                break;
+            case KickRequest k:
+                Kick(from, k.Nick, k.Reason);
+                break;
+            case InviteRequest when t.Target is { } target:
+                Invite(from, target);
+                break;
+            case NamesRequest:
+                Names(from);
+                break;
+            case WhoRequest:
+                Who(from);
+                break;
+        }
+
+        from.Session.Tell(Completed.Instance);
+    }
+
+    private void OnPeerBroadcast(PeerBroadcast b)
+    {
+        var reached = b.Reached;
+        if (_members.TryGetValue(b.Subject, out var subject))
+        {
+            foreach (var m in _members.Values)
+            {
+                if (reached.Contains(m.Ref.Connection)) continue;
+                m.Ref.Connection.Tell(b.Message.For(m.Ref.State.Caps), ActorRefs.NoSender);
+                reached = reached.Add(m.Ref.Connection);
+            }
+
+            if (b.Renamed is { } renamed)
+            {
+                _byNick.Remove(subject.Ref.Nick);
+                subject.Ref = renamed;
+                _byNick[renamed.Nick] = b.Subject;
+            }
+            else
+            {
+                Remove(b.Subject);
+            }
+        }
+
+        if (b.Remaining.Count > 0)
+            b.Remaining[0].Tell(b with { Remaining = b.Remaining.Skip(1).ToArray(), Reached = reached });
+        else if (b.Final is not null)
+            b.Subject.Tell(b.Final);
+        if (b.Renamed is null && _members.Count == 0 && subject is not null) AfterLeave();
+    }
+
+    private void Reply(MemberRef to, string code, params string[] parameters) =>
+        to.Connection.Tell(new Transport.Connection.Send(Outgoing.Encode(Replies.Numeric(Server, code, to.Nick, parameters))), ActorRefs.NoSender);
+
+    private void Broadcast(Outgoing message, IActorRef? except)
+    {
+        foreach (var m in _members.Values)
+            if (!m.Ref.Session.Equals(except)) m.Ref.Connection.Tell(message.For(m.Ref.State.Caps), ActorRefs.NoSender);
+    }
+
+    private Outgoing From(MemberRef who, string command, params string[] parameters) =>
+        new(new IrcMessage(who.State.Prefix, command, parameters), _time.GetUtcNow());
+
+    private void Remove(IActorRef session)
+    {
+        if (!_members.Remove(session, out var m)) return;
+        _byNick.Remove(m.Ref.Nick);
+        Context.Parent.Tell(new Membership(_key, session, false));
+    }
+
+    /// <summary>After someone left: report, and close when empty.</summary>
+    private void AfterLeave()
+    {
+        if (_members.Count > 0)
+        {
+            Context.Parent.Tell(new ChannelInfo(_key, _name, _members.Count, _topic));
+            return;
+        }
+
+        Context.Parent.Tell(new ChannelEmpty(_key));
+        Become(Closing);
+    }
+
+    private bool IsBanned(MemberRef who)
+    {
+        var prefix = _settings.CaseMapping.Fold(who.State.Prefix);
+        return _bans.Any(b => ChannelModeParser.WildcardMatch(_settings.CaseMapping.Fold(b), prefix));
+    }
+}

@@ -1,0 +1,117 @@
+using System.Globalization;
+using ActorNet.Chat.Core;
+using ActorNet.Chat.Protocol;
+using ActorNet.Transport;
+using Akka.Actor;
+using Akka.Event;
+
+namespace ActorNet.Chat.Server;
+
+public sealed partial class ChatServer
+{
+    /// <summary>Requests the server answers itself from its directory; returns the replies for the asker.</summary>
+    private IReadOnlyList<IrcMessage> Query(User me, ChatRequest request)
+    {
+        var nick = me.State.NickOrStar;
+        var replies = new List<IrcMessage>();
+        void Num(string code, params string[] p) => replies.Add(Replies.Numeric(Server, code, nick, p));
+
+        switch (request)
+        {
+            case LusersRequest:
+                replies.AddRange(Replies.Lusers(Server, nick, Counts()));
+                break;
+            case WhoRequest w:
+                var mask = Casemap.Fold(w.Mask);
+                foreach (var u in _users.Values.Where(u => u.State.Registered))
+                {
+                    var s = u.State;
+                    var exact = Casemap.Equals(s.Nick, w.Mask);
+                    if (s.Invisible && !exact && !u.Session.Equals(me.Session) && !u.Channels.Overlaps(me.Channels)) continue;
+                    if (!exact && !ChannelModeParser.WildcardMatch(mask, Casemap.Fold(s.NickOrStar)) && !ChannelModeParser.WildcardMatch(mask, Casemap.Fold(s.Prefix)))
+                        continue;
+                    Num(Numerics.RPL_WHOREPLY, "*", s.User ?? "*", s.Host, Server, s.NickOrStar, (s.Away is null ? "H" : "G") + (s.Oper ? "*" : ""), "0 " + (s.RealName ?? ""));
+                }
+
+                Num(Numerics.RPL_ENDOFWHO, w.Mask, "End of /WHO list");
+                break;
+            case WhoisRequest w:
+                if (!TryFind(w.Nick, out var target))
+                {
+                    Num(Numerics.ERR_NOSUCHNICK, w.Nick, "No such nick/channel");
+                    Num(Numerics.RPL_ENDOFWHOIS, w.Nick, "End of /WHOIS list");
+                    break;
+                }
+
+                var t = target.State;
+                Num(Numerics.RPL_WHOISUSER, t.NickOrStar, t.User ?? "*", t.Host, "*", t.RealName ?? "");
+                var channels = target.Channels.Select(k => _channels.TryGetValue(k, out var e) ? e.Name : null).OfType<string>().ToArray();
+                if (channels.Length > 0) Num(Numerics.RPL_WHOISCHANNELS, t.NickOrStar, string.Join(' ', channels));
+                Num(Numerics.RPL_WHOISSERVER, t.NickOrStar, Server, _settings.NetworkName);
+                if (t.Oper) Num(Numerics.RPL_WHOISOPERATOR, t.NickOrStar, "is an IRC operator");
+                if (t.Away is { } away) Num(Numerics.RPL_AWAY, t.NickOrStar, away);
+                Num(Numerics.RPL_WHOISIDLE, t.NickOrStar, "0", Replies.Unix(t.SignedOn), "seconds idle, signon time");
+                Num(Numerics.RPL_ENDOFWHOIS, t.NickOrStar, "End of /WHOIS list");
+                break;
+            case WhowasRequest w:
+                var seen = _whowas.Where(e => Casemap.Equals(e.State.Nick, w.Nick)).Take(10).ToList();
+                if (seen.Count == 0) Num(Numerics.ERR_WASNOSUCHNICK, w.Nick, "There was no such nickname");
+                foreach (var e in seen)
+                {
+                    Num(Numerics.RPL_WHOWASUSER, e.State.NickOrStar, e.State.User ?? "*", e.State.Host, "*", e.State.RealName ?? "");
+                    Num(Numerics.RPL_WHOISSERVER, e.State.NickOrStar, Server, e.At.UtcDateTime.ToString("u", CultureInfo.InvariantCulture));
+                }
+
+                Num(Numerics.RPL_ENDOFWHOWAS, w.Nick, "End of WHOWAS");
+                break;
+            case ListRequest l:
+                Num(Numerics.RPL_LISTSTART, "Channel", "Users  Name");
+                var wanted = l.Channels?.Select(Casemap.Fold).ToHashSet(StringComparer.Ordinal);
+                foreach (var (key, entry) in _channels.OrderBy(c => c.Key, StringComparer.Ordinal))
+                    if (wanted is null || wanted.Contains(key))
+                        Num(Numerics.RPL_LIST, entry.Name, entry.Members.ToString(CultureInfo.InvariantCulture), entry.Topic ?? "");
+                Num(Numerics.RPL_LISTEND, "End of /LIST");
+                break;
+            case UserhostRequest u:
+                var found = u.Nicks.Select(n => TryFind(n, out var x) ? x.State : null).OfType<SessionState>()
+                    .Select(s => $"{s.Nick}{(s.Oper ? "*" : "")}={(s.Away is null ? "+" : "-")}{s.User}@{s.Host}");
+                Num(Numerics.RPL_USERHOST, string.Join(' ', found));
+                break;
+            case IsonRequest i:
+                Num(Numerics.RPL_ISON, string.Join(' ', i.Nicks.Select(n => TryFind(n, out var x) ? x.State.NickOrStar : null).OfType<string>()));
+                break;
+            case KillRequest k:
+                if (!TryFind(k.Nick, out var victim))
+                {
+                    Num(Numerics.ERR_NOSUCHNICK, k.Nick, "No such nick/channel");
+                    break;
+                }
+
+                var detail = $"{nick} ({k.Reason})";
+                _log.Warning("chat: {Oper} killed {Nick}: {Reason}", nick, victim.State.NickOrStar, k.Reason);
+                var connection = victim.Connection;
+                Quit(victim.Session, "Killed (" + detail + ")");
+                connection.Tell(new Connection.Close(DisconnectReason.Killed, detail));
+                break;
+            case WallopsRequest w:
+                var wallops = new Outgoing(IrcMessage.FromSource(me.State.Prefix, "WALLOPS", w.Text), _time.GetUtcNow());
+                foreach (var u in _users.Values.Where(u => u.State.Registered && (u.State.Wallops || u.State.Oper)))
+                    u.Connection.Tell(wallops.For(u.State.Caps), ActorRefs.NoSender);
+                break;
+        }
+
+        return replies;
+    }
+
+    private bool TryFind(string nick, out User user)
+    {
+        if (_nicks.TryGetValue(nick, out var session) && _users.TryGetValue(session, out var found))
+        {
+            user = found;
+            return true;
+        }
+
+        user = null!;
+        return false;
+    }
+}

@@ -1,0 +1,46 @@
+using System.Collections.Immutable;
+using ActorNet.Chat.Core;
+using ActorNet.Chat.Protocol;
+using ActorNet.Transport;
+using Akka.IO;
+
+namespace ActorNet.Chat.Server;
+
+/// <summary>
+/// One message to many clients, encoded at most once per capability variant (plain; with the server-time tag; with
+/// the sender's client tags; both) and wrapped once in a <see cref="Connection.Send"/> that every recipient's
+/// connection actor is told. Not thread-safe: used inside one actor at a time (it is passed along, never shared concurrently).
+/// </summary>
+public sealed class Outgoing(IrcMessage message, DateTimeOffset time, IReadOnlyList<KeyValuePair<string, string?>>? clientTags = null)
+{
+    private readonly Connection.Send?[] _variants = new Connection.Send?[4];
+
+    public IrcMessage Message { get; } = message;
+
+    public DateTimeOffset Time { get; } = time;
+
+    /// <summary>The message for a client with these capabilities.</summary>
+    public Connection.Send For(ImmutableHashSet<string> caps)
+    {
+        var withTime = caps.Contains(CapCommands.ServerTime);
+        var withTags = caps.Contains(CapCommands.MessageTags) && clientTags is { Count: > 0 };
+        var index = (withTime ? 1 : 0) | (withTags ? 2 : 0);
+        return _variants[index] ??= new Connection.Send(Encode(withTime, withTags));
+    }
+
+    private ByteString Encode(bool withTime, bool withTags)
+    {
+        var m = Message;
+        if (withTags)
+            foreach (var tag in clientTags!) m = m.WithTag(tag.Key, tag.Value);
+        if (withTime) m = m.WithTag(IrcTags.TimeKey, IrcTags.FormatTime(Time));
+        return Encode(m);
+    }
+
+    /// <summary>Wire bytes of one message without the CRLF (the connection adds the line ending).</summary>
+    public static ByteString Encode(IrcMessage message)
+    {
+        var bytes = IrcFormatter.ToBytes(message);
+        return ByteString.FromBytes(bytes, 0, bytes.Length - 2);
+    }
+}

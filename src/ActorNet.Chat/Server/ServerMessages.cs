@@ -1,0 +1,53 @@
+using ActorNet.Chat.Core;
+using Akka.Actor;
+
+namespace ActorNet.Chat.Server;
+
+/// <summary>A request from a session, with who sent it (its session actor and connection actor).</summary>
+public sealed record FromSession(IActorRef Session, IActorRef Connection, ChatRequest Request);
+
+/// <summary>The session's state changed: the service keeps the latest copy (for queries and crash recovery).</summary>
+public sealed record SaveState(IActorRef Session, IActorRef Connection, SessionState State);
+
+/// <summary>A (re)started session asks for the state its previous incarnation saved.</summary>
+public sealed record RecoverState(IActorRef Session);
+
+/// <summary>The answer to <see cref="RecoverState"/>; null = nothing saved (a new connection).</summary>
+public sealed record RecoveredState(SessionState? State);
+
+/// <summary>A member of a channel as the channel sees it: refs and the latest state snapshot.</summary>
+public sealed record MemberRef(IActorRef Session, IActorRef Connection, SessionState State)
+{
+    public string Nick => State.NickOrStar;
+}
+
+/// <summary>A request forwarded by the server to a channel actor; <paramref name="Target"/> is a resolved user (INVITE).</summary>
+public sealed record ToChannel(FromSession Origin, MemberRef From, MemberRef? Target = null);
+
+/// <summary>A member's state changed (caps, away, modes): the channel updates its snapshot.</summary>
+public sealed record MemberUpdated(MemberRef Member);
+
+/// <summary>
+/// NICK or QUIT of one user seen once by everyone sharing a channel with it: the message travels channel to channel,
+/// each sends it to members not reached yet, applies the change and passes it on. The last one tells the subject's
+/// session <paramref name="Final"/> (if any).
+/// </summary>
+public sealed record PeerBroadcast(
+    Outgoing Message,
+    IActorRef Subject,
+    MemberRef? Renamed,
+    IReadOnlyList<IActorRef> Remaining,
+    System.Collections.Immutable.ImmutableHashSet<IActorRef> Reached,
+    ChatEvent? Final);
+
+/// <summary>Channel → server: its summary changed (members, topic) or a member joined/left.</summary>
+public sealed record ChannelInfo(string Key, string Name, int Members, string? Topic);
+
+/// <summary>Channel → server: a session joined (true) or left (false).</summary>
+public sealed record Membership(string Key, IActorRef Session, bool Joined);
+
+/// <summary>Channel → server: the last member left; the channel bounces whatever else it gets back to the server.</summary>
+public sealed record ChannelEmpty(string Key);
+
+/// <summary>Server → channel: remove this member (its session is gone) and tell the others with this QUIT.</summary>
+public sealed record RemoveMember(IActorRef Session, string Reason);

@@ -1,0 +1,242 @@
+using System.Net;
+using ActorNet.Chat.Core;
+using ActorNet.Chat.Protocol;
+using ActorNet.Chat.Server;
+using ActorNet.Chat.Settings;
+using ActorNet.Handlers;
+using ActorNet.Transport;
+using Akka.Actor;
+using Akka.Event;
+using Akka.IO;
+
+namespace ActorNet.Chat.Session;
+
+/// <summary>What every session of a listener shares: settings, clock and the server's start time.</summary>
+public sealed record IrcRuntime(ChatSettings Settings, TimeProvider Time, DateTimeOffset Created);
+
+/// <summary>
+/// The handler of one IRC connection. Parses each line, runs the pure <see cref="CommandCore"/> and carries out the
+/// effects in order: replies to its connection, requests to the chat service (one at a time: later input waits for
+/// the answer, so replies keep the order of commands), ERROR and close. Flood control is a token bucket; lines over
+/// it wait (up to flood.max-queued) and beyond that the client gets <c>ERROR :Excess Flood</c>.
+/// States: Recovering (asks the service for the state a crashed predecessor saved) → Ready.
+/// </summary>
+public sealed class IrcSession : ConnectionHandler, IWithTimers
+{
+    internal sealed record FloodTick
+    {
+        public static readonly FloodTick Instance = new();
+    }
+
+    internal sealed record PingTick
+    {
+        public static readonly PingTick Instance = new();
+    }
+
+    internal sealed record RegistrationTimeout
+    {
+        public static readonly RegistrationTimeout Instance = new();
+    }
+
+    internal sealed record RequestTimeout
+    {
+        public static readonly RequestTimeout Instance = new();
+    }
+
+    /// <summary>How long a request to the chat service may take before input flows again regardless.</summary>
+    private static readonly TimeSpan RequestTimeoutAfter = TimeSpan.FromSeconds(10);
+
+    private readonly IrcRuntime _rt;
+    private readonly IActorRef _server;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private readonly Queue<ByteString> _input = new();
+    private readonly LinkedList<Effect> _pending = new();
+    private readonly TokenBucket _bucket;
+    private SessionState _state;
+    private bool _awaiting, _closing, _pingSent;
+    private long _lastInput;
+
+    public IrcSession(HandlerContext context, IrcRuntime runtime) : base(context)
+    {
+        _rt = runtime;
+        _server = context.Service(IrcHandlerFactory.ServiceName);
+        _state = SessionState.Connected(HostOf(context.Connection.Remote));
+        _lastInput = Time.GetTimestamp();
+        _bucket = new TokenBucket(Settings.Flood.Burst, Settings.Flood.PerSecond, _lastInput);
+        Recovering();
+    }
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    private ChatSettings Settings => _rt.Settings;
+
+    private TimeProvider Time => _rt.Time;
+
+    private ChatView View => new(Settings, Time.GetUtcNow(), _rt.Created);
+
+    protected override void PreStart() => _server.Tell(new RecoverState(Self));
+
+    /// <summary>Waiting for the state a previous incarnation saved; input is buffered.</summary>
+    private void Recovering()
+    {
+        Receive<FrameReceived>(f => OnFrame(f.Data, allowance: Settings.Flood.Burst + Settings.Flood.MaxQueued, pump: false));
+        Receive<RecoveredState>(r =>
+        {
+            if (r.State is { } saved)
+            {
+                _state = saved with { RegistrationPending = false };
+                _log.Warning("session of connection {ConnectionId} restarted; recovered {Nick} on {Channels} channel(s)",
+                    Handler.Connection.Id, _state.NickOrStar, _state.Channels.Count);
+            }
+
+            if (!_state.Registered) Timers.StartSingleTimer(RegistrationTimeout.Instance, RegistrationTimeout.Instance, Settings.RegistrationTimeout);
+            var tick = TimeSpan.FromTicks(Math.Max(TimeSpan.FromMilliseconds(200).Ticks, Math.Min(Settings.PingInterval.Ticks, Settings.PingTimeout.Ticks) / 2));
+            Timers.StartPeriodicTimer(PingTick.Instance, PingTick.Instance, tick);
+            Become(Ready);
+            Pump();
+        });
+    }
+
+    private void Ready()
+    {
+        Receive<FrameReceived>(f => OnFrame(f.Data, Settings.Flood.MaxQueued, pump: true));
+        Receive<ChatEvent>(OnEvent);
+        Receive<FloodTick>(_ => Pump());
+        Receive<PingTick>(_ => OnPingTick());
+        Receive<RegistrationTimeout>(_ =>
+        {
+            if (!_state.Registered && !_closing) Commit(CommandCore.RegistrationTimedOut(_state, View));
+        });
+        Receive<RequestTimeout>(_ =>
+        {
+            if (!_awaiting) return;
+            _log.Warning("connection {ConnectionId}: the chat service did not answer within {Timeout}", Handler.Connection.Id, RequestTimeoutAfter);
+            _awaiting = false;
+            Drain();
+            Pump();
+        });
+    }
+
+    /// <summary>Queues one line; more than <paramref name="allowance"/> lines waiting is a flood. While recovering,
+    /// nothing runs yet, so the burst is allowed on top of the queue.</summary>
+    private void OnFrame(ByteString data, int allowance, bool pump)
+    {
+        _lastInput = Time.GetTimestamp();
+        _pingSent = false;
+        if (_closing) return;
+        if (_input.Count >= allowance)
+        {
+            _log.Info("connection {ConnectionId} ({Nick}) flooded: {Queued} lines held back", Handler.Connection.Id, _state.NickOrStar, _input.Count);
+            CloseWith(DisconnectReason.Flood, "Excess Flood");
+            return;
+        }
+
+        _input.Enqueue(data);
+        if (pump) Pump();
+    }
+
+    /// <summary>Runs queued lines while nothing is awaited and the bucket has tokens.</summary>
+    private void Pump()
+    {
+        while (!_closing && !_awaiting && _pending.Count == 0 && _input.Count > 0)
+        {
+            var now = Time.GetTimestamp();
+            if (!_bucket.TryTake(now, Time))
+            {
+                Timers.StartSingleTimer(FloodTick.Instance, FloodTick.Instance, _bucket.UntilNext(now, Time) + TimeSpan.FromMilliseconds(1));
+                return;
+            }
+
+            var line = _input.Dequeue();
+            var result = IrcParser.TryParse(line.ToReadOnlySpan(), out var message, out var error)
+                ? CommandCore.Handle(_state, View, message)
+                : CommandCore.HandleInvalid(_state, View, error);
+            Commit(result);
+        }
+    }
+
+    private void OnEvent(ChatEvent e)
+    {
+        var result = CommandCore.Apply(_state, View, e);
+        if (e.Completes && _awaiting)
+        {
+            _awaiting = false;
+            Timers.Cancel(RequestTimeout.Instance);
+        }
+
+        if (e is RegisteredEvent) Timers.Cancel(RegistrationTimeout.Instance);
+        Commit(result, first: true);
+        Pump();
+    }
+
+    /// <summary>Takes the new state (saving it in the service) and carries out the effects in order.</summary>
+    private void Commit(CoreResult result, bool first = false)
+    {
+        if (!ReferenceEquals(result.State, _state))
+        {
+            _state = result.State;
+            _server.Tell(new SaveState(Self, Handler.ConnectionActor, _state));
+        }
+
+        if (first)
+            for (var i = result.Effects.Count - 1; i >= 0; i--) _pending.AddFirst(result.Effects[i]);
+        else
+            foreach (var effect in result.Effects) _pending.AddLast(effect);
+        Drain();
+    }
+
+    private void Drain()
+    {
+        while (!_awaiting && !_closing && _pending.First is { } node)
+        {
+            _pending.RemoveFirst();
+            switch (node.Value)
+            {
+                case Reply r:
+                    Send(Outgoing.Encode(r.Message));
+                    break;
+                case Request r:
+                    _server.Tell(new FromSession(Self, Handler.ConnectionActor, r.Body));
+                    _awaiting = true;
+                    Timers.StartSingleTimer(RequestTimeout.Instance, RequestTimeout.Instance, RequestTimeoutAfter);
+                    break;
+                case Notify n:
+                    _server.Tell(new FromSession(Self, Handler.ConnectionActor, n.Body));
+                    break;
+                case CloseLink c:
+                    CloseWith(c.Reason, c.Text);
+                    break;
+            }
+        }
+    }
+
+    private void OnPingTick()
+    {
+        if (_closing || !_state.Registered) return;
+        var idle = Time.GetElapsedTime(_lastInput);
+        if (_pingSent && idle >= Settings.PingInterval + Settings.PingTimeout)
+        {
+            CloseWith(DisconnectReason.IdleTimeout, $"Closing link: {_state.Host} (Ping timeout: {(int)idle.TotalSeconds} seconds)");
+        }
+        else if (!_pingSent && idle >= Settings.PingInterval)
+        {
+            _pingSent = true;
+            Send(Outgoing.Encode(IrcMessage.Create("PING", Settings.ServerName)));
+        }
+    }
+
+    private void CloseWith(DisconnectReason reason, string text)
+    {
+        _closing = true;
+        _pending.Clear();
+        _input.Clear();
+        Send(Outgoing.Encode(IrcMessage.Create("ERROR", text)));
+        Handler.ConnectionActor.Tell(new Connection.Close(reason, text), ActorRefs.NoSender);
+    }
+
+    internal static string HostOf(EndPoint endpoint)
+    {
+        var host = endpoint is IPEndPoint ip ? (ip.Address.IsIPv4MappedToIPv6 ? ip.Address.MapToIPv4() : ip.Address).ToString() : endpoint.ToString() ?? "unknown";
+        return host.StartsWith(':') ? "0" + host : host;
+    }
+}

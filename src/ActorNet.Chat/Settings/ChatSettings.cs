@@ -1,0 +1,166 @@
+using ActorNet.Chat.Protocol;
+using ActorNet.Config;
+using Akka.Configuration;
+
+namespace ActorNet.Chat.Settings;
+
+/// <summary>Flood control: a token bucket per client.</summary>
+/// <param name="Burst">bucket capacity (lines at once)</param>
+/// <param name="PerSecond">refill rate (lines per second)</param>
+/// <param name="MaxQueued">lines held back while the bucket is empty before the client is closed</param>
+public sealed record FloodSettings(int Burst, double PerSecond, int MaxQueued);
+
+/// <summary>The chat (IRC) service settings, parsed once from HOCON (see <see cref="ChatReference.Hocon"/>). Immutable.</summary>
+public sealed record ChatSettings(
+    string ServerName,
+    string NetworkName,
+    IReadOnlyList<string> Motd,
+    string? Password,
+    IReadOnlyDictionary<string, string> Opers,
+    TimeSpan PingInterval,
+    TimeSpan PingTimeout,
+    TimeSpan RegistrationTimeout,
+    FloodSettings Flood,
+    int MaxChannelsPerUser,
+    int NickLength,
+    int ChannelLength,
+    int TopicLength,
+    int AwayLength,
+    int KickLength,
+    CaseMapping CaseMapping)
+{
+    private static readonly Akka.Configuration.Config ReferenceConfig = ConfigurationFactory.ParseString(ChatReference.Hocon);
+
+    /// <summary>The settings of the reference config (all defaults).</summary>
+    public static ChatSettings Default { get; } = Parse(Akka.Configuration.Config.Empty, "actornet.chat", out _);
+
+    /// <summary>The ISUPPORT tokens matching what this server enforces.</summary>
+    public ISupportSettings ISupport => new(NetworkName)
+    {
+        NickLen = NickLength,
+        ChannelLen = ChannelLength,
+        TopicLen = TopicLength,
+        AwayLen = AwayLength,
+        KickLen = KickLength,
+        CaseMapping = CaseMapping,
+        ChanLimit = MaxChannelsPerUser,
+        Extra = ["TARGMAX=PRIVMSG:4,NOTICE:4,JOIN:,PART:,KICK:,NAMES:,WHOIS:1"],
+    };
+
+    /// <summary>Reads <c>actornet.chat</c> of the node's root configuration, falling back to the reference.</summary>
+    public static ChatSettings Load(Akka.Configuration.Config root, out IReadOnlyList<ConfigError> errors)
+    {
+        var block = root.HasPath("actornet.chat") ? root.GetConfig("actornet.chat") : Akka.Configuration.Config.Empty;
+        return Parse(block, "actornet.chat", out errors);
+    }
+
+    /// <summary>Parses one chat block (keys as in <see cref="ChatReference.Hocon"/>) merged over the reference.</summary>
+    /// <param name="block">the block, wherever it came from (actornet.chat, a listener's options)</param>
+    /// <param name="path">the HOCON path of the block, for error messages</param>
+    /// <param name="errors">every problem found; empty when the settings are valid</param>
+    /// <returns>the settings; on errors, defaults stand in for the invalid keys</returns>
+    public static ChatSettings Parse(Akka.Configuration.Config? block, string path, out IReadOnlyList<ConfigError> errors)
+    {
+        var reader = new Reader((block ?? Akka.Configuration.Config.Empty).WithFallback(ReferenceConfig), path);
+        var serverName = reader.String("server-name", s => s.Length is > 0 and <= 63 && !s.Any(c => c is ' ' or ',' or '!' or '@' or '*' or ':' || char.IsControl(c)),
+            "must be 1-63 characters without spaces, ',', '!', '@', '*' or ':'");
+        var network = reader.String("network-name", s => s.Length is > 0 and <= 64 && !s.Any(char.IsControl), "must be 1-64 printable characters");
+        var motdText = reader.String("motd", s => !s.Contains('\r') && !s.Contains('\0'), "must not contain CR or NUL");
+        var password = reader.String("password", s => !s.Contains(' '), "must not contain spaces");
+        var opers = reader.Opers("opers");
+        var pingInterval = reader.Duration("ping-interval", TimeSpan.FromSeconds(1));
+        var pingTimeout = reader.Duration("ping-timeout", TimeSpan.FromSeconds(1));
+        var registrationTimeout = reader.Duration("registration-timeout", TimeSpan.FromSeconds(1));
+        var burst = reader.Int("flood.burst", 1, 10_000);
+        var perSecond = reader.Double("flood.per-second", 0.01, 10_000);
+        var maxQueued = reader.Int("flood.max-queued", 0, 10_000);
+        var maxChannels = reader.Int("max-channels-per-user", 1, 10_000);
+        var nickLength = reader.Int("nick-length", 1, 200);
+        var channelLength = reader.Int("channel-length", 2, 200);
+        var topicLength = reader.Int("topic-length", 1, 400);
+        var awayLength = reader.Int("away-length", 1, 400);
+        var kickLength = reader.Int("kick-length", 1, 400);
+        var caseMappingName = reader.String("casemapping", s => CaseMapping.TryParse(s, out _), "must be ascii, rfc1459 or strict-rfc1459");
+        CaseMapping.TryParse(caseMappingName, out var caseMapping);
+        errors = reader.Errors;
+        return new ChatSettings(
+            serverName,
+            network,
+            motdText.Length == 0 ? [] : motdText.Split('\n'),
+            password.Length == 0 ? null : password,
+            opers,
+            pingInterval,
+            pingTimeout,
+            registrationTimeout,
+            new FloodSettings(burst, perSecond, maxQueued),
+            maxChannels,
+            nickLength,
+            channelLength,
+            topicLength,
+            awayLength,
+            kickLength,
+            caseMapping ?? CaseMapping.Rfc1459);
+    }
+
+    /// <summary>Reads keys one by one; a bad key records an error and yields the reference default.</summary>
+    private sealed class Reader(Akka.Configuration.Config config, string path)
+    {
+        public List<ConfigError> Errors { get; } = new();
+
+        private string P(string key) => path + "." + key;
+
+        private T Read<T>(string key, Func<Akka.Configuration.Config, string, T> get, Func<T, bool> valid, string reason)
+        {
+            try
+            {
+                var value = get(config, key);
+                if (valid(value)) return value;
+                Errors.Add(new ConfigError(P(key), reason));
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                Errors.Add(new ConfigError(P(key), reason + " (" + e.Message + ")"));
+            }
+
+            return get(ReferenceConfig, key);
+        }
+
+        public string String(string key, Func<string, bool> valid, string reason) =>
+            Read(key, (c, k) => c.GetString(k, "") ?? "", valid, reason);
+
+        public int Int(string key, int min, int max) =>
+            Read(key, (c, k) => c.GetInt(k), v => v >= min && v <= max, $"must be an integer from {min} to {max}");
+
+        public double Double(string key, double min, double max) =>
+            Read(key, (c, k) => c.GetDouble(k), v => v >= min && v <= max, $"must be a number from {min} to {max}");
+
+        public TimeSpan Duration(string key, TimeSpan min) =>
+            Read(key, (c, k) => c.GetTimeSpan(k, null, allowInfinite: false), v => v >= min, $"must be a duration of at least {min.TotalSeconds}s (e.g. 90s)");
+
+        public IReadOnlyDictionary<string, string> Opers(string key)
+        {
+            var result = new Dictionary<string, string>(StringComparer.Ordinal);
+            try
+            {
+                var opers = config.GetConfig(key);
+                if (opers is null || opers.IsEmpty) return result;
+                foreach (var entry in opers.AsEnumerable())
+                {
+                    var password = entry.Value.GetString();
+                    if (string.IsNullOrEmpty(password) || password.Contains(' '))
+                        Errors.Add(new ConfigError(P(key + "." + entry.Key), "an operator password must be a non-empty string without spaces"));
+                    else if (entry.Key.Length == 0 || entry.Key.Contains(' '))
+                        Errors.Add(new ConfigError(P(key + "." + entry.Key), "an operator name must not be empty or contain spaces"));
+                    else
+                        result[entry.Key] = password;
+                }
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                Errors.Add(new ConfigError(P(key), "must be an object of name = password (" + e.Message + ")"));
+            }
+
+            return result;
+        }
+    }
+}

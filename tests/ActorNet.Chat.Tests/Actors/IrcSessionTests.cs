@@ -1,0 +1,108 @@
+using ActorNet.Chat.Session;
+using ActorNet.Chat.Settings;
+using ActorNet.Handlers;
+using ActorNet.Transport;
+using Akka.Actor;
+using Akka.TestKit.Xunit2;
+using Xunit;
+using static ActorNet.Chat.Tests.Actors.SessionHarness;
+
+namespace ActorNet.Chat.Tests.Actors;
+
+public sealed class IrcSessionTests : TestKit
+{
+    [Fact]
+    public void Registers_through_the_chat_server_and_answers_in_command_order()
+    {
+        var h = new SessionHarness(this);
+        var (s, c) = h.Start();
+        Send(s, "NICK alice");
+        Send(s, "USER a 0 * :Alice");
+        Send(s, "PING after");
+        var lines = Until(c, "PONG");
+        Assert.StartsWith(":irc.test 001 alice ", lines[0]);
+        Assert.Equal(":irc.test 422 alice :MOTD File is missing", lines[^2]); // the welcome is complete before the PONG
+        Assert.Equal(":irc.test PONG irc.test after", lines[^1]);
+    }
+
+    [Fact]
+    public void Flood_delays_lines_over_the_bucket_then_cuts_with_excess_flood()
+    {
+        var h = new SessionHarness(this, ChatSettings.Default with { ServerName = "irc.test", Flood = new FloodSettings(2, 1, 3) });
+        var (s, c) = h.Start();
+        Send(s, "PING 1");
+        Send(s, "PING 2");
+        Send(s, "PING 3");
+        Assert.EndsWith("PONG irc.test 1", Next(c));
+        Assert.EndsWith("PONG irc.test 2", Next(c));
+        c.ExpectNoMsg(TimeSpan.FromMilliseconds(200)); // PING 3 waits for a token
+
+        h.Time.Advance(TimeSpan.FromSeconds(1));
+        s.Tell(IrcSession.FloodTick.Instance);
+        Assert.EndsWith("PONG irc.test 3", Next(c));
+
+        for (var i = 4; i <= 7; i++) Send(s, "PING " + i); // 3 held back, the 4th is one too many
+        Assert.Equal("ERROR :Excess Flood", Next(c));
+        Assert.Equal(DisconnectReason.Flood, c.ExpectMsg<Connection.Close>().Reason);
+    }
+
+    [Fact]
+    public void A_restarted_session_recovers_nick_registration_and_channels()
+    {
+        var h = new SessionHarness(this);
+        var (s, c) = h.Registered("alice");
+        Send(s, "JOIN #keep");
+        Until(c, " 366 alice #keep ");
+        EventFilter.Exception<NullReferenceException>().ExpectOne(() =>
+            s.Tell(new ConnectionHandler.FrameReceived(null!))); // a crash inside the session
+        Send(s, "JOIN #keep");
+        Send(s, "AWAY :still here");
+        Assert.Equal(":irc.test 306 alice :You have been marked as being away", Next(c)); // registered as alice, no re-JOIN
+    }
+
+    [Fact]
+    public void Registration_times_out_with_a_clear_error()
+    {
+        var h = new SessionHarness(this, ChatSettings.Default with { ServerName = "irc.test", RegistrationTimeout = TimeSpan.FromMilliseconds(200) });
+        var (_, c) = h.Start();
+        Assert.Equal("ERROR :Closing link: 127.0.0.1 (Registration timed out)", Next(c));
+        c.ExpectMsg<Connection.Close>();
+    }
+
+    [Fact]
+    public void Pings_an_idle_client_and_closes_it_when_no_answer_comes()
+    {
+        var h = new SessionHarness(this, ChatSettings.Default with
+        {
+            ServerName = "irc.test", Motd = [], PingInterval = TimeSpan.FromMilliseconds(400), PingTimeout = TimeSpan.FromMilliseconds(400),
+        });
+        var (_, c) = h.Registered("idle");
+        c.ExpectNoMsg(TimeSpan.FromMilliseconds(500)); // the fake clock has not moved: not idle
+        h.Time.Advance(TimeSpan.FromMilliseconds(450));
+        Assert.Equal("PING irc.test", Next(c));
+        h.Time.Advance(TimeSpan.FromMilliseconds(450));
+        Assert.StartsWith("ERROR :Closing link: 127.0.0.1 (Ping timeout", Next(c));
+        Assert.Equal(DisconnectReason.IdleTimeout, c.ExpectMsg<Connection.Close>().Reason);
+    }
+
+    [Fact]
+    public void Quit_sends_error_and_closes_and_frees_the_nick()
+    {
+        var h = new SessionHarness(this);
+        var (s, c) = h.Registered("alice");
+        Send(s, "QUIT :done here");
+        Assert.Equal("ERROR :Closing link: 127.0.0.1 (Quit: done here)", Next(c));
+        Assert.Equal(DisconnectReason.HandlerClosed, c.ExpectMsg<Connection.Close>().Reason);
+        var (_, c2) = h.Registered("alice"); // the nick is free again
+        c2.ExpectNoMsg(TimeSpan.FromMilliseconds(50));
+    }
+
+    [Fact]
+    public void The_factory_error_frames_speak_irc()
+    {
+        string Line(DisconnectReason r, string m) => System.Text.Encoding.UTF8.GetString(IrcHandlerFactory.ErrorLine(r, m).ToArray());
+        Assert.Equal("ERROR :SendQ exceeded", Line(DisconnectReason.SlowConsumer, "slow consumer: write queue limit exceeded"));
+        Assert.Equal("ERROR :Closing link: Killed (root (bye now))", Line(DisconnectReason.Killed, "killed: root (bye now)"));
+        Assert.Equal("ERROR :Closing link: (server shutting down)", Line(DisconnectReason.Shutdown, "server shutting down"));
+    }
+}

@@ -1,0 +1,88 @@
+using System.Net;
+using System.Text;
+using ActorNet.Chat.Server;
+using ActorNet.Chat.Session;
+using ActorNet.Chat.Settings;
+using ActorNet.Config;
+using ActorNet.Handlers;
+using ActorNet.Transport;
+using Akka.Actor;
+using Akka.IO;
+using Akka.TestKit;
+
+namespace ActorNet.Chat.Tests.Actors;
+
+/// <summary>Builds session actors whose connection is a probe, sharing one real chat server.</summary>
+internal sealed class SessionHarness
+{
+    private static long _ids;
+    private readonly TestKitBase _kit;
+
+    public SessionHarness(TestKitBase kit, ChatSettings? settings = null)
+    {
+        _kit = kit;
+        Settings = settings ?? ChatSettings.Default with
+        {
+            ServerName = "irc.test",
+            Motd = [],
+            Flood = new FloodSettings(1000, 1000, 1000),
+        };
+        Runtime = new IrcRuntime(Settings, Time, Time.GetUtcNow());
+        Server = kit.Sys.ActorOf(ChatServer.Props(Settings, Time));
+    }
+
+    public ManualTime Time { get; } = new();
+
+    public ChatSettings Settings { get; }
+
+    public IrcRuntime Runtime { get; }
+
+    public IActorRef Server { get; set; }
+
+    public static ListenerSettings Listener { get; } = new("chat", TransportKind.Tcp, "127.0.0.1", 0, "irc", FramingKind.Line,
+        LineEnding.CrLf, 8704, 100, 0, TimeSpan.Zero, 1 << 20, null, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(60),
+        Akka.Configuration.Config.Empty, "actornet.listeners.chat");
+
+    /// <summary>A session and the probe that stands for its connection.</summary>
+    public (IActorRef Session, TestProbe Connection) Start(IActorRef? server = null)
+    {
+        var connection = _kit.CreateTestProbe();
+        var id = Interlocked.Increment(ref _ids);
+        var info = new ConnectionInfo(id, "chat", new IPEndPoint(IPAddress.Loopback, 40000 + (int)id), new IPEndPoint(IPAddress.Loopback, 6667), Time.GetUtcNow());
+        var context = new HandlerContext(info, Listener, connection.Ref,
+            new Dictionary<string, IActorRef> { [IrcHandlerFactory.ServiceName] = server ?? Server });
+        var session = _kit.Sys.ActorOf(Props.Create(() => new IrcSession(context, Runtime)));
+        return (session, connection);
+    }
+
+    public static void Send(IActorRef session, string line) =>
+        session.Tell(new ConnectionHandler.FrameReceived(ByteString.FromBytes(Encoding.UTF8.GetBytes(line))));
+
+    /// <summary>The next line the session sent to its connection.</summary>
+    public static string Next(TestProbe connection)
+    {
+        var send = connection.ExpectMsg<Connection.Send>(TimeSpan.FromSeconds(5));
+        return Encoding.UTF8.GetString(send.Payload.ToArray());
+    }
+
+    /// <summary>Lines until one contains <paramref name="marker"/> (inclusive).</summary>
+    public static List<string> Until(TestProbe connection, string marker)
+    {
+        var lines = new List<string>();
+        while (true)
+        {
+            var line = Next(connection);
+            lines.Add(line);
+            if (line.Contains(marker, StringComparison.Ordinal)) return lines;
+        }
+    }
+
+    public (IActorRef Session, TestProbe Connection) Registered(string nick)
+    {
+        var (session, connection) = Start();
+        Send(session, "NICK " + nick);
+        Send(session, $"USER {nick} 0 * :{nick}");
+        Until(connection, " 422 " + nick);
+        return (session, connection);
+    }
+}

@@ -1,0 +1,101 @@
+using ActorNet.Chat.Protocol;
+using ActorNet.Chat.Settings;
+using Akka.Configuration;
+using Xunit;
+
+namespace ActorNet.Chat.Tests.Settings;
+
+public sealed class ChatSettingsTests
+{
+    [Fact]
+    public void Defaults_come_from_the_reference()
+    {
+        var s = ChatSettings.Load(Akka.Configuration.Config.Empty, out var errors);
+        Assert.Empty(errors);
+        Assert.Equal("irc.actornet.local", s.ServerName);
+        Assert.Equal("ActorNet", s.NetworkName);
+        Assert.Null(s.Password);
+        Assert.Empty(s.Opers);
+        Assert.Equal(TimeSpan.FromSeconds(90), s.PingInterval);
+        Assert.Equal(new FloodSettings(10, 2, 20), s.Flood);
+        Assert.Equal(30, s.NickLength);
+        Assert.Same(CaseMapping.Rfc1459, s.CaseMapping);
+        Assert.Equal(["Welcome to ActorNet IRC."], s.Motd);
+    }
+
+    [Fact]
+    public void Reads_every_key_under_actornet_chat()
+    {
+        var root = ConfigurationFactory.ParseString("""
+            actornet.chat {
+              server-name = irc.test
+              network-name = "Test Net"
+              motd = "line one\nline two"
+              password = secret
+              opers { alice = pw1, bob = pw2 }
+              ping-interval = 5s
+              ping-timeout = 3s
+              registration-timeout = 2s
+              flood { burst = 4, per-second = 0.5, max-queued = 3 }
+              max-channels-per-user = 7
+              nick-length = 12
+              channel-length = 20
+              topic-length = 100
+              away-length = 50
+              kick-length = 60
+              casemapping = ascii
+            }
+            """);
+        var s = ChatSettings.Load(root, out var errors);
+        Assert.Empty(errors);
+        Assert.Equal("irc.test", s.ServerName);
+        Assert.Equal("Test Net", s.NetworkName);
+        Assert.Equal(["line one", "line two"], s.Motd);
+        Assert.Equal("secret", s.Password);
+        Assert.Equal("pw1", s.Opers["alice"]);
+        Assert.Equal("pw2", s.Opers["bob"]);
+        Assert.Equal(TimeSpan.FromSeconds(5), s.PingInterval);
+        Assert.Equal(TimeSpan.FromSeconds(3), s.PingTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(2), s.RegistrationTimeout);
+        Assert.Equal(new FloodSettings(4, 0.5, 3), s.Flood);
+        Assert.Equal((7, 12, 20, 100, 50, 60), (s.MaxChannelsPerUser, s.NickLength, s.ChannelLength, s.TopicLength, s.AwayLength, s.KickLength));
+        Assert.Same(CaseMapping.Ascii, s.CaseMapping);
+    }
+
+    [Fact]
+    public void Reports_every_invalid_key_with_its_path()
+    {
+        var block = ConfigurationFactory.ParseString("""
+            server-name = "bad name"
+            ping-interval = banana
+            flood { burst = 0 }
+            nick-length = 1000
+            casemapping = klingon
+            opers { eve = "" }
+            """);
+        var s = ChatSettings.Parse(block, "actornet.listeners.chat.options", out var errors);
+        var paths = errors.Select(e => e.Path).ToHashSet();
+        Assert.Equal(6, errors.Count);
+        Assert.Contains("actornet.listeners.chat.options.server-name", paths);
+        Assert.Contains("actornet.listeners.chat.options.ping-interval", paths);
+        Assert.Contains("actornet.listeners.chat.options.flood.burst", paths);
+        Assert.Contains("actornet.listeners.chat.options.nick-length", paths);
+        Assert.Contains("actornet.listeners.chat.options.casemapping", paths);
+        Assert.Contains("actornet.listeners.chat.options.opers.eve", paths);
+        Assert.Equal(ChatSettings.Default.ServerName, s.ServerName); // defaults stand in
+        Assert.Equal(30, s.NickLength);
+    }
+
+    [Fact]
+    public void ISupport_matches_the_enforced_limits()
+    {
+        var s = ChatSettings.Default with { NickLength = 9, ChannelLength = 32, TopicLength = 80 };
+        var tokens = ISupport.Tokens(s.ISupport);
+        Assert.Contains("NICKLEN=9", tokens);
+        Assert.Contains("CHANNELLEN=32", tokens);
+        Assert.Contains("TOPICLEN=80", tokens);
+        Assert.Contains("CASEMAPPING=rfc1459", tokens);
+        Assert.Contains("PREFIX=(ov)@+", tokens);
+        Assert.Contains("CHANMODES=b,k,l,imnt", tokens);
+    }
+}
