@@ -11,9 +11,9 @@ namespace ActorNet.Chat;
 
 /// <summary>
 /// <c>handler = irc</c>: every connection gets an <see cref="IrcSession"/>; all irc listeners share one
-/// <see cref="ChatServer"/> service called "chat". Settings come from the listener's <c>options { }</c> block merged
-/// over <see cref="ChatReference.Hocon"/> (until the node hands handlers its root config, when they move to
-/// <c>actornet.chat</c>); the first irc listener's settings configure the shared service.
+/// <see cref="ChatServer"/> service called "chat". Settings come from <c>actornet.chat</c> (falling back to the
+/// reference config); a listener's <c>options { }</c> may override chat keys for that listener's
+/// sessions. The first irc listener's settings configure the shared service.
 /// </summary>
 public sealed class IrcHandlerFactory : IHandlerFactory
 {
@@ -49,6 +49,12 @@ public sealed class IrcHandlerFactory : IHandlerFactory
 
     public ByteString? ErrorFrame(DisconnectReason reason, string message) => ErrorLine(reason, message);
 
+    public IEnumerable<ConfigError> Validate(ListenerSettings listener)
+    {
+        Parse(listener, out var errors);
+        return errors;
+    }
+
     /// <summary>The IRC ERROR line a connection sends when it closes a client itself.</summary>
     public static ByteString ErrorLine(DisconnectReason reason, string message)
     {
@@ -67,7 +73,23 @@ public sealed class IrcHandlerFactory : IHandlerFactory
     {
         errors = [];
         if (_runtime is { } cached) return cached;
-        var settings = ChatSettings.Parse(listener.Options, listener.Path + ".options", out errors);
+        var settings = Parse(listener, out errors);
         return _runtime = new IrcRuntime(settings, _time, _created);
+    }
+
+    /// <summary>actornet.chat, with the listener's options { } on top; errors name the block each came from.</summary>
+    private static ChatSettings Parse(ListenerSettings listener, out IReadOnlyList<ConfigError> errors)
+    {
+        var root = listener.NodeConfig.HasPath("actornet.chat") ? listener.NodeConfig.GetConfig("actornet.chat") : Akka.Configuration.Config.Empty;
+        ChatSettings.Parse(root, "actornet.chat", out var rootErrors);
+        if (listener.Options.IsEmpty)
+        {
+            errors = rootErrors;
+            return ChatSettings.Parse(root, "actornet.chat", out _);
+        }
+
+        ChatSettings.Parse(listener.Options, listener.Path + ".options", out var optionErrors);
+        errors = [.. rootErrors, .. optionErrors];
+        return ChatSettings.Parse(listener.Options.WithFallback(root), listener.Path + ".options", out _);
     }
 }

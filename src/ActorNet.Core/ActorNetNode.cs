@@ -66,8 +66,15 @@ public static class ActorNetNode
         foreach (var listener in settings.Listeners)
         {
             var handler = catalog.Resolve(listener, out var error);
-            if (handler is null) errors.Add(new ConfigError(listener.Path + ".handler", error ?? "cannot resolve handler"));
-            else resolved.Add((listener, handler));
+            if (handler is null)
+            {
+                errors.Add(new ConfigError(listener.Path + ".handler", error ?? "cannot resolve handler"));
+                continue;
+            }
+
+            foreach (var problem in handler.Stream?.Validate(listener) ?? [])
+                if (!errors.Contains(problem)) errors.Add(problem);
+            resolved.Add((listener, handler));
         }
 
         return resolved;

@@ -10,7 +10,7 @@ namespace ActorNet.Chat.Settings;
 /// <param name="MaxQueued">lines held back while the bucket is empty before the client is closed</param>
 public sealed record FloodSettings(int Burst, double PerSecond, int MaxQueued);
 
-/// <summary>The chat (IRC) service settings, parsed once from HOCON (see <see cref="ChatReference.Hocon"/>). Immutable.</summary>
+/// <summary>The chat (IRC) service settings, parsed once from HOCON (see the <c>chat</c> block of config/actornet.reference.conf). Immutable.</summary>
 public sealed record ChatSettings(
     string ServerName,
     string NetworkName,
@@ -29,7 +29,8 @@ public sealed record ChatSettings(
     int KickLength,
     CaseMapping CaseMapping)
 {
-    private static readonly Akka.Configuration.Config ReferenceConfig = ConfigurationFactory.ParseString(ChatReference.Hocon);
+    /// <summary>The <c>actornet.chat</c> block of ActorNet's reference config (config/actornet.reference.conf).</summary>
+    private static readonly Akka.Configuration.Config ReferenceConfig = ActorNet.Config.ConfigSource.Reference.GetConfig("actornet.chat");
 
     /// <summary>The settings of the reference config (all defaults).</summary>
     public static ChatSettings Default { get; } = Parse(Akka.Configuration.Config.Empty, "actornet.chat", out _);
@@ -54,7 +55,7 @@ public sealed record ChatSettings(
         return Parse(block, "actornet.chat", out errors);
     }
 
-    /// <summary>Parses one chat block (keys as in <see cref="ChatReference.Hocon"/>) merged over the reference.</summary>
+    /// <summary>Parses one chat block (keys as in the <c>chat</c> block of config/actornet.reference.conf) merged over the reference.</summary>
     /// <param name="block">the block, wherever it came from (actornet.chat, a listener's options)</param>
     /// <param name="path">the HOCON path of the block, for error messages</param>
     /// <param name="errors">every problem found; empty when the settings are valid</param>

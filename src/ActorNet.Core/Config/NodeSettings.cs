@@ -62,6 +62,9 @@ public sealed record ListenerSettings(
     /// <summary>broadcast only: <c>scope = node | cluster</c>.</summary>
     public BroadcastScope Scope { get; init; } = BroadcastScope.Node;
 
+    /// <summary>The node's whole configuration, for handlers with a section of their own (e.g. <c>actornet.chat</c>).</summary>
+    public Akka.Configuration.Config NodeConfig { get; init; } = Akka.Configuration.Config.Empty;
+
     public string BindDisplay => Host.Contains(':') ? $"[{Host}]:{Port}" : $"{Host}:{Port}";
 }
 

@@ -50,6 +50,7 @@ public static partial class NodeSettingsLoader
 
         // The cluster section stands for Akka settings; the file's own akka { } keys still win over them.
         var akkaConfig = cluster.Enabled ? full.WithFallback(cluster.ToAkkaConfig()) : full;
+        listeners = listeners.Select(l => l with { NodeConfig = full }).ToList();
         return errors.Count > 0
             ? new LoadResult(null, errors.ToList())
             : new LoadResult(new NodeSettings(nodeName, listeners, supervision, logging, akkaConfig) { Cluster = cluster }, []);

@@ -15,6 +15,10 @@ public interface IHandlerFactory
     /// <summary>Props of the handler for one connection (Akka reuses them when the handler restarts).</summary>
     Props CreateHandler(HandlerContext context);
 
+    /// <summary>Checks the handler's own settings (its <c>options { }</c>, or a section of
+    /// <see cref="ListenerSettings.NodeConfig"/>) when the node is validated — by <c>actornet check</c> and before start.</summary>
+    IEnumerable<ConfigError> Validate(ListenerSettings listener) => [];
+
     /// <summary>
     /// The last frame a client gets when the connection itself closes it (slow consumer, frame too long, idle
     /// timeout, too many connections, shutdown), in the handler's protocol — e.g. IRC's <c>ERROR :SendQ exceeded</c>.

@@ -91,3 +91,20 @@ public sealed class ExampleConfigSmokeTests(ITestOutputHelper output) : NodeTest
         }
     }
 }
+
+public sealed class HandlerValidationTests
+{
+    [Fact]
+    public void Chat_settings_are_validated_with_the_node_and_name_their_path()
+    {
+        var (config, _) = ConfigSource.Parse("""
+            actornet.chat { nick-length = 0, flood.per-second = lots }
+            actornet.listeners.chat { bind = "127.0.0.1:0", handler = irc, options { ping-interval = never } }
+            """);
+        var settings = NodeSettingsLoader.Load(config!).Settings!;
+        var errors = ActorNetNode.Validate(settings);
+        Assert.Contains(errors, e => e.Path == "actornet.chat.nick-length");
+        Assert.Contains(errors, e => e.Path == "actornet.chat.flood.per-second");
+        Assert.Contains(errors, e => e.Path == "actornet.listeners.chat.options.ping-interval");
+    }
+}
