@@ -42,10 +42,12 @@ public static partial class NodeSettingsLoader
         var supervision = SupervisionSection.Parse(full, config, errors);
         var logging = LoggingSection.Parse(full, config, errors);
         var listeners = ListenerSection.ParseAll(full, config, builtInHandlers ?? BuiltInHandlers, errors);
+        var admin = FaultsSection.ParseAdmin(full, config, errors);
+        var faults = FaultsSection.ParseFaults(full, config, listeners, errors);
 
         return errors.Count > 0
             ? new LoadResult(null, errors.ToList())
-            : new LoadResult(new NodeSettings(nodeName, listeners, supervision, logging, full), []);
+            : new LoadResult(new NodeSettings(nodeName, listeners, supervision, logging, full, admin, faults), []);
     }
 
     /// <summary>Keys of the object at <paramref name="path"/>, in file order, from the config as given (no defaults).</summary>
