@@ -106,7 +106,7 @@ public sealed partial class Connection : ReceiveActor, IWithTimers
             _handlerRestarts++;
             _stats.HandlerRestarted();
             _metrics.HandlerRestarted();
-            _log.Warning(ex, "handler of connection {ConnectionId} on {Listener} failed ({Restarts} so far, budget {Budget} per {Window}): {Error}",
+            _log.Warning(ex is InjectedFaultException ? null : ex, "handler of connection {ConnectionId} on {Listener} failed ({Restarts} so far, budget {Budget} per {Window}): {Error}",
                 _info.Id, _info.Listener, _handlerRestarts, _setup.Supervision.HandlerMaxRestarts, _setup.Supervision.HandlerRestartWindow, ex.Message);
             return Directive.Restart;
         },

@@ -57,6 +57,7 @@ public sealed class KillTests(ITestOutputHelper output)
         }
 
         var metrics = node.Runtime.Metrics.For("echo");
+        await WaitUntil(() => metrics.HandlerRestarts == 8, TimeSpan.FromSeconds(5));
         Assert.Equal(8, metrics.Kills(KillMode.Close));
         Assert.Equal(8, metrics.Kills(KillMode.Reset));
         Assert.Equal(8, metrics.Kills(KillMode.Crash));
@@ -158,7 +159,7 @@ public sealed class KillTests(ITestOutputHelper output)
         Assert.True(await next.ExchangeAsync(10), "a new client gets a new upstream");
         var newLink = proxy.Runtime.Links.Snapshot().Single();
         Assert.NotEqual(link.Name, newLink.Name);
-        Assert.Equal(1, proxy.Runtime.Metrics.For("proxy").Closed(DisconnectReason.UpstreamClosed));
+        await WaitUntil(() => proxy.Runtime.Metrics.For("proxy").Closed(DisconnectReason.UpstreamClosed) == 1, TimeSpan.FromSeconds(5));
     }
 
     internal static async Task WaitUntil(Func<bool> condition, TimeSpan timeout)
