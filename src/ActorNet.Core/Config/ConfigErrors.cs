@@ -64,6 +64,12 @@ internal sealed class ConfigErrors : IReadOnlyList<ConfigError>
     public int? Int(Akka.Configuration.Config section, string prefix, string key) =>
         Read<int?>(prefix, key, () => section.GetInt(key), "expected a whole number");
 
+    public double? Double(Akka.Configuration.Config section, string prefix, string key) =>
+        Read<double?>(prefix, key, () => section.GetDouble(key), "expected a number");
+
+    public IReadOnlyList<string>? StringList(Akka.Configuration.Config section, string prefix, string key) =>
+        Read<IReadOnlyList<string>?>(prefix, key, () => section.HasPath(key) ? section.GetStringList(key).ToList() : null, "expected a list such as [a, b]");
+
     public long? Bytes(Akka.Configuration.Config section, string prefix, string key) =>
         Read(prefix, key, () => section.GetByteSize(key), "expected a size such as 512, 64KiB or 1MiB");
 

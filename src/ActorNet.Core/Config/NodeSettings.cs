@@ -8,13 +8,23 @@ namespace ActorNet.Config;
 /// <param name="Supervision">actornet.supervision</param>
 /// <param name="Logging">actornet.logging</param>
 /// <param name="Config">the full merged configuration (actornet + akka) the node was loaded from</param>
+/// <param name="Admin">actornet.admin (null = defaults: disabled)</param>
+/// <param name="Faults">actornet.faults (null = defaults: no toxics, chaos off)</param>
 public sealed record NodeSettings(
     string NodeName,
     IReadOnlyList<ListenerSettings> Listeners,
     SupervisionSettings Supervision,
     LoggingSettings Logging,
-    Akka.Configuration.Config Config)
+    Akka.Configuration.Config Config,
+    ActorNet.Faults.AdminSettings? Admin = null,
+    ActorNet.Faults.FaultSettings? Faults = null)
 {
+    /// <summary><see cref="Admin"/> or the defaults.</summary>
+    public ActorNet.Faults.AdminSettings AdminOrDefault => Admin ?? ActorNet.Faults.AdminSettings.Default;
+
+    /// <summary><see cref="Faults"/> or the defaults.</summary>
+    public ActorNet.Faults.FaultSettings FaultsOrDefault => Faults ?? ActorNet.Faults.FaultSettings.Default;
+
     /// <summary>actornet.cluster (disabled unless configured).</summary>
     public ClusterSettings Cluster { get; init; } = ClusterSettings.Disabled;
 

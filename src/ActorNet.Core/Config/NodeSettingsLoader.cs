@@ -47,13 +47,15 @@ public static partial class NodeSettingsLoader
         var listeners = ListenerSection.ParseAll(full, config, builtInHandlers ?? BuiltInHandlers, errors);
         foreach (var listener in listeners.Where(l => l.Scope == BroadcastScope.Cluster && !cluster.Enabled))
             errors.Add(listener.Path + ".scope", "scope = cluster needs actornet.cluster.enabled = on");
+        var admin = FaultsSection.ParseAdmin(full, config, errors);
+        var faults = FaultsSection.ParseFaults(full, config, listeners, errors);
 
         // The cluster section stands for Akka settings; the file's own akka { } keys still win over them.
         var akkaConfig = cluster.Enabled ? full.WithFallback(cluster.ToAkkaConfig()) : full;
         listeners = listeners.Select(l => l with { NodeConfig = full }).ToList();
         return errors.Count > 0
             ? new LoadResult(null, errors.ToList())
-            : new LoadResult(new NodeSettings(nodeName, listeners, supervision, logging, akkaConfig) { Cluster = cluster }, []);
+            : new LoadResult(new NodeSettings(nodeName, listeners, supervision, logging, akkaConfig, admin, faults) { Cluster = cluster }, []);
     }
 
     /// <summary>Keys of the object at <paramref name="path"/>, in file order, from the config as given (no defaults).</summary>

@@ -21,7 +21,19 @@ public abstract class ConnectionHandler : ReceiveActor
         public string Text => Encoding.UTF8.GetString(Data.ToReadOnlySpan());
     }
 
+    /// <summary>Sent by the connection when an operator or chaos kills it with mode=crash: the handler throws
+    /// <see cref="Faults.InjectedFaultException"/> whatever its state, so supervision restarts it on the same socket.</summary>
+    public sealed record InjectedCrash(string Detail);
+
     protected ConnectionHandler(HandlerContext context) => Handler = context;
+
+    /// <summary>Turns <see cref="InjectedCrash"/> into an exception before any receive (survives Become).</summary>
+    protected override bool AroundReceive(Receive receive, object message)
+    {
+        if (message is InjectedCrash crash)
+            throw new Faults.InjectedFaultException("injected crash: " + crash.Detail);
+        return base.AroundReceive(receive, message);
+    }
 
     /// <summary>This handler's connection, listener settings and services.</summary>
     protected HandlerContext Handler { get; }

@@ -1,5 +1,6 @@
 using System.Net;
 using ActorNet.Config;
+using ActorNet.Faults;
 using ActorNet.Transport;
 using Akka.Actor;
 using Akka.Event;
@@ -43,7 +44,8 @@ public sealed class ListenerSupervisor : ReceiveActor, IWithTimers
         public static readonly UnbindTimeout Instance = new();
     }
 
-    private readonly IReadOnlyDictionary<string, ListenerSetup> _setups;
+    private readonly Dictionary<string, ListenerSetup> _setups;
+    private readonly NodeRuntime _runtime = NodeRuntime.Get(Context.System);
     private readonly SupervisionSettings _supervision;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<string, int> _failures = new();
@@ -66,8 +68,8 @@ public sealed class ListenerSupervisor : ReceiveActor, IWithTimers
 
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(ex =>
     {
-        var listener = (ex as BindFailedException)?.Listener ?? "?";
-        _log.Warning("listener {Listener} failed: {Error}", listener, ex is BindFailedException ? ex.Message : ex.ToString());
+        var listener = (ex as BindFailedException)?.Listener ?? (ex as InjectedFaultException)?.Target ?? "?";
+        _log.Warning("listener {Listener} failed: {Error}", listener, ex is BindFailedException or InjectedFaultException ? ex.Message : ex.ToString());
         return Directive.Stop;
     }, loggingEnabled: false);
 
@@ -77,6 +79,10 @@ public sealed class ListenerSupervisor : ReceiveActor, IWithTimers
         {
             _failures.Remove(bound.Listener);
             _bound[bound.Listener] = bound;
+            _runtime.SetListener(new ListenerStatus(bound.Listener, bound.Transport, bound.Endpoint));
+            // Re-bind where it was: a listener configured with port 0 keeps the port it got (clients can reconnect).
+            if (_setups.TryGetValue(bound.Listener, out var setup) && setup.Settings.Port == 0 && bound.Endpoint is IPEndPoint ip)
+                _setups[bound.Listener] = setup with { Settings = setup.Settings with { Port = ip.Port } };
         });
         Receive<GetBindings>(_ => Sender.Tell(new Bindings(new Dictionary<string, ListenerBound>(_bound))));
         Receive<Terminated>(t =>
@@ -84,6 +90,9 @@ public sealed class ListenerSupervisor : ReceiveActor, IWithTimers
             var name = t.ActorRef.Path.Name;
             _bound.Remove(name);
             if (!_running.Remove(name)) return;
+            if (_setups.TryGetValue(name, out var stopped))
+                _runtime.SetListener(new ListenerStatus(name, Transport(stopped), null));
+            _runtime.Metrics.For(name).BindRetried();
             var failures = _failures[name] = _failures.GetValueOrDefault(name) + 1;
             var delay = Backoff(failures);
             _log.Warning("listener {Listener} stopped; re-creating it in {Delay} (attempt {Attempt})", name, delay, failures);
@@ -132,10 +141,13 @@ public sealed class ListenerSupervisor : ReceiveActor, IWithTimers
         var props = setup.Settings.Transport == TransportKind.Tcp
             ? Props.Create(() => new TcpListener(setup))
             : Props.Create(() => new UdpListener(setup));
+        _runtime.SetListener(new ListenerStatus(name, Transport(setup), null));
         var child = Context.ActorOf(props, name);
         Context.Watch(child);
         _running[name] = child;
     }
+
+    private static string Transport(ListenerSetup setup) => setup.Settings.Transport == TransportKind.Tcp ? "tcp" : "udp";
 
     /// <summary>min · 2^(failures-1), capped at max.</summary>
     private TimeSpan Backoff(int failures)

@@ -1,4 +1,6 @@
+using ActorNet.Admin;
 using ActorNet.Config;
+using ActorNet.Faults;
 using ActorNet.Handlers;
 using ActorNet.Transport;
 using Akka.Actor;
@@ -41,6 +43,9 @@ public sealed class NodeGuardian : ReceiveActor
         var definitions = _listeners
             .SelectMany(l => l.Handler.Stream?.Services(l.Listener) ?? l.Handler.Datagram?.Services(l.Listener) ?? [])
             .ToList();
+        var faultSettings = _settings.FaultsOrDefault;
+        var faults = Context.ActorOf(Props.Create(() => new FaultInjector(faultSettings)), "faults");
+        Context.ActorOf(Props.Create(() => new AdminActor(faults)), "admin");
         Context.ActorOf(Props.Create(() => new ServicesSupervisor(definitions)), "services");
         if (_settings.Cluster.Enabled) Context.ActorOf(Props.Create(() => new ClusterMonitor()), "cluster");
         _log.Info("node {Node} starting with {Listeners} listeners", _settings.NodeName, _listeners.Count);

@@ -1,5 +1,6 @@
 using System.Text;
 using ActorNet.Config;
+using ActorNet.Faults;
 using ActorNet.Framing;
 using ActorNet.Handlers;
 using Akka.Actor;
@@ -14,7 +15,7 @@ namespace ActorNet.Transport;
 /// the protocol. It is never restarted: on any failure it stops, and the socket closes with it.
 /// States: Open → Draining (flush what is queued, then FIN) → Closing (wait for Akka.IO to confirm).
 /// </summary>
-public sealed class Connection : ReceiveActor, IWithTimers
+public sealed partial class Connection : ReceiveActor, IWithTimers
 {
     /// <summary>Queue one frame (payload without framing) to the client.</summary>
     public sealed record Send(ByteString Payload);
@@ -50,7 +51,9 @@ public sealed class Connection : ReceiveActor, IWithTimers
     private readonly OutboundQueue _outbound;
     private readonly List<ByteString> _frames = new();
     private IActorRef? _handler;
-    private long _bytesIn, _bytesOut, _framesIn, _framesOut;
+    private readonly NodeRuntime _runtime = NodeRuntime.Get(Context.System);
+    private readonly ConnectionStats _stats = new();
+    private readonly ListenerMetrics _metrics;
     private long _lastReadTicks = Environment.TickCount64;
     private int _handlerRestarts;
     private DisconnectReason? _reason;
@@ -62,6 +65,10 @@ public sealed class Connection : ReceiveActor, IWithTimers
         _info = setup.Info;
         _decoder = FrameCodecs.CreateDecoder(setup.Listener.Framing, setup.Listener.MaxFrameBytes);
         _outbound = new OutboundQueue(FrameCodecs.GetEncoder(setup.Listener.Framing, setup.Listener.LineEnding), setup.Listener.WriteQueueLimitBytes);
+        _metrics = _runtime.Metrics.For(setup.Info.Listener);
+        var random = new Random(unchecked(_runtime.ToxicSeed * 31 + (int)setup.Info.Id));
+        _up = new ToxicLane(random);
+        _down = new ToxicLane(random);
         Open();
     }
 
@@ -72,6 +79,7 @@ public sealed class Connection : ReceiveActor, IWithTimers
     protected override void PreStart()
     {
         Context.Watch(_setup.Socket);
+        _metrics.ConnectionOpened();
         _setup.Socket.Tell(new Tcp.Register(Self, keepOpenOnPeerClosed: false, useResumeWriting: true));
         if (_setup.Rejected is { } rejected)
         {
@@ -82,6 +90,8 @@ public sealed class Connection : ReceiveActor, IWithTimers
         }
 
         _log.Info("connection {ConnectionId} opened on {Listener} from {Remote}", _info.Id, _info.Listener, _info.Remote);
+        _runtime.Connections.Add(new ConnectionEntry(_info, Self, _stats));
+        ApplyToxics();
         _handler = Context.ActorOf(_setup.Handler.CreateHandler(new HandlerContext(_info, Listener, Self, _setup.Services)), "handler");
         Context.Watch(_handler);
         if (Listener.IdleTimeout > TimeSpan.Zero)
@@ -94,7 +104,9 @@ public sealed class Connection : ReceiveActor, IWithTimers
         ex =>
         {
             _handlerRestarts++;
-            _log.Warning(ex, "handler of connection {ConnectionId} on {Listener} failed ({Restarts} so far, budget {Budget} per {Window}): {Error}",
+            _stats.HandlerRestarted();
+            _metrics.HandlerRestarted();
+            _log.Warning(ex is InjectedFaultException ? null : ex, "handler of connection {ConnectionId} on {Listener} failed ({Restarts} so far, budget {Budget} per {Window}): {Error}",
                 _info.Id, _info.Listener, _handlerRestarts, _setup.Supervision.HandlerMaxRestarts, _setup.Supervision.HandlerRestartWindow, ex.Message);
             return Directive.Restart;
         },
@@ -104,8 +116,12 @@ public sealed class Connection : ReceiveActor, IWithTimers
     private void Open()
     {
         Receive<Tcp.Received>(OnReceived);
-        Receive<Send>(s => Enqueue(s.Payload));
+        Receive<Send>(s => SendDown(s.Payload));
         Receive<WriteAck>(_ => OnAck());
+        Receive<Kill>(OnKill);
+        Receive<ToxicsChanged>(_ => ApplyToxics());
+        Receive<LaneTick>(OnLaneTick);
+        Receive<ToxicTimeoutDue>(_ => OnToxicTimeout());
         Receive<Close>(c =>
         {
             if (c.Reason is DisconnectReason.Shutdown or DisconnectReason.Killed)
@@ -130,6 +146,10 @@ public sealed class Connection : ReceiveActor, IWithTimers
             if (!_outbound.WriteInFlight) CloseSocket();
         });
         Receive<Close>(_ => { });
+        Receive<Kill>(k =>
+        {
+            if (k.Mode == KillMode.Reset) AbortNow(DisconnectReason.Killed, k.Detail);
+        });
         Receive<Abort>(a => AbortNow(a.Reason, a.Detail));
         Receive<IdleCheck>(_ => { });
         Receive<CloseTimeout>(_ => AbortNow(_reason ?? DisconnectReason.Shutdown, "drain timed out"));
@@ -157,11 +177,15 @@ public sealed class Connection : ReceiveActor, IWithTimers
         var status = _decoder.Decode(received.Data.ToReadOnlySpan(), _frames);
         foreach (var frame in _frames)
         {
-            _framesIn++;
-            _handler?.Tell(new ConnectionHandler.FrameReceived(frame), Self);
+            _stats.FrameIn();
+            _metrics.FrameInOnly();
+            if (DeliverUp(frame)) continue;
+            _frames.Clear();
+            return; // a toxic reset the connection
         }
 
         _frames.Clear();
+
         switch (status)
         {
             case DecodeStatus.FrameTooLong:
@@ -179,7 +203,8 @@ public sealed class Connection : ReceiveActor, IWithTimers
 
     private void CountIn(int bytes)
     {
-        _bytesIn += bytes;
+        _stats.AddBytesIn(bytes);
+        _metrics.AddBytesIn(bytes);
         _lastReadTicks = Environment.TickCount64;
     }
 
@@ -189,11 +214,12 @@ public sealed class Connection : ReceiveActor, IWithTimers
         switch (_outbound.Enqueue(payload.ToReadOnlySpan(), out var write))
         {
             case OutboundQueue.Result.WriteNow:
-                _framesOut++;
+                FrameOut();
                 Write(write!);
                 break;
             case OutboundQueue.Result.Queued:
-                _framesOut++;
+                FrameOut();
+                UpdateQueued();
                 break;
             case OutboundQueue.Result.LimitExceeded when _reason is not null:
                 AbortNow(DisconnectReason.SlowConsumer, "write queue limit exceeded while closing");
@@ -201,6 +227,7 @@ public sealed class Connection : ReceiveActor, IWithTimers
             case OutboundQueue.Result.LimitExceeded:
                 _log.Warning("connection {ConnectionId} on {Listener} from {Remote} is a slow consumer: {QueuedBytes} bytes queued, limit {LimitBytes}",
                     _info.Id, _info.Listener, _info.Remote, _outbound.TotalQueuedBytes, Listener.WriteQueueLimitBytes);
+                _metrics.SlowConsumerCut();
                 // Drop what it has not taken, tell it why, and close; if even that cannot leave, the drain timeout resets it.
                 _outbound.DropPending();
                 SendErrorFrame(DisconnectReason.SlowConsumer, "slow consumer: write queue limit exceeded");
@@ -213,11 +240,21 @@ public sealed class Connection : ReceiveActor, IWithTimers
     {
         var next = _outbound.OnAck();
         if (next is not null) Write(next);
+        UpdateQueued();
     }
+
+    private void FrameOut()
+    {
+        _stats.FrameOut();
+        _metrics.FrameOut();
+    }
+
+    private void UpdateQueued() => _stats.SetQueued(_outbound.TotalQueuedBytes + _down.QueuedBytes);
 
     private void Write(ByteString data)
     {
-        _bytesOut += data.Count;
+        _stats.AddBytesOut(data.Count);
+        _metrics.AddBytesOut(data.Count);
         _setup.Socket.Tell(Tcp.Write.Create(data, WriteAck.Instance));
     }
 
@@ -225,6 +262,7 @@ public sealed class Connection : ReceiveActor, IWithTimers
     /// one, else a plain error line for line framing, else nothing.</summary>
     private void SendErrorFrame(DisconnectReason reason, string message)
     {
+        FlushDownLane();
         var frame = _setup.Handler.ErrorFrame(reason, message);
         if (frame is null && Listener.Framing == FramingKind.Line)
             frame = ByteString.FromBytes(Encoding.UTF8.GetBytes("error: " + message));
@@ -249,6 +287,8 @@ public sealed class Connection : ReceiveActor, IWithTimers
     private void BeginClose(DisconnectReason reason, string? detail)
     {
         SetReason(reason, detail);
+        FlushDownLane();
+        if (_closing) return; // flushing the toxic lane overflowed the queue: already aborted
         StopHandler();
         Timers.StartSingleTimer(CloseTimeout.Instance, CloseTimeout.Instance, DrainTimeout);
         if (_outbound.WriteInFlight)
@@ -262,6 +302,16 @@ public sealed class Connection : ReceiveActor, IWithTimers
 
     private void CloseSocket()
     {
+        _closing = true;
+        if (_down.SlowClose > TimeSpan.Zero)
+        {
+            // slow-close toxic: hold the socket open a while before the FIN
+            Timers.StartSingleTimer(SlowCloseDue.Instance, SlowCloseDue.Instance, _down.SlowClose);
+            Timers.StartSingleTimer(CloseTimeout.Instance, CloseTimeout.Instance, _down.SlowClose + DrainTimeout);
+            Become(SlowClosing);
+            return;
+        }
+
         _setup.Socket.Tell(Tcp.Close.Instance);
         Become(Closing);
     }
@@ -269,6 +319,7 @@ public sealed class Connection : ReceiveActor, IWithTimers
     private void AbortNow(DisconnectReason reason, string? detail)
     {
         SetReason(reason, detail);
+        _closing = true;
         StopHandler();
         _setup.Socket.Tell(Tcp.Abort.Instance);
         Timers.StartSingleTimer(CloseTimeout.Instance, CloseTimeout.Instance, DrainTimeout);
@@ -334,8 +385,10 @@ public sealed class Connection : ReceiveActor, IWithTimers
     {
         _decoder.Dispose();
         _outbound.Dispose();
+        _metrics.ConnectionClosed(_reason ?? DisconnectReason.Shutdown);
         if (_setup.Rejected is not null) return;
+        _runtime.Connections.Remove(_info.Id);
         _log.Info("connection {ConnectionId} on {Listener} from {Remote} closed: {Reason} ({Detail}); bytes in/out {BytesIn}/{BytesOut}, frames in/out {FramesIn}/{FramesOut}",
-            new object[] { _info.Id, _info.Listener, _info.Remote, (_reason ?? DisconnectReason.Shutdown).ToString(), _detail ?? "-", _bytesIn, _bytesOut, _framesIn, _framesOut });
+            new object[] { _info.Id, _info.Listener, _info.Remote, (_reason ?? DisconnectReason.Shutdown).ToString(), _detail ?? "-", _stats.BytesIn, _stats.BytesOut, _stats.FramesIn, _stats.FramesOut });
     }
 }

@@ -31,4 +31,6 @@ public enum DisconnectReason
     TooManyConnections,
     /// <summary>Writing to the socket failed.</summary>
     WriteFailed,
+    /// <summary>A fault-injection toxic (timeout, reset-after) ended the connection.</summary>
+    Toxic,
 }

@@ -55,6 +55,7 @@ public sealed class TcpListener : ReceiveActor
     {
         Receive<Tcp.Connected>(Accept);
         Receive<Terminated>(t => Forget(t.ActorRef));
+        Receive<ListenerCommands.Crash>(c => throw new ActorNet.Faults.InjectedFaultException($"listener {Name} killed: {c.Detail}", Name));
         Receive<ListenerCommands.Unbind>(_ =>
         {
             var requester = Sender;
@@ -123,4 +124,8 @@ public static class ListenerCommands
 
     /// <summary>Reply to <see cref="Unbind"/>.</summary>
     public sealed record Unbound(string Listener);
+
+    /// <summary>Crash the listener on purpose (fault injection): it throws, its supervisor stops it (closing its
+    /// socket and connections) and re-creates it after the bind backoff, on the same port.</summary>
+    public sealed record Crash(string Detail);
 }

@@ -3,6 +3,7 @@ using ActorNet.Handlers;
 using Akka.Actor;
 using Akka.Event;
 using Akka.IO;
+using ActorNet.Faults;
 using ActorNet.Supervision;
 
 namespace ActorNet.Transport;
@@ -22,11 +23,15 @@ public sealed class UdpListener : ReceiveActor
     private readonly IDatagramHandlerFactory _factory;
     private IActorRef? _handler;
     private long _dropped;
+    private readonly NodeRuntime _runtime = NodeRuntime.Get(Context.System);
+    private readonly ListenerMetrics _metrics;
+    private Random? _random;
 
     public UdpListener(ListenerSetup setup)
     {
         _setup = setup;
         _factory = setup.Handler.Datagram ?? throw new ArgumentException("a UDP listener needs a datagram handler", nameof(setup));
+        _metrics = _runtime.Metrics.For(setup.Settings.Name);
         Binding();
     }
 
@@ -44,6 +49,23 @@ public sealed class UdpListener : ReceiveActor
             return Directive.Restart;
         },
         loggingEnabled: false);
+
+    /// <summary>Drop and timeout toxics on the listener act on datagrams (true = drop this one).</summary>
+    private bool Toxic(ToxicDirection direction)
+    {
+        if (_runtime.Toxics.All.Count == 0) return false;
+        foreach (var toxic in _runtime.Toxics.For(Name, null, direction))
+        {
+            _random ??= new Random(_runtime.ToxicSeed);
+            if (toxic.Kind == ToxicKind.Timeout || (toxic.Kind == ToxicKind.Drop && _random.NextDouble() < toxic.Probability))
+            {
+                _metrics.ToxicDropped();
+                return true;
+            }
+        }
+
+        return false;
+    }
 
     private void Binding()
     {
@@ -67,8 +89,10 @@ public sealed class UdpListener : ReceiveActor
 
     private void Bound(IActorRef socket)
     {
+        Receive<ListenerCommands.Crash>(c => throw new InjectedFaultException($"listener {Name} killed: {c.Detail}", Name));
         Receive<Udp.Received>(received =>
         {
+            _metrics.FrameIn(received.Data.Count);
             if (received.Data.Count > _setup.Settings.MaxFrameBytes)
             {
                 if (_dropped++ % 1000 == 0)
@@ -77,9 +101,16 @@ public sealed class UdpListener : ReceiveActor
                 return;
             }
 
+            if (Toxic(ToxicDirection.Upstream)) return;
             _handler?.Tell(new DatagramHandler.DatagramReceived(received.Data, received.Sender));
         });
-        Receive<SendDatagram>(send => socket.Tell(Udp.Send.Create(send.Data, send.Target)));
+        Receive<SendDatagram>(send =>
+        {
+            if (Toxic(ToxicDirection.Downstream)) return;
+            _metrics.FrameOut();
+            _metrics.AddBytesOut(send.Data.Count);
+            socket.Tell(Udp.Send.Create(send.Data, send.Target));
+        });
         Receive<Udp.CommandFailed>(failed =>
             _log.Debug("listener {Listener}: {Command} failed", Name, failed.Cmd.GetType().Name));
         Receive<Terminated>(t =>

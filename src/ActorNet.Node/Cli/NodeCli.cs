@@ -3,7 +3,7 @@ using ActorNet.Node.Hosting;
 
 namespace ActorNet.Node.Cli;
 
-/// <summary>The <c>actornet</c> command line: <c>run</c>, <c>check</c>, <c>--version</c>, <c>--help</c>.</summary>
+/// <summary>The <c>actornet</c> command line: <c>run</c>, <c>check</c>, <c>ctl</c>, <c>--version</c>, <c>--help</c>.</summary>
 public static class NodeCli
 {
     /// <summary>Config file used when <c>--config</c> is not given, relative to the current directory.</summary>
@@ -46,6 +46,7 @@ public static class NodeCli
 
         root.Subcommands.Add(run);
         root.Subcommands.Add(check);
+        root.Subcommands.Add(CtlCommand.Build(stdout, stderr));
         return root;
     }
 

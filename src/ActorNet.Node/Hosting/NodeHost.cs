@@ -82,6 +82,7 @@ public static class NodeHost
             });
             akka.WithActors((system, _) => StartNode(system, settings, entryPoints, state, logger.ForContext(typeof(NodeHost))));
         });
+        builder.Services.AddHostedService(sp => new Admin.AdminHostedService(sp, settings, state, logger));
         return builder.Build();
     }
 

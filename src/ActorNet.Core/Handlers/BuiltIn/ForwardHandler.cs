@@ -39,7 +39,7 @@ public sealed class ForwardHandler : ConnectionHandler
         _link = Context.Child("upstream");
         if (!_link.IsNobody()) return;
         var upstream = Handler.Listener.Upstream ?? throw new InvalidOperationException($"listener {Handler.Listener.Name} has no upstream");
-        var setup = new UpstreamLink.Setup(upstream, Handler.Listener, Self);
+        var setup = new UpstreamLink.Setup(upstream, Handler.Listener, Self, Handler.Connection.Id);
         _link = Context.ActorOf(Props.Create(() => new UpstreamLink(setup)), "upstream");
     }
 

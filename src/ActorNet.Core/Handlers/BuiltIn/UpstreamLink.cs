@@ -1,5 +1,6 @@
 using System.Net;
 using ActorNet.Config;
+using ActorNet.Faults;
 using ActorNet.Framing;
 using Akka.Actor;
 using Akka.Event;
@@ -14,7 +15,18 @@ namespace ActorNet.Handlers.BuiltIn;
 /// </summary>
 public sealed class UpstreamLink : ReceiveActor
 {
-    public sealed record Setup(HostPort Upstream, ListenerSettings Listener, IActorRef Owner);
+    /// <param name="Upstream">where to connect</param>
+    /// <param name="Listener">framing and limits (the client's listener)</param>
+    /// <param name="Owner">the forward handler: told UpstreamData and UpstreamClosed</param>
+    /// <param name="ConnectionId">the client connection served; names the link <c>upstream-ID</c> in the link registry</param>
+    public sealed record Setup(HostPort Upstream, ListenerSettings Listener, IActorRef Owner, long ConnectionId = 0)
+    {
+        /// <summary>The link's name in <see cref="LinkRegistry"/> (admin: POST /links/NAME/kill).</summary>
+        public string LinkName => "upstream-" + ConnectionId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    /// <summary>Drop the link at once (fault injection): the socket is reset and the owner told UpstreamClosed.</summary>
+    public sealed record Kill(string Detail);
 
     /// <summary>A frame for the upstream.</summary>
     public sealed record Send(ByteString Data);
@@ -48,6 +60,7 @@ public sealed class UpstreamLink : ReceiveActor
             ? new IPEndPoint(ip, _setup.Upstream.Port)
             : new DnsEndPoint(_setup.Upstream.Host, _setup.Upstream.Port);
         Context.System.Tcp().Tell(new Tcp.Connect(remote, null, [], _setup.Listener.ConnectTimeout, false));
+        NodeRuntime.Get(Context.System).Links.Add(new LinkEntry(_setup.LinkName, "upstream", _setup.ConnectionId, _setup.Upstream.ToString(), Self));
     }
 
     private void Connecting()
@@ -61,6 +74,7 @@ public sealed class UpstreamLink : ReceiveActor
             _beforeConnect.Clear();
         });
         Receive<Tcp.CommandFailed>(failed => Fail($"connect to {_setup.Upstream} failed: {failed.CauseString}"));
+        Receive<Kill>(kill => Fail("killed: " + kill.Detail));
         Receive<Send>(send =>
         {
             _beforeConnectBytes += send.Data.Count;
@@ -75,6 +89,11 @@ public sealed class UpstreamLink : ReceiveActor
     {
         Context.Watch(socket);
         Receive<Send>(send => Enqueue(socket, send.Data));
+        Receive<Kill>(kill =>
+        {
+            socket.Tell(Tcp.Abort.Instance);
+            Fail("killed: " + kill.Detail);
+        });
         Receive<WriteAck>(_ =>
         {
             var next = _outbound.OnAck();
@@ -121,6 +140,7 @@ public sealed class UpstreamLink : ReceiveActor
 
     protected override void PostStop()
     {
+        NodeRuntime.Get(Context.System).Links.Remove(_setup.LinkName, Self);
         _decoder.Dispose();
         _outbound.Dispose();
     }

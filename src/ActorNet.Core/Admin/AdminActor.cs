@@ -1,0 +1,78 @@
+using ActorNet.Faults;
+using ActorNet.Handlers.BuiltIn;
+using ActorNet.Transport;
+using Akka.Actor;
+using Akka.Event;
+
+namespace ActorNet.Admin;
+
+/// <summary>
+/// /user/actornet/admin: the control plane behind the admin endpoint and <c>actornet ctl</c>. Validates each
+/// command against the node's registries, acts with Tell only, and replies an <see cref="AdminResult"/>. Toxic and
+/// chaos commands go to /user/actornet/faults.
+/// </summary>
+public sealed class AdminActor : ReceiveActor
+{
+    /// <summary>Kill connection Id with Mode.</summary>
+    public sealed record KillConnection(long Id, KillMode Mode);
+
+    /// <summary>Crash listener Name; its supervisor re-binds it after the backoff.</summary>
+    public sealed record KillListener(string Name);
+
+    /// <summary>Drop the outbound link Name (e.g. upstream-42).</summary>
+    public sealed record KillLink(string Name);
+
+    /// <summary>The live supervisor tree under /user/actornet; the reply's Data is a <see cref="TreeNode"/>.</summary>
+    public sealed record GetTree
+    {
+        public static readonly GetTree Instance = new();
+    }
+
+    private readonly NodeRuntime _runtime = NodeRuntime.Get(Context.System);
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+
+    public AdminActor(IActorRef faults)
+    {
+        Receive<KillConnection>(kill => Sender.Tell(OnKillConnection(kill)));
+        Receive<KillListener>(kill => Sender.Tell(OnKillListener(kill)));
+        Receive<KillLink>(kill => Sender.Tell(OnKillLink(kill)));
+        Receive<GetTree>(_ =>
+        {
+            var tree = TreeSnapshot.Take(Context.Parent, _runtime);
+            Sender.Tell(AdminResult.Done($"{tree.Count} actors", tree));
+        });
+        Receive<FaultInjector.AddToxic>(m => faults.Forward(m));
+        Receive<FaultInjector.RemoveToxic>(m => faults.Forward(m));
+        Receive<FaultInjector.ListToxics>(m => faults.Forward(m));
+        Receive<ChaosMonkey.Command>(m => faults.Forward(m));
+    }
+
+    private AdminResult OnKillConnection(KillConnection kill)
+    {
+        if (!_runtime.Connections.TryGet(kill.Id, out var entry))
+            return AdminResult.NotFound($"no open connection {kill.Id}");
+        _log.Warning("admin: kill connection {ConnectionId} on {Listener} ({Mode})", kill.Id, entry.Info.Listener, KillModes.Name(kill.Mode));
+        entry.Actor.Tell(new Connection.Kill(kill.Mode, "admin"));
+        return AdminResult.Done($"connection {kill.Id} killed ({KillModes.Name(kill.Mode)})");
+    }
+
+    private AdminResult OnKillListener(KillListener kill)
+    {
+        var listener = _runtime.Listeners.FirstOrDefault(l => l.Name == kill.Name);
+        if (listener is null) return AdminResult.NotFound($"no listener named '{kill.Name}'");
+        if (listener.Endpoint is null) return AdminResult.Conflict($"listener {kill.Name} is not bound (waiting to re-bind)");
+        _log.Warning("admin: kill listener {Listener}", kill.Name);
+        _runtime.Metrics.For(kill.Name).ListenerKilled();
+        Context.ActorSelection(Context.Parent.Path / "listeners" / kill.Name).Tell(new ListenerCommands.Crash("admin"));
+        return AdminResult.Done($"listener {kill.Name} killed; it re-binds after the backoff");
+    }
+
+    private AdminResult OnKillLink(KillLink kill)
+    {
+        if (!_runtime.Links.TryGet(kill.Name, out var link))
+            return AdminResult.NotFound($"no link named '{kill.Name}' (see GET /links)");
+        _log.Warning("admin: kill link {Link} to {Target} of connection {ConnectionId}", link.Name, link.Target, link.ConnectionId);
+        link.Actor.Tell(new UpstreamLink.Kill("admin"));
+        return AdminResult.Done($"link {kill.Name} killed");
+    }
+}

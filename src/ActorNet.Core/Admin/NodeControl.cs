@@ -1,0 +1,50 @@
+using ActorNet.Faults;
+using Akka.Actor;
+
+namespace ActorNet.Admin;
+
+/// <summary>
+/// The control plane from outside the actors (HTTP endpoint, ActorNet.Testing, tests): asks /user/actornet/admin and
+/// reads the <see cref="NodeRuntime"/> registries directly. Thread-safe.
+/// </summary>
+public sealed class NodeControl
+{
+    /// <summary>Path of the admin actor.</summary>
+    public const string AdminPath = "/user/" + ActorNetNode.GuardianName + "/admin";
+
+    private readonly ActorSystem _system;
+    private readonly TimeSpan _timeout;
+
+    public NodeControl(ActorSystem system, TimeSpan? timeout = null)
+    {
+        _system = system;
+        _timeout = timeout ?? TimeSpan.FromSeconds(5);
+        Runtime = NodeRuntime.Get(system);
+    }
+
+    public NodeRuntime Runtime { get; }
+
+    public Task<AdminResult> KillConnectionAsync(long id, KillMode mode) => Ask(new AdminActor.KillConnection(id, mode));
+
+    public Task<AdminResult> KillListenerAsync(string name) => Ask(new AdminActor.KillListener(name));
+
+    public Task<AdminResult> KillLinkAsync(string name) => Ask(new AdminActor.KillLink(name));
+
+    public Task<AdminResult> AddToxicAsync(ToxicSpec toxic) => Ask(new FaultInjector.AddToxic(toxic));
+
+    public Task<AdminResult> RemoveToxicAsync(string name) => Ask(new FaultInjector.RemoveToxic(name));
+
+    public Task<AdminResult> ListToxicsAsync() => Ask(FaultInjector.ListToxics.Instance);
+
+    public Task<AdminResult> StartChaosAsync(ChaosMonkey.Start start) => Ask(start);
+
+    public Task<AdminResult> StopChaosAsync() => Ask(ChaosMonkey.Stop.Instance);
+
+    public Task<AdminResult> ChaosStatusAsync() => Ask(ChaosMonkey.GetStatus.Instance);
+
+    /// <summary>The live supervisor tree under /user/actornet.</summary>
+    public async Task<TreeNode> TreeAsync() => (TreeNode)(await Ask(AdminActor.GetTree.Instance).ConfigureAwait(false)).Data!;
+
+    public Task<AdminResult> Ask(object command) =>
+        _system.ActorSelection(AdminPath).Ask<AdminResult>(command, _timeout);
+}

@@ -1,0 +1,79 @@
+using ActorNet.Faults;
+
+namespace ActorNet.Config;
+
+/// <summary>Parses <c>actornet.admin</c> and <c>actornet.faults</c> (toxics and chaos mode).</summary>
+internal static class FaultsSection
+{
+    private const string AdminPath = "actornet.admin";
+    private const string FaultsPath = "actornet.faults";
+    private const string ChaosPath = FaultsPath + ".chaos";
+
+    public static AdminSettings ParseAdmin(Akka.Configuration.Config full, Akka.Configuration.Config given, ConfigErrors errors)
+    {
+        errors.UnknownKeys(given, AdminPath, ["enabled", "bind", "token"]);
+        var section = full.GetConfig(AdminPath);
+        if (section is null) return AdminSettings.Default;
+        var enabled = errors.Bool(section, AdminPath, "enabled") ?? false;
+        var bindText = errors.String(section, AdminPath, "bind") ?? "127.0.0.1:8080";
+        var bind = ListenerSection.ParseHostPort(bindText, AdminPath + ".bind", minPort: 0, bindable: true, errors);
+        var token = errors.String(section, AdminPath, "token");
+        return new AdminSettings(enabled, bind?.Host ?? "127.0.0.1", bind?.Port ?? 8080, string.IsNullOrEmpty(token) ? null : token);
+    }
+
+    public static FaultSettings ParseFaults(Akka.Configuration.Config full, Akka.Configuration.Config given, IReadOnlyList<ListenerSettings> listeners, ConfigErrors errors)
+    {
+        errors.UnknownKeys(given, FaultsPath, ["seed", "toxics", "chaos"]);
+        errors.UnknownKeys(given, ChaosPath, ["enabled", "seed", "interval", "probability", "modes", "listeners"]);
+        var section = full.GetConfig(FaultsPath);
+        if (section is null) return FaultSettings.Default;
+        var seed = errors.Int(section, FaultsPath, "seed") ?? 1;
+        var names = listeners.Select(l => l.Name).ToHashSet(StringComparer.Ordinal);
+
+        var toxics = new List<ToxicSpec>();
+        foreach (var key in NodeSettingsLoader.KeysOf(full, FaultsPath + ".toxics"))
+        {
+            var path = $"{FaultsPath}.toxics.{key}";
+            var values = new Dictionary<string, string>(StringComparer.Ordinal) { ["name"] = key };
+            var toxicSection = full.GetConfig(path);
+            foreach (var field in NodeSettingsLoader.KeysOf(full, path))
+                if (errors.String(toxicSection, path, field) is { } text) values[field] = text;
+            var toxic = ToxicParser.Parse(values, out var problems);
+            foreach (var problem in problems)
+            {
+                var colon = problem.IndexOf(':');
+                errors.Add($"{path}.{problem[..colon]}", problem[(colon + 1)..].Trim());
+            }
+
+            if (toxic is null) continue;
+            if (toxic.Listener is { } l && !names.Contains(l)) errors.Add(path + ".listener", $"no listener named '{l}'");
+            else toxics.Add(toxic);
+        }
+
+        var chaos = ChaosSettings.Default;
+        var c = full.GetConfig(ChaosPath);
+        if (c is not null)
+        {
+            var enabled = errors.Bool(c, ChaosPath, "enabled") ?? false;
+            var chaosSeed = errors.Int(c, ChaosPath, "seed") ?? 0;
+            var interval = errors.Duration(c, ChaosPath, "interval") ?? TimeSpan.FromSeconds(1);
+            var probability = errors.Double(c, ChaosPath, "probability") ?? 0.5;
+            if (interval <= TimeSpan.Zero) errors.Add(ChaosPath + ".interval", $"must be > 0 (got {interval})");
+            if (probability is < 0 or > 1) errors.Add(ChaosPath + ".probability", $"must be between 0 and 1 (got {probability})");
+            var modes = new List<KillMode>();
+            foreach (var text in errors.StringList(c, ChaosPath, "modes") ?? ["close", "reset", "crash"])
+            {
+                if (KillModes.TryParse(text, out var mode)) modes.Add(mode);
+                else errors.Add(ChaosPath + ".modes", $"unknown mode '{text}' (expected close, reset or crash)");
+            }
+
+            if (modes.Count == 0) errors.Add(ChaosPath + ".modes", "give at least one of close, reset, crash");
+            var chaosListeners = errors.StringList(c, ChaosPath, "listeners") ?? [];
+            foreach (var l in chaosListeners)
+                if (!names.Contains(l)) errors.Add(ChaosPath + ".listeners", $"no listener named '{l}'");
+            chaos = new ChaosSettings(enabled, chaosSeed, interval, probability, modes.Distinct().ToList(), chaosListeners);
+        }
+
+        return new FaultSettings(toxics, chaos, seed);
+    }
+}

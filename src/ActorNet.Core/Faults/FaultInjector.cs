@@ -1,0 +1,81 @@
+using ActorNet.Admin;
+using ActorNet.Transport;
+using Akka.Actor;
+using Akka.Event;
+
+namespace ActorNet.Faults;
+
+/// <summary>
+/// /user/actornet/faults: owns the node's toxics (kept in <see cref="NodeRuntime.Toxics"/>, which connections read)
+/// and the chaos monkey child (/user/actornet/faults/chaos). Every change is told to the connections it touches
+/// (<see cref="Connection.ToxicsChanged"/>). Replies <see cref="AdminResult"/> to every command.
+/// </summary>
+public sealed class FaultInjector : ReceiveActor
+{
+    /// <summary>Add a toxic (names are unique).</summary>
+    public sealed record AddToxic(ToxicSpec Toxic);
+
+    /// <summary>Remove the toxic called Name.</summary>
+    public sealed record RemoveToxic(string Name);
+
+    /// <summary>List the toxics; the reply's Data is an IReadOnlyList&lt;ToxicSpec&gt;.</summary>
+    public sealed record ListToxics
+    {
+        public static readonly ListToxics Instance = new();
+    }
+
+    private readonly FaultSettings _settings;
+    private readonly NodeRuntime _runtime = NodeRuntime.Get(Context.System);
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private IActorRef _chaos = ActorRefs.Nobody;
+
+    public FaultInjector(FaultSettings settings)
+    {
+        _settings = settings;
+        Receive<AddToxic>(add => Sender.Tell(Add(add.Toxic)));
+        Receive<RemoveToxic>(remove => Sender.Tell(Remove(remove.Name)));
+        Receive<ListToxics>(_ => Sender.Tell(AdminResult.Done($"{_runtime.Toxics.All.Count} toxic(s)", _runtime.Toxics.All)));
+        Receive<ChaosMonkey.Command>(command => _chaos.Forward(command));
+    }
+
+    protected override void PreStart()
+    {
+        _runtime.ToxicSeed = _settings.Seed;
+        foreach (var toxic in _settings.Toxics)
+            if (_runtime.Toxics.TryAdd(toxic))
+                _log.Info("toxic {Toxic} ({Type}, {Direction}) active on {Target}", toxic.Name, ToxicParser.KindName(toxic.Kind), toxic.Direction, Target(toxic));
+        _chaos = Context.ActorOf(Props.Create(() => new ChaosMonkey(_settings.Chaos)), "chaos");
+    }
+
+    private AdminResult Add(ToxicSpec toxic)
+    {
+        if (toxic.Listener is { } listener && _runtime.Listeners.All(l => l.Name != listener))
+            return AdminResult.NotFound($"no listener named '{listener}'");
+        if (toxic.ConnectionId is { } id && !_runtime.Connections.TryGet(id, out _))
+            return AdminResult.NotFound($"no open connection {id}");
+        if (!_runtime.Toxics.TryAdd(toxic))
+            return AdminResult.Conflict($"a toxic named '{toxic.Name}' exists; remove it first");
+        _log.Warning("toxic {Toxic} ({Type}, {Direction}) added on {Target}", toxic.Name, ToxicParser.KindName(toxic.Kind), toxic.Direction, Target(toxic));
+        Notify(toxic);
+        return AdminResult.Done($"toxic {toxic.Name} added", toxic);
+    }
+
+    private AdminResult Remove(string name)
+    {
+        var toxic = _runtime.Toxics.Remove(name);
+        if (toxic is null) return AdminResult.NotFound($"no toxic named '{name}'");
+        _log.Warning("toxic {Toxic} removed from {Target}", toxic.Name, Target(toxic));
+        Notify(toxic);
+        return AdminResult.Done($"toxic {name} removed", toxic);
+    }
+
+    private void Notify(ToxicSpec toxic)
+    {
+        foreach (var connection in _runtime.Connections.Snapshot())
+            if (toxic.Targets(connection.Info.Listener, connection.Info.Id))
+                connection.Actor.Tell(Connection.ToxicsChanged.Instance);
+    }
+
+    private static string Target(ToxicSpec toxic) =>
+        toxic.ConnectionId is { } id ? "connection " + id : "listener " + toxic.Listener;
+}

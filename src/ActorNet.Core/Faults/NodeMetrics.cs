@@ -1,0 +1,72 @@
+using System.Collections.Concurrent;
+using ActorNet.Transport;
+
+namespace ActorNet.Faults;
+
+/// <summary>Counters of one listener. Incremented by its actors, read by the metrics endpoint; all atomic.</summary>
+public sealed class ListenerMetrics
+{
+    private readonly long[] _closed = new long[Enum.GetValues<DisconnectReason>().Length];
+    private readonly long[] _kills = new long[Enum.GetValues<KillMode>().Length];
+    private long _accepted, _open, _framesIn, _framesOut, _bytesIn, _bytesOut, _handlerRestarts, _slowConsumerCuts, _bindRetries, _listenerKills, _toxicDrops;
+
+    public ListenerMetrics(string listener) => Listener = listener;
+
+    public string Listener { get; }
+
+    public long Accepted => Interlocked.Read(ref _accepted);
+    public long Open => Interlocked.Read(ref _open);
+    public long FramesIn => Interlocked.Read(ref _framesIn);
+    public long FramesOut => Interlocked.Read(ref _framesOut);
+    public long BytesIn => Interlocked.Read(ref _bytesIn);
+    public long BytesOut => Interlocked.Read(ref _bytesOut);
+    public long HandlerRestarts => Interlocked.Read(ref _handlerRestarts);
+    public long SlowConsumerCuts => Interlocked.Read(ref _slowConsumerCuts);
+    public long BindRetries => Interlocked.Read(ref _bindRetries);
+    public long ListenerKills => Interlocked.Read(ref _listenerKills);
+    public long ToxicDrops => Interlocked.Read(ref _toxicDrops);
+
+    public long Closed(DisconnectReason reason) => Interlocked.Read(ref _closed[(int)reason]);
+
+    public long Kills(KillMode mode) => Interlocked.Read(ref _kills[(int)mode]);
+
+    internal void ConnectionOpened()
+    {
+        Interlocked.Increment(ref _accepted);
+        Interlocked.Increment(ref _open);
+    }
+
+    internal void ConnectionClosed(DisconnectReason reason)
+    {
+        Interlocked.Decrement(ref _open);
+        Interlocked.Increment(ref _closed[(int)reason]);
+    }
+
+    internal void FrameIn(long bytes)
+    {
+        Interlocked.Increment(ref _framesIn);
+        Interlocked.Add(ref _bytesIn, bytes);
+    }
+
+    internal void FrameOut() => Interlocked.Increment(ref _framesOut);
+    internal void AddBytesIn(long bytes) => Interlocked.Add(ref _bytesIn, bytes);
+    internal void AddBytesOut(long bytes) => Interlocked.Add(ref _bytesOut, bytes);
+    internal void FrameInOnly() => Interlocked.Increment(ref _framesIn);
+    internal void HandlerRestarted() => Interlocked.Increment(ref _handlerRestarts);
+    internal void SlowConsumerCut() => Interlocked.Increment(ref _slowConsumerCuts);
+    internal void BindRetried() => Interlocked.Increment(ref _bindRetries);
+    internal void ListenerKilled() => Interlocked.Increment(ref _listenerKills);
+    internal void ToxicDropped() => Interlocked.Increment(ref _toxicDrops);
+    internal void Killed(KillMode mode) => Interlocked.Increment(ref _kills[(int)mode]);
+}
+
+/// <summary>Per-listener counters of the node (see <see cref="PrometheusText"/> for their exposition).</summary>
+public sealed class NodeMetrics
+{
+    private readonly ConcurrentDictionary<string, ListenerMetrics> _listeners = new(StringComparer.Ordinal);
+
+    /// <summary>The counters of <paramref name="listener"/>, created on first use.</summary>
+    public ListenerMetrics For(string listener) => _listeners.GetOrAdd(listener, static name => new ListenerMetrics(name));
+
+    public IReadOnlyList<ListenerMetrics> Snapshot() => _listeners.Values.OrderBy(l => l.Listener, StringComparer.Ordinal).ToList();
+}

@@ -1,0 +1,59 @@
+using System.Collections.Concurrent;
+using System.Net;
+using Akka.Actor;
+
+namespace ActorNet.Faults;
+
+/// <summary>A listener as the status endpoint shows it.</summary>
+/// <param name="Name">listener name</param>
+/// <param name="Transport">tcp or udp</param>
+/// <param name="Endpoint">the bound endpoint; null while it waits to re-bind</param>
+public sealed record ListenerStatus(string Name, string Transport, EndPoint? Endpoint);
+
+/// <summary>
+/// The node's shared, thread-safe state outside its actors: open connections, outbound links, counters, active
+/// toxics, listener bindings. One per ActorSystem (an Akka extension: <c>NodeRuntime.Get(system)</c>), never
+/// static. Actors write it as things happen, so the read side of the control plane (status, connections, metrics)
+/// needs no messages.
+/// </summary>
+public sealed class NodeRuntime : IExtension
+{
+    private readonly ConcurrentDictionary<string, ListenerStatus> _listeners = new(StringComparer.Ordinal);
+
+    public NodeRuntime(TimeProvider? time = null)
+    {
+        Time = time ?? TimeProvider.System;
+        StartedAt = Time.GetUtcNow();
+    }
+
+    /// <summary>The runtime of <paramref name="system"/>, created on first use.</summary>
+    public static NodeRuntime Get(ActorSystem system) => system.WithExtension<NodeRuntime, NodeRuntimeProvider>();
+
+    public TimeProvider Time { get; }
+
+    public DateTimeOffset StartedAt { get; }
+
+    public TimeSpan Uptime => Time.GetUtcNow() - StartedAt;
+
+    public ConnectionRegistry Connections { get; } = new();
+
+    public LinkRegistry Links { get; } = new();
+
+    public NodeMetrics Metrics { get; } = new();
+
+    public ToxicTable Toxics { get; } = new();
+
+    /// <summary>Seed of the per-connection random numbers toxics draw (drop, jitter); set from config.</summary>
+    public int ToxicSeed { get; set; } = 1;
+
+    /// <summary>Every configured listener, bound or waiting to re-bind, by name.</summary>
+    public IReadOnlyList<ListenerStatus> Listeners => _listeners.Values.OrderBy(l => l.Name, StringComparer.Ordinal).ToList();
+
+    internal void SetListener(ListenerStatus status) => _listeners[status.Name] = status;
+}
+
+/// <summary>Creates the <see cref="NodeRuntime"/> extension.</summary>
+public sealed class NodeRuntimeProvider : ExtensionIdProvider<NodeRuntime>
+{
+    public override NodeRuntime CreateExtension(ExtendedActorSystem system) => new();
+}

@@ -1,0 +1,213 @@
+using ActorNet.Faults;
+using ActorNet.Handlers;
+using Akka.Actor;
+using Akka.Event;
+using Akka.IO;
+
+namespace ActorNet.Transport;
+
+/// <summary>The fault hooks of <see cref="Connection"/>: kills and toxics (one <see cref="ToxicLane"/> per direction).</summary>
+public sealed partial class Connection
+{
+    /// <summary>Kill this connection (admin endpoint, chaos): close, reset, or crash its handler.</summary>
+    public sealed record Kill(KillMode Mode, string Detail);
+
+    /// <summary>The node's toxics changed: re-read those that target this connection.</summary>
+    public sealed record ToxicsChanged
+    {
+        public static readonly ToxicsChanged Instance = new();
+    }
+
+    private sealed record LaneTick(ToxicDirection Direction);
+
+    private sealed record ToxicTimeoutDue
+    {
+        public static readonly ToxicTimeoutDue Instance = new();
+    }
+
+    private sealed record SlowCloseDue
+    {
+        public static readonly SlowCloseDue Instance = new();
+    }
+
+    private readonly ToxicLane _up;
+    private readonly ToxicLane _down;
+    private readonly List<ByteString> _released = new();
+    private bool _closing;
+
+    private static double NowMs => Environment.TickCount64;
+
+    private void OnKill(Kill kill)
+    {
+        _metrics.Killed(kill.Mode);
+        _log.Warning("connection {ConnectionId} on {Listener} from {Remote} killed ({Mode}): {Detail}",
+            _info.Id, _info.Listener, _info.Remote, KillModes.Name(kill.Mode), kill.Detail);
+        switch (kill.Mode)
+        {
+            case KillMode.Close:
+                SendErrorFrame(DisconnectReason.Killed, "killed: " + kill.Detail);
+                BeginClose(DisconnectReason.Killed, kill.Detail);
+                break;
+            case KillMode.Reset:
+                AbortNow(DisconnectReason.Killed, kill.Detail);
+                break;
+            case KillMode.Crash:
+                _handler?.Tell(new ConnectionHandler.InjectedCrash(kill.Detail), Self);
+                break;
+        }
+    }
+
+    private void ApplyToxics()
+    {
+        var table = _runtime.Toxics;
+        _up.Configure(table.For(_info.Listener, _info.Id, ToxicDirection.Upstream));
+        _down.Configure(table.For(_info.Listener, _info.Id, ToxicDirection.Downstream));
+        var timeout = _up.Timeout ?? _down.Timeout;
+        if (timeout is { } t && t > TimeSpan.Zero)
+        {
+            if (!Timers.IsTimerActive(ToxicTimeoutDue.Instance))
+                Timers.StartSingleTimer(ToxicTimeoutDue.Instance, ToxicTimeoutDue.Instance, t);
+        }
+        else
+        {
+            Timers.Cancel(ToxicTimeoutDue.Instance);
+        }
+
+        ScheduleLane(ToxicDirection.Upstream);
+        ScheduleLane(ToxicDirection.Downstream);
+    }
+
+    /// <summary>Client → handler through the upstream lane. False when a toxic reset the connection.</summary>
+    private bool DeliverUp(ByteString frame)
+    {
+        if (_up.IsPassThrough)
+        {
+            _handler?.Tell(new ConnectionHandler.FrameReceived(frame), Self);
+            return true;
+        }
+
+        switch (_up.Offer(frame, NowMs))
+        {
+            case LaneVerdict.Deliver:
+                _handler?.Tell(new ConnectionHandler.FrameReceived(frame), Self);
+                break;
+            case LaneVerdict.Queued:
+                if (_up.QueuedBytes > Listener.WriteQueueLimitBytes)
+                {
+                    AbortNow(DisconnectReason.SlowConsumer, "toxic backlog over write-queue-limit-bytes (upstream)");
+                    return false;
+                }
+
+                ScheduleLane(ToxicDirection.Upstream);
+                break;
+            case LaneVerdict.Dropped or LaneVerdict.Swallowed:
+                _metrics.ToxicDropped();
+                break;
+            case LaneVerdict.Reset:
+                AbortNow(DisconnectReason.Toxic, "reset-after toxic (upstream)");
+                return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>Handler → client through the downstream lane.</summary>
+    private void SendDown(ByteString payload)
+    {
+        if (_down.IsPassThrough)
+        {
+            Enqueue(payload);
+            return;
+        }
+
+        switch (_down.Offer(payload, NowMs))
+        {
+            case LaneVerdict.Deliver:
+                Enqueue(payload);
+                break;
+            case LaneVerdict.Queued:
+                UpdateQueued();
+                if (_down.QueuedBytes + _outbound.TotalQueuedBytes > Listener.WriteQueueLimitBytes)
+                {
+                    _metrics.SlowConsumerCut();
+                    AbortNow(DisconnectReason.SlowConsumer, "toxic backlog over write-queue-limit-bytes (downstream)");
+                    return;
+                }
+
+                ScheduleLane(ToxicDirection.Downstream);
+                break;
+            case LaneVerdict.Dropped or LaneVerdict.Swallowed:
+                _metrics.ToxicDropped();
+                break;
+            case LaneVerdict.Reset:
+                AbortNow(DisconnectReason.Toxic, "reset-after toxic (downstream)");
+                break;
+        }
+    }
+
+    private void OnLaneTick(LaneTick tick)
+    {
+        var lane = tick.Direction == ToxicDirection.Upstream ? _up : _down;
+        _released.Clear();
+        lane.TakeDue(NowMs, _released);
+        foreach (var frame in _released)
+        {
+            if (_closing) break;
+            if (tick.Direction == ToxicDirection.Upstream) _handler?.Tell(new ConnectionHandler.FrameReceived(frame), Self);
+            else Enqueue(frame);
+        }
+
+        _released.Clear();
+        UpdateQueued();
+        if (!_closing) ScheduleLane(tick.Direction);
+    }
+
+    private void ScheduleLane(ToxicDirection direction)
+    {
+        var lane = direction == ToxicDirection.Upstream ? _up : _down;
+        if (lane.NextDue is not { } due) return;
+        var delay = TimeSpan.FromMilliseconds(Math.Max(0, due - NowMs));
+        Timers.StartSingleTimer(("lane", direction), new LaneTick(direction), delay);
+    }
+
+    /// <summary>Frames a toxic holds back go out before a close (and before the error frame).</summary>
+    private void FlushDownLane()
+    {
+        if (_down.NextDue is null) return;
+        _released.Clear();
+        _down.TakeAll(_released);
+        var frames = _released.ToArray();
+        _released.Clear();
+        foreach (var frame in frames)
+        {
+            if (_closing) return;
+            Enqueue(frame);
+        }
+    }
+
+    private void OnToxicTimeout()
+    {
+        _log.Info("connection {ConnectionId} on {Listener}: timeout toxic fired; closing", _info.Id, _info.Listener);
+        BeginClose(DisconnectReason.Toxic, "timeout toxic");
+    }
+
+    /// <summary>Held open by a slow-close toxic; then FIN.</summary>
+    private void SlowClosing()
+    {
+        Receive<SlowCloseDue>(_ =>
+        {
+            _setup.Socket.Tell(Tcp.Close.Instance);
+            Become(Closing);
+        });
+        Receive<WriteAck>(_ => OnAck());
+        Receive<Abort>(a => AbortNow(a.Reason, a.Detail));
+        Receive<Kill>(k =>
+        {
+            if (k.Mode == KillMode.Reset) AbortNow(DisconnectReason.Killed, k.Detail);
+        });
+        Receive<CloseTimeout>(_ => AbortNow(_reason ?? DisconnectReason.Shutdown, "slow close timed out"));
+        Receive<Terminated>(OnTerminated);
+        Receive<Tcp.ConnectionClosed>(OnClosedBySocket);
+        ReceiveAny(_ => { });
+    }
+}
