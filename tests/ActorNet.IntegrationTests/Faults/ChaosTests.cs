@@ -5,18 +5,19 @@ using Xunit.Abstractions;
 
 namespace ActorNet.IntegrationTests.Faults;
 
-/// <summary>A chaos run under load ends healthy. CI runs 10 s with 100 clients; set ACTORNET_CHAOS_SECONDS=60 for
-/// the full run of the issue.</summary>
+/// <summary>A 60-second chaos run with 100 clients ends healthy (set ACTORNET_CHAOS_SECONDS=10 for a quick local run).
+/// The draw interval scales with the duration (about 100 draws in all), so that some clients survive to be checked.</summary>
 public sealed class ChaosTests(ITestOutputHelper output)
 {
     [Fact(Timeout = 180_000)]
     public async Task Chaos_run_with_100_clients_ends_with_baseline_tree_and_intact_survivors()
     {
-        var seconds = int.TryParse(Environment.GetEnvironmentVariable("ACTORNET_CHAOS_SECONDS"), out var s) ? s : 10;
-        await using var node = await TestNode.StartAsync("""
+        var seconds = int.TryParse(Environment.GetEnvironmentVariable("ACTORNET_CHAOS_SECONDS"), out var s) ? s : 60;
+        var intervalMs = seconds * 1000 / 100;
+        await using var node = await TestNode.StartAsync($$"""
             actornet {
               listeners.echo { transport = tcp, bind = "127.0.0.1:0", handler = echo }
-              faults.chaos { seed = 1234, interval = 100ms, probability = 0.5, modes = [close, reset, crash] }
+              faults.chaos { seed = 1234, interval = {{intervalMs}}ms, probability = 0.5, modes = [close, reset, crash] }
             }
             """);
         var baseline = await node.TreeSizeAsync();
