@@ -74,7 +74,7 @@ public static class ActorNetNode
 
             foreach (var problem in handler.Stream?.Validate(listener) ?? [])
                 if (!errors.Contains(problem)) errors.Add(problem);
-            resolved.Add((listener, handler));
+            resolved.Add((handler.Stream?.Configure(listener) ?? listener, handler));
         }
 
         return resolved;

@@ -19,6 +19,10 @@ public interface IHandlerFactory
     /// <see cref="ListenerSettings.NodeConfig"/>) when the node is validated — by <c>actornet check</c> and before start.</summary>
     IEnumerable<ConfigError> Validate(ListenerSettings listener) => [];
 
+    /// <summary>The listener's settings as this handler wants them applied, before the listener starts — e.g. the
+    /// chat service maps its <c>sendq-bytes</c> onto the listener's write-queue limit. Default: unchanged.</summary>
+    ListenerSettings Configure(ListenerSettings listener) => listener;
+
     /// <summary>
     /// The last frame a client gets when the connection itself closes it (slow consumer, frame too long, idle
     /// timeout, too many connections, shutdown), in the handler's protocol — e.g. IRC's <c>ERROR :SendQ exceeded</c>.
