@@ -46,6 +46,7 @@ public static class NodeCli
 
         root.Subcommands.Add(run);
         root.Subcommands.Add(check);
+        root.Subcommands.Add(ActorNet.Bench.Cli.BenchCli.Create(stdout, stderr));
         return root;
     }
 
