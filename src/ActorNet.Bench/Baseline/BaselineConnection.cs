@@ -14,6 +14,7 @@ internal sealed class BaselineConnection : ILineSink
     private readonly Socket _socket;
     private readonly BaselineServer _server;
     private readonly Lock _sendGate = new();
+    private readonly List<BaselineConnection> _toFlush = new();   // queues this reader filled; sent after each read
     private byte[]? _pending;
     private int _pendingLength;
     private bool _sending;
@@ -52,7 +53,12 @@ internal sealed class BaselineConnection : ILineSink
                         return;
                     int end = carryLength + n, start = 0;
                     carryLength = 0;
-                    if (!LineLoop.Split(buffer, ref start, end, this))
+                    bool more = LineLoop.Split(buffer, ref start, end, this);
+                    // Flush after the whole read: every line of this read leaves in one send per receiver.
+                    foreach (var c in _toFlush)
+                        _ = c.SendLoopAsync();
+                    _toFlush.Clear();
+                    if (!more)
                         return;
                     if (start < end)
                     {
@@ -84,7 +90,7 @@ internal sealed class BaselineConnection : ILineSink
     {
         if (_server.Mode == BaselineMode.Echo)
         {
-            Enqueue(line, "\n"u8);
+            Enqueue(line, "\n"u8, _toFlush);
             return true;
         }
         var cmd = IrcLine.Command(line, out var rest);
@@ -123,7 +129,7 @@ internal sealed class BaselineConnection : ILineSink
             return;
         var join = Encoding.ASCII.GetBytes($"{Encoding.ASCII.GetString(_source!)}JOIN {name}\r\n");
         foreach (var m in channel.Members)
-            m.Enqueue(join, default);
+            m.Enqueue(join, default, _toFlush);
         Reply($":bench 353 {_nick} = {name} :{_nick}\r\n:bench 366 {_nick} {name} :End of /NAMES list.\r\n");
     }
 
@@ -145,7 +151,7 @@ internal sealed class BaselineConnection : ILineSink
         frame[length - 1] = (byte)'\n';
         foreach (var m in channel.Members)
             if (m != this)
-                m.Enqueue(frame.AsSpan(0, length), default);
+                m.Enqueue(frame.AsSpan(0, length), default, _toFlush);
         ArrayPool<byte>.Shared.Return(frame);
     }
 
@@ -157,10 +163,13 @@ internal sealed class BaselineConnection : ILineSink
         return sp < 0 ? rest : rest[..sp];
     }
 
-    private void Reply(string text) => Enqueue(Encoding.ASCII.GetBytes(text), default);
+    private void Reply(string text) => Enqueue(Encoding.ASCII.GetBytes(text), default, _toFlush);
 
-    /// <summary>Copies <paramref name="a"/> + <paramref name="b"/> into the pending buffer; starts a send if none is in flight.</summary>
-    public void Enqueue(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b)
+    /// <summary>
+    /// Copies <paramref name="a"/> + <paramref name="b"/> into the pending buffer. If no send is in flight this
+    /// connection is added to <paramref name="flush"/>; the caller starts its send loop after the current read.
+    /// </summary>
+    public void Enqueue(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b, List<BaselineConnection> flush)
     {
         bool start;
         lock (_sendGate)
@@ -191,7 +200,7 @@ internal sealed class BaselineConnection : ILineSink
             _sending = true;
         }
         if (start)
-            _ = SendLoopAsync();
+            flush.Add(this);
     }
 
     private async Task SendLoopAsync()

@@ -24,6 +24,7 @@ public static class BenchCli
         bench.Subcommands.Add(Workload("udp", "C peers send M datagrams of S bytes through a udp-relay listener: relayed/s and loss.",
             7002, 4, 10000, stdout, stderr, (o, ct) => UdpBench.RunAsync(o, stderr, ct)));
         bench.Subcommands.Add(BaselineCommand(stdout, stderr));
+        bench.Subcommands.Add(SummarizeCommand(stdout, stderr));
         return bench;
     }
 
@@ -44,7 +45,8 @@ public static class BenchCli
         var hold = new Option<double>("--hold") { Description = "connect: seconds to hold all connections before measuring", DefaultValueFactory = _ => 1 };
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of a table" };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "No live progress line on stderr" };
-        var cmd = new Command(name, description) { host, portOpt, clientsOpt, messagesOpt, size, rate, timeout, window, channel, json, quiet };
+        var label = new Option<string?>("--label") { Description = "Label copied into the JSON (used by bench/run-bench.sh)" };
+        var cmd = new Command(name, description) { host, portOpt, clientsOpt, messagesOpt, size, rate, timeout, window, channel, json, quiet, label };
         if (name == "connect")
         {
             cmd.Options.Add(plain);
@@ -85,7 +87,7 @@ public static class BenchCli
             BenchReport report;
             try
             {
-                report = await run(o, signals.Token);
+                report = await run(o, signals.Token) with { Label = parse.GetValue(label) };
             }
             catch (ArgumentException ex)
             {
@@ -123,6 +125,25 @@ public static class BenchCli
             }
             catch (OperationCanceledException) { }
             await stdout.WriteLineAsync($"baseline stopped after {server.Accepted} connections");
+            return 0;
+        });
+        return cmd;
+    }
+
+    private static Command SummarizeCommand(TextWriter stdout, TextWriter stderr)
+    {
+        var file = new Argument<string>("file") { Description = "JSON-lines file of labelled reports (case|server)" };
+        var reference = new Option<string>("--reference") { Description = "Server the ratios are computed for", DefaultValueFactory = _ => "actornet" };
+        var cmd = new Command("summarize", "Medians per case and server, and ratios, from a run-bench.sh results file.") { file, reference };
+        cmd.SetAction(parse =>
+        {
+            string path = parse.GetValue(file)!;
+            if (!File.Exists(path))
+            {
+                stderr.WriteLine($"actornet bench summarize: no such file {path}");
+                return 2;
+            }
+            stdout.Write(Summary.Summarize(File.ReadLines(path), parse.GetValue(reference) ?? "actornet"));
             return 0;
         });
         return cmd;

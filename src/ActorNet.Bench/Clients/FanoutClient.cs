@@ -154,7 +154,8 @@ internal sealed class FanoutClient : ILineSink, IDisposable
             {
                 if (o.Rate > 0)
                 {
-                    long due = start + (long)(seq * Stopwatch.Frequency / o.Rate);
+                    // Senders are spread evenly over one interval so they do not all fire on the same tick.
+                    long due = start + (long)((seq + (double)Id / o.Clients) * Stopwatch.Frequency / o.Rate);
                     var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), due);
                     if (wait > TimeSpan.FromMilliseconds(1))
                         await Task.Delay(wait, ct).ConfigureAwait(false);

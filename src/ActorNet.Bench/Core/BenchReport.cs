@@ -9,6 +9,9 @@ public sealed record Metric(string Name, double Value, string Unit);
 /// <summary>The outcome of one bench run: workload, target and ordered metrics.</summary>
 public sealed record BenchReport(string Workload, string Target, IReadOnlyList<Metric> Metrics, IReadOnlyList<string> Errors)
 {
+    /// <summary>Free-form label carried into the JSON (bench/run-bench.sh: <c>case|server</c>).</summary>
+    public string? Label { get; init; }
+
     /// <summary>True when the run had no error and nothing was lost, duplicated or reordered.</summary>
     public bool Ok => Errors.Count == 0 && Get("lost") is null or 0 && Get("duplicated") is null or 0 && Get("reordered") is null or 0;
 
@@ -37,6 +40,8 @@ public sealed record BenchReport(string Workload, string Target, IReadOnlyList<M
             w.WriteStartObject();
             w.WriteString("workload", Workload);
             w.WriteString("target", Target);
+            if (Label is not null)
+                w.WriteString("label", Label);
             w.WriteBoolean("ok", Ok);
             foreach (var m in Metrics)
                 w.WriteNumber(m.Name, Math.Round(m.Value, 3));
