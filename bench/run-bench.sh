@@ -48,7 +48,8 @@ if (( $(ulimit -n) < 12000 )); then log "warning: ulimit -n is $(ulimit -n); con
 free_port() {
     local p
     while :; do
-        p=$(( 20000 + RANDOM % 30000 ))
+        # below the ephemeral range (32768+), where 10,000 client sockets would collide with a chosen port
+        p=$(( 10000 + RANDOM % 20000 ))
         (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
     done
 }
@@ -61,9 +62,11 @@ wait_port() {
     log "nothing listens on 127.0.0.1:$1"; return 1
 }
 # start NAME CMD...: runs CMD in the background, records its PID in PIDS and in $LAST_PID
+STARTS=0
 start() {
     local name="$1"; shift
-    "$@" >"$OUT/$name.log" 2>&1 &
+    STARTS=$((STARTS + 1))
+    "$@" >"$OUT/$name-$STARTS.log" 2>&1 &
     LAST_PID=$!
     PIDS+=("$LAST_PID")
 }
