@@ -133,3 +133,15 @@ public class SummaryTests
         Assert.Contains("actornet/nats = 2.00", text);
     }
 }
+
+public class SummaryOkRunsTests
+{
+    [Fact]
+    public void Failed_runs_are_left_out_of_the_median_and_counted()
+    {
+        string Line(double v, bool ok) =>
+            $$"""{"workload":"echo","target":"x","label":"echo|baseline","ok":{{(ok ? "true" : "false")}},"msgs_per_s":{{v}},"errors":[]}""";
+        var text = Summary.Summarize([Line(0, false), Line(100, true), Line(300, true)], reference: "baseline");
+        Assert.Matches(@"baseline\s+200\s+runs=3 NOT-OK=1", text);
+    }
+}

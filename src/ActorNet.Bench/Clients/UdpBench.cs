@@ -61,6 +61,11 @@ public static class UdpBench
             errors.Add($"timed out after {o.Timeout.TotalSeconds:N0}s");
             t1 = Stopwatch.GetTimestamp();
         }
+        catch (SocketException ex)
+        {
+            errors.Add($"udp: {ex.Message} (nothing listens on {o.EndPoint}?)");
+            t1 = Stopwatch.GetTimestamp();
+        }
         finally
         {
             cts.Cancel();

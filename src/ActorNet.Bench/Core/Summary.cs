@@ -59,8 +59,9 @@ public static class Summary
             string metric = group.First().Metric;
             bool lowerIsBetter = metric.StartsWith("latency", StringComparison.Ordinal);
             sb.Append(group.Key).Append("  (median ").Append(metric).AppendLine(lowerIsBetter ? ", lower is better)" : ")");
+            // Medians over the runs that were OK (no error, nothing lost); all runs when none was.
             var medians = group.GroupBy(r => r.Server).ToDictionary(g => g.Key, g => (
-                Value: Median(g.Select(r => r.Value).ToList()),
+                Value: Median((g.Any(r => r.Ok) ? g.Where(r => r.Ok) : g).Select(r => r.Value).ToList()),
                 Runs: g.Count(),
                 Failed: g.Count(r => !r.Ok),
                 Rss: g.Any(r => r.Extra is not null) ? Median(g.Where(r => r.Extra is not null).Select(r => r.Extra!.Value).ToList()) : (double?)null));
@@ -70,7 +71,7 @@ public static class Summary
                 sb.Append("  ").Append(server.PadRight(12)).Append(m.Value.ToString("N0", CultureInfo.InvariantCulture).PadLeft(14));
                 sb.Append($"  runs={m.Runs}");
                 if (m.Failed > 0)
-                    sb.Append($" NOT-OK={m.Failed}");
+                    sb.Append($" NOT-OK={m.Failed} (median of the OK runs)");
                 if (m.Rss is { } rss)
                     sb.Append(CultureInfo.InvariantCulture, $" rss/conn={rss:N1}KiB");
                 if (server != reference && medians.ContainsKey(reference) && m.Value > 0 && refValue.Value > 0)
