@@ -154,8 +154,11 @@ start_ngircd; start_nats; start_node
 log "warm-up (not recorded)"
 for port in $BL_IRC $NGIRCD_PORT; do "$BIN" bench fanout --port "$port" -c 20 -m 200 --quiet --timeout 30 >/dev/null || true; done
 "$BIN" bench nats-fanout --port "$NATS_PORT" -c 20 -m 200 --quiet --timeout 30 >/dev/null || true
-"$BIN" bench echo --port "$ECHO_PORT" -c 10 -m 5000 --quiet >/dev/null || true
-"$BIN" bench echo --port "$BL_ECHO" -c 10 -m 5000 --quiet >/dev/null || true
+# the node needs several runs before tiered JIT/PGO settles (its first echo runs are ~3x slower than later ones)
+for _ in 1 2 3; do
+    "$BIN" bench echo --port "$ECHO_PORT" -c 10 -m 20000 --quiet >/dev/null || true
+    "$BIN" bench echo --port "$BL_ECHO" -c 10 -m 20000 --quiet >/dev/null || true
+done
 if (( HAVE_IRC )); then "$BIN" bench fanout --port "$CHAT_PORT" -c 20 -m 200 --quiet --timeout 30 >/dev/null || true; fi
 
 for run in $(seq 1 "$RUNS"); do
@@ -172,6 +175,8 @@ for run in $(seq 1 "$RUNS"); do
     if (( HAVE_IRC )); then bench "fanout-rate-c50|actornet" fanout --port "$CHAT_PORT" -c 50 -m "$RATE_M" --rate 20 --timeout 60; fi
     bench "echo-c10|actornet" echo --port "$ECHO_PORT" -c 10 -m "$ECHO_M" --timeout 60
     bench "echo-c10|baseline" echo --port "$BL_ECHO" -c 10 -m "$ECHO_M" --timeout 60
+    bench "echo-c50|actornet" echo --port "$ECHO_PORT" -c 50 -m $((ECHO_M / 2)) --timeout 60
+    bench "echo-c50|baseline" echo --port "$BL_ECHO" -c 50 -m $((ECHO_M / 2)) --timeout 60
     bench "udp-c4-rate2000|actornet" udp --port "$UDP_PORT" -c 4 -m 2000 --rate 2000 --timeout 30
 done
 
