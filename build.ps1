@@ -24,6 +24,7 @@ usage: ./build.ps1 <verb> [args]
   run [args]       run the node: actornet run --config $DefaultConfig [args]
   publish          publish a runnable $PublishDir/actornet (framework-dependent)
   check [PATH]     validate a config file (default: $DefaultConfig); exit 2 if invalid
+  bench            benchmark ActorNet vs raw baseline, ngircd, nats-server on 127.0.0.1 (docs/BENCHMARKS.md)
 "@
 }
 
@@ -88,6 +89,8 @@ switch ($verb) {
     'run'     { Invoke-Node $rest }
     'publish' { Invoke-Publish }
     'check'   { Invoke-Check $rest }
+    # bench: the one-shot benchmark (bash script: needs Linux, apt-get, ngircd, nats-server; 127.0.0.1 only)
+    'bench'   { & bash (Join-Path $PSScriptRoot 'bench/run-bench.sh') @rest; exit $LASTEXITCODE }
     { $_ -in @('help', '-h', '--help') } { Show-Usage }
     default   { [Console]::Error.WriteLine((Show-Usage)); exit 64 }
 }

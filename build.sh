@@ -25,6 +25,7 @@ usage: ./build.sh <verb> [args]
   run [args]       run the node: actornet run --config $DEFAULT_CONFIG [args]
   publish          publish a runnable $PUBLISH_DIR/actornet (framework-dependent)
   check [PATH]     validate a config file (default: $DEFAULT_CONFIG); exit 2 if invalid
+  bench            benchmark ActorNet vs raw baseline, ngircd, nats-server on 127.0.0.1 (docs/BENCHMARKS.md)
 USAGE
 }
 
@@ -100,6 +101,7 @@ case "$verb" in
     run)     run_node "$@" ;;
     publish) publish ;;
     check)   check_config "$@" ;;
+    bench)   exec bench/run-bench.sh "$@" ;;
     -h|--help|help) usage ;;
     *)       usage >&2; exit 64 ;;
 esac

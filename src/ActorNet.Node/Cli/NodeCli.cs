@@ -47,6 +47,7 @@ public static class NodeCli
         root.Subcommands.Add(run);
         root.Subcommands.Add(check);
         root.Subcommands.Add(CtlCommand.Build(stdout, stderr));
+        root.Subcommands.Add(ActorNet.Bench.Cli.BenchCli.Create(stdout, stderr));
         return root;
     }
 
