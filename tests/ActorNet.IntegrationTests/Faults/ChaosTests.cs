@@ -7,6 +7,7 @@ namespace ActorNet.IntegrationTests.Faults;
 
 /// <summary>A 60-second chaos run with 100 clients ends healthy (set ACTORNET_CHAOS_SECONDS=10 for a quick local run).
 /// The draw interval scales with the duration (about 100 draws in all), so that some clients survive to be checked.</summary>
+[Collection(ActorNet.IntegrationTests.Support.SerialCollection.Name)]
 public sealed class ChaosTests(ITestOutputHelper output)
 {
     [Fact(Timeout = 180_000)]

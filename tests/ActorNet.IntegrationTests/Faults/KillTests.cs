@@ -8,6 +8,7 @@ namespace ActorNet.IntegrationTests.Faults;
 
 /// <summary>Kills over real sockets: survivors' streams stay intact (counted per client), crash keeps the socket,
 /// killed upstreams and listeners recover.</summary>
+[Collection(ActorNet.IntegrationTests.Support.SerialCollection.Name)]
 public sealed class KillTests(ITestOutputHelper output)
 {
     private const string EchoNode = """
@@ -160,6 +161,8 @@ public sealed class KillTests(ITestOutputHelper output)
 
         await using var next = await proxy.ConnectAsync("proxy");
         Assert.True(await next.ExchangeAsync(10), "a new client gets a new upstream");
+        // the killed link leaves the registry when its actor has stopped, which may trail the client's close
+        await WaitUntil(() => proxy.Runtime.Links.Snapshot().All(l => l.Name != link.Name), TimeSpan.FromSeconds(5));
         var newLink = proxy.Runtime.Links.Snapshot().Single();
         Assert.NotEqual(link.Name, newLink.Name);
         await WaitUntil(() => proxy.Runtime.Metrics.For("proxy").Closed(DisconnectReason.UpstreamClosed) == 1, TimeSpan.FromSeconds(5));

@@ -7,6 +7,7 @@ using Xunit.Abstractions;
 namespace ActorNet.IntegrationTests.Faults;
 
 /// <summary>Toxics measurably do what they say, over real sockets.</summary>
+[Collection(ActorNet.IntegrationTests.Support.SerialCollection.Name)]
 public sealed class ToxicTests(ITestOutputHelper output)
 {
     private const string Echo = """
