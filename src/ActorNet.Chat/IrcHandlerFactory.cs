@@ -49,6 +49,17 @@ public sealed class IrcHandlerFactory : IHandlerFactory
 
     public ByteString? ErrorFrame(DisconnectReason reason, string message) => ErrorLine(reason, message);
 
+    /// <summary>actornet.chat's sendq-bytes and max-connections-per-ip, when set, become the listener's limits.</summary>
+    public ListenerSettings Configure(ListenerSettings listener)
+    {
+        var chat = Parse(listener, out _);
+        return listener with
+        {
+            WriteQueueLimitBytes = chat.SendqBytes > 0 ? Math.Max(chat.SendqBytes, listener.MaxFrameBytes) : listener.WriteQueueLimitBytes,
+            MaxConnectionsPerIp = chat.MaxConnectionsPerIp > 0 ? chat.MaxConnectionsPerIp : listener.MaxConnectionsPerIp,
+        };
+    }
+
     public IEnumerable<ConfigError> Validate(ListenerSettings listener)
     {
         Parse(listener, out var errors);

@@ -29,6 +29,12 @@ public sealed record ChatSettings(
     int KickLength,
     CaseMapping CaseMapping)
 {
+    /// <summary>sendq-bytes: the write-queue limit of irc listeners; 0 = the listener's write-queue-limit-bytes.</summary>
+    public long SendqBytes { get; init; }
+
+    /// <summary>max-connections-per-ip of irc listeners; 0 = the listener's own setting.</summary>
+    public int MaxConnectionsPerIp { get; init; }
+
     /// <summary>The <c>actornet.chat</c> block of ActorNet's reference config (config/actornet.reference.conf).</summary>
     private static readonly Akka.Configuration.Config ReferenceConfig = ActorNet.Config.ConfigSource.Reference.GetConfig("actornet.chat");
 
@@ -83,6 +89,8 @@ public sealed record ChatSettings(
         var kickLength = reader.Int("kick-length", 1, 400);
         var caseMappingName = reader.String("casemapping", s => CaseMapping.TryParse(s, out _), "must be ascii, rfc1459 or strict-rfc1459");
         CaseMapping.TryParse(caseMappingName, out var caseMapping);
+        var sendq = reader.Bytes("sendq-bytes", 0, 1L << 30);
+        var perIp = reader.Int("max-connections-per-ip", 0, 1_000_000);
         errors = reader.Errors;
         return new ChatSettings(
             serverName,
@@ -100,7 +108,11 @@ public sealed record ChatSettings(
             topicLength,
             awayLength,
             kickLength,
-            caseMapping ?? CaseMapping.Rfc1459);
+            caseMapping ?? CaseMapping.Rfc1459)
+        {
+            SendqBytes = sendq,
+            MaxConnectionsPerIp = perIp,
+        };
     }
 
     /// <summary>Reads keys one by one; a bad key records an error and yields the reference default.</summary>
@@ -125,6 +137,9 @@ public sealed record ChatSettings(
 
             return get(ReferenceConfig, key);
         }
+
+        public long Bytes(string key, long min, long max) =>
+            Read(key, (c, k) => c.GetByteSize(k) ?? 0, v => v >= min && v <= max, $"must be a size from {min} to {max} bytes");
 
         public string String(string key, Func<string, bool> valid, string reason) =>
             Read(key, (c, k) => c.GetString(k, "") ?? "", valid, reason);

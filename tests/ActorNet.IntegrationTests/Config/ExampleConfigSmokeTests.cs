@@ -107,4 +107,17 @@ public sealed class HandlerValidationTests
         Assert.Contains(errors, e => e.Path == "actornet.chat.flood.per-second");
         Assert.Contains(errors, e => e.Path == "actornet.listeners.chat.options.ping-interval");
     }
+
+    [Fact]
+    public void Chat_sendq_and_per_ip_limit_become_the_irc_listeners_limits()
+    {
+        const string Listener = """actornet.listeners.chat { bind = "127.0.0.1:0", handler = irc, write-queue-limit-bytes = 1MiB, max-frame-bytes = 8704 }""";
+        var (config, _) = ConfigSource.Parse(Listener + "\nactornet.chat { sendq-bytes = 64KiB, max-connections-per-ip = 3 }");
+        var configured = new ActorNet.Chat.IrcHandlerFactory().Configure(NodeSettingsLoader.Load(config!).Settings!.Listeners[0]);
+        Assert.Equal((64L * 1024, 3), (configured.WriteQueueLimitBytes, configured.MaxConnectionsPerIp));
+
+        var (plain, _) = ConfigSource.Parse(Listener);
+        var unchanged = new ActorNet.Chat.IrcHandlerFactory().Configure(NodeSettingsLoader.Load(plain!).Settings!.Listeners[0]);
+        Assert.Equal((1024L * 1024, 0), (unchanged.WriteQueueLimitBytes, unchanged.MaxConnectionsPerIp));
+    }
 }
