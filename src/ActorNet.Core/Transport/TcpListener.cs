@@ -8,8 +8,8 @@ using ActorNet.Supervision;
 namespace ActorNet.Transport;
 
 /// <summary>
-/// One TCP listening socket (Akka.IO Tcp.Bind). Each accepted socket becomes a <see cref="Connection"/> child named
-/// c-&lt;id&gt;. Enforces max-connections and max-connections-per-ip. States: Binding → Bound → Unbinding.
+/// One TCP listening socket (Akka.IO Tcp.Bind), for transport tcp or websocket. Each accepted socket becomes a
+/// <see cref="Connection"/> child named c-&lt;id&gt; (which speaks RFC 6455 on a websocket listener). Enforces max-connections and max-connections-per-ip. States: Binding → Bound → Unbinding.
 /// A failed bind throws <see cref="BindFailedException"/>: the supervisor stops this actor (releasing the port) and
 /// re-creates it after a backoff, never restarting it in place.
 /// </summary>
@@ -30,6 +30,8 @@ public sealed class TcpListener : ReceiveActor
 
     private string Name => _setup.Settings.Name;
 
+    private string TransportName => _setup.Settings.Transport.ToString().ToLowerInvariant();
+
     protected override void PreStart() =>
         Context.System.Tcp().Tell(new Tcp.Bind(Self, _setup.BindEndpoint, backlog: 1024, options: [], pullMode: false));
 
@@ -37,8 +39,8 @@ public sealed class TcpListener : ReceiveActor
     {
         Receive<Tcp.Bound>(bound =>
         {
-            _log.Info("listener {Listener} bound {Transport} {Endpoint}", Name, "tcp", bound.LocalAddress);
-            Context.Parent.Tell(new ListenerSupervisor.ListenerBound(Name, "tcp", bound.LocalAddress));
+            _log.Info("listener {Listener} bound {Transport} {Endpoint}", Name, TransportName, bound.LocalAddress);
+            Context.Parent.Tell(new ListenerSupervisor.ListenerBound(Name, TransportName, bound.LocalAddress));
             var socketListener = Sender;
             Become(() => Bound(socketListener));
         });
