@@ -102,6 +102,8 @@ public sealed partial class Connection
     /// <summary>The close frame for a close the connection decided on (once, and only after the handshake).</summary>
     private void SendWebSocketClose(DisconnectReason reason, string? detail)
     {
+        if (_ws is null) return;
+        Timers.Cancel(HandshakeTimedOut.Instance);
         if (_ws is not { HandshakeCompleted: true } || _wsCloseSent) return;
         _wsCloseSent = true;
         WriteRaw(WebSocketFrames.Close(CloseCodeFor(reason), detail ?? reason.ToString()));

@@ -162,4 +162,45 @@ public sealed class WebSocketTests(ITestOutputHelper output) : NodeTestKit(outpu
         entry.Actor.Tell(new Connection.Kill(KillMode.Close, "test"), Akka.Actor.ActorRefs.NoSender);
         Assert.Equal(1001, await raw.ReadCloseCodeAsync());
     }
+
+    [Fact(Timeout = 30_000)]
+    public async Task Binary_ircv3_subprotocol_makes_the_server_send_binary_frames()
+    {
+        var bound = await StartNodeAsync(Ws("ws", "echo"));
+        using var ws = await ConnectAsync(bound["ws"], "/", "binary.ircv3.net", "text.ircv3.net");
+        Assert.Equal("binary.ircv3.net", ws.SubProtocol);
+        await SendTextAsync(ws, "PING x");
+        Assert.Equal((WebSocketMessageType.Binary, "PING x"), await ReceiveAsync(ws));
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task Over_max_connections_the_handshake_is_refused_with_503()
+    {
+        var bound = await StartNodeAsync(Ws("ws", "echo") with { MaxConnections = 1 });
+        using var first = await ConnectAsync(bound["ws"]);
+        await using (var raw = await RawWebSocket.ConnectAsync(bound["ws"]))
+        {
+            await raw.SendAsync(Encoding.ASCII.GetBytes("GET / HTTP/1.1\r\nHost: x\r\n\r\n"));
+            Assert.StartsWith("HTTP/1.1 503 ", Encoding.ASCII.GetString(await raw.ReadToEndAsync()));
+        }
+
+        await SendTextAsync(first, "first still served");
+        Assert.Equal("first still served", (await ReceiveAsync(first)).Text);
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task Stopping_the_node_closes_websocket_clients_with_1001()
+    {
+        var bound = await StartNodeAsync(Ws("ws", "echo"));
+        using var ws = await ConnectAsync(bound["ws"]);
+        await SendTextAsync(ws, "hi");
+        Assert.Equal("hi", (await ReceiveAsync(ws)).Text);
+        var stopping = ActorNetNode.StopAsync(Guardian, Timeout);
+        var (type, _) = await ReceiveAsync(ws);
+        Assert.Equal(WebSocketMessageType.Close, type);
+        Assert.Equal(WebSocketCloseStatus.EndpointUnavailable, ws.CloseStatus); // 1001 going away
+        using (var cts = new CancellationTokenSource(Timeout))
+            await ws.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, null, cts.Token);
+        await stopping;
+    }
 }
