@@ -76,7 +76,9 @@ public sealed partial class Connection
         var reason = close.ClientInitiated ? DisconnectReason.ClientClosed
             : close.Code == WebSocketCloseCodes.MessageTooBig ? DisconnectReason.FrameTooLong
             : DisconnectReason.MalformedFrame;
-        if (!close.ClientInitiated)
+        if (!_ws!.HandshakeCompleted) // a plain HTTP request, a scanner, a wrong path: not worth a warning
+            _log.Info("connection {ConnectionId} on {Listener} from {Remote}: {Error}", _info.Id, _info.Listener, _info.Remote, close.Reason);
+        else if (!close.ClientInitiated)
             _log.Warning("connection {ConnectionId} on {Listener} from {Remote}: websocket error {Code}: {Error}",
                 _info.Id, _info.Listener, _info.Remote, close.Code, close.Reason);
         if (reason == DisconnectReason.FrameTooLong)
