@@ -13,16 +13,16 @@ internal static partial class ListenerSection
     private static readonly HashSet<string> Keys =
     [
         "transport", "bind", "handler", "framing", "line-ending", "max-frame-bytes", "max-connections",
-        "max-connections-per-ip", "idle-timeout", "write-queue-limit-bytes", "upstream", "connect-timeout", "peer-ttl", "options", "scope",
+        "max-connections-per-ip", "idle-timeout", "write-queue-limit-bytes", "upstream", "connect-timeout", "peer-ttl", "options", "scope", "path",
     ];
 
-    /// <summary>Handlers that only make sense on one transport.</summary>
-    private static readonly Dictionary<string, TransportKind> TransportOf = new(StringComparer.Ordinal)
+    /// <summary>Built-in handlers that only make sense on some transports (echo and custom handlers: any).</summary>
+    private static readonly Dictionary<string, TransportKind[]> TransportsOf = new(StringComparer.Ordinal)
     {
-        ["broadcast"] = TransportKind.Tcp,
-        ["forward"] = TransportKind.Tcp,
-        ["irc"] = TransportKind.Tcp,
-        ["udp-relay"] = TransportKind.Udp,
+        ["broadcast"] = [TransportKind.Tcp, TransportKind.WebSocket],
+        ["forward"] = [TransportKind.Tcp],
+        ["irc"] = [TransportKind.Tcp, TransportKind.WebSocket],
+        ["udp-relay"] = [TransportKind.Udp],
     };
 
     [GeneratedRegex("^[A-Za-z0-9_-]+$")]
@@ -53,8 +53,9 @@ internal static partial class ListenerSection
             errors.UnknownKeys(full, path, Keys);
             var listener = Parse(name, path, full.GetConfig(path).WithFallback(defaults), builtInHandlers, errors);
             if (listener is null) continue;
-            if (listener.Port != 0 && !endpoints.TryAdd((listener.Transport, listener.Host, listener.Port), name))
-                errors.Add(path + ".bind", $"{listener.BindDisplay} is already bound by listener '{endpoints[(listener.Transport, listener.Host, listener.Port)]}'");
+            var socket = (listener.IsStream ? TransportKind.Tcp : TransportKind.Udp, listener.Host, listener.Port); // websocket binds TCP too
+            if (listener.Port != 0 && !endpoints.TryAdd(socket, name))
+                errors.Add(path + ".bind", $"{listener.BindDisplay} is already bound by listener '{endpoints[socket]}'");
             result.Add(listener);
         }
 
@@ -64,7 +65,7 @@ internal static partial class ListenerSection
     private static ListenerSettings? Parse(string name, string path, Akka.Configuration.Config c, IReadOnlySet<string> builtIns, ConfigErrors errors)
     {
         var before = errors.Count;
-        var transport = Enum<TransportKind>(errors, c, path, "transport", ("tcp", TransportKind.Tcp), ("udp", TransportKind.Udp));
+        var transport = Enum<TransportKind>(errors, c, path, "transport", ("tcp", TransportKind.Tcp), ("udp", TransportKind.Udp), ("websocket", TransportKind.WebSocket));
         var framing = Enum<FramingKind>(errors, c, path, "framing",
             ("line", FramingKind.Line), ("length-prefixed", FramingKind.LengthPrefixed), ("raw", FramingKind.Raw));
         var lineEnding = Enum<LineEnding>(errors, c, path, "line-ending", ("lf", LineEnding.Lf), ("crlf", LineEnding.CrLf));
@@ -80,8 +81,8 @@ internal static partial class ListenerSection
         else if (!builtIns.Contains(handler) && !handler.Contains(','))
             errors.Add(path + ".handler",
                 $"unknown handler '{handler}' (expected {string.Join(", ", builtIns.Order(StringComparer.Ordinal))} or an assembly-qualified type name \"Namespace.Type, Assembly\")");
-        else if (transport is { } t && TransportOf.TryGetValue(handler, out var only) && only != t)
-            errors.Add(path + ".handler", $"handler '{handler}' needs transport = {only.ToString().ToLowerInvariant()}");
+        else if (transport is { } t && TransportsOf.TryGetValue(handler, out var only) && !only.Contains(t))
+            errors.Add(path + ".handler", $"handler '{handler}' needs transport = {string.Join(" or ", only.Select(Name))}");
 
         var maxFrame = errors.Bytes(c, path, "max-frame-bytes");
         if (maxFrame is { } mf && (mf < 1 || mf > MaxFrameBytesLimit))
@@ -111,6 +112,10 @@ internal static partial class ListenerSection
         if (scope == BroadcastScope.Cluster && handler != "broadcast")
             errors.Add(path + ".scope", "scope = cluster is only for handler = broadcast");
 
+        var wsPath = errors.String(c, path, "path") ?? "/";
+        if (!wsPath.StartsWith('/') || wsPath.Any(ch => ch <= ' ' || ch == '?' || ch == '#' || ch > '~'))
+            errors.Add(path + ".path", $"must be an absolute request path like \"/\" or \"/irc\" (got '{wsPath}')");
+
         var options = c.HasPath("options") && c.GetValue("options").IsObject() ? c.GetConfig("options") : Akka.Configuration.Config.Empty;
         if (c.HasPath("options") && !c.GetValue("options").IsObject())
             errors.Add(path + ".options", "expected an object { key = value ... }");
@@ -120,8 +125,10 @@ internal static partial class ListenerSection
 
         return new ListenerSettings(name, transport.Value, bind.Host, bind.Port, handler, framing.Value, lineEnding.Value,
             (int)maxFrame!.Value, maxConnections!.Value, perIp!.Value, idle!.Value, queueLimit!.Value, upstream,
-            connectTimeout!.Value, peerTtl!.Value, options, path) { Scope = scope ?? BroadcastScope.Node };
+            connectTimeout!.Value, peerTtl!.Value, options, path) { Scope = scope ?? BroadcastScope.Node, WebSocketPath = wsPath };
     }
+
+    private static string Name(TransportKind t) => t.ToString().ToLowerInvariant();
 
     private static T? Enum<T>(ConfigErrors errors, Akka.Configuration.Config c, string path, string key, params (string Name, T Value)[] choices)
         where T : struct

@@ -32,7 +32,8 @@ public sealed record NodeSettings(
     public string SystemName => Cluster.Enabled ? Cluster.Name : NodeName;
 }
 
-public enum TransportKind { Tcp, Udp }
+/// <summary>A listener's transport. WebSocket = TCP connections speaking RFC 6455 (each message is one frame).</summary>
+public enum TransportKind { Tcp, Udp, WebSocket }
 
 public enum FramingKind { Line, LengthPrefixed, Raw }
 
@@ -71,6 +72,12 @@ public sealed record ListenerSettings(
 {
     /// <summary>broadcast only: <c>scope = node | cluster</c>.</summary>
     public BroadcastScope Scope { get; init; } = BroadcastScope.Node;
+
+    /// <summary>websocket only: the request path the handshake must name (<c>path</c>, default "/").</summary>
+    public string WebSocketPath { get; init; } = "/";
+
+    /// <summary>A connection-oriented transport (tcp or websocket): stream handlers, Connection actors.</summary>
+    public bool IsStream => Transport != TransportKind.Udp;
 
     /// <summary>The node's whole configuration, for handlers with a section of their own (e.g. <c>actornet.chat</c>).</summary>
     public Akka.Configuration.Config NodeConfig { get; init; } = Akka.Configuration.Config.Empty;

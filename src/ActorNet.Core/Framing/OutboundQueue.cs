@@ -42,7 +42,7 @@ public sealed class OutboundQueue : IDisposable
         _limitBytes = limitBytes;
     }
 
-    /// <summary>What <see cref="Enqueue"/> did with a payload.</summary>
+    /// <summary>What <see cref="Enqueue(ReadOnlySpan{byte}, out ByteString?)"/> did with a payload.</summary>
     public enum Result
     {
         /// <summary>Nothing was in flight: send the returned write now; it is in flight until <see cref="OnAck"/>.</summary>
@@ -73,14 +73,22 @@ public sealed class OutboundQueue : IDisposable
     /// returns <see cref="Result.Queued"/>, or <see cref="Result.LimitExceeded"/> when pending bytes would exceed
     /// the limit (then nothing is queued; the caller cuts the client as a slow consumer).
     /// </summary>
-    public Result Enqueue(ReadOnlySpan<byte> payload, out ByteString? write)
+    public Result Enqueue(ReadOnlySpan<byte> payload, out ByteString? write) => Enqueue(payload, _encoder, out write);
+
+    /// <summary>
+    /// As <see cref="Enqueue(ReadOnlySpan{byte}, out ByteString?)"/>, framing this one payload with
+    /// <paramref name="encoder"/> instead of the queue's own (e.g. raw bytes of a WebSocket handshake or control frame
+    /// between data frames); order with the other frames is kept.
+    /// </summary>
+    public Result Enqueue(ReadOnlySpan<byte> payload, IFrameEncoder encoder, out ByteString? write)
     {
+        ArgumentNullException.ThrowIfNull(encoder);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        int framed = _encoder.FramedLength(payload.Length);
+        int framed = encoder.FramedLength(payload.Length);
         if (!_writeInFlight)
         {
             byte[] buffer = TakeBuffer(framed);
-            int n = _encoder.Encode(payload, buffer);
+            int n = encoder.Encode(payload, buffer);
             _inFlight = buffer;
             _inFlightLength = n;
             _writeInFlight = true;
@@ -93,7 +101,7 @@ public sealed class OutboundQueue : IDisposable
         if (after > _limitBytes || after > Array.MaxLength)
             return Result.LimitExceeded;
         EnsurePendingCapacity((int)after);
-        _pendingLength += _encoder.Encode(payload, _pending.AsSpan(_pendingLength));
+        _pendingLength += encoder.Encode(payload, _pending.AsSpan(_pendingLength));
         return Result.Queued;
     }
 

@@ -21,17 +21,17 @@ public sealed class HandlerCatalog
     /// <summary>The catalog with ActorNet's built-in handlers.</summary>
     public static HandlerCatalog CreateDefault() => new(new Dictionary<string, Func<TransportKind, object?>>(StringComparer.Ordinal)
     {
-        ["echo"] = t => t == TransportKind.Tcp ? new ActorTypeHandlerFactory(typeof(EchoHandler)) : new ActorTypeDatagramHandlerFactory(typeof(UdpEchoHandler)),
-        ["broadcast"] = t => t == TransportKind.Tcp ? new BroadcastHandlerFactory() : null,
+        ["echo"] = t => IsStream(t) ? new ActorTypeHandlerFactory(typeof(EchoHandler)) : new ActorTypeDatagramHandlerFactory(typeof(UdpEchoHandler)),
+        ["broadcast"] = t => IsStream(t) ? new BroadcastHandlerFactory() : null,
         ["forward"] = t => t == TransportKind.Tcp ? new ActorTypeHandlerFactory(typeof(ForwardHandler)) : null,
         ["udp-relay"] = t => t == TransportKind.Udp ? new ActorTypeDatagramHandlerFactory(typeof(UdpRelayHandler)) : null,
         // The chat service lives in ActorNet.Chat; it is found by type name so Core does not depend on it.
-        ["irc"] = t => t == TransportKind.Tcp ? ResolveType("ActorNet.Chat.IrcHandlerFactory, ActorNet.Chat", out _) : null,
+        ["irc"] = t => IsStream(t) ? ResolveType("ActorNet.Chat.IrcHandlerFactory, ActorNet.Chat", out _) : null,
     });
 
     /// <summary>A copy of this catalog with one more built-in name (e.g. for a host that ships its own handlers).</summary>
     public HandlerCatalog With(string name, IHandlerFactory factory) =>
-        new(new Dictionary<string, Func<TransportKind, object?>>(_builtIns) { [name] = t => t == TransportKind.Tcp ? factory : null });
+        new(new Dictionary<string, Func<TransportKind, object?>>(_builtIns) { [name] = t => IsStream(t) ? factory : null });
 
     public IReadOnlyCollection<string> BuiltInNames => _builtIns.Keys.ToArray();
 
@@ -57,11 +57,14 @@ public sealed class HandlerCatalog
 
         return factory switch
         {
-            IHandlerFactory f when listener.Transport == TransportKind.Tcp => new ResolvedHandler(f, null),
+            IHandlerFactory f when listener.IsStream => new ResolvedHandler(f, null),
             IDatagramHandlerFactory f when listener.Transport == TransportKind.Udp => new ResolvedHandler(null, f),
             _ => Fail(out error, $"handler '{listener.Handler}' does not support transport {listener.Transport.ToString().ToLowerInvariant()}"),
         };
     }
+
+    /// <summary>tcp and websocket carry connections (stream handlers); udp carries datagrams.</summary>
+    private static bool IsStream(TransportKind transport) => transport != TransportKind.Udp;
 
     private static ResolvedHandler? Fail(out string? error, string message)
     {

@@ -138,7 +138,7 @@ public sealed class ListenerSupervisor : ReceiveActor, IWithTimers
     private void StartListener(string name)
     {
         var setup = _setups[name];
-        var props = setup.Settings.Transport == TransportKind.Tcp
+        var props = setup.Settings.IsStream
             ? Props.Create(() => new TcpListener(setup))
             : Props.Create(() => new UdpListener(setup));
         _runtime.SetListener(new ListenerStatus(name, Transport(setup), null));
@@ -147,7 +147,7 @@ public sealed class ListenerSupervisor : ReceiveActor, IWithTimers
         _running[name] = child;
     }
 
-    private static string Transport(ListenerSetup setup) => setup.Settings.Transport == TransportKind.Tcp ? "tcp" : "udp";
+    private static string Transport(ListenerSetup setup) => setup.Settings.Transport.ToString().ToLowerInvariant();
 
     /// <summary>min · 2^(failures-1), capped at max.</summary>
     private TimeSpan Backoff(int failures)

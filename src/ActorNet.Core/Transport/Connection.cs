@@ -47,7 +47,8 @@ public sealed partial class Connection : ReceiveActor, IWithTimers
     private readonly ConnectionSetup _setup;
     private readonly ConnectionInfo _info;
     private readonly ILoggingAdapter _log = Context.GetLogger();
-    private readonly IFrameDecoder _decoder;
+    private readonly IFrameDecoder? _decoder;
+    private IFrameEncoder _encoder;
     private readonly OutboundQueue _outbound;
     private readonly List<ByteString> _frames = new();
     private IActorRef? _handler;
@@ -63,8 +64,10 @@ public sealed partial class Connection : ReceiveActor, IWithTimers
     {
         _setup = setup;
         _info = setup.Info;
-        _decoder = FrameCodecs.CreateDecoder(setup.Listener.Framing, setup.Listener.MaxFrameBytes);
-        _outbound = new OutboundQueue(FrameCodecs.GetEncoder(setup.Listener.Framing, setup.Listener.LineEnding), setup.Listener.WriteQueueLimitBytes);
+        _ws = CreateWebSocketCodec(setup.Listener);
+        _decoder = _ws is null ? FrameCodecs.CreateDecoder(setup.Listener.Framing, setup.Listener.MaxFrameBytes) : null;
+        _encoder = _ws is null ? FrameCodecs.GetEncoder(setup.Listener.Framing, setup.Listener.LineEnding) : WebSocketFrameEncoder.Text;
+        _outbound = new OutboundQueue(_encoder, setup.Listener.WriteQueueLimitBytes);
         _metrics = _runtime.Metrics.For(setup.Info.Listener);
         var random = new Random(unchecked(_runtime.ToxicSeed * 31 + (int)setup.Info.Id));
         _up = new ToxicLane(random);
@@ -84,7 +87,8 @@ public sealed partial class Connection : ReceiveActor, IWithTimers
         if (_setup.Rejected is { } rejected)
         {
             _log.Warning("connection {ConnectionId} on {Listener} from {Remote} refused: {Reason}", _info.Id, _info.Listener, _info.Remote, rejected.ToString());
-            SendErrorFrame(rejected, "too many connections");
+            if (_ws is not null) WriteRaw(WebSocketHandshake.ErrorResponse(503, "Service Unavailable", "too many connections"));
+            else SendErrorFrame(rejected, "too many connections");
             BeginClose(rejected, "limit reached");
             return;
         }
@@ -92,10 +96,16 @@ public sealed partial class Connection : ReceiveActor, IWithTimers
         _log.Info("connection {ConnectionId} opened on {Listener} from {Remote}", _info.Id, _info.Listener, _info.Remote);
         _runtime.Connections.Add(new ConnectionEntry(_info, Self, _stats));
         ApplyToxics();
-        _handler = Context.ActorOf(_setup.Handler.CreateHandler(new HandlerContext(_info, Listener, Self, _setup.Services)), "handler");
-        Context.Watch(_handler);
+        if (_ws is null) StartHandler();
+        else StartHandshakeTimer(); // a websocket handler starts once the handshake is accepted
         if (Listener.IdleTimeout > TimeSpan.Zero)
             Timers.StartSingleTimer(IdleCheck.Instance, IdleCheck.Instance, Listener.IdleTimeout);
+    }
+
+    private void StartHandler()
+    {
+        _handler = Context.ActorOf(_setup.Handler.CreateHandler(new HandlerContext(_info, Listener, Self, _setup.Services)), "handler");
+        Context.Watch(_handler);
     }
 
     protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(
@@ -130,6 +140,7 @@ public sealed partial class Connection : ReceiveActor, IWithTimers
         });
         Receive<Abort>(a => AbortNow(a.Reason, a.Detail));
         Receive<IdleCheck>(_ => OnIdleCheck());
+        Receive<HandshakeTimedOut>(_ => OnHandshakeTimeout());
         Receive<Terminated>(OnTerminated);
         Receive<Tcp.ConnectionClosed>(OnClosedBySocket);
         Receive<Tcp.CommandFailed>(OnCommandFailed);
@@ -173,8 +184,14 @@ public sealed partial class Connection : ReceiveActor, IWithTimers
     private void OnReceived(Tcp.Received received)
     {
         CountIn(received.Data.Count);
+        if (_ws is not null)
+        {
+            OnWebSocketBytes(received.Data);
+            return;
+        }
+
         _frames.Clear();
-        var status = _decoder.Decode(received.Data.ToReadOnlySpan(), _frames);
+        var status = _decoder!.Decode(received.Data.ToReadOnlySpan(), _frames);
         foreach (var frame in _frames)
         {
             _stats.FrameIn();
@@ -208,17 +225,18 @@ public sealed partial class Connection : ReceiveActor, IWithTimers
         _lastReadTicks = Environment.TickCount64;
     }
 
-    private void Enqueue(ByteString payload)
+    /// <param name="raw">already framed (websocket handshake and control frames): sent as is, not counted as a frame</param>
+    private void Enqueue(ByteString payload, bool raw = false)
     {
-        if (payload.IsEmpty && Listener.Framing == FramingKind.Raw) return; // nothing to put on the wire
-        switch (_outbound.Enqueue(payload.ToReadOnlySpan(), out var write))
+        if (payload.IsEmpty && (raw || (Listener.Framing == FramingKind.Raw && _ws is null))) return; // nothing to put on the wire
+        switch (_outbound.Enqueue(payload.ToReadOnlySpan(), raw ? RawFrameEncoder.Instance : _encoder, out var write))
         {
             case OutboundQueue.Result.WriteNow:
-                FrameOut();
+                if (!raw) FrameOut();
                 Write(write!);
                 break;
             case OutboundQueue.Result.Queued:
-                FrameOut();
+                if (!raw) FrameOut();
                 UpdateQueued();
                 break;
             case OutboundQueue.Result.LimitExceeded when _reason is not null:
@@ -263,8 +281,9 @@ public sealed partial class Connection : ReceiveActor, IWithTimers
     private void SendErrorFrame(DisconnectReason reason, string message)
     {
         FlushDownLane();
+        if (_ws is { HandshakeCompleted: false }) return; // no frames before the handshake
         var frame = _setup.Handler.ErrorFrame(reason, message);
-        if (frame is null && Listener.Framing == FramingKind.Line)
+        if (frame is null && Listener.Framing == FramingKind.Line && _ws is null)
             frame = ByteString.FromBytes(Encoding.UTF8.GetBytes("error: " + message));
         if (frame is not null) Enqueue(frame);
     }
@@ -289,6 +308,8 @@ public sealed partial class Connection : ReceiveActor, IWithTimers
         SetReason(reason, detail);
         FlushDownLane();
         if (_closing) return; // flushing the toxic lane overflowed the queue: already aborted
+        SendWebSocketClose(reason, detail);
+        if (_closing) return;
         StopHandler();
         Timers.StartSingleTimer(CloseTimeout.Instance, CloseTimeout.Instance, DrainTimeout);
         if (_outbound.WriteInFlight)
@@ -312,7 +333,8 @@ public sealed partial class Connection : ReceiveActor, IWithTimers
             return;
         }
 
-        _setup.Socket.Tell(Tcp.Close.Instance);
+        // websocket: FIN after the close frame, then read on until the client closes too (no reset over unread input)
+        _setup.Socket.Tell(_ws is null ? Tcp.Close.Instance : Tcp.ConfirmedClose.Instance);
         Become(Closing);
     }
 
@@ -383,7 +405,8 @@ public sealed partial class Connection : ReceiveActor, IWithTimers
 
     protected override void PostStop()
     {
-        _decoder.Dispose();
+        _decoder?.Dispose();
+        _ws?.Dispose();
         _outbound.Dispose();
         _metrics.ConnectionClosed(_reason ?? DisconnectReason.Shutdown);
         if (_setup.Rejected is not null) return;

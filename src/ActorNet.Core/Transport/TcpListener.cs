@@ -8,8 +8,8 @@ using ActorNet.Supervision;
 namespace ActorNet.Transport;
 
 /// <summary>
-/// One TCP listening socket (Akka.IO Tcp.Bind). Each accepted socket becomes a <see cref="Connection"/> child named
-/// c-&lt;id&gt;. Enforces max-connections and max-connections-per-ip. States: Binding → Bound → Unbinding.
+/// One TCP listening socket (Akka.IO Tcp.Bind), for transport tcp or websocket. Each accepted socket becomes a
+/// <see cref="Connection"/> child named c-&lt;id&gt; (which speaks RFC 6455 on a websocket listener). Enforces max-connections and max-connections-per-ip. States: Binding → Bound → Draining (connections close) → Unbinding.
 /// A failed bind throws <see cref="BindFailedException"/>: the supervisor stops this actor (releasing the port) and
 /// re-creates it after a backoff, never restarting it in place.
 /// </summary>
@@ -30,6 +30,8 @@ public sealed class TcpListener : ReceiveActor
 
     private string Name => _setup.Settings.Name;
 
+    private string TransportName => _setup.Settings.Transport.ToString().ToLowerInvariant();
+
     protected override void PreStart() =>
         Context.System.Tcp().Tell(new Tcp.Bind(Self, _setup.BindEndpoint, backlog: 1024, options: [], pullMode: false));
 
@@ -37,8 +39,8 @@ public sealed class TcpListener : ReceiveActor
     {
         Receive<Tcp.Bound>(bound =>
         {
-            _log.Info("listener {Listener} bound {Transport} {Endpoint}", Name, "tcp", bound.LocalAddress);
-            Context.Parent.Tell(new ListenerSupervisor.ListenerBound(Name, "tcp", bound.LocalAddress));
+            _log.Info("listener {Listener} bound {Transport} {Endpoint}", Name, TransportName, bound.LocalAddress);
+            Context.Parent.Tell(new ListenerSupervisor.ListenerBound(Name, TransportName, bound.LocalAddress));
             var socketListener = Sender;
             Become(() => Bound(socketListener));
         });
@@ -59,33 +61,46 @@ public sealed class TcpListener : ReceiveActor
         Receive<ListenerCommands.Unbind>(_ =>
         {
             var requester = Sender;
-            socketListener.Tell(Tcp.Unbind.Instance);
-            Become(() => Unbinding(requester));
+            _log.Info("listener {Listener} unbinding; closing {Connections} connections", Name, _connections.Count);
+            foreach (var connection in _connections.Keys)
+                connection.Tell(new Connection.Close(DisconnectReason.Shutdown, "listener unbound"));
+            Become(() => Draining(requester, socketListener));
+            UnbindIfDrained(socketListener, requester);
         });
+    }
+
+    /// <summary>
+    /// Connections are closing gracefully (a last error line or WebSocket close frame, then FIN). The socket is unbound
+    /// only once they are gone: Akka.IO's accepted sockets are children of its listener and would be reset with it.
+    /// Each connection bounds its own close (drain timeout), so this state ends.
+    /// </summary>
+    private void Draining(IActorRef requester, IActorRef socketListener)
+    {
+        Receive<Terminated>(t =>
+        {
+            Forget(t.ActorRef);
+            UnbindIfDrained(socketListener, requester);
+        });
+        Receive<Tcp.Connected>(_ => Sender.Tell(Tcp.Abort.Instance));
+    }
+
+    private void UnbindIfDrained(IActorRef socketListener, IActorRef requester)
+    {
+        if (_connections.Count > 0) return;
+        socketListener.Tell(Tcp.Unbind.Instance);
+        Become(() => Unbinding(requester));
     }
 
     private void Unbinding(IActorRef requester)
     {
         Receive<Tcp.Unbound>(_ =>
         {
-            _log.Info("listener {Listener} unbound; closing {Connections} connections", Name, _connections.Count);
-            foreach (var connection in _connections.Keys)
-                connection.Tell(new Connection.Close(DisconnectReason.Shutdown, "listener unbound"));
-            FinishIfEmpty(requester);
+            _log.Info("listener {Listener} unbound", Name);
+            requester.Tell(new ListenerCommands.Unbound(Name));
+            Context.Stop(Self);
         });
-        Receive<Terminated>(t =>
-        {
-            Forget(t.ActorRef);
-            FinishIfEmpty(requester);
-        });
+        Receive<Terminated>(t => Forget(t.ActorRef));
         Receive<Tcp.Connected>(_ => Sender.Tell(Tcp.Abort.Instance));
-    }
-
-    private void FinishIfEmpty(IActorRef requester)
-    {
-        if (_connections.Count > 0) return;
-        requester.Tell(new ListenerCommands.Unbound(Name));
-        Context.Stop(Self);
     }
 
     private void Accept(Tcp.Connected connected)

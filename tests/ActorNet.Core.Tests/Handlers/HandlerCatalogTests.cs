@@ -30,6 +30,8 @@ public sealed class HandlerCatalogTests
     [InlineData("broadcast", TransportKind.Tcp, true)]
     [InlineData("forward", TransportKind.Tcp, true)]
     [InlineData("udp-relay", TransportKind.Udp, false)]
+    [InlineData("echo", TransportKind.WebSocket, true)]
+    [InlineData("broadcast", TransportKind.WebSocket, true)]
     public void Built_ins_resolve_to_the_factory_of_their_transport(string name, TransportKind transport, bool stream)
     {
         var resolved = Catalog.Resolve(Listener(name, transport), out var error);
@@ -38,6 +40,19 @@ public sealed class HandlerCatalogTests
         Assert.Equal(stream, resolved.Stream is not null);
         Assert.Equal(!stream, resolved.Datagram is not null);
     }
+
+    [Theory]
+    [InlineData("forward")]
+    [InlineData("udp-relay")]
+    public void Forward_and_udp_relay_do_not_run_on_websocket(string name)
+    {
+        Assert.Null(Catalog.Resolve(Listener(name, TransportKind.WebSocket), out var error));
+        Assert.Contains("does not support transport websocket", error);
+    }
+
+    [Fact]
+    public void A_custom_connection_handler_runs_on_websocket() =>
+        Assert.NotNull(Catalog.Resolve(Listener(Aqn<EchoHandler>(), TransportKind.WebSocket), out _)?.Stream);
 
     [Fact]
     public void Built_in_on_the_wrong_transport_is_explained()
