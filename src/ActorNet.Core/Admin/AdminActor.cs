@@ -22,6 +22,15 @@ public sealed class AdminActor : ReceiveActor
     /// <summary>Drop the outbound link Name (e.g. upstream-42).</summary>
     public sealed record KillLink(string Name);
 
+    /// <summary>Asks this node's name and open connections (GET /cluster asks every member); replies <see cref="NodeSummary"/>.</summary>
+    public sealed record GetNodeSummary
+    {
+        public static readonly GetNodeSummary Instance = new();
+    }
+
+    /// <summary>Crosses the network: plain data only.</summary>
+    public sealed record NodeSummary(string Node, int Connections);
+
     /// <summary>The live supervisor tree under /user/actornet; the reply's Data is a <see cref="TreeNode"/>.</summary>
     public sealed record GetTree
     {
@@ -31,11 +40,15 @@ public sealed class AdminActor : ReceiveActor
     private readonly NodeRuntime _runtime = NodeRuntime.Get(Context.System);
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
-    public AdminActor(IActorRef faults)
+    private readonly string _nodeName;
+
+    public AdminActor(IActorRef faults, string nodeName = "")
     {
+        _nodeName = nodeName.Length > 0 ? nodeName : Context.System.Name;
         Receive<KillConnection>(kill => Sender.Tell(OnKillConnection(kill)));
         Receive<KillListener>(kill => Sender.Tell(OnKillListener(kill)));
         Receive<KillLink>(kill => Sender.Tell(OnKillLink(kill)));
+        Receive<GetNodeSummary>(_ => Sender.Tell(new NodeSummary(_nodeName, _runtime.Connections.Count)));
         Receive<GetTree>(_ =>
         {
             var tree = TreeSnapshot.Take(Context.Parent, _runtime);

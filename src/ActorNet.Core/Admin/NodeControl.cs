@@ -24,6 +24,9 @@ public sealed class NodeControl
 
     public NodeRuntime Runtime { get; }
 
+    /// <summary>This node's view of the cluster (members, status, roles, connections per node).</summary>
+    public Task<ClusterViewData> ClusterAsync() => ClusterView.DescribeAsync(_system, TimeSpan.FromSeconds(2));
+
     public Task<AdminResult> KillConnectionAsync(long id, KillMode mode) => Ask(new AdminActor.KillConnection(id, mode));
 
     public Task<AdminResult> KillListenerAsync(string name) => Ask(new AdminActor.KillListener(name));

@@ -45,7 +45,7 @@ public sealed class NodeGuardian : ReceiveActor
             .ToList();
         var faultSettings = _settings.FaultsOrDefault;
         var faults = Context.ActorOf(Props.Create(() => new FaultInjector(faultSettings)), "faults");
-        Context.ActorOf(Props.Create(() => new AdminActor(faults)), "admin");
+        Context.ActorOf(Props.Create(() => new AdminActor(faults, _settings.NodeName)), "admin");
         Context.ActorOf(Props.Create(() => new ServicesSupervisor(definitions)), "services");
         if (_settings.Cluster.Enabled) Context.ActorOf(Props.Create(() => new ClusterMonitor()), "cluster");
         _log.Info("node {Node} starting with {Listeners} listeners", _settings.NodeName, _listeners.Count);

@@ -96,6 +96,7 @@ internal sealed class AdminRoutes(NodeControl control, NodeSettings settings, st
         app.MapGet("/metrics", () => Results.Text(PrometheusText.Render(Runtime.Metrics.Snapshot()), PrometheusText.ContentType));
         app.MapGet("/toxics", async () => Reply(await control.ListToxicsAsync(), data => ((IReadOnlyList<ToxicSpec>)data).Select(t => t.Describe())));
         app.MapGet("/chaos", async () => Reply(await control.ChaosStatusAsync()));
+        app.MapGet("/cluster", async () => Ok(await control.ClusterAsync()));
 
         app.MapPost("/connections/{id}/kill", async (HttpContext http, string id, string? mode) =>
         {

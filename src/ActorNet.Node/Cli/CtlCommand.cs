@@ -80,6 +80,7 @@ public static class CtlCommand
         ctl.Subcommands.Add(Leaf("connections", "Open connections with their counters.", _ => Req(HttpMethod.Get, "/connections"), CtlTables.Connections));
         ctl.Subcommands.Add(Leaf("tree", "The live supervisor tree.", _ => Req(HttpMethod.Get, "/tree"), CtlTables.Tree));
         ctl.Subcommands.Add(Leaf("links", "Outbound links (forward upstreams).", _ => Req(HttpMethod.Get, "/links"), CtlTables.Links));
+        ctl.Subcommands.Add(Leaf("cluster", "Cluster members: status, roles, reachability, connections per node.", _ => Req(HttpMethod.Get, "/cluster"), CtlTables.Cluster));
         ctl.Subcommands.Add(Leaf("metrics", "Prometheus metrics.", _ => Req(HttpMethod.Get, "/metrics"), null));
         ctl.Subcommands.Add(Leaf("kill", "Kill a connection.", p => Req(HttpMethod.Post, $"/connections/{Uri.EscapeDataString(p.GetValue(id)!)}/kill?mode={Uri.EscapeDataString(p.GetValue(mode)!)}"), CtlTables.Message, id, mode));
         ctl.Subcommands.Add(Leaf("kill-listener", "Crash a listener; it re-binds after its backoff.", p => Req(HttpMethod.Post, $"/listeners/{Uri.EscapeDataString(p.GetValue(listenerName)!)}/kill"), CtlTables.Message, listenerName));

@@ -20,6 +20,22 @@ internal static class CtlTables
                 $"{S(c, "framesIn")}/{S(c, "framesOut")}", $"{S(c, "bytesIn")}/{S(c, "bytesOut")}", S(c, "queuedBytes"), S(c, "handlerRestarts"),
             }));
 
+    public static void Cluster(JsonElement c, TextWriter o)
+    {
+        if (!c.GetProperty("enabled").GetBoolean())
+        {
+            o.WriteLine("this node is not clustered (actornet.cluster.enabled = off)");
+            return;
+        }
+
+        o.WriteLine($"self {S(c, "self")}, leader {S(c, "leader")}");
+        Table(o, ["ADDRESS", "NODE", "STATUS", "REACHABLE", "ROLES", "CONNECTIONS"], c.GetProperty("members").EnumerateArray().Select(m => new[]
+        {
+            S(m, "address"), S(m, "node"), S(m, "status"), S(m, "reachable"),
+            string.Join(",", m.GetProperty("roles").EnumerateArray().Select(r => r.GetString())), S(m, "connections"),
+        }));
+    }
+
     public static void Links(JsonElement a, TextWriter o) =>
         Table(o, ["NAME", "KIND", "CONNECTION", "TARGET"], a.EnumerateArray().Select(l => new[] { S(l, "name"), S(l, "kind"), S(l, "connection"), S(l, "target") }));
 
