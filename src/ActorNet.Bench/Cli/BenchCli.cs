@@ -46,7 +46,9 @@ public static class BenchCli
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of a table" };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "No live progress line on stderr" };
         var label = new Option<string?>("--label") { Description = "Label copied into the JSON (used by bench/run-bench.sh)" };
+        var extraPorts = new Option<string?>("--extra-ports") { Description = "fanout: more ports (comma-separated, e.g. other cluster nodes' chat listeners); clients are spread round-robin" };
         var cmd = new Command(name, description) { host, portOpt, clientsOpt, messagesOpt, size, rate, timeout, window, channel, json, quiet, label };
+        if (name is "fanout" or "nats-fanout") cmd.Options.Add(extraPorts);
         if (name == "connect")
         {
             cmd.Options.Add(plain);
@@ -76,8 +78,10 @@ public static class BenchCli
                 Hold = TimeSpan.FromSeconds(parse.GetValue(hold)),
                 Json = parse.GetValue(json),
                 Progress = !parse.GetValue(quiet),
+                ExtraPorts = (parse.GetValue(extraPorts) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                    .Select(p => int.TryParse(p, out var n) ? n : -1).ToList(),
             };
-            if (o.Port is < 1 or > 65535 || o.Clients < 1 || o.Messages < 0 || o.Size < 0 || o.Size > 1_000_000 || o.Rate < 0
+            if (o.ExtraPorts.Any(p => p is < 1 or > 65535) || o.Port is < 1 or > 65535 || o.Clients < 1 || o.Messages < 0 || o.Size < 0 || o.Size > 1_000_000 || o.Rate < 0
                 || o.Timeout <= TimeSpan.Zero || o.Timeout > TimeSpan.FromHours(1))
             {
                 await stderr.WriteLineAsync("actornet bench: --port 1..65535, --clients >= 1, --messages >= 0, --size 0..1000000, --rate >= 0, --timeout 0..3600 s");

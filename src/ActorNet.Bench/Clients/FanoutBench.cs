@@ -47,7 +47,7 @@ public static class FanoutBench
                     async (i, t) =>
                     {
                         var c = clients[i];
-                        await c.ConnectAsync(o.EndPoint, t).ConfigureAwait(false);
+                        await c.ConnectAsync(o.EndPointFor(i), t).ConfigureAwait(false);
                         readers[i] = c.ReadLoopAsync(cts.Token);
                         if (protocol == FanoutProtocol.Irc)
                         {

@@ -50,6 +50,14 @@ public sealed record BenchOptions
     /// <summary>Target endpoint.</summary>
     public IPEndPoint EndPoint => new(Host, Port);
 
+    /// <summary>More ports of the same service (e.g. the chat listeners of other cluster nodes): clients are spread
+    /// round-robin over <see cref="Port"/> and these.</summary>
+    public IReadOnlyList<int> ExtraPorts { get; init; } = [];
+
+    /// <summary>The endpoint client number <paramref name="client"/> connects to.</summary>
+    public IPEndPoint EndPointFor(int client) =>
+        ExtraPorts.Count == 0 ? EndPoint : new IPEndPoint(Host, client % (ExtraPorts.Count + 1) == 0 ? Port : ExtraPorts[client % (ExtraPorts.Count + 1) - 1]);
+
     /// <summary>Resolves a --host value; only loopback addresses (and <c>localhost</c>) are accepted.</summary>
     public static bool TryParseLoopback(string? text, out IPAddress address, out string? error)
     {
