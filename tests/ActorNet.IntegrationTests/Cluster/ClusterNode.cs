@@ -65,6 +65,13 @@ public sealed class ClusterNode : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Cuts this node off like a SIGKILL would, as far as the others can tell: its Akka.Remote transport is shut down,
+    /// so nothing more (no leave, no goodbye) leaves it; they see it unreachable and the split-brain resolver downs it.
+    /// The ActorSystem itself is terminated on dispose.
+    /// </summary>
+    public Task CutOffAsync() => ((Akka.Remote.IRemoteActorRefProvider)((ExtendedActorSystem)System).Provider).Transport.Shutdown();
+
     public async ValueTask DisposeAsync()
     {
         await CoordinatedShutdown.Get(System).Run(CoordinatedShutdown.ClrExitReason.Instance);

@@ -1,0 +1,147 @@
+using ActorNet.IntegrationTests.Chat;
+using Xunit;
+
+namespace ActorNet.IntegrationTests.Cluster;
+
+/// <summary>Chat across in-process cluster nodes: nick uniqueness, channels, private messages, node loss.</summary>
+public sealed class ClusterChatTests
+{
+    private static readonly TimeSpan Long = TimeSpan.FromSeconds(30);
+
+    [Fact(Timeout = 120_000)]
+    public async Task Two_clients_racing_for_one_nick_on_two_nodes_end_with_exactly_one_owner()
+    {
+        await using var kit = await ChatClusterKit.StartAsync(2);
+        const int rounds = 25;
+        for (var i = 0; i < rounds; i++)
+        {
+            var nick = "racer" + i;
+            await using var x = await ChatClusterKit.ConnectOnlyAsync(kit.Nodes[0], nick);
+            await using var y = await ChatClusterKit.ConnectOnlyAsync(kit.Nodes[1], nick);
+            await Task.WhenAll(SendRegistration(x, nick), SendRegistration(y, nick));
+            var outcomes = await Task.WhenAll(Outcome(x), Outcome(y));
+            Assert.True(outcomes.Count(o => o == "001") == 1 && outcomes.Count(o => o == "433") == 1,
+                $"round {i}: {string.Join(", ", outcomes)}");
+        }
+
+        // every winner has disconnected since: its nick is free again, on either node
+        var again = await kit.ClientAsync(1, "racer0");
+        var other = await kit.ClientAsync(0, "racer1");
+        Assert.Equal("racer0", again.Nick);
+        Assert.Equal("racer1", other.Nick);
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task Channel_events_cross_nodes_and_NAMES_and_WHO_list_members_of_both()
+    {
+        await using var kit = await ChatClusterKit.StartAsync(2);
+        var alice = await kit.ClientAsync(0, "alice");
+        var bob = await kit.ClientAsync(1, "bob");
+        await alice.CommandAsync("JOIN #c");
+        await bob.CommandAsync("JOIN #c");
+        await ChatClusterKit.AwaitNamesAsync(alice, "#c", "alice", "bob");
+        await ChatClusterKit.AwaitNamesAsync(bob, "#c", "alice", "bob");
+        Assert.Contains("@alice", string.Join(' ', await bob.CommandAsync("NAMES #c"))); // the first member anywhere is op
+
+        // counts and order, both ways
+        const int count = 200;
+        for (var i = 0; i < count; i++) await bob.SendAsync($"PRIVMSG #c :b-{i}");
+        for (var i = 0; i < count; i++) await alice.SendAsync($"PRIVMSG #c :a-{i}");
+        for (var i = 0; i < count; i++) Assert.Equal($"b-{i}", ChatClusterKit.LastParam(await alice.ExpectAsync(" PRIVMSG #c ")));
+        for (var i = 0; i < count; i++) Assert.Equal($"a-{i}", ChatClusterKit.LastParam(await bob.ExpectAsync(" PRIVMSG #c ")));
+
+        await bob.SendAsync("NOTICE #c :hello there");
+        Assert.StartsWith(":bob!", await alice.ExpectAsync(" NOTICE #c :hello there"));
+        await alice.SendAsync("TOPIC #c :cluster topic");
+        Assert.StartsWith(":alice!", await bob.ExpectAsync(" TOPIC #c :cluster topic"));
+        IrcAssert.HasNumeric(await bob.CommandAsync("TOPIC #c"), "332");
+
+        var dave = await kit.ClientAsync(1, "dave");
+        await dave.SendAsync("JOIN #c");
+        Assert.StartsWith(":dave!", await alice.ExpectAsync(" JOIN #c"));
+        Assert.Equal(["alice", "bob", "dave"], ChatClusterKit.Names(await alice.CommandAsync("NAMES #c")));
+        var who = await alice.CommandAsync("WHO #c");
+        Assert.Equal(3, who.Count(l => l.Split(' ').ElementAtOrDefault(1) == "352"));
+
+        await dave.SendAsync("NICK davey");
+        Assert.StartsWith(":dave!", await alice.ExpectAsync(" NICK davey"));
+        await dave.SendAsync("PART #c :gone away");
+        Assert.StartsWith(":davey!", await alice.ExpectAsync(" PART #c :gone away"));
+
+        await alice.SendAsync("KICK #c bob :out you go");
+        Assert.StartsWith(":alice!", await bob.ExpectAsync(" KICK #c bob :out you go"));
+        Assert.Equal(["alice"], ChatClusterKit.Names(await alice.CommandAsync("NAMES #c")));
+
+        await bob.CommandAsync("JOIN #c");
+        await alice.ExpectAsync(l => l.StartsWith(":bob!", StringComparison.Ordinal) && l.Contains(" JOIN #c"));
+        await bob.SendAsync("QUIT :see you");
+        Assert.StartsWith(":bob!", await alice.ExpectAsync(" QUIT :"));
+        await ChatClusterKit.AwaitNamesAsync(alice, "#c", "alice");
+    }
+
+    [Fact(Timeout = 120_000)]
+    public async Task PRIVMSG_reaches_a_nick_on_another_node_in_order()
+    {
+        await using var kit = await ChatClusterKit.StartAsync(2);
+        var alice = await kit.ClientAsync(0, "alice");
+        var bob = await kit.ClientAsync(1, "bob");
+        await ChatClusterKit.AwaitKnownAsync(alice, "bob");
+
+        const int count = 100;
+        for (var i = 0; i < count; i++) await alice.SendAsync($"PRIVMSG bob :m-{i}");
+        for (var i = 0; i < count; i++)
+        {
+            var line = await bob.ExpectAsync(" PRIVMSG bob m-");
+            Assert.StartsWith(":alice!", line);
+            Assert.Equal($"m-{i}", ChatClusterKit.LastParam(line));
+        }
+
+        await bob.SendAsync("PRIVMSG alice :back at you");
+        Assert.StartsWith(":bob!", await alice.ExpectAsync(" PRIVMSG alice :back at you"));
+
+        // a rename travels too; an unknown nick is 401
+        await bob.SendAsync("NICK robert");
+        await bob.ExpectAsync(" NICK robert");
+        await ChatClusterKit.AwaitKnownAsync(alice, "robert");
+        IrcAssert.HasNumeric(await alice.CommandAsync("PRIVMSG bob :anyone?"), "401");
+    }
+
+    [Fact(Timeout = 150_000)]
+    public async Task A_lost_node_s_users_quit_on_the_others_naming_the_node_and_their_nicks_become_free()
+    {
+        await using var kit = await ChatClusterKit.StartAsync(3);
+        var alice = await kit.ClientAsync(0, "alice");
+        var bob = await kit.ClientAsync(1, "bob");
+        var carol = await kit.ClientAsync(2, "carol");
+        foreach (var c in new[] { alice, bob, carol }) await c.CommandAsync("JOIN #room");
+        foreach (var c in new[] { alice, bob, carol }) await ChatClusterKit.AwaitNamesAsync(c, "#room", "alice", "bob", "carol");
+
+        await kit.Nodes[2].CutOffAsync();
+        foreach (var c in new[] { alice, bob })
+        {
+            var quit = await c.ExpectAsync(l => l.StartsWith(":carol!", StringComparison.Ordinal) && l.Contains(" QUIT "), Long);
+            Assert.Contains("node-c", quit);
+        }
+
+        await ChatClusterKit.AwaitNamesAsync(alice, "#room", "alice", "bob");
+        await ChatClusterKit.AwaitNamesAsync(bob, "#room", "alice", "bob");
+        await alice.SendAsync("PRIVMSG #room :still here");
+        await bob.ExpectAsync(" PRIVMSG #room :still here");
+
+        // carol's nick is free again (released by the registry when node-c was removed)
+        var newCarol = await kit.ConnectAsync(1, "carol");
+        await ChatClusterKit.RegisterWithRetryAsync(newCarol, "carol");
+    }
+
+    private static async Task SendRegistration(IrcClient c, string nick)
+    {
+        await c.SendAsync($"NICK {nick}");
+        await c.SendAsync($"USER {nick} 0 * :{nick}");
+    }
+
+    private static async Task<string> Outcome(IrcClient c)
+    {
+        var line = await c.ExpectAsync(l => l.Split(' ').ElementAtOrDefault(1) is "001" or "433", Long);
+        return line.Split(' ')[1];
+    }
+}
