@@ -32,8 +32,8 @@ public sealed partial class ChatServer
 
     private sealed record ClaimTimedOut(long Id);
 
-    /// <summary>How long a nick claim may wait for the registry (e.g. during a singleton hand-over) before 433.</summary>
-    private static readonly TimeSpan ClaimTimeout = TimeSpan.FromSeconds(10);
+    /// <summary>How long a nick claim may wait for the registry (e.g. during a singleton hand-over) before 437.</summary>
+    private static readonly TimeSpan ClaimTimeout = TimeSpan.FromSeconds(20);
 
     private bool _clustered;
     private string _selfNode = "";

@@ -10,7 +10,7 @@ public sealed partial class ChatServer
 {
     /// <summary>
     /// Cluster mode: the nick is free here and not known on another node; ask the registry. The request completes when
-    /// its answer comes (<see cref="OnClaimResult"/>), or with 433 after <see cref="ClaimTimeout"/>.
+    /// its answer comes (<see cref="OnClaimResult"/>), or with 437 after <see cref="ClaimTimeout"/>.
     /// </summary>
     private bool ClaimRemotely(FromSession r, string nick, string? release)
     {
@@ -64,7 +64,7 @@ public sealed partial class ChatServer
     {
         if (!_claims.Remove(t.Id, out var claim)) return;
         _log.Warning("chat: nick registry did not answer the claim of {Nick} in {Timeout}", claim.Nick, ClaimTimeout);
-        if (!claim.Dead) claim.Origin.Session.Tell(new NickInUseEvent(claim.Nick));
+        if (!claim.Dead) claim.Origin.Session.Tell(new NickInUseEvent(claim.Nick, Unavailable: true));
         // a late grant is released in OnClaimResult (the claim is gone)
     }
 

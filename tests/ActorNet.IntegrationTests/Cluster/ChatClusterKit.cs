@@ -23,9 +23,25 @@ internal sealed class ChatClusterKit : IAsyncDisposable
 
     private readonly List<IAsyncDisposable> _owned = new();
 
-    private ChatClusterKit(IReadOnlyList<ClusterNode> nodes) => Nodes = nodes;
+    private readonly List<ClusterNode> _nodes;
+    private readonly int _seedPort;
 
-    public IReadOnlyList<ClusterNode> Nodes { get; }
+    private ChatClusterKit(List<ClusterNode> nodes, int seedPort)
+    {
+        _nodes = nodes;
+        _seedPort = seedPort;
+    }
+
+    public IReadOnlyList<ClusterNode> Nodes => _nodes;
+
+    /// <summary>Starts one more node that joins through the first node's seed; waits until it sees <paramref name="members"/> Up.</summary>
+    public async Task<ClusterNode> AddNodeAsync(string name, int members)
+    {
+        var node = await ClusterNode.StartAsync(ClusterNode.Config(name, 0, _seedPort, ChatListener));
+        _nodes.Add(node);
+        await node.AwaitMembersUpAsync(members, TimeSpan.FromSeconds(30));
+        return node;
+    }
 
     public static async Task<ChatClusterKit> StartAsync(int count)
     {
@@ -38,7 +54,7 @@ internal sealed class ChatClusterKit : IAsyncDisposable
         }
 
         foreach (var node in nodes) await node.AwaitMembersUpAsync(count, TimeSpan.FromSeconds(30));
-        return new ChatClusterKit(nodes);
+        return new ChatClusterKit(nodes, seedPort);
     }
 
     /// <summary>A registered client on node <paramref name="node"/>; disposed with the kit.</summary>

@@ -1,4 +1,6 @@
+using ActorNet.Chat.Cluster;
 using ActorNet.IntegrationTests.Chat;
+using Akka.Actor;
 using Xunit;
 
 namespace ActorNet.IntegrationTests.Cluster;
@@ -12,17 +14,7 @@ public sealed class ClusterChatTests
     public async Task Two_clients_racing_for_one_nick_on_two_nodes_end_with_exactly_one_owner()
     {
         await using var kit = await ChatClusterKit.StartAsync(2);
-        const int rounds = 25;
-        for (var i = 0; i < rounds; i++)
-        {
-            var nick = "racer" + i;
-            await using var x = await ChatClusterKit.ConnectOnlyAsync(kit.Nodes[0], nick);
-            await using var y = await ChatClusterKit.ConnectOnlyAsync(kit.Nodes[1], nick);
-            await Task.WhenAll(SendRegistration(x, nick), SendRegistration(y, nick));
-            var outcomes = await Task.WhenAll(Outcome(x), Outcome(y));
-            Assert.True(outcomes.Count(o => o == "001") == 1 && outcomes.Count(o => o == "433") == 1,
-                $"round {i}: {string.Join(", ", outcomes)}");
-        }
+        await Race(kit.Nodes[0], kit.Nodes[1], "racer", rounds: 25);
 
         // every winner has disconnected since: its nick is free again, on either node
         var again = await kit.ClientAsync(1, "racer0");
@@ -107,7 +99,7 @@ public sealed class ClusterChatTests
     }
 
     [Fact(Timeout = 150_000)]
-    public async Task A_lost_node_s_users_quit_on_the_others_naming_the_node_and_their_nicks_become_free()
+    public async Task A_lost_node_s_users_quit_on_the_others_naming_the_node_their_nicks_become_free_and_a_new_node_joins_in()
     {
         await using var kit = await ChatClusterKit.StartAsync(3);
         var alice = await kit.ClientAsync(0, "alice");
@@ -131,6 +123,58 @@ public sealed class ClusterChatTests
         // carol's nick is free again (released by the registry when node-c was removed)
         var newCarol = await kit.ConnectAsync(1, "carol");
         await ChatClusterKit.RegisterWithRetryAsync(newCarol, "carol");
+
+        // a node that joins later learns the channel from the others' snapshots and chats at once
+        await kit.AddNodeAsync("node-d", 3);
+        var dan = await kit.ClientAsync(3, "dan");
+        await dan.CommandAsync("JOIN #room");
+        await ChatClusterKit.AwaitNamesAsync(dan, "#room", "alice", "bob", "dan");
+        Assert.StartsWith(":dan!", await alice.ExpectAsync(" JOIN #room"));
+        await dan.SendAsync("PRIVMSG #room :hi from d");
+        Assert.StartsWith(":dan!", await alice.ExpectAsync(" PRIVMSG #room :hi from d"));
+        Assert.StartsWith(":dan!", await bob.ExpectAsync(" PRIVMSG #room :hi from d"));
+        await alice.SendAsync("PRIVMSG dan :welcome to the cluster");
+        await dan.ExpectAsync(" PRIVMSG dan :welcome to the cluster");
+        IrcAssert.HasNumeric(await dan.CommandAsync("NICK carol"), "433"); // held on node-b
+    }
+
+    [Fact(Timeout = 150_000)]
+    public async Task When_the_registry_s_node_is_lost_the_singleton_moves_and_nicks_stay_unique()
+    {
+        await using var kit = await ChatClusterKit.StartAsync(3);
+        var bob = await kit.ClientAsync(1, "bob");
+        var carol = await kit.ClientAsync(2, "carol");
+        await ChatClusterKit.AwaitKnownAsync(carol, "bob");
+
+        await kit.Nodes[0].CutOffAsync(); // node-a is the oldest member: the registry runs there
+        await kit.Nodes[1].AwaitMemberCountAsync(2, Long); // downed by the split-brain resolver, then removed
+        await kit.Nodes[2].AwaitMemberCountAsync(2, Long);
+        await Race(kit.Nodes[1], kit.Nodes[2], "after", rounds: 10);
+
+        // the new registry instance learnt bob's and carol's claims from their nodes (re-assert after hand-over)
+        var proxy = kit.Nodes[2].System.ActorSelection("/user/actornet/services/chat/nick-registry-proxy");
+        var bobOwner = await proxy.Ask<NickRegistry.Owner>(new NickRegistry.GetOwner("BOB"), Long);
+        Assert.Equal(kit.Nodes[1].Cluster.SelfAddress.ToString(), bobOwner.Node);
+        var carolOwner = await proxy.Ask<NickRegistry.Owner>(new NickRegistry.GetOwner("carol"), Long);
+        Assert.Equal(kit.Nodes[2].Cluster.SelfAddress.ToString(), carolOwner.Node);
+        IrcAssert.HasNumeric(await carol.CommandAsync("NICK bob"), "433");
+        await bob.SendAsync("PRIVMSG carol :still unique");
+        await carol.ExpectAsync(" PRIVMSG carol :still unique");
+    }
+
+    /// <summary>Two clients on two nodes race for the same nick, <paramref name="rounds"/> times: exactly one wins each.</summary>
+    private static async Task Race(ClusterNode first, ClusterNode second, string prefix, int rounds)
+    {
+        for (var i = 0; i < rounds; i++)
+        {
+            var nick = prefix + i;
+            await using var x = await ChatClusterKit.ConnectOnlyAsync(first, nick);
+            await using var y = await ChatClusterKit.ConnectOnlyAsync(second, nick);
+            await Task.WhenAll(SendRegistration(x, nick), SendRegistration(y, nick));
+            var outcomes = await Task.WhenAll(Outcome(x), Outcome(y));
+            Assert.True(outcomes.Count(o => o == "001") == 1 && outcomes.Count(o => o == "433") == 1,
+                $"round {i} ({nick}): {string.Join(", ", outcomes)}");
+        }
     }
 
     private static async Task SendRegistration(IrcClient c, string nick)
