@@ -5,7 +5,10 @@ using Xunit;
 
 namespace ActorNet.IntegrationTests.Cluster;
 
-/// <summary>Chat across in-process cluster nodes: nick uniqueness, channels, private messages, node loss.</summary>
+/// <summary>Chat across in-process cluster nodes: nick uniqueness, channels, private messages, node loss. In the
+/// process collection: never at the same time as the multi-process cluster tests (their failure detectors, with
+/// down-after of a few seconds, must not starve on a loaded 2-core machine).</summary>
+[Collection(ActorNet.IntegrationTests.EndToEnd.ActornetProcessCollection.Name)]
 public sealed class ClusterChatTests
 {
     private static readonly TimeSpan Long = TimeSpan.FromSeconds(30);
