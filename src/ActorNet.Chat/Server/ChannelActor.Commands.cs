@@ -312,6 +312,11 @@ public sealed partial class ChannelActor
                 if (c.Add) _bans.Add(mask);
                 else _bans.RemoveAt(existing);
                 return c with { Arg = mask };
+            case 'o' or 'v' when _remote.TryGetValue(c.Arg!, out var remote):
+                if ((c.Mode == 'o' ? remote.Op : remote.Voice) == c.Add) return null;
+                if (c.Mode == 'o') remote.Op = c.Add;
+                else remote.Voice = c.Add;
+                return c with { Arg = remote.Info.Nick };
             case 'o' or 'v':
                 if (!_byNick.TryGetValue(c.Arg!, out var session) || !_members.TryGetValue(session, out var target))
                 {

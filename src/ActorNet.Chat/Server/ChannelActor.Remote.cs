@@ -21,8 +21,8 @@ public sealed partial class ChannelActor
     {
         public string Node { get; } = node;
         public RemoteUserInfo Info { get; set; } = info;
-        public bool Op { get; } = op;
-        public bool Voice { get; } = voice;
+        public bool Op { get; set; } = op;
+        public bool Voice { get; set; } = voice;
 
         public string Prefixes(bool multi) => multi ? (Op ? "@" : "") + (Voice ? "+" : "") : Op ? "@" : Voice ? "+" : "";
     }
@@ -86,9 +86,46 @@ public sealed partial class ChannelActor
                 Broadcast(message, except: null);
                 Context.Parent.Tell(new ChannelInfo(_key, _name, TotalMembers, _topic));
                 return;
+            case "MODE":
+                // the origin node checked the change: apply it here too, so modes and ops are the same on every node
+                foreach (var change in ChannelModeParser.Parse(e.Line.Params.Skip(1).ToList(), _settings.ISupport.Modes).Changes)
+                    ApplyRemoteMode(change);
+                Broadcast(message, except: null);
+                return;
             default:
                 Broadcast(message, except: null);
                 return;
+        }
+    }
+
+    private void ApplyRemoteMode(ModeChange c)
+    {
+        switch (c.Mode)
+        {
+            case 'i': _inviteOnly = c.Add; break;
+            case 'm': _moderated = c.Add; break;
+            case 'n': _noExternal = c.Add; break;
+            case 't': _topicLocked = c.Add; break;
+            case 'k': _channelKey = c.Add ? c.Arg : null; break;
+            case 'l': _limit = c.Add && int.TryParse(c.Arg, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var l) ? l : null; break;
+            case 'b' when c.Arg is { } mask:
+                var existing = _bans.FindIndex(b => _settings.CaseMapping.Equals(b, mask));
+                if (c.Add && existing < 0) _bans.Add(mask);
+                else if (!c.Add && existing >= 0) _bans.RemoveAt(existing);
+                break;
+            case 'o' or 'v' when c.Arg is { } nick:
+                if (_byNick.TryGetValue(nick, out var session) && _members.TryGetValue(session, out var local))
+                {
+                    if (c.Mode == 'o') local.Op = c.Add;
+                    else local.Voice = c.Add;
+                }
+                else if (_remote.TryGetValue(nick, out var remote))
+                {
+                    if (c.Mode == 'o') remote.Op = c.Add;
+                    else remote.Voice = c.Add;
+                }
+
+                break;
         }
     }
 

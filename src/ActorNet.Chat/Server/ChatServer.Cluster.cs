@@ -205,6 +205,21 @@ public sealed partial class ChatServer
         channels[0].Tell(new RemotePeer(message, user.Node, user.Info.Nick, newNick, channels[1..], ImmutableHashSet<IActorRef>.Empty));
     }
 
+    /// <summary>WHOIS of a user on another node (its node's name as the server); false when unknown.</summary>
+    private bool RemoteWhois(string nick, Action<string, string[]> num)
+    {
+        if (!_clustered || !_remoteUsers.TryGetValue(nick, out var user)) return false;
+        var i = user.Info;
+        num(Protocol.Numerics.RPL_WHOISUSER, [i.Nick, i.User ?? "*", i.Host, "*", i.RealName ?? ""]);
+        var channels = user.Channels.Select(k => _channels.TryGetValue(k, out var e) ? e.Name : null).OfType<string>().ToArray();
+        if (channels.Length > 0) num(Protocol.Numerics.RPL_WHOISCHANNELS, [i.Nick, string.Join(' ', channels)]);
+        num(Protocol.Numerics.RPL_WHOISSERVER, [i.Nick, _nodeNames.GetValueOrDefault(user.Node, user.Node), _settings.NetworkName + " (cluster member)"]);
+        if (i.Oper) num(Protocol.Numerics.RPL_WHOISOPERATOR, [i.Nick, "is an IRC operator"]);
+        if (i.Away is { } away) num(Protocol.Numerics.RPL_AWAY, [i.Nick, away]);
+        num(Protocol.Numerics.RPL_ENDOFWHOIS, [i.Nick, "End of /WHOIS list"]);
+        return true;
+    }
+
     /// <summary>A member left the cluster: its users quit here (reason naming the node), its channel members go.</summary>
     private void NodeGone(string node, bool left)
     {

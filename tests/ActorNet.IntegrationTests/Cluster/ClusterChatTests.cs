@@ -33,6 +33,7 @@ public sealed class ClusterChatTests
         var alice = await kit.ClientAsync(0, "alice");
         var bob = await kit.ClientAsync(1, "bob");
         await alice.CommandAsync("JOIN #c");
+        await ChatClusterKit.AwaitNamesAsync(bob, "#c", "alice"); // node-b knows alice is there: bob will not be op
         await bob.CommandAsync("JOIN #c");
         await ChatClusterKit.AwaitNamesAsync(alice, "#c", "alice", "bob");
         await ChatClusterKit.AwaitNamesAsync(bob, "#c", "alice", "bob");
@@ -50,6 +51,14 @@ public sealed class ClusterChatTests
         await alice.SendAsync("TOPIC #c :cluster topic");
         Assert.StartsWith(":alice!", await bob.ExpectAsync(" TOPIC #c :cluster topic"));
         IrcAssert.HasNumeric(await bob.CommandAsync("TOPIC #c"), "332");
+        IrcAssert.HasNumeric(await bob.CommandAsync("TOPIC #c :not an op yet"), "482"); // +t holds on node-b too
+
+        // modes cross too: an op on node-a ops bob on node-b, who can then set the (locked) topic there
+        await alice.SendAsync("MODE #c +o bob");
+        Assert.StartsWith(":alice!", await bob.ExpectAsync(" MODE #c +o bob"));
+        await bob.SendAsync("TOPIC #c :set by an op on node-b");
+        Assert.StartsWith(":bob!", await alice.ExpectAsync(" TOPIC #c :set by an op on node-b"));
+        Assert.Contains("@bob", string.Join(' ', await alice.CommandAsync("NAMES #c")));
 
         var dave = await kit.ClientAsync(1, "dave");
         await dave.SendAsync("JOIN #c");
@@ -93,6 +102,11 @@ public sealed class ClusterChatTests
 
         await bob.SendAsync("PRIVMSG alice :back at you");
         Assert.StartsWith(":bob!", await alice.ExpectAsync(" PRIVMSG alice :back at you"));
+
+        var whois = await alice.CommandAsync("WHOIS bob");
+        IrcAssert.HasNumeric(whois, "311");
+        Assert.Contains(whois, l => l.Split(' ').ElementAtOrDefault(1) == "312" && l.Contains(" bob node-b "));
+        Assert.EndsWith(" bob", Assert.Single(await alice.CommandAsync("ISON bob nobody")));
 
         // a rename travels too; an unknown nick is 401
         await bob.SendAsync("NICK robert");
