@@ -5,10 +5,8 @@ using Xunit;
 
 namespace ActorNet.IntegrationTests.Cluster;
 
-/// <summary>Chat across in-process cluster nodes: nick uniqueness, channels, private messages, node loss. In the
-/// process collection: never at the same time as the multi-process cluster tests (their failure detectors, with
-/// down-after of a few seconds, must not starve on a loaded 2-core machine).</summary>
-[Collection(ActorNet.IntegrationTests.EndToEnd.ActornetProcessCollection.Name)]
+/// <summary>Chat across in-process cluster nodes: nick uniqueness, channels, private messages, node loss.</summary>
+[Collection(InProcessClusterCollection.Name)]
 public sealed class ClusterChatTests
 {
     private static readonly TimeSpan Long = TimeSpan.FromSeconds(30);
