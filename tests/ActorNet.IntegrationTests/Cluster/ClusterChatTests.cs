@@ -177,6 +177,28 @@ public sealed class ClusterChatTests
         await carol.ExpectAsync(" PRIVMSG carol :still unique");
     }
 
+    [Fact(Timeout = 150_000)]
+    public async Task A_graceful_leave_of_the_registry_s_node_hands_off_its_users_quit_and_nicks_stay_unique()
+    {
+        await using var kit = await ChatClusterKit.StartAsync(3);
+        var alice = await kit.ClientAsync(0, "alice");
+        var bob = await kit.ClientAsync(1, "bob");
+        var carol = await kit.ClientAsync(2, "carol");
+        foreach (var c in new[] { alice, bob, carol }) await c.CommandAsync("JOIN #g");
+        foreach (var c in new[] { alice, bob, carol }) await ChatClusterKit.AwaitNamesAsync(c, "#g", "alice", "bob", "carol");
+
+        await kit.Nodes[0].DisposeAsync(); // CoordinatedShutdown: leave the cluster, hand the singleton over, stop
+        foreach (var c in new[] { bob, carol })
+            await c.ExpectAsync(l => l.StartsWith(":alice!", StringComparison.Ordinal) && l.Contains(" QUIT "), Long);
+        await ChatClusterKit.AwaitNamesAsync(bob, "#g", "bob", "carol");
+        await kit.Nodes[1].AwaitMemberCountAsync(2, Long);
+
+        await Race(kit.Nodes[1], kit.Nodes[2], "calm", rounds: 5);
+        var newAlice = await kit.ConnectAsync(2, "alice");
+        await ChatClusterKit.RegisterWithRetryAsync(newAlice, "alice");
+        IrcAssert.HasNumeric(await carol.CommandAsync("NICK bob"), "433");
+    }
+
     /// <summary>Two clients on two nodes race for the same nick, <paramref name="rounds"/> times: exactly one wins each.</summary>
     private static async Task Race(ClusterNode first, ClusterNode second, string prefix, int rounds)
     {
