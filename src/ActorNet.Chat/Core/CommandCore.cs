@@ -113,7 +113,8 @@ public static class CommandCore
                 break;
             case NickInUseEvent n:
                 if (!state.Registered) o.State = state with { Nick = null, RegistrationPending = false };
-                o.Num(Numerics.ERR_NICKNAMEINUSE, n.Nick, "Nickname is already in use");
+                if (n.Unavailable) o.Num(Numerics.ERR_UNAVAILRESOURCE, n.Nick, "Nick/channel is temporarily unavailable");
+                else o.Num(Numerics.ERR_NICKNAMEINUSE, n.Nick, "Nickname is already in use");
                 break;
             case NickChangedEvent n:
                 o.State = state with { Nick = n.NewNick };

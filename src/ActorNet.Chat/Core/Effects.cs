@@ -95,8 +95,9 @@ public sealed record RepliesEvent(IReadOnlyList<IrcMessage> Messages) : ChatEven
 /// <summary>The nick is registered: welcome the client.</summary>
 public sealed record RegisteredEvent(LusersCounts Counts, DateTimeOffset At) : ChatEvent;
 
-/// <summary>The nick asked for (at registration or with NICK) is taken.</summary>
-public sealed record NickInUseEvent(string Nick) : ChatEvent;
+/// <summary>The nick asked for (at registration or with NICK) is taken (433), or could not be decided now (437:
+/// <paramref name="Unavailable"/>, the cluster's nick registry did not answer in time).</summary>
+public sealed record NickInUseEvent(string Nick, bool Unavailable = false) : ChatEvent;
 
 /// <summary>The nick change went through (the NICK line has already been sent to the client and its peers).</summary>
 public sealed record NickChangedEvent(string NewNick) : ChatEvent;

@@ -223,6 +223,9 @@ public static class Numerics
     /// <summary>Numeric 436.</summary>
     public const string ERR_NICKCOLLISION = "436";
 
+    /// <summary>The nick cannot be decided now (cluster: the nick registry is being handed over); try again.</summary>
+    public const string ERR_UNAVAILRESOURCE = "437";
+
     /// <summary>Numeric 441.</summary>
     public const string ERR_USERNOTINCHANNEL = "441";
 

@@ -28,13 +28,15 @@ public sealed partial class ChannelActor
             return;
         }
 
-        var member = new Member(who) { Op = _members.Count == 0 };
+        var member = new Member(who) { Op = TotalMembers == 0 };
         _members[who.Session] = member;
         _byNick[who.Nick] = who.Session;
         _invited.Remove(who.Nick);
         Context.Parent.Tell(new Membership(_key, who.Session, true));
-        Context.Parent.Tell(new ChannelInfo(_key, _name, _members.Count, _topic));
-        Broadcast(From(who, "JOIN", _name), except: null);
+        Context.Parent.Tell(new ChannelInfo(_key, _name, TotalMembers, _topic));
+        var join = From(who, "JOIN", _name);
+        Broadcast(join, except: null);
+        Publish("JOIN", who, join, op: member.Op);
         if (_topic is not null)
         {
             Reply(who, Numerics.RPL_TOPIC, _name, _topic);
@@ -54,7 +56,9 @@ public sealed partial class ChannelActor
             return;
         }
 
-        Broadcast(reason is null ? From(who, "PART", _name) : From(who, "PART", _name, reason), except: null);
+        var part = reason is null ? From(who, "PART", _name) : From(who, "PART", _name, reason);
+        Broadcast(part, except: null);
+        Publish("PART", who, part);
         Remove(who.Session);
         who.Session.Tell(new LeftEvent(_key, true));
         AfterLeave();
@@ -77,6 +81,7 @@ public sealed partial class ChannelActor
         var echo = who.State.Has(CapCommands.EchoMessage);
         Broadcast(message, except: echo ? null : who.Session);
         if (echo && sender is null) who.Connection.Tell(message.For(who.State.Caps), ActorRefs.NoSender);
+        Publish(m.Command, who, message);
     }
 
     private void Topic(MemberRef who, string? newTopic)
@@ -110,8 +115,10 @@ public sealed partial class ChannelActor
         _topic = newTopic.Length == 0 ? null : newTopic;
         _topicSetter = who.State.Prefix;
         _topicTime = _time.GetUtcNow();
-        Broadcast(From(who, "TOPIC", _name, newTopic), except: null);
-        Context.Parent.Tell(new ChannelInfo(_key, _name, _members.Count, _topic));
+        var message = From(who, "TOPIC", _name, newTopic);
+        Broadcast(message, except: null);
+        Publish("TOPIC", who, message, topic: newTopic);
+        Context.Parent.Tell(new ChannelInfo(_key, _name, TotalMembers, _topic));
     }
 
     private void Kick(MemberRef who, string nick, string reason)
@@ -128,13 +135,25 @@ public sealed partial class ChannelActor
             return;
         }
 
+        if (_remote.TryGetValue(nick, out var remoteTarget))
+        {
+            var kick = From(who, "KICK", _name, remoteTarget.Info.Nick, reason);
+            Broadcast(kick, except: null);
+            Publish("KICK", who, kick, target: remoteTarget.Info.Nick);
+            _remote.Remove(nick);
+            AfterLeave();
+            return;
+        }
+
         if (!_byNick.TryGetValue(nick, out var targetSession) || !_members.TryGetValue(targetSession, out var target))
         {
             Reply(who, Numerics.ERR_USERNOTINCHANNEL, nick, _name, "They aren't on that channel");
             return;
         }
 
-        Broadcast(From(who, "KICK", _name, target.Ref.Nick, reason), except: null);
+        var kicked = From(who, "KICK", _name, target.Ref.Nick, reason);
+        Broadcast(kicked, except: null);
+        Publish("KICK", who, kicked, target: target.Ref.Nick);
         Remove(targetSession);
         targetSession.Tell(new LeftEvent(_key, false));
         AfterLeave();
@@ -169,7 +188,8 @@ public sealed partial class ChannelActor
     private void Names(MemberRef who)
     {
         var multi = who.State.Has(CapCommands.MultiPrefix);
-        var names = _members.Values.Select(m => m.Prefixes(multi) + m.Ref.Nick).ToList();
+        var names = _members.Values.Select(m => m.Prefixes(multi) + m.Ref.Nick)
+            .Concat(_remote.Values.Select(r => r.Prefixes(multi) + r.Info.Nick)).ToList();
         const int perLine = 40;
         for (var i = 0; i < names.Count; i += perLine)
             Reply(who, Numerics.RPL_NAMREPLY, "=", _name, string.Join(' ', names.Skip(i).Take(perLine)));
@@ -184,6 +204,13 @@ public sealed partial class ChannelActor
             var s = m.Ref.State;
             var flags = (s.Away is null ? "H" : "G") + (s.Oper ? "*" : "") + m.Prefixes(multi);
             Reply(who, Numerics.RPL_WHOREPLY, _name, s.User ?? "*", s.Host, Server, s.NickOrStar, flags, "0 " + (s.RealName ?? ""));
+        }
+
+        foreach (var r in _remote.Values)
+        {
+            var i = r.Info;
+            var flags = (i.Away is null ? "H" : "G") + (i.Oper ? "*" : "") + r.Prefixes(multi);
+            Reply(who, Numerics.RPL_WHOREPLY, _name, i.User ?? "*", i.Host, Server, i.Nick, flags, "1 " + (i.RealName ?? ""));
         }
 
         Reply(who, Numerics.RPL_ENDOFWHO, _name, "End of /WHO list");
@@ -231,7 +258,9 @@ public sealed partial class ChannelActor
         foreach (var change in parsed.Changes)
             if (ApplyMode(who, change) is { } done) applied.Add(done);
         if (applied.Count == 0) return;
-        Broadcast(From(who, "MODE", [_name, .. ChannelModeParser.Format(applied)]), except: null);
+        var mode = From(who, "MODE", [_name, .. ChannelModeParser.Format(applied)]);
+        Broadcast(mode, except: null);
+        Publish("MODE", who, mode);
     }
 
     /// <summary>Applies one change; returns what to announce, or null when nothing changed (errors already sent).</summary>
@@ -283,6 +312,11 @@ public sealed partial class ChannelActor
                 if (c.Add) _bans.Add(mask);
                 else _bans.RemoveAt(existing);
                 return c with { Arg = mask };
+            case 'o' or 'v' when _remote.TryGetValue(c.Arg!, out var remote):
+                if ((c.Mode == 'o' ? remote.Op : remote.Voice) == c.Add) return null;
+                if (c.Mode == 'o') remote.Op = c.Add;
+                else remote.Voice = c.Add;
+                return c with { Arg = remote.Info.Nick };
             case 'o' or 'v':
                 if (!_byNick.TryGetValue(c.Arg!, out var session) || !_members.TryGetValue(session, out var target))
                 {

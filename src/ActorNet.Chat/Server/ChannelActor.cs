@@ -1,3 +1,4 @@
+using ActorNet.Chat.Cluster;
 using ActorNet.Chat.Core;
 using ActorNet.Chat.Protocol;
 using ActorNet.Chat.Settings;
@@ -31,6 +32,8 @@ public sealed partial class ChannelActor : ReceiveActor
     private readonly Dictionary<string, IActorRef> _byNick;
     private readonly List<string> _bans = new();
     private readonly HashSet<string> _invited;
+    private readonly Dictionary<string, RemoteMember> _remote;
+    private readonly bool _clustered;
     private bool _inviteOnly, _moderated, _noExternal = true, _topicLocked = true;
     private string? _channelKey;
     private int? _limit;
@@ -38,8 +41,10 @@ public sealed partial class ChannelActor : ReceiveActor
     private string _topicSetter = "";
     private DateTimeOffset _topicTime;
 
-    public ChannelActor(string name, ChatSettings settings, TimeProvider time)
+    public ChannelActor(string name, ChatSettings settings, TimeProvider time, bool clustered = false)
     {
+        _clustered = clustered;
+        _remote = new Dictionary<string, RemoteMember>(settings.CaseMapping);
         _name = name;
         _settings = settings;
         _time = time;
@@ -50,8 +55,8 @@ public sealed partial class ChannelActor : ReceiveActor
         Open();
     }
 
-    public static Props Props(string name, ChatSettings settings, TimeProvider time) =>
-        Akka.Actor.Props.Create(() => new ChannelActor(name, settings, time));
+    public static Props Props(string name, ChatSettings settings, TimeProvider time, bool clustered = false) =>
+        Akka.Actor.Props.Create(() => new ChannelActor(name, settings, time, clustered));
 
     private string Server => _settings.ServerName;
 
@@ -67,9 +72,12 @@ public sealed partial class ChannelActor : ReceiveActor
         {
             if (!_members.TryGetValue(r.Session, out var gone)) return;
             Remove(r.Session);
-            Broadcast(From(gone.Ref, "QUIT", r.Reason), except: null);
+            var quit = From(gone.Ref, "QUIT", r.Reason);
+            Broadcast(quit, except: null);
+            Publish("QUIT", gone.Ref, quit);
             AfterLeave();
         });
+        ReceiveRemote();
     }
 
     /// <summary>Empty: everything goes back to the server, which re-creates the channel if needed.</summary>
@@ -77,6 +85,9 @@ public sealed partial class ChannelActor : ReceiveActor
     {
         Receive<ToChannel>(t => Context.Parent.Tell(t.Origin, t.Origin.Session));
         Receive<PeerBroadcast>(OnPeerBroadcast);
+        Receive<ChannelEvent>(e => Context.Parent.Tell(e));
+        Receive<RemoteSync>(e => Context.Parent.Tell(e));
+        Receive<RemotePeer>(OnRemotePeer);
         ReceiveAny(_ => { });
     }
 
@@ -145,7 +156,7 @@ public sealed partial class ChannelActor : ReceiveActor
             b.Remaining[0].Tell(b with { Remaining = b.Remaining.Skip(1).ToArray(), Reached = reached });
         else if (b.Final is not null)
             b.Subject.Tell(b.Final);
-        if (b.Renamed is null && _members.Count == 0 && subject is not null) AfterLeave();
+        if (b.Renamed is null && subject is not null) AfterLeave();
     }
 
     private void Reply(MemberRef to, string code, params string[] parameters) =>
@@ -170,9 +181,9 @@ public sealed partial class ChannelActor : ReceiveActor
     /// <summary>After someone left: report, and close when empty.</summary>
     private void AfterLeave()
     {
-        if (_members.Count > 0)
+        if (TotalMembers > 0)
         {
-            Context.Parent.Tell(new ChannelInfo(_key, _name, _members.Count, _topic));
+            Context.Parent.Tell(new ChannelInfo(_key, _name, TotalMembers, _topic));
             return;
         }
 

@@ -36,7 +36,9 @@ public sealed partial class ChatServer
                 Num(Numerics.RPL_ENDOFWHO, w.Mask, "End of /WHO list");
                 break;
             case WhoisRequest w:
-                if (!TryFind(w.Nick, out var target))
+                if (!TryFind(w.Nick, out var target) && RemoteWhois(w.Nick, Num))
+                    break;
+                if (target is null)
                 {
                     Num(Numerics.ERR_NOSUCHNICK, w.Nick, "No such nick/channel");
                     Num(Numerics.RPL_ENDOFWHOIS, w.Nick, "End of /WHOIS list");
@@ -78,7 +80,8 @@ public sealed partial class ChatServer
                 Num(Numerics.RPL_USERHOST, string.Join(' ', found));
                 break;
             case IsonRequest i:
-                Num(Numerics.RPL_ISON, string.Join(' ', i.Nicks.Select(n => TryFind(n, out var x) ? x.State.NickOrStar : null).OfType<string>()));
+                Num(Numerics.RPL_ISON, string.Join(' ', i.Nicks.Select(n => TryFind(n, out var x) ? x.State.NickOrStar
+                    : _remoteUsers.TryGetValue(n, out var r) ? r.Info.Nick : null).OfType<string>()));
                 break;
             case KillRequest k:
                 if (!TryFind(k.Nick, out var victim))

@@ -59,7 +59,12 @@ public sealed partial class ChatServer : ReceiveActor
         Receive<ChannelInfo>(OnChannelInfo);
         Receive<Membership>(OnMembership);
         Receive<ChannelEmpty>(OnChannelEmpty);
-        Receive<Terminated>(t => Quit(t.ActorRef, "Connection closed"));
+        Receive<Terminated>(t =>
+        {
+            ForgetClaims(t.ActorRef);
+            Quit(t.ActorRef, "Connection closed");
+        });
+        StartCluster();
     }
 
     public static Props Props(ChatSettings settings, TimeProvider time, IReadOnlyList<ActorNet.Config.ConfigError>? configErrors = null) =>
@@ -84,6 +89,7 @@ public sealed partial class ChatServer : ReceiveActor
         if (before.Registered && (before.Away != s.State.Away || !before.Caps.SetEquals(s.State.Caps) || before.Oper != s.State.Oper
                                   || before.Invisible != s.State.Invisible))
         {
+            if (before.Away != s.State.Away || before.Oper != s.State.Oper) AnnounceUser("UPDATE", s.State);
             var update = new MemberUpdated(user.Ref);
             foreach (var key in user.Channels)
                 if (_channels.TryGetValue(key, out var ch)) ch.Actor.Tell(update);
@@ -118,8 +124,7 @@ public sealed partial class ChatServer : ReceiveActor
                 var key = Casemap.Fold(j.Channel);
                 if (!_channels.TryGetValue(key, out var entry))
                 {
-                    entry = new ChannelEntry(Context.ActorOf(ChannelActor.Props(j.Channel, _settings, _time), "ch-" + ++_channelSeq), j.Channel);
-                    _channels[key] = entry;
+                    entry = NewChannel(key, j.Channel);
                 }
 
                 entry.Actor.Tell(new ToChannel(r, user.Ref));
@@ -167,12 +172,17 @@ public sealed partial class ChatServer : ReceiveActor
 
     private void Register(FromSession r, RegisterRequest reg)
     {
-        if (_nicks.TryGetValue(reg.Nick, out var owner) && !owner.Equals(r.Session))
+        if (LocallyTaken(reg.Nick, r.Session))
         {
             r.Session.Tell(new NickInUseEvent(reg.Nick));
             return;
         }
 
+        if (!ClaimRemotely(r, reg.Nick, release: null)) CompleteRegister(r, reg);
+    }
+
+    private void CompleteRegister(FromSession r, RegisterRequest reg)
+    {
         if (!_users.TryGetValue(r.Session, out var user))
         {
             user = new User(r.Session, r.Connection, reg.State);
@@ -184,17 +194,24 @@ public sealed partial class ChatServer : ReceiveActor
         _nicks[reg.Nick] = r.Session;
         _maxUsers = Math.Max(_maxUsers, _nicks.Count);
         _log.Info("chat: {Nick} registered ({Prefix})", reg.Nick, user.State.Prefix);
+        AnnounceUser("HELLO", user.State);
         r.Session.Tell(new RegisteredEvent(Counts(), user.State.SignedOn));
     }
 
     private void ChangeNick(User user, string newNick)
     {
-        if (_nicks.TryGetValue(newNick, out var owner) && !owner.Equals(user.Session))
+        if (LocallyTaken(newNick, user.Session))
         {
             user.Session.Tell(new NickInUseEvent(newNick));
             return;
         }
 
+        if (!ClaimRemotely(new FromSession(user.Session, user.Connection, new ChangeNickRequest(newNick)), newNick, user.State.NickOrStar))
+            CompleteNickChange(user, newNick);
+    }
+
+    private void CompleteNickChange(User user, string newNick)
+    {
         var old = user.State;
         RememberWhowas(old);
         _nicks.Remove(old.NickOrStar);
@@ -202,6 +219,7 @@ public sealed partial class ChatServer : ReceiveActor
         user.State = old with { Nick = newNick };
         var message = new Outgoing(IrcMessage.FromSource(old.Prefix, "NICK", newNick), _time.GetUtcNow());
         user.Connection.Tell(message.For(user.State.Caps), ActorRefs.NoSender);
+        AnnounceUser("NICK", old, newNick, message);
         StartPeerBroadcast(user, message, user.Ref, new NickChangedEvent(newNick));
     }
 
@@ -215,6 +233,8 @@ public sealed partial class ChatServer : ReceiveActor
         RememberWhowas(user.State);
         _log.Info("chat: {Nick} quit ({Reason})", user.State.NickOrStar, reason);
         var message = new Outgoing(IrcMessage.FromSource(user.State.Prefix, "QUIT", reason), _time.GetUtcNow());
+        ReleaseNick(user.State.NickOrStar, Claimant(session));
+        AnnounceUser("QUIT", user.State, line: message);
         StartPeerBroadcast(user, message, renamed: null, final: null);
     }
 
@@ -236,6 +256,7 @@ public sealed partial class ChatServer : ReceiveActor
         var notice = m.Command == "NOTICE";
         if (!_nicks.TryGetValue(m.Target, out var session) || !_users.TryGetValue(session, out var target))
         {
+            if (PrivateMessageRemote(from, m)) return;
             from.Session.Tell(notice ? Completed.Instance : new RepliesEvent([Replies.NoSuchNick(Server, from.State.NickOrStar, m.Target)]));
             return;
         }

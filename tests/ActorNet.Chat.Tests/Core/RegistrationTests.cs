@@ -61,6 +61,18 @@ public sealed class RegistrationTests
         Assert.Equal("alice_", Assert.IsType<RegisterRequest>(Assert.Single(Requests(h.Run("NICK alice_")))).Nick);
     }
 
+    [Fact]
+    public void A_nick_the_cluster_could_not_decide_answers_437_and_lets_the_client_try_again()
+    {
+        var h = new CoreHarness();
+        h.Run("NICK alice");
+        h.Run("USER a 0 * :A");
+        Assert.Equal([":irc.test 437 * alice :Nick/channel is temporarily unavailable"],
+            Lines(h.Apply(new NickInUseEvent("alice", Unavailable: true))));
+        Assert.False(h.State.RegistrationPending);
+        Assert.Equal("alice", Assert.IsType<RegisterRequest>(Assert.Single(Requests(h.Run("NICK alice")))).Nick);
+    }
+
     [Theory]
     [InlineData("NICK", ":irc.test 431 * :No nickname given")]
     [InlineData("NICK 1abc", ":irc.test 432 * 1abc :Erroneous nickname")]

@@ -65,6 +65,26 @@ public sealed class ClusterNode : IAsyncDisposable
         }
     }
 
+    /// <summary>Waits (bounded) until this node's membership has exactly <paramref name="count"/> members (any status):
+    /// a lost member is gone once it has been downed and removed.</summary>
+    public async Task AwaitMemberCountAsync(int count, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (Cluster.State.Members.Count != count)
+        {
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"{Cluster.SelfAddress} sees {string.Join(", ", Cluster.State.Members)}; wanted {count} members");
+            await Task.Delay(50);
+        }
+    }
+
+    /// <summary>
+    /// Cuts this node off like a SIGKILL would, as far as the others can tell: its Akka.Remote transport is shut down,
+    /// so nothing more (no leave, no goodbye) leaves it; they see it unreachable and the split-brain resolver downs it.
+    /// The ActorSystem itself is terminated on dispose.
+    /// </summary>
+    public Task CutOffAsync() => ((Akka.Remote.IRemoteActorRefProvider)((ExtendedActorSystem)System).Provider).Transport.Shutdown();
+
     public async ValueTask DisposeAsync()
     {
         await CoordinatedShutdown.Get(System).Run(CoordinatedShutdown.ClrExitReason.Instance);

@@ -1,0 +1,170 @@
+using System.Collections.Immutable;
+using ActorNet.Chat.Cluster;
+using ActorNet.Chat.Core;
+using Akka.Actor;
+
+namespace ActorNet.Chat.Server;
+
+/// <summary>Server → channel: replace what the channel knows of <paramref name="Node"/>'s members (a snapshot).</summary>
+public sealed record RemoteSync(string Node, string Key, string Name, ChannelMemberInfo[] Members, RemoteUserInfo[] Users, string? Topic, string TopicSetter, long TopicTimeMs);
+
+/// <summary>NICK or QUIT of a user on another node, passed channel to channel like <see cref="PeerBroadcast"/>.</summary>
+public sealed record RemotePeer(Outgoing Message, string Node, string Nick, string? NewNick, IReadOnlyList<IActorRef> Remaining, ImmutableHashSet<IActorRef> Reached);
+
+/// <summary>Server → channel: forget the members of a node that left the cluster (their QUITs were sent already).</summary>
+public sealed record RemoteNodeGone(string Node);
+
+public sealed partial class ChannelActor
+{
+    /// <summary>A member of this channel on another node (cluster mode).</summary>
+    private sealed class RemoteMember(string node, RemoteUserInfo info, bool op, bool voice)
+    {
+        public string Node { get; } = node;
+        public RemoteUserInfo Info { get; set; } = info;
+        public bool Op { get; set; } = op;
+        public bool Voice { get; set; } = voice;
+
+        public string Prefixes(bool multi) => multi ? (Op ? "@" : "") + (Voice ? "+" : "") : Op ? "@" : Voice ? "+" : "";
+    }
+
+    private int TotalMembers => _members.Count + _remote.Count;
+
+    private void ReceiveRemote()
+    {
+        Receive<ChannelEvent>(OnRemoteEvent);
+        Receive<RemoteSync>(OnRemoteSync);
+        Receive<RemotePeer>(OnRemotePeer);
+        Receive<RemoteNodeGone>(g =>
+        {
+            foreach (var nick in _remote.Where(r => r.Value.Node == g.Node).Select(r => r.Key).ToList()) _remote.Remove(nick);
+            AfterLeave();
+        });
+    }
+
+    /// <summary>Tells the server about an event of this node's channel, for the other nodes (cluster mode only).</summary>
+    private void Publish(string kind, MemberRef who, Outgoing message, string? target = null, string? topic = null, bool op = false)
+    {
+        if (!_clustered) return;
+        var s = who.State;
+        var info = new RemoteUserInfo(s.NickOrStar, s.User, s.Host, s.RealName, s.Away, s.Oper);
+        Context.Parent.Tell(new ChannelEvent("", _key, _name, kind, WireLine.From(message), info, op, target, topic));
+    }
+
+    private void OnRemoteEvent(ChannelEvent e)
+    {
+        var message = e.Line.ToOutgoing();
+        switch (e.Kind)
+        {
+            case "JOIN" when e.Who is { } who:
+                _remote[who.Nick] = new RemoteMember(e.Node, who, e.Op, false);
+                Broadcast(message, except: null);
+                Context.Parent.Tell(new ChannelInfo(_key, _name, TotalMembers, _topic));
+                return;
+            case "PART" or "QUIT" when e.Who is { } who:
+                Broadcast(message, except: null);
+                _remote.Remove(who.Nick);
+                AfterLeave();
+                return;
+            case "KICK" when e.Target is { } target:
+                Broadcast(message, except: null);
+                if (_byNick.TryGetValue(target, out var session))
+                {
+                    Remove(session);
+                    session.Tell(new LeftEvent(_key, false));
+                }
+                else
+                {
+                    _remote.Remove(target);
+                }
+
+                AfterLeave();
+                return;
+            case "TOPIC":
+                _topic = string.IsNullOrEmpty(e.Topic) ? null : e.Topic;
+                _topicSetter = e.Line.Source ?? "";
+                _topicTime = message.Time;
+                Broadcast(message, except: null);
+                Context.Parent.Tell(new ChannelInfo(_key, _name, TotalMembers, _topic));
+                return;
+            case "MODE":
+                // the origin node checked the change: apply it here too, so modes and ops are the same on every node
+                foreach (var change in ChannelModeParser.Parse(e.Line.Params.Skip(1).ToList(), _settings.ISupport.Modes).Changes)
+                    ApplyRemoteMode(change);
+                Broadcast(message, except: null);
+                return;
+            default:
+                Broadcast(message, except: null);
+                return;
+        }
+    }
+
+    private void ApplyRemoteMode(ModeChange c)
+    {
+        switch (c.Mode)
+        {
+            case 'i': _inviteOnly = c.Add; break;
+            case 'm': _moderated = c.Add; break;
+            case 'n': _noExternal = c.Add; break;
+            case 't': _topicLocked = c.Add; break;
+            case 'k': _channelKey = c.Add ? c.Arg : null; break;
+            case 'l': _limit = c.Add && int.TryParse(c.Arg, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var l) ? l : null; break;
+            case 'b' when c.Arg is { } mask:
+                var existing = _bans.FindIndex(b => _settings.CaseMapping.Equals(b, mask));
+                if (c.Add && existing < 0) _bans.Add(mask);
+                else if (!c.Add && existing >= 0) _bans.RemoveAt(existing);
+                break;
+            case 'o' or 'v' when c.Arg is { } nick:
+                if (_byNick.TryGetValue(nick, out var session) && _members.TryGetValue(session, out var local))
+                {
+                    if (c.Mode == 'o') local.Op = c.Add;
+                    else local.Voice = c.Add;
+                }
+                else if (_remote.TryGetValue(nick, out var remote))
+                {
+                    if (c.Mode == 'o') remote.Op = c.Add;
+                    else remote.Voice = c.Add;
+                }
+
+                break;
+        }
+    }
+
+    private void OnRemoteSync(RemoteSync s)
+    {
+        foreach (var nick in _remote.Where(r => r.Value.Node == s.Node).Select(r => r.Key).ToList()) _remote.Remove(nick);
+        var users = s.Users.ToDictionary(u => u.Nick, _settings.CaseMapping);
+        foreach (var m in s.Members)
+            if (users.TryGetValue(m.Nick, out var info) && !_byNick.ContainsKey(m.Nick))
+                _remote[m.Nick] = new RemoteMember(s.Node, info, m.Op, m.Voice);
+        if (_topic is null && s.Topic is not null)
+        {
+            _topic = s.Topic;
+            _topicSetter = s.TopicSetter;
+            _topicTime = DateTimeOffset.FromUnixTimeMilliseconds(s.TopicTimeMs);
+        }
+
+        AfterLeave();
+    }
+
+    private void OnRemotePeer(RemotePeer p)
+    {
+        var reached = p.Reached;
+        var had = _remote.TryGetValue(p.Nick, out var subject) && subject.Node == p.Node;
+        if (had)
+        {
+            foreach (var m in _members.Values)
+            {
+                if (reached.Contains(m.Ref.Connection)) continue;
+                m.Ref.Connection.Tell(p.Message.For(m.Ref.State.Caps), ActorRefs.NoSender);
+                reached = reached.Add(m.Ref.Connection);
+            }
+
+            _remote.Remove(p.Nick);
+            if (p.NewNick is { } renamed) _remote[renamed] = new RemoteMember(subject!.Node, subject.Info with { Nick = renamed }, subject.Op, subject.Voice);
+        }
+
+        if (p.Remaining.Count > 0)
+            p.Remaining[0].Tell(p with { Remaining = p.Remaining.Skip(1).ToArray(), Reached = reached });
+        if (had && p.NewNick is null) AfterLeave();
+    }
+}

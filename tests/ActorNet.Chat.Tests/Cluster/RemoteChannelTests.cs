@@ -1,0 +1,116 @@
+using System.Collections.Immutable;
+using ActorNet.Chat.Cluster;
+using ActorNet.Chat.Core;
+using ActorNet.Chat.Protocol;
+using ActorNet.Chat.Server;
+using ActorNet.Chat.Settings;
+using ActorNet.Transport;
+using Akka.Actor;
+using Akka.TestKit;
+using Akka.TestKit.Xunit2;
+using Xunit;
+
+namespace ActorNet.Chat.Tests.Cluster;
+
+/// <summary>A clustered channel actor (the test actor is its parent, the chat server): what it publishes for the
+/// other nodes, and how it applies their events to its local members and its view of remote members.</summary>
+public sealed class RemoteChannelTests : TestKit
+{
+    private const string NodeB = "akka.tcp://actornet@127.0.0.1:4054";
+
+    private readonly ChatSettings _settings = ChatSettings.Default with { ServerName = "irc.test" };
+    private readonly ManualTime _time = new();
+
+    private sealed record Peer(TestProbe Session, TestProbe Connection, MemberRef Ref);
+
+    private Peer NewPeer(string nick)
+    {
+        var state = SessionState.Connected("h") with { Nick = nick, User = "~" + nick, Registered = true };
+        var (session, connection) = (CreateTestProbe(), CreateTestProbe());
+        return new Peer(session, connection, new MemberRef(session.Ref, connection.Ref, state));
+    }
+
+    private static void Ask(IActorRef channel, Peer p, ChatRequest request) =>
+        channel.Tell(new ToChannel(new FromSession(p.Session.Ref, p.Connection.Ref, request), p.Ref));
+
+    private static string Text(Connection.Send s) => System.Text.Encoding.UTF8.GetString(s.Payload.ToArray());
+
+    private static RemoteUserInfo Bob => new("bob", "~bob", "hb", "Bob", null, false);
+
+    private static ChannelEvent FromB(string kind, IrcMessage line, string? target = null, string? topic = null) =>
+        new(NodeB, "#room", "#Room", kind, new WireLine(line.Source, line.Command, line.Params.ToArray(), 0), Bob, false, target, topic);
+
+    private (IActorRef Channel, Peer Alice) ChannelWithAlice()
+    {
+        var channel = ChildActorOf(ChannelActor.Props("#Room", _settings, _time, clustered: true));
+        var alice = NewPeer("alice");
+        Ask(channel, alice, new JoinRequest("#Room", null));
+        alice.Session.ExpectMsg<JoinedEvent>();
+        alice.Connection.ReceiveWhile(TimeSpan.FromMilliseconds(100), m => m);
+        return (channel, alice);
+    }
+
+    [Fact]
+    public void Local_events_are_published_once_to_the_server_as_plain_records()
+    {
+        var (channel, alice) = ChannelWithAlice();
+        var join = FishForMessage<ChannelEvent>(_ => true);
+        Assert.Equal(("JOIN", "#room", "alice", true), (join.Kind, join.Key, join.Who!.Nick, join.Op));
+        Assert.Equal(["#Room"], join.Line.Params);
+
+        Ask(channel, alice, new MessageRequest("PRIVMSG", "#room", "hello nodes", []));
+        var message = FishForMessage<ChannelEvent>(_ => true);
+        Assert.Equal("PRIVMSG", message.Kind);
+        Assert.Equal(":alice!~alice@h PRIVMSG #Room :hello nodes", Text(message.Line.ToOutgoing().For(ImmutableHashSet<string>.Empty)));
+    }
+
+    [Fact]
+    public void Remote_join_message_and_part_reach_local_members_and_NAMES_lists_remote_members()
+    {
+        var (channel, alice) = ChannelWithAlice();
+        channel.Tell(FromB("JOIN", IrcMessage.FromSource("bob!~bob@hb", "JOIN", "#Room")));
+        Assert.Equal(":bob!~bob@hb JOIN #Room", Text(alice.Connection.ExpectMsg<Connection.Send>()));
+
+        Ask(channel, alice, new NamesRequest("#room"));
+        Assert.Equal(":irc.test 353 alice = #Room :@alice bob", Text(alice.Connection.ExpectMsg<Connection.Send>()));
+        alice.Connection.ExpectMsg<Connection.Send>(); // 366
+
+        channel.Tell(FromB("PRIVMSG", IrcMessage.FromSource("bob!~bob@hb", "PRIVMSG", "#Room", "hi from b")));
+        Assert.Equal(":bob!~bob@hb PRIVMSG #Room :hi from b", Text(alice.Connection.ExpectMsg<Connection.Send>()));
+
+        channel.Tell(FromB("PART", IrcMessage.FromSource("bob!~bob@hb", "PART", "#Room")));
+        Assert.Equal(":bob!~bob@hb PART #Room", Text(alice.Connection.ExpectMsg<Connection.Send>()));
+        Ask(channel, alice, new NamesRequest("#room"));
+        Assert.Equal(":irc.test 353 alice = #Room @alice", Text(alice.Connection.ExpectMsg<Connection.Send>()));
+    }
+
+    [Fact]
+    public void A_remote_kick_of_a_local_member_removes_it_here()
+    {
+        var (channel, alice) = ChannelWithAlice();
+        channel.Tell(FromB("KICK", IrcMessage.FromSource("bob!~bob@hb", "KICK", "#Room", "alice", "bye now"), target: "alice"));
+        Assert.Equal(":bob!~bob@hb KICK #Room alice :bye now", Text(alice.Connection.ExpectMsg<Connection.Send>()));
+        alice.Session.ExpectMsg<LeftEvent>(e => Assert.False(e.ByRequest));
+        FishForMessage(m => m is ChannelEmpty);
+    }
+
+    [Fact]
+    public void A_remote_quit_reaches_each_local_member_once_and_the_last_remote_member_leaving_empties_the_channel()
+    {
+        var channel = ChildActorOf(ChannelActor.Props("#Room", _settings, _time, clustered: true));
+        channel.Tell(new RemoteSync(NodeB, "#room", "#Room", [new ChannelMemberInfo("bob", true, false)], [Bob], "a topic", "bob!~bob@hb", 0));
+        var alice = NewPeer("alice");
+        Ask(channel, alice, new JoinRequest("#Room", null));
+        alice.Session.ExpectMsg<JoinedEvent>();
+        var burst = alice.Connection.ReceiveWhile(TimeSpan.FromMilliseconds(100), m => Text((Connection.Send)m));
+        Assert.Contains(":irc.test 332 alice #Room :a topic", burst);
+        Assert.Contains(":irc.test 353 alice = #Room :alice @bob", burst); // not op: bob (remote) was there first
+
+        var quit = new Outgoing(IrcMessage.FromSource("bob!~bob@hb", "QUIT", "Node lost: node-b"), _time.GetUtcNow());
+        channel.Tell(new RemotePeer(quit, NodeB, "bob", null, [], ImmutableHashSet<IActorRef>.Empty));
+        Assert.Equal(":bob!~bob@hb QUIT :Node lost: node-b", Text(alice.Connection.ExpectMsg<Connection.Send>()));
+
+        Ask(channel, alice, new PartRequest("#Room", null));
+        FishForMessage(m => m is ChannelEmpty);
+    }
+}
