@@ -154,8 +154,12 @@ public sealed partial class ChannelActor : ReceiveActor
 
         if (b.Remaining.Count > 0)
             b.Remaining[0].Tell(b with { Remaining = b.Remaining.Skip(1).ToArray(), Reached = reached });
-        else if (b.Final is not null)
-            b.Subject.Tell(b.Final);
+        else
+        {
+            if (b.Final is not null) b.Subject.Tell(b.Final);
+            if (b.Announce is not null) Context.Parent.Tell(b.Announce);
+        }
+
         if (b.Renamed is null && subject is not null) AfterLeave();
     }
 

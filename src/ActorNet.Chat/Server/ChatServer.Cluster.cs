@@ -180,6 +180,12 @@ public sealed partial class ChatServer
 
     private void OnUserEvent(UserEvent e)
     {
+        if (e.Node == _selfNode)
+        {
+            ToPeers(e); // a local user's NICK/QUIT, handed back by the last of its channels
+            return;
+        }
+
         switch (e.Kind)
         {
             case "HELLO" or "UPDATE" when e.Info is { } info:

@@ -87,9 +87,12 @@ public sealed partial class ChatServer
 
     private void AnnounceUser(string kind, SessionState state, string? newNick = null, Outgoing? line = null)
     {
-        if (_clustered)
-            ToPeers(new UserEvent(_selfNode, kind, state.NickOrStar, Info(state), newNick, line is null ? null : WireLine.From(line)));
+        if (UserAnnouncement(kind, state, newNick, line) is { } e) ToPeers(e);
     }
+
+    /// <summary>The event for the other nodes about a local user (null on a single node).</summary>
+    private UserEvent? UserAnnouncement(string kind, SessionState state, string? newNick = null, Outgoing? line = null) =>
+        _clustered ? new UserEvent(_selfNode, kind, state.NickOrStar, Info(state), newNick, line is null ? null : WireLine.From(line)) : null;
 
     /// <summary>PRIVMSG/NOTICE to a user of another node: sent to that node's chat service.</summary>
     private bool PrivateMessageRemote(User from, MessageRequest m)

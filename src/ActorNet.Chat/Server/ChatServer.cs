@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using ActorNet.Chat.Cluster;
 using ActorNet.Chat.Core;
 using ActorNet.Chat.Protocol;
 using ActorNet.Chat.Settings;
@@ -219,8 +220,7 @@ public sealed partial class ChatServer : ReceiveActor
         user.State = old with { Nick = newNick };
         var message = new Outgoing(IrcMessage.FromSource(old.Prefix, "NICK", newNick), _time.GetUtcNow());
         user.Connection.Tell(message.For(user.State.Caps), ActorRefs.NoSender);
-        AnnounceUser("NICK", old, newNick, message);
-        StartPeerBroadcast(user, message, user.Ref, new NickChangedEvent(newNick));
+        StartPeerBroadcast(user, message, user.Ref, new NickChangedEvent(newNick), UserAnnouncement("NICK", old, newNick, message));
     }
 
     /// <summary>The user leaves: peers see one QUIT each, the nick is freed. Idempotent.</summary>
@@ -234,21 +234,21 @@ public sealed partial class ChatServer : ReceiveActor
         _log.Info("chat: {Nick} quit ({Reason})", user.State.NickOrStar, reason);
         var message = new Outgoing(IrcMessage.FromSource(user.State.Prefix, "QUIT", reason), _time.GetUtcNow());
         ReleaseNick(user.State.NickOrStar, Claimant(session));
-        AnnounceUser("QUIT", user.State, line: message);
-        StartPeerBroadcast(user, message, renamed: null, final: null);
+        StartPeerBroadcast(user, message, renamed: null, final: null, UserAnnouncement("QUIT", user.State, line: message));
     }
 
-    private void StartPeerBroadcast(User user, Outgoing message, MemberRef? renamed, ChatEvent? final)
+    private void StartPeerBroadcast(User user, Outgoing message, MemberRef? renamed, ChatEvent? final, UserEvent? announce)
     {
         var channels = user.Channels.Select(k => _channels.TryGetValue(k, out var e) ? e.Actor : null).OfType<IActorRef>().ToArray();
         if (channels.Length == 0)
         {
             if (final is not null) user.Session.Tell(final);
+            if (announce is not null) ToPeers(announce);
             return;
         }
 
         channels[0].Tell(new PeerBroadcast(message, user.Session, renamed, channels[1..],
-            ImmutableHashSet.Create<IActorRef>(user.Connection), final));
+            ImmutableHashSet.Create<IActorRef>(user.Connection), final, announce));
     }
 
     private void PrivateMessage(User from, MessageRequest m)

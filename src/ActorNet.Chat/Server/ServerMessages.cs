@@ -30,7 +30,9 @@ public sealed record MemberUpdated(MemberRef Member);
 /// <summary>
 /// NICK or QUIT of one user seen once by everyone sharing a channel with it: the message travels channel to channel,
 /// each sends it to members not reached yet, applies the change and passes it on. The last one tells the subject's
-/// session <paramref name="Final"/> (if any).
+/// session <paramref name="Final"/> (if any) and hands <paramref name="Announce"/> (cluster mode: the event for the
+/// other nodes) to the server: after every channel of the subject has sent on what it had before, so the other nodes
+/// see the subject's channel messages and then its NICK/QUIT, in order.
 /// </summary>
 public sealed record PeerBroadcast(
     Outgoing Message,
@@ -38,7 +40,8 @@ public sealed record PeerBroadcast(
     MemberRef? Renamed,
     IReadOnlyList<IActorRef> Remaining,
     System.Collections.Immutable.ImmutableHashSet<IActorRef> Reached,
-    ChatEvent? Final);
+    ChatEvent? Final,
+    object? Announce = null);
 
 /// <summary>Channel → server: its summary changed (members, topic) or a member joined/left.</summary>
 public sealed record ChannelInfo(string Key, string Name, int Members, string? Topic);

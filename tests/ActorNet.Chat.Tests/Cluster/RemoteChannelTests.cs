@@ -65,6 +65,22 @@ public sealed class RemoteChannelTests : TestKit
     }
 
     [Fact]
+    public void A_local_user_s_QUIT_for_the_other_nodes_is_handed_back_after_its_earlier_channel_messages()
+    {
+        var (channel, alice) = ChannelWithAlice();
+        FishForMessage<ChannelEvent>(e => e.Kind == "JOIN");
+        Ask(channel, alice, new MessageRequest("PRIVMSG", "#room", "last words", []));
+        var quit = new Outgoing(IrcMessage.FromSource("alice!~alice@h", "QUIT", "bye"), _time.GetUtcNow());
+        var announce = new UserEvent("self", "QUIT", "alice", null, null, WireLine.From(quit));
+        channel.Tell(new PeerBroadcast(quit, alice.Session.Ref, null, [], [alice.Connection.Ref], null, announce));
+
+        var toServer = ReceiveWhile(TimeSpan.FromMilliseconds(300), m => m).Where(m => m is ChannelEvent or UserEvent).ToList();
+        Assert.Equal(2, toServer.Count);
+        Assert.Equal("PRIVMSG", Assert.IsType<ChannelEvent>(toServer[0]).Kind);
+        Assert.Same(announce, toServer[1]);
+    }
+
+    [Fact]
     public void Remote_join_message_and_part_reach_local_members_and_NAMES_lists_remote_members()
     {
         var (channel, alice) = ChannelWithAlice();

@@ -76,8 +76,17 @@ public sealed class ClusterChatTests
 
         await bob.CommandAsync("JOIN #c");
         await alice.ExpectAsync(l => l.StartsWith(":bob!", StringComparison.Ordinal) && l.Contains(" JOIN #c"));
+        // per-sender order holds across a NICK and a QUIT too (they travel behind the sender's channel messages)
+        for (var i = 0; i < 20; i++) await bob.SendAsync($"PRIVMSG #c :before-{i}");
+        await bob.SendAsync("NICK bobby");
+        for (var i = 0; i < 20; i++) await bob.SendAsync($"PRIVMSG #c :after-{i}");
         await bob.SendAsync("QUIT :see you");
-        Assert.StartsWith(":bob!", await alice.ExpectAsync(" QUIT :"));
+        var seen = new List<string>();
+        while (seen.Count == 0 || !seen[^1].Contains(" QUIT :", StringComparison.Ordinal))
+            seen.Add(await alice.ExpectAsync(l => l.StartsWith(":bob", StringComparison.Ordinal)));
+        string[] expected = [.. Enumerable.Range(0, 20).Select(i => $":bob!~bob@127.0.0.1 PRIVMSG #c before-{i}"), ":bob!~bob@127.0.0.1 NICK bobby",
+            .. Enumerable.Range(0, 20).Select(i => $":bobby!~bob@127.0.0.1 PRIVMSG #c after-{i}"), ":bobby!~bob@127.0.0.1 QUIT :Quit: see you"];
+        Assert.Equal(expected, seen.Skip(seen.Count - expected.Length));
         await ChatClusterKit.AwaitNamesAsync(alice, "#c", "alice");
     }
 
