@@ -12,5 +12,7 @@ for n in a b c; do
   pids+=($!)
   echo "node-$n: pid $! (log artifacts/cluster/node-$n.log)"
 done
-echo "relay on 127.0.0.1:7101 (node-a), :7201 (node-b), :7301 (node-c); Ctrl+C stops the cluster"
+echo "relay on 127.0.0.1:7101 (node-a), :7201 (node-b), :7301 (node-c)"
+echo "IRC on 127.0.0.1:6101 (node-a), :6201 (node-b), :6301 (node-c); admin on :8101, :8201, :8301"
+echo "Ctrl+C stops the cluster"
 wait
