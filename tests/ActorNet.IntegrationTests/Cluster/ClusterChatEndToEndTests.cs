@@ -14,21 +14,10 @@ public sealed class ClusterChatEndToEndTests(ActornetBinary binary) : IDisposabl
 {
     private readonly TempDirectory _dir = new();
 
-    private static string Config(string name, int port, IEnumerable<int> seeds) => $$"""
-        actornet {
-          node.name = "{{name}}"
-          cluster {
-            enabled = on
-            name = "e2e-chat"
-            port = {{port}}
-            seed-nodes = [{{string.Join(", ", seeds.Select(s => $"\"127.0.0.1:{s}\""))}}]
-            down-after = 3s
-          }
-          listeners.chat { bind = "127.0.0.1:0", handler = irc, line-ending = crlf, max-frame-bytes = 8704 }
-          chat.server-name = "{{name}}.irc.test"
-        }
-        akka.log-dead-letters = off
-        """;
+    private static string Config(string name, int port, IEnumerable<int> seeds) =>
+        RelayProbe.ProcessConfig(name, "e2e-chat", port, seeds,
+            """chat { bind = "127.0.0.1:0", handler = irc, line-ending = crlf, max-frame-bytes = 8704 }""",
+            $"chat.server-name = \"{name}.irc.test\"");
 
     [Fact(Timeout = 150_000)]
     public async Task A_channel_message_crosses_three_processes_and_a_SIGKILLed_node_s_user_quits_on_the_others()

@@ -38,42 +38,8 @@ public sealed class ClusterRelayTests
         Assert.Equal("from-a2", await NextNonProbeAsync(onB));
     }
 
-    /// <summary>Sends numbered probes until every receiver got one, then a marker, and reads every receiver up to the
-    /// marker so that no probe is left in their streams.</summary>
-    private static async Task ProbeAsync(LineClient sender, params LineClient[] receivers)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
-        var pending = receivers.ToList();
-        for (var i = 0; pending.Count > 0; i++)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "cluster relay never delivered a probe");
-            await sender.SendLineAsync($"probe-{i}");
-            foreach (var receiver in pending.ToList())
-            {
-                try
-                {
-                    if ((await receiver.ReadLineAsync(TimeSpan.FromMilliseconds(300)))?.StartsWith("probe-", StringComparison.Ordinal) == true)
-                        pending.Remove(receiver);
-                }
-                catch (OperationCanceledException)
-                {
-                }
-            }
-        }
+    private static Task ProbeAsync(LineClient sender, params LineClient[] receivers) =>
+        RelayProbe.ProbeAsync(sender, receivers, TimeSpan.FromSeconds(30));
 
-        var marker = "marker-" + Guid.NewGuid().ToString("N");
-        await sender.SendLineAsync(marker);
-        foreach (var receiver in receivers)
-            while (await receiver.ReadLineAsync() != marker)
-            {
-            }
-    }
-
-    private static async Task<string?> NextNonProbeAsync(LineClient client)
-    {
-        string? line;
-        do line = await client.ReadLineAsync();
-        while (line is not null && (line.StartsWith("probe-", StringComparison.Ordinal) || line.StartsWith("marker-", StringComparison.Ordinal)));
-        return line;
-    }
+    private static Task<string?> NextNonProbeAsync(LineClient client) => RelayProbe.NextNonProbeAsync(client);
 }

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.RegularExpressions;
+using ActorNet.IntegrationTests.Cluster;
 using ActorNet.IntegrationTests.Support;
 using Xunit;
 
@@ -12,20 +13,8 @@ public sealed class ClusterEndToEndTests(ActornetBinary binary) : IDisposable
 {
     private readonly TempDirectory _dir = new();
 
-    private static string Config(string name, int port, IEnumerable<int> seeds) => $$"""
-        actornet {
-          node.name = "{{name}}"
-          cluster {
-            enabled = on
-            name = "e2e-cluster"
-            port = {{port}}
-            seed-nodes = [{{string.Join(", ", seeds.Select(s => $"\"127.0.0.1:{s}\""))}}]
-            down-after = 3s
-          }
-          listeners.relay { bind = "127.0.0.1:0", handler = broadcast, scope = cluster }
-        }
-        akka.log-dead-letters = off
-        """;
+    private static string Config(string name, int port, IEnumerable<int> seeds) =>
+        RelayProbe.ProcessConfig(name, "e2e-cluster", port, seeds, """relay { bind = "127.0.0.1:0", handler = broadcast, scope = cluster }""");
 
     [Fact(Timeout = 120_000)]
     public async Task A_frame_crosses_three_processes_and_the_survivors_carry_on_after_a_SIGKILL()
@@ -85,36 +74,10 @@ public sealed class ClusterEndToEndTests(ActornetBinary binary) : IDisposable
         }
     }
 
-    /// <summary>DistributedPubSub learns remote subscribers by gossip: send probes until every receiver has one.</summary>
-    private static async Task ProbeUntilDeliveredAsync(LineClient sender, LineClient[] receivers, TimeSpan timeout, List<NodeProcess> nodes)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        var pending = receivers.ToList();
-        for (var i = 0; pending.Count > 0; i++)
-        {
-            Assert.True(DateTime.UtcNow < deadline, "no probe crossed the cluster\n" + string.Join("\n---\n", nodes.Select(n => n.Describe())));
-            await sender.SendLineAsync("probe-" + i);
-            foreach (var receiver in pending.ToList())
-            {
-                try
-                {
-                    if ((await receiver.ReadLineAsync(TimeSpan.FromMilliseconds(300)))?.StartsWith("probe-", StringComparison.Ordinal) == true)
-                        pending.Remove(receiver);
-                }
-                catch (OperationCanceledException)
-                {
-                }
-            }
-        }
-    }
+    private static Task ProbeUntilDeliveredAsync(LineClient sender, LineClient[] receivers, TimeSpan timeout, List<NodeProcess> nodes) =>
+        RelayProbe.ProbeAsync(sender, receivers, timeout, () => string.Join("\n---\n", nodes.Select(n => n.Describe())));
 
-    private static async Task<string?> NextNonProbeAsync(LineClient client)
-    {
-        string? line;
-        do line = await client.ReadLineAsync(TimeSpan.FromSeconds(15));
-        while (line is not null && line.StartsWith("probe-", StringComparison.Ordinal));
-        return line;
-    }
+    private static Task<string?> NextNonProbeAsync(LineClient client) => RelayProbe.NextNonProbeAsync(client, TimeSpan.FromSeconds(15));
 
     public void Dispose() => _dir.Dispose();
 }
