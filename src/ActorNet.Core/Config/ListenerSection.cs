@@ -13,7 +13,7 @@ internal static partial class ListenerSection
     private static readonly HashSet<string> Keys =
     [
         "transport", "bind", "handler", "framing", "line-ending", "max-frame-bytes", "max-connections",
-        "max-connections-per-ip", "idle-timeout", "write-queue-limit-bytes", "upstream", "connect-timeout", "peer-ttl", "options", "scope", "path",
+        "max-connections-per-ip", "idle-timeout", "write-queue-limit-bytes", "upstream", "connect-timeout", "close-timeout", "peer-ttl", "options", "scope", "path",
     ];
 
     /// <summary>Built-in handlers that only make sense on some transports (echo and custom handlers: any).</summary>
@@ -98,6 +98,8 @@ internal static partial class ListenerSection
             errors.Add(path + ".write-queue-limit-bytes", $"must be >= max-frame-bytes ({mf2}), got {ql}");
         var connectTimeout = errors.Duration(c, path, "connect-timeout");
         if (connectTimeout <= TimeSpan.Zero) errors.Add(path + ".connect-timeout", $"must be > 0 (got {connectTimeout})");
+        var closeTimeout = errors.Duration(c, path, "close-timeout");
+        if (closeTimeout <= TimeSpan.Zero) errors.Add(path + ".close-timeout", $"must be > 0 (got {closeTimeout})");
         var peerTtl = errors.Duration(c, path, "peer-ttl");
         if (peerTtl <= TimeSpan.Zero) errors.Add(path + ".peer-ttl", $"must be > 0 (got {peerTtl})");
 
@@ -125,7 +127,12 @@ internal static partial class ListenerSection
 
         return new ListenerSettings(name, transport.Value, bind.Host, bind.Port, handler, framing.Value, lineEnding.Value,
             (int)maxFrame!.Value, maxConnections!.Value, perIp!.Value, idle!.Value, queueLimit!.Value, upstream,
-            connectTimeout!.Value, peerTtl!.Value, options, path) { Scope = scope ?? BroadcastScope.Node, WebSocketPath = wsPath };
+            connectTimeout!.Value, peerTtl!.Value, options, path)
+        {
+            Scope = scope ?? BroadcastScope.Node,
+            WebSocketPath = wsPath,
+            CloseTimeout = closeTimeout ?? TimeSpan.FromSeconds(5),
+        };
     }
 
     private static string Name(TransportKind t) => t.ToString().ToLowerInvariant();

@@ -70,6 +70,10 @@ public sealed record ListenerSettings(
     Akka.Configuration.Config Options,
     string Path)
 {
+    /// <summary>How long a graceful close may take to flush what is queued (and, for WebSocket, to exchange close
+    /// frames) before the socket is reset.</summary>
+    public TimeSpan CloseTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
     /// <summary>broadcast only: <c>scope = node | cluster</c>.</summary>
     public BroadcastScope Scope { get; init; } = BroadcastScope.Node;
 

@@ -42,7 +42,7 @@ public sealed partial class Connection : ReceiveActor, IWithTimers
     }
 
     /// <summary>How long a graceful close may take to flush before the socket is reset.</summary>
-    private static readonly TimeSpan DrainTimeout = TimeSpan.FromSeconds(5);
+    private TimeSpan DrainTimeout => _setup.Listener.CloseTimeout;
 
     private readonly ConnectionSetup _setup;
     private readonly ConnectionInfo _info;

@@ -15,6 +15,8 @@ public sealed class NodeSettingsLoaderTests
         Assert.Equal((FramingKind.Line, LineEnding.Lf, 64 * 1024, 10000, 0), (l.Framing, l.LineEnding, l.MaxFrameBytes, l.MaxConnections, l.MaxConnectionsPerIp));
         Assert.Equal((TimeSpan.Zero, 1024L * 1024, TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(60)), (l.IdleTimeout, l.WriteQueueLimitBytes, l.ConnectTimeout, l.PeerTtl));
         Assert.Null(l.Upstream);
+        Assert.Equal(TimeSpan.FromSeconds(5), l.CloseTimeout);
+        Assert.Equal(TimeSpan.FromMilliseconds(300), LoadOk(Listener("""bind = "127.0.0.1:1", handler = echo, close-timeout = 300ms""")).Listeners[0].CloseTimeout);
         Assert.Equal("actornet.listeners.echo", l.Path);
         Assert.Equal("actornet", settings.NodeName);
         Assert.Equal(new SupervisionSettings(3, TimeSpan.FromSeconds(10), TimeSpan.FromMilliseconds(200), TimeSpan.FromSeconds(10)), settings.Supervision);
@@ -78,6 +80,7 @@ public sealed class NodeSettingsLoaderTests
     [InlineData("""bind = "127.0.0.1:1", handler = echo, max-conections = 5""", "actornet.listeners.l.max-conections", "did you mean 'max-connections'?")]
     [InlineData("""bind = "127.0.0.1:1", handler = echo, colour = red""", "actornet.listeners.l.colour", "unknown key (known: bind,")]
     [InlineData("""bind = "127.0.0.1:1", handler = echo, connect-timeout = 0s""", "actornet.listeners.l.connect-timeout", "must be > 0")]
+    [InlineData("""bind = "127.0.0.1:1", handler = echo, close-timeout = 0s""", "actornet.listeners.l.close-timeout", "must be > 0")]
     public void Each_kind_of_listener_error_names_its_path_and_reason(string body, string path, string reason) =>
         LoadError(Listener(body), path, reason);
 
