@@ -74,10 +74,11 @@ function renderNode(node, depth, byId) {
 
 function chart(svg, values, color) {
   const w = 360, h = 110, max = Math.max(1, ...values) * 1.15;
-  const step = w / (HISTORY - 1), x0 = w - (values.length - 1) * step;
+  const span = Math.min(HISTORY, Math.max(20, values.length)); // stretch the first seconds, then scroll
+  const step = w / (span - 1), x0 = w - (values.length - 1) * step;
   const pts = values.map((v, i) => `${(x0 + i * step).toFixed(1)},${(h - (v / max) * (h - 6) - 3).toFixed(1)}`).join(' ');
   const grid = [0.25, 0.5, 0.75].map((f) => `<line x1="0" x2="${w}" y1="${h * f}" y2="${h * f}" stroke="#2a3642" stroke-width="1"/>`).join('');
-  svg.innerHTML = `${grid}<text x="4" y="12" fill="#8b98a5" font-size="10">${Math.round(max)}</text>` +
+  svg.innerHTML = `${grid}<text x="4" y="12" fill="#8b98a5" font-size="10">${Math.round(max)}</text><text x="${w - 4}" y="${h - 4}" fill="#8b98a5" font-size="10" text-anchor="end">last ${span}s</text>` +
     (values.length > 1 ? `<polygon points="${x0},${h} ${pts} ${w},${h}" fill="${color}" opacity="0.18"/><polyline points="${pts}" fill="none" stroke="${color}" stroke-width="2" vector-effect="non-scaling-stroke"/>` : '');
 }
 
@@ -114,7 +115,7 @@ async function refresh() {
     $('toxics').innerHTML = list.length ? list.map((t) => `<tr data-toxic="${esc(t.name)}"><td><b>${esc(t.name)}</b></td><td>${esc(t.type)}</td><td class="dim">${esc(Object.entries(t).filter(([k]) => k !== 'name' && k !== 'type').map(([k, v]) => `${k}=${v}`).join(' '))}</td><td><button class="danger authed-only" data-remove-toxic="${esc(t.name)}">remove</button></td></tr>`).join('')
       : '<tr><td class="dim">none</td></tr>';
     const c = chaos.data ?? {};
-    $('chaos').innerHTML = `<span class="${c.running ? 'warn' : 'dim'}">${c.running ? 'running' : 'stopped'}</span> <span class="dim">seed ${esc(c.seed ?? '–')} · ${esc(c.draws ?? 0)} draws · ${esc(c.kills ?? 0)} kills · p=${esc(c.probability ?? '–')}</span>`;
+    $('chaos').innerHTML = `<span class="${c.running ? 'warn' : 'ok'}">${c.running ? 'running' : 'stopped'}</span> <span class="dim">· seed ${esc(c.seed ?? '–')} · ${esc(c.draws ?? 0)} draws · ${esc(c.kills ?? 0)} kills · p=${esc(c.probability ?? '–')}</span>`;
   } catch (e) {
     $('summary').textContent = `admin API unreachable: ${e.message}`;
   }
