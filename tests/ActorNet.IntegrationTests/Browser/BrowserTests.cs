@@ -86,6 +86,8 @@ public sealed class BrowserTests(ITestOutputHelper output) : IAsyncLifetime
         await carol.SendAsync("PRIVMSG #web :carol over tcp");
         await SeesAsync(alice, "carol over tcp");
         await SeesAsync(bob, "carol over tcp");
+        Directory.CreateDirectory(RepoPaths.File("artifacts/screenshots"));
+        await File.WriteAllBytesAsync(RepoPaths.File("artifacts/screenshots/chat.png"), await alice.ScreenshotAsync());
     }
 
     [Fact(Timeout = 60_000)]
