@@ -77,6 +77,7 @@ internal sealed class AdminRoutes(NodeControl control, NodeSettings settings, st
 
     public void Map(WebApplication app)
     {
+        WebPages.Map(app, settings, Runtime, Unauthorized);
         app.MapGet("/status", () => Ok(Status()));
         app.MapGet("/connections", () => Ok(Runtime.Connections.Snapshot().Select(c => new
         {

@@ -1,0 +1,148 @@
+// ActorNet dashboard: polls the admin API every second; mutating controls only with a checked token.
+const $ = (id) => document.getElementById(id);
+const KEY = 'actornet-admin-token';
+const HISTORY = 180; // samples (one a second): the last three minutes
+const conns = [], rates = [];
+let last = null; // { t, frames }
+let token = sessionStorage.getItem(KEY);
+
+const esc = (s) => String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
+const fmtBytes = (n) => n < 1024 ? `${n} B` : n < 1048576 ? `${(n / 1024).toFixed(1)} KiB` : `${(n / 1048576).toFixed(1)} MiB`;
+
+function log(text, cls = '') {
+  const line = document.createElement('div');
+  line.className = cls;
+  line.textContent = `${new Date().toLocaleTimeString()}  ${text}`;
+  $('log').prepend(line);
+}
+
+async function getJson(path) {
+  const r = await fetch(path, { cache: 'no-store' });
+  if (!r.ok) throw new Error(`${path}: ${r.status}`);
+  return r.json();
+}
+
+async function call(method, path, body) {
+  const headers = { Authorization: `Bearer ${token}` };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  const r = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const reply = await r.json().catch(() => ({}));
+  if (r.ok) log(`${method} ${path}: ${reply.message ?? 'ok'}`, 'ok');
+  else log(`${method} ${path}: ${r.status} ${reply.error ?? ''}`, 'bad');
+  if (r.status === 401) setToken(null);
+  refresh();
+  return r.ok;
+}
+
+async function setToken(candidate) {
+  if (candidate) {
+    const r = await fetch('/auth', { headers: { Authorization: `Bearer ${candidate}` } });
+    if (!r.ok) {
+      const reply = await r.json().catch(() => ({}));
+      $('login-error').textContent = reply.error ?? `refused (${r.status})`;
+      candidate = null;
+    }
+  }
+  token = candidate;
+  if (token) { sessionStorage.setItem(KEY, token); $('login-error').textContent = ''; } else sessionStorage.removeItem(KEY);
+  document.body.classList.toggle('authed', !!token);
+}
+
+function findPath(node, suffix) {
+  if (node.path.endsWith(suffix)) return node;
+  for (const c of node.children ?? []) { const f = findPath(c, suffix); if (f) return f; }
+  return null;
+}
+
+function renderNode(node, depth, byId) {
+  const conn = /^c-(\d+)$/.exec(node.name);
+  const stats = conn && byId.get(Number(conn[1]));
+  const kind = depth === 0 ? 'listener' : conn ? 'connection' : node.name === 'handler' ? 'handler' : node.kind;
+  let attrs = '', extra = '', buttons = '';
+  if (depth === 0) {
+    attrs = ` data-listener="${esc(node.name)}"`;
+    buttons = `<button class="danger authed-only" data-kill-listener="${esc(node.name)}">kill listener</button>`;
+  } else if (conn) {
+    attrs = ` data-conn="${conn[1]}"`;
+    if (stats) extra = `<span class="stats">${esc(stats.remote)} · in ${stats.framesIn} / out ${stats.framesOut} frames · ${fmtBytes(stats.bytesIn)} in · ${fmtBytes(stats.bytesOut)} out${stats.queuedBytes ? ` · queued ${fmtBytes(stats.queuedBytes)}` : ''}</span>`;
+    buttons = `<button class="danger authed-only" data-kill-conn="${conn[1]}">kill</button>`;
+  }
+  const restarts = node.restarts ? `<span class="restarts">↻ ${node.restarts} restart${node.restarts === 1 ? '' : 's'}</span>` : '';
+  const children = (node.children ?? []).map((c) => renderNode(c, depth + 1, byId)).join('');
+  return `<li${attrs}><div class="node"><span class="kind ${kind}">${esc(kind)}</span><b>${esc(node.name)}</b>${restarts}${extra}${buttons}</div>${children ? `<ul>${children}</ul>` : ''}</li>`;
+}
+
+function chart(svg, values, color) {
+  const w = 360, h = 110, max = Math.max(1, ...values) * 1.15;
+  const span = Math.min(HISTORY, Math.max(20, values.length)); // stretch the first seconds, then scroll
+  const step = w / (span - 1), x0 = w - (values.length - 1) * step;
+  const pts = values.map((v, i) => `${(x0 + i * step).toFixed(1)},${(h - (v / max) * (h - 6) - 3).toFixed(1)}`).join(' ');
+  const grid = [0.25, 0.5, 0.75].map((f) => `<line x1="0" x2="${w}" y1="${h * f}" y2="${h * f}" stroke="#2a3642" stroke-width="1"/>`).join('');
+  svg.innerHTML = `${grid}<text x="4" y="12" fill="#8b98a5" font-size="10">${Math.round(max)}</text><text x="${w - 4}" y="${h - 4}" fill="#8b98a5" font-size="10" text-anchor="end">last ${span}s</text>` +
+    (values.length > 1 ? `<polygon points="${x0},${h} ${pts} ${w},${h}" fill="${color}" opacity="0.18"/><polyline points="${pts}" fill="none" stroke="${color}" stroke-width="2" vector-effect="non-scaling-stroke"/>` : '');
+}
+
+function framesFrom(metrics) {
+  let sum = 0;
+  for (const line of metrics.split('\n')) {
+    if (line.startsWith('actornet_frames_in_total') || line.startsWith('actornet_frames_out_total')) sum += Number(line.split(' ').pop()) || 0;
+  }
+  return sum;
+}
+
+async function refresh() {
+  try {
+    const [status, tree, connections, metrics, toxics, chaos] = await Promise.all([
+      getJson('/status'), getJson('/tree'), getJson('/connections'),
+      fetch('/metrics', { cache: 'no-store' }).then((r) => r.text()), getJson('/toxics'), getJson('/chaos')]);
+    $('node').textContent = `${status.node} · v${status.version} · up ${status.uptimeSeconds}s`;
+    $('summary').textContent = `${status.connections} connection${status.connections === 1 ? '' : 's'} · ${status.listeners.length} listeners`;
+    const byId = new Map(connections.map((c) => [c.id, c]));
+    const listeners = findPath(tree.data, '/listeners');
+    $('tree').innerHTML = listeners && listeners.children.length
+      ? listeners.children.map((l) => renderNode(l, 0, byId)).join('') : '<li class="dim">no listeners</li>';
+
+    const now = performance.now(), frames = framesFrom(metrics);
+    if (last) { rates.push(Math.max(0, (frames - last.frames) / ((now - last.t) / 1000))); if (rates.length > HISTORY) rates.shift(); }
+    last = { t: now, frames };
+    conns.push(status.connections); if (conns.length > HISTORY) conns.shift();
+    $('conn-now').textContent = status.connections;
+    $('msg-now').textContent = rates.length ? Math.round(rates[rates.length - 1]) : '–';
+    chart($('conn-chart'), conns, '#3fb950');
+    chart($('msg-chart'), rates, '#4aa3ff');
+
+    const list = toxics.data ?? [];
+    $('toxics').innerHTML = list.length ? list.map((t) => `<tr data-toxic="${esc(t.name)}"><td><b>${esc(t.name)}</b></td><td>${esc(t.type)}</td><td class="dim">${esc(Object.entries(t).filter(([k]) => k !== 'name' && k !== 'type').map(([k, v]) => `${k}=${v}`).join(' '))}</td><td><button class="danger authed-only" data-remove-toxic="${esc(t.name)}">remove</button></td></tr>`).join('')
+      : '<tr><td class="dim">none</td></tr>';
+    const c = chaos.data ?? {};
+    $('chaos').innerHTML = `<span class="${c.running ? 'warn' : 'ok'}">${c.running ? 'running' : 'stopped'}</span> <span class="dim">· seed ${esc(c.seed ?? '–')} · ${esc(c.draws ?? 0)} draws · ${esc(c.kills ?? 0)} kills · p=${esc(c.probability ?? '–')}</span>`;
+  } catch (e) {
+    $('summary').textContent = `admin API unreachable: ${e.message}`;
+  }
+}
+
+document.addEventListener('click', (e) => {
+  const b = e.target.closest('button');
+  if (!b || !token) return;
+  if (b.dataset.killConn) call('POST', `/connections/${b.dataset.killConn}/kill?mode=${$('kill-mode').value}`);
+  else if (b.dataset.killListener) call('POST', `/listeners/${encodeURIComponent(b.dataset.killListener)}/kill`);
+  else if (b.dataset.removeToxic) call('DELETE', `/toxics/${encodeURIComponent(b.dataset.removeToxic)}`);
+});
+$('login').addEventListener('submit', (e) => { e.preventDefault(); setToken($('token').value.trim()); $('token').value = ''; });
+$('logout').addEventListener('click', () => setToken(null));
+$('toxic-form').addEventListener('submit', (e) => {
+  e.preventDefault();
+  const body = { name: $('toxic-name').value.trim(), type: $('toxic-type').value };
+  if ($('toxic-listener').value.trim()) body.listener = $('toxic-listener').value.trim();
+  for (const pair of $('toxic-params').value.split(/\s+/).filter(Boolean)) {
+    const [k, ...v] = pair.split('=');
+    body[k] = v.join('=');
+  }
+  call('POST', '/toxics', body);
+});
+$('chaos-start').addEventListener('click', () => call('POST', '/chaos/start', { seed: Number($('chaos-seed').value) }));
+$('chaos-stop').addEventListener('click', () => call('POST', '/chaos/stop'));
+
+setToken(token);
+refresh();
+setInterval(refresh, 1000);
