@@ -47,7 +47,9 @@ public static class RelayProbe
         return line;
     }
 
-    /// <summary>The HOCON of one clustered actornet process on loopback (down-after 3 s) with the given listeners.</summary>
+    /// <summary>The HOCON of one clustered actornet process on loopback with the given listeners. The failure
+    /// detector tolerates 8 s of silence (a busy 2-core CI machine can starve a process that long), then the
+    /// split-brain resolver downs after 3 s more: a SIGKILLed process is gone from the others' view in ≈ 15 s.</summary>
     public static string ProcessConfig(string name, string clusterName, int port, IEnumerable<int> seeds, string listeners, string extra = "") => $$"""
         actornet {
           node.name = "{{name}}"
@@ -62,5 +64,6 @@ public static class RelayProbe
           {{extra}}
         }
         akka.log-dead-letters = off
+        akka.cluster.failure-detector.acceptable-heartbeat-pause = 8s
         """;
 }

@@ -105,8 +105,9 @@ public sealed class ActornetBinary : IAsyncLifetime
     }
 }
 
-/// <summary>The end-to-end tests share one binary and run one at a time (they start real processes).</summary>
-[CollectionDefinition(Name)]
+/// <summary>The end-to-end tests share one binary and run one at a time (they start real processes), and not while
+/// the parallel tests run: a clustered process starved of CPU by other tests could be downed by its peers.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class ActornetProcessCollection : ICollectionFixture<ActornetBinary>
 {
     /// <summary>Collection name.</summary>
