@@ -148,6 +148,7 @@ internal sealed class AdminRoutes(NodeControl control, NodeSettings settings, st
             bound = l.Endpoint is not null,
             connections = Runtime.Metrics.For(l.Name).Open,
         }),
+        toxics = Runtime.Toxics.All.Select(t => t.Name),
     };
 
     /// <summary>null when the request carries the right bearer token; else the 401 to return.</summary>

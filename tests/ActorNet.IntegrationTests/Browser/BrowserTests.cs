@@ -157,10 +157,15 @@ public sealed class BrowserTests(ITestOutputHelper output) : IAsyncLifetime
             Assert.Equal("echo", toxic.GetProperty("listener").GetString());
         }
 
+        using (var status = JsonDocument.Parse(await _web.Http.GetStringAsync("/status")))
+            Assert.Equal(["slowweb"], status.RootElement.GetProperty("toxics").EnumerateArray().Select(t => t.GetString()));
+
         await page.EvalAsync("document.querySelector('[data-remove-toxic=\"slowweb\"]').click(); true");
         await page.WaitForAsync("!document.querySelector('[data-toxic=\"slowweb\"]')");
         using var after = JsonDocument.Parse(await _web.Http.GetStringAsync("/toxics"));
         Assert.Empty(after.RootElement.GetProperty("data").EnumerateArray());
+        using var statusAfter = JsonDocument.Parse(await _web.Http.GetStringAsync("/status"));
+        Assert.Empty(statusAfter.RootElement.GetProperty("toxics").EnumerateArray());
     }
 
     [Fact(Timeout = 60_000)]
