@@ -80,12 +80,15 @@ public sealed class OutboundQueue : IDisposable
     /// <paramref name="encoder"/> instead of the queue's own (e.g. raw bytes of a WebSocket handshake or control frame
     /// between data frames); order with the other frames is kept.
     /// </summary>
-    public Result Enqueue(ReadOnlySpan<byte> payload, IFrameEncoder encoder, out ByteString? write)
+    /// <param name="defer">true: always frame into the pending buffer, even when nothing is in flight (several
+    /// frames that should leave as one write); the caller must then call <see cref="Flush"/> before it returns to
+    /// anything else, so that "idle" keeps meaning "nothing pending"</param>
+    public Result Enqueue(ReadOnlySpan<byte> payload, IFrameEncoder encoder, out ByteString? write, bool defer = false)
     {
         ArgumentNullException.ThrowIfNull(encoder);
         ObjectDisposedException.ThrowIf(_disposed, this);
         int framed = encoder.FramedLength(payload.Length);
-        if (!_writeInFlight)
+        if (!_writeInFlight && !defer && _pendingLength == 0)
         {
             byte[] buffer = TakeBuffer(framed);
             int n = encoder.Encode(payload, buffer);
@@ -131,6 +134,23 @@ public sealed class OutboundQueue : IDisposable
         _pending = null;
         _pendingLength = 0;
         Recycle(acked);
+        return ByteString.FromBytes(_inFlight!, 0, _inFlightLength);
+    }
+
+    /// <summary>
+    /// After deferred enqueues: when nothing is in flight and frames are pending, they become the write in flight
+    /// and are returned (send them now); otherwise null (they leave with the next <see cref="OnAck"/>).
+    /// </summary>
+    public ByteString? Flush()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        if (_writeInFlight || _pendingLength == 0)
+            return null;
+        _inFlight = _pending;
+        _inFlightLength = _pendingLength;
+        _pending = null;
+        _pendingLength = 0;
+        _writeInFlight = true;
         return ByteString.FromBytes(_inFlight!, 0, _inFlightLength);
     }
 

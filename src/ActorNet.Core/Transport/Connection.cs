@@ -20,6 +20,10 @@ public sealed partial class Connection : ReceiveActor, IWithTimers
     /// <summary>Queue one frame (payload without framing) to the client.</summary>
     public sealed record Send(ByteString Payload);
 
+    /// <summary>Queue several frames with one message (a handler answering a batch of input, a channel fanning out a
+    /// batch of messages): they are framed together and leave as one write when nothing is in flight.</summary>
+    public sealed record SendMany(IReadOnlyList<ByteString> Payloads);
+
     /// <summary>Flush what is queued, then close gracefully.</summary>
     public sealed record Close(DisconnectReason Reason, string? Detail = null);
 
@@ -127,6 +131,7 @@ public sealed partial class Connection : ReceiveActor, IWithTimers
     {
         Receive<Tcp.Received>(OnReceived);
         Receive<Send>(s => SendDown(s.Payload));
+        Receive<SendMany>(OnSendMany);
         Receive<WriteAck>(_ => OnAck());
         Receive<Kill>(OnKill);
         Receive<ToxicsChanged>(_ => ApplyToxics());
@@ -151,6 +156,7 @@ public sealed partial class Connection : ReceiveActor, IWithTimers
     {
         Receive<Tcp.Received>(r => CountIn(r.Data.Count));
         Receive<Send>(_ => { });
+        Receive<SendMany>(_ => { });
         Receive<WriteAck>(_ =>
         {
             OnAck();
@@ -225,11 +231,32 @@ public sealed partial class Connection : ReceiveActor, IWithTimers
         _lastReadTicks = Environment.TickCount64;
     }
 
-    /// <param name="raw">already framed (websocket handshake and control frames): sent as is, not counted as a frame</param>
-    private void Enqueue(ByteString payload, bool raw = false)
+    private void OnSendMany(SendMany many)
     {
-        if (payload.IsEmpty && (raw || (Listener.Framing == FramingKind.Raw && _ws is null))) return; // nothing to put on the wire
-        switch (_outbound.Enqueue(payload.ToReadOnlySpan(), raw ? RawFrameEncoder.Instance : _encoder, out var write))
+        if (!_down.IsPassThrough)
+        {
+            foreach (var payload in many.Payloads)
+            {
+                if (_reason is not null) return;
+                SendDown(payload);
+            }
+
+            return;
+        }
+
+        foreach (var payload in many.Payloads)
+            if (!Enqueue(payload, defer: true)) return; // over the limit: the connection is closing
+        if (_outbound.Flush() is { } write) Write(write);
+        UpdateQueued();
+    }
+
+    /// <param name="raw">already framed (websocket handshake and control frames): sent as is, not counted as a frame</param>
+    /// <param name="defer">frame into the pending buffer even when idle; the caller flushes (<see cref="OnSendMany"/>)</param>
+    /// <returns>false when the queue limit was exceeded (the connection is now closing)</returns>
+    private bool Enqueue(ByteString payload, bool raw = false, bool defer = false)
+    {
+        if (payload.IsEmpty && (raw || (Listener.Framing == FramingKind.Raw && _ws is null))) return true; // nothing to put on the wire
+        switch (_outbound.Enqueue(payload.ToReadOnlySpan(), raw ? RawFrameEncoder.Instance : _encoder, out var write, defer))
         {
             case OutboundQueue.Result.WriteNow:
                 if (!raw) FrameOut();
@@ -241,7 +268,7 @@ public sealed partial class Connection : ReceiveActor, IWithTimers
                 break;
             case OutboundQueue.Result.LimitExceeded when _reason is not null:
                 AbortNow(DisconnectReason.SlowConsumer, "write queue limit exceeded while closing");
-                break;
+                return false;
             case OutboundQueue.Result.LimitExceeded:
                 _log.Warning("connection {ConnectionId} on {Listener} from {Remote} is a slow consumer: {QueuedBytes} bytes queued, limit {LimitBytes}",
                     _info.Id, _info.Listener, _info.Remote, _outbound.TotalQueuedBytes, Listener.WriteQueueLimitBytes);
@@ -250,8 +277,10 @@ public sealed partial class Connection : ReceiveActor, IWithTimers
                 _outbound.DropPending();
                 SendErrorFrame(DisconnectReason.SlowConsumer, "slow consumer: write queue limit exceeded");
                 BeginClose(DisconnectReason.SlowConsumer, $"write queue over {Listener.WriteQueueLimitBytes} bytes");
-                break;
+                return false;
         }
+
+        return true;
     }
 
     private void OnAck()

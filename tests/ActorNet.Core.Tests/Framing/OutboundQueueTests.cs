@@ -42,6 +42,39 @@ public class OutboundQueueTests
     }
 
     [Fact]
+    public void Deferred_frames_leave_as_one_write_on_flush_and_keep_order_with_a_write_in_flight()
+    {
+        using var q = new OutboundQueue(Lines, 1024);
+        Assert.Equal(OutboundQueue.Result.Queued, q.Enqueue(B("a"), Lines, out var w1, defer: true));
+        Assert.Equal(OutboundQueue.Result.Queued, q.Enqueue(B("b"), Lines, out var w2, defer: true));
+        Assert.Null(w1);
+        Assert.Null(w2);
+        Assert.False(q.WriteInFlight);
+        Assert.Equal(4, q.PendingBytes);
+
+        var write = q.Flush();
+        Assert.Equal("a\nb\n", S(write!));
+        Assert.True(q.WriteInFlight);
+        Assert.Null(q.Flush()); // in flight: nothing more to hand out
+
+        // while in flight, deferred frames wait for the ack like any other
+        q.Enqueue(B("c"), Lines, out _, defer: true);
+        Assert.Null(q.Flush());
+        Assert.Equal("c\n", S(q.OnAck()!));
+        Assert.Null(q.OnAck());
+        Assert.Null(q.Flush()); // idle and empty
+    }
+
+    [Fact]
+    public void Deferred_frames_respect_the_limit()
+    {
+        using var q = new OutboundQueue(Lines, 5);
+        Assert.Equal(OutboundQueue.Result.Queued, q.Enqueue(B("abc"), Lines, out _, defer: true));
+        Assert.Equal(OutboundQueue.Result.LimitExceeded, q.Enqueue(B("de"), Lines, out _, defer: true));
+        Assert.Equal("abc\n", S(q.Flush()!));
+    }
+
+    [Fact]
     public void Frames_queued_during_a_write_leave_as_one_write_in_order()
     {
         using var q = new OutboundQueue(FrameCodecs.GetEncoder(FramingKind.Line, LineEnding.CrLf), 1 << 20);

@@ -1,0 +1,59 @@
+using System.Text;
+using ActorNet.Handlers;
+using ActorNet.IntegrationTests.Support;
+using ActorNet.Transport;
+using Akka.Actor;
+using Akka.IO;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace ActorNet.IntegrationTests.Transport;
+
+/// <summary>Answers a frame "N SIZE" with one <see cref="Connection.SendMany"/> of N frames "i:xxx…" (SIZE bytes of x).</summary>
+public sealed class BatchReplyHandler : ConnectionHandler
+{
+    public BatchReplyHandler(HandlerContext context) : base(context)
+    {
+        Receive<FrameReceived>(frame =>
+        {
+            var parts = frame.Text.Split(' ');
+            int n = int.Parse(parts[0]), size = int.Parse(parts[1]);
+            var payloads = Enumerable.Range(1, n)
+                .Select(i => ByteString.FromBytes(Encoding.UTF8.GetBytes(i + ":" + new string('x', size))))
+                .ToArray();
+            Handler.ConnectionActor.Tell(new Connection.SendMany(payloads), ActorRefs.NoSender);
+        });
+    }
+}
+
+public sealed class SendManyTests(ITestOutputHelper output) : NodeTestKit(output)
+{
+    private static readonly string Batch = typeof(BatchReplyHandler).AssemblyQualifiedName!;
+
+    [Fact(Timeout = 30_000)]
+    public async Task SendMany_delivers_every_frame_in_order_and_the_connection_keeps_serving()
+    {
+        var bound = await StartNodeAsync(TestSettings.Listener("batch", Batch));
+        await using var client = await LineClient.ConnectAsync(bound["batch"]);
+
+        for (var round = 0; round < 3; round++)
+        {
+            await client.SendLineAsync("200 10");
+            for (var i = 1; i <= 200; i++) Assert.Equal(i + ":xxxxxxxxxx", await client.ReadLineAsync());
+        }
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task SendMany_over_the_write_queue_limit_cuts_the_client_with_an_error_line()
+    {
+        var listener = TestSettings.Listener("batch", Batch) with { WriteQueueLimitBytes = 4096 };
+        var bound = await StartNodeAsync(listener);
+        await using var client = await LineClient.ConnectAsync(bound["batch"]);
+
+        await client.SendLineAsync("100 100"); // ~10 KB in one batch, limit 4 KiB
+        string? line, last = null;
+        while ((line = await client.ReadLineAsync(TimeSpan.FromSeconds(10))) is not null) last = line;
+        Assert.Equal("error: slow consumer: write queue limit exceeded", last);
+        Assert.True(await client.WaitForCloseAsync());
+    }
+}
