@@ -44,7 +44,9 @@ public sealed class IrcHandlerFactory : IHandlerFactory
     public Props CreateHandler(HandlerContext context)
     {
         var runtime = Runtime(context.Listener, out _);
-        return Props.Create(() => new IrcSession(context, runtime));
+        // Per connection: Props from arguments, not from an expression (Props.Create(() => new ...)), which Akka
+        // evaluates by compiling the expression's arguments: a dynamic method per connection, costly to build and to finalize.
+        return Props.Create<IrcSession>(context, runtime);
     }
 
     public ByteString? ErrorFrame(DisconnectReason reason, string message) => ErrorLine(reason, message);

@@ -68,19 +68,27 @@ public sealed partial class ChannelActor
     {
         var notice = m.Command == "NOTICE";
         _members.TryGetValue(who.Session, out var sender);
+        // Straight from the session (not through the chat service): its state may be newer than the channel's copy
+        // (e.g. CAP REQ server-time just before), and the MemberUpdated the service sends for it may still be on the way.
+        if (sender is not null && !ReferenceEquals(sender.Ref.State, who.State) && sender.Ref.Nick == who.Nick) sender.Ref = who;
         var canSend = sender is not null
             ? (!_moderated && !IsBanned(who)) || sender.Op || sender.Voice
             : !_noExternal && !_moderated && !IsBanned(who);
         if (!canSend)
         {
+            FlushPending(); // the error after what this client was sent before it
             if (!notice) Reply(who, Numerics.ERR_CANNOTSENDTOCHAN, _name, "Cannot send to channel");
             return;
         }
 
         var message = new Outgoing(new IrcMessage(who.State.Prefix, m.Command, [_name, m.Text]), _time.GetUtcNow(), m.Tags);
         var echo = who.State.Has(CapCommands.EchoMessage);
-        Broadcast(message, except: echo ? null : who.Session);
-        if (echo && sender is null) who.Connection.Tell(message.For(who.State.Caps), ActorRefs.NoSender);
+        BroadcastBatched(message, except: echo ? null : who.Session);
+        if (echo && sender is null)
+        {
+            FlushPending();
+            who.Connection.Tell(message.For(who.State.Caps), ActorRefs.NoSender);
+        }
         Publish(m.Command, who, message);
     }
 

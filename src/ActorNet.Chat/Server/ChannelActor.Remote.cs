@@ -92,6 +92,9 @@ public sealed partial class ChannelActor
                     ApplyRemoteMode(change);
                 Broadcast(message, except: null);
                 return;
+            case "PRIVMSG" or "NOTICE":
+                BroadcastBatched(message, except: null);
+                return;
             default:
                 Broadcast(message, except: null);
                 return;
@@ -155,7 +158,7 @@ public sealed partial class ChannelActor
             foreach (var m in _members.Values)
             {
                 if (reached.Contains(m.Ref.Connection)) continue;
-                m.Ref.Connection.Tell(p.Message.For(m.Ref.State.Caps), ActorRefs.NoSender);
+                m.Ref.Connection.Tell(m.Variant(p.Message), ActorRefs.NoSender);
                 reached = reached.Add(m.Ref.Connection);
             }
 

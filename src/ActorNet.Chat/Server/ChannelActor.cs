@@ -14,9 +14,30 @@ namespace ActorNet.Chat.Server;
 /// </summary>
 public sealed partial class ChannelActor : ReceiveActor
 {
-    private sealed class Member(MemberRef member)
+    private sealed class Member
     {
-        public MemberRef Ref { get; set; } = member;
+        private MemberRef _ref = null!;
+
+        public Member(MemberRef member) => Ref = member;
+
+        /// <summary>The member's refs and state; setting it re-reads the capabilities that pick a message variant.</summary>
+        public MemberRef Ref
+        {
+            get => _ref;
+            set
+            {
+                _ref = value;
+                ServerTime = value.State.Caps.Contains(CapCommands.ServerTime);
+                MessageTags = value.State.Caps.Contains(CapCommands.MessageTags);
+            }
+        }
+
+        public bool ServerTime { get; private set; }
+
+        public bool MessageTags { get; private set; }
+
+        public Transport.Connection.Send Variant(Outgoing message) => message.For(ServerTime, MessageTags);
+
         public bool Op { get; set; }
         public bool Voice { get; set; }
 
@@ -104,7 +125,9 @@ public sealed partial class ChannelActor : ReceiveActor
                 return;
             case MessageRequest m:
                 Message(from, m);
-                break;
+                if (_batch.Count == 0) break;
+                _completeAfterFlush.Add(from.Session); // completed once the batch (with this message) is sent
+                return;
             case TopicRequest topic:
                 Topic(from, topic.NewTopic);
                 break;
@@ -136,7 +159,7 @@ public sealed partial class ChannelActor : ReceiveActor
             foreach (var m in _members.Values)
             {
                 if (reached.Contains(m.Ref.Connection)) continue;
-                m.Ref.Connection.Tell(b.Message.For(m.Ref.State.Caps), ActorRefs.NoSender);
+                m.Ref.Connection.Tell(m.Variant(b.Message), ActorRefs.NoSender);
                 reached = reached.Add(m.Ref.Connection);
             }
 
@@ -166,11 +189,15 @@ public sealed partial class ChannelActor : ReceiveActor
     private void Reply(MemberRef to, string code, params string[] parameters) =>
         to.Connection.Tell(new Transport.Connection.Send(Outgoing.Encode(Replies.Numeric(Server, code, to.Nick, parameters))), ActorRefs.NoSender);
 
-    private void Broadcast(Outgoing message, IActorRef? except)
+    private void Broadcast(Outgoing message, IActorRef? except) => BroadcastSkipping(message, MemberOrNull(except));
+
+    private void BroadcastSkipping(Outgoing message, Member? except)
     {
         foreach (var m in _members.Values)
-            if (!m.Ref.Session.Equals(except)) m.Ref.Connection.Tell(message.For(m.Ref.State.Caps), ActorRefs.NoSender);
+            if (!ReferenceEquals(m, except)) m.Ref.Connection.Tell(m.Variant(message), ActorRefs.NoSender);
     }
+
+    private Member? MemberOrNull(IActorRef? session) => session is not null && _members.TryGetValue(session, out var m) ? m : null;
 
     private Outgoing From(MemberRef who, string command, params string[] parameters) =>
         new(new IrcMessage(who.State.Prefix, command, parameters), _time.GetUtcNow());

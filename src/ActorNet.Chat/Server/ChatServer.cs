@@ -46,6 +46,7 @@ public sealed partial class ChatServer : ReceiveActor
     private readonly LinkedList<WhowasEntry> _whowas = new();
     private int _maxUsers;
     private long _channelSeq;
+    private readonly string _chanTypes;
 
     public ChatServer(ChatSettings settings, TimeProvider time, IReadOnlyList<ActorNet.Config.ConfigError>? configErrors = null)
     {
@@ -53,6 +54,7 @@ public sealed partial class ChatServer : ReceiveActor
             _log.Error("chat settings: {Path}: {Reason} (the default is used)", error.Path, error.Reason);
         _settings = settings;
         _time = time;
+        _chanTypes = settings.ISupport.ChanTypes;
         _nicks = new Dictionary<string, IActorRef>(settings.CaseMapping);
         Receive<SaveState>(OnSave);
         Receive<RecoverState>(r => Sender.Tell(new RecoveredState(_users.TryGetValue(r.Session, out var u) ? u.State : null)));
@@ -130,7 +132,7 @@ public sealed partial class ChatServer : ReceiveActor
 
                 entry.Actor.Tell(new ToChannel(r, user.Ref));
                 break;
-            case MessageRequest m when !IrcNames.IsChannelName(m.Target, _settings.ISupport.ChanTypes):
+            case MessageRequest m when !IrcNames.IsChannelName(m.Target, _chanTypes):
                 PrivateMessage(user, m);
                 break;
             case MessageRequest m:
@@ -151,7 +153,7 @@ public sealed partial class ChatServer : ReceiveActor
             case NamesRequest n:
                 ToChannelOr(r, user, n.Channel, Replies.Numeric(Server, Numerics.RPL_ENDOFNAMES, user.State.NickOrStar, n.Channel, "End of /NAMES list"));
                 break;
-            case WhoRequest w when IrcNames.IsChannelName(w.Mask, _settings.ISupport.ChanTypes):
+            case WhoRequest w when IrcNames.IsChannelName(w.Mask, _chanTypes):
                 ToChannelOr(r, user, w.Mask, Replies.Numeric(Server, Numerics.RPL_ENDOFWHO, user.State.NickOrStar, w.Mask, "End of /WHO list"));
                 break;
             case InviteRequest i:

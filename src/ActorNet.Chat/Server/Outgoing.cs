@@ -20,12 +20,15 @@ public sealed class Outgoing(IrcMessage message, DateTimeOffset time, IReadOnlyL
     public DateTimeOffset Time { get; } = time;
 
     /// <summary>The message for a client with these capabilities.</summary>
-    public Connection.Send For(ImmutableHashSet<string> caps)
+    public Connection.Send For(ImmutableHashSet<string> caps) =>
+        For(caps.Contains(CapCommands.ServerTime), caps.Contains(CapCommands.MessageTags));
+
+    /// <summary>The message for a client with (or without) the server-time and message-tags capabilities.</summary>
+    public Connection.Send For(bool serverTime, bool messageTags)
     {
-        var withTime = caps.Contains(CapCommands.ServerTime);
-        var withTags = caps.Contains(CapCommands.MessageTags) && clientTags is { Count: > 0 };
-        var index = (withTime ? 1 : 0) | (withTags ? 2 : 0);
-        return _variants[index] ??= new Connection.Send(Encode(withTime, withTags));
+        var withTags = messageTags && clientTags is { Count: > 0 };
+        var index = (serverTime ? 1 : 0) | (withTags ? 2 : 0);
+        return _variants[index] ??= new Connection.Send(Encode(serverTime, withTags));
     }
 
     private ByteString Encode(bool withTime, bool withTags)

@@ -19,6 +19,10 @@ public sealed record IrcRuntime(ChatSettings Settings, TimeProvider Time, DateTi
 /// effects in order: replies to its connection, requests to the chat service (one at a time: later input waits for
 /// the answer, so replies keep the order of commands), ERROR and close. Flood control is a token bucket; lines over
 /// it wait (up to flood.max-queued) and beyond that the client gets <c>ERROR :Excess Flood</c>.
+/// <para>Fast path: PRIVMSG/NOTICE to a channel the session has joined go straight to that channel's actor (its ref
+/// came with the JOIN), not through the node-wide chat service, and up to <see cref="MaxPipelined"/> of them to the
+/// same channel may be in flight at once (one sender, one receiver: their order is kept). Anything else waits until
+/// they are all completed, so replies still keep the order of commands.</para>
 /// States: Recovering (asks the service for the state a crashed predecessor saved) → Ready.
 /// </summary>
 public sealed class IrcSession : ConnectionHandler, IWithTimers
@@ -46,6 +50,9 @@ public sealed class IrcSession : ConnectionHandler, IWithTimers
     /// <summary>How long a request to the chat service may take before input flows again regardless.</summary>
     private static readonly TimeSpan RequestTimeoutAfter = TimeSpan.FromSeconds(10);
 
+    /// <summary>Most channel messages one session may have in flight to its channel at once.</summary>
+    internal const int MaxPipelined = 64;
+
     private readonly IrcRuntime _rt;
     private readonly IActorRef _server;
     private readonly ILoggingAdapter _log = Context.GetLogger();
@@ -56,10 +63,17 @@ public sealed class IrcSession : ConnectionHandler, IWithTimers
     private bool _awaiting, _closing, _pingSent;
     private long _lastInput;
 
+    /// <summary>The actor of each joined channel (folded name), learnt from its JoinedEvent; watched.</summary>
+    private readonly Dictionary<string, IActorRef> _channelActors = new(StringComparer.Ordinal);
+    private readonly string _chanTypes;
+    private IActorRef? _pipeTo;
+    private int _inFlight;
+
     public IrcSession(HandlerContext context, IrcRuntime runtime) : base(context)
     {
         _rt = runtime;
         _server = context.Service(IrcHandlerFactory.ServiceName);
+        _chanTypes = runtime.Settings.ISupport.ChanTypes;
         _state = SessionState.Connected(HostOf(context.Connection.Remote));
         _lastInput = Time.GetTimestamp();
         _bucket = new TokenBucket(Settings.Flood.Burst, Settings.Flood.PerSecond, _lastInput);
@@ -80,6 +94,7 @@ public sealed class IrcSession : ConnectionHandler, IWithTimers
     private void Recovering()
     {
         Receive<FrameReceived>(f => OnFrame(f.Data, allowance: Settings.Flood.Burst + Settings.Flood.MaxQueued, pump: false));
+        Receive<Terminated>(OnChannelGone); // a channel the previous incarnation watched
         Receive<RecoveredState>(r =>
         {
             if (r.State is { } saved)
@@ -101,6 +116,7 @@ public sealed class IrcSession : ConnectionHandler, IWithTimers
     {
         Receive<FrameReceived>(f => OnFrame(f.Data, Settings.Flood.MaxQueued, pump: true));
         Receive<ChatEvent>(OnEvent);
+        Receive<Terminated>(OnChannelGone);
         Receive<FloodTick>(_ => Pump());
         Receive<PingTick>(_ => OnPingTick());
         Receive<RegistrationTimeout>(_ =>
@@ -109,9 +125,10 @@ public sealed class IrcSession : ConnectionHandler, IWithTimers
         });
         Receive<RequestTimeout>(_ =>
         {
-            if (!_awaiting) return;
+            if (!_awaiting && _inFlight == 0) return;
             _log.Warning("connection {ConnectionId}: the chat service did not answer within {Timeout}", Handler.Connection.Id, RequestTimeoutAfter);
             _awaiting = false;
+            _inFlight = 0;
             Drain();
             Pump();
         });
@@ -163,6 +180,21 @@ public sealed class IrcSession : ConnectionHandler, IWithTimers
             _awaiting = false;
             Timers.Cancel(RequestTimeout.Instance);
         }
+        else if (e.Completes && _inFlight > 0 && --_inFlight == 0)
+        {
+            Timers.Cancel(RequestTimeout.Instance);
+        }
+
+        switch (e)
+        {
+            case JoinedEvent j when !Sender.Equals(_server):
+                _channelActors[j.Channel] = Sender;
+                Context.Watch(Sender);
+                break;
+            case LeftEvent l when _channelActors.Remove(l.Channel, out var channel):
+                Context.Unwatch(channel);
+                break;
+        }
 
         if (e is RegisteredEvent) Timers.Cancel(RegistrationTimeout.Instance);
         Commit(result, first: true);
@@ -189,9 +221,19 @@ public sealed class IrcSession : ConnectionHandler, IWithTimers
     {
         while (!_awaiting && !_closing && _pending.First is { } node)
         {
+            if (_inFlight > 0 && !Pipelines(node.Value)) return; // wait until the channel completed them all
             _pending.RemoveFirst();
             switch (node.Value)
             {
+                case Request { Body: MessageRequest m } when ChannelActorFor(m) is { } channel:
+                    channel.Tell(new ToChannel(new FromSession(Self, Handler.ConnectionActor, m), new MemberRef(Self, Handler.ConnectionActor, _state)));
+                    if (_inFlight++ == 0)
+                    {
+                        _pipeTo = channel;
+                        Timers.StartSingleTimer(RequestTimeout.Instance, RequestTimeout.Instance, RequestTimeoutAfter);
+                    }
+
+                    break;
                 case Reply r:
                     Send(Outgoing.Encode(r.Message));
                     break;
@@ -208,6 +250,30 @@ public sealed class IrcSession : ConnectionHandler, IWithTimers
                     break;
             }
         }
+    }
+
+    /// <summary>The actor of the joined channel a PRIVMSG/NOTICE goes to, or null (not a channel, not joined, or not
+    /// known since a restart: then it goes through the chat service).</summary>
+    private IActorRef? ChannelActorFor(MessageRequest m) =>
+        _channelActors.Count > 0 && IrcNames.IsChannelName(m.Target, _chanTypes)
+            && _channelActors.TryGetValue(Settings.CaseMapping.Fold(m.Target), out var channel)
+            ? channel
+            : null;
+
+    /// <summary>May this effect go out while channel messages are in flight? Only another one to the same channel.</summary>
+    private bool Pipelines(Effect effect) =>
+        _inFlight < MaxPipelined && effect is Request { Body: MessageRequest m } && ChannelActorFor(m) is { } channel && channel.Equals(_pipeTo);
+
+    /// <summary>A channel actor stopped (the chat service restarted): forget it; what was in flight to it is lost.</summary>
+    private void OnChannelGone(Terminated t)
+    {
+        foreach (var key in _channelActors.Where(kv => kv.Value.Equals(t.ActorRef)).Select(kv => kv.Key).ToList())
+            _channelActors.Remove(key);
+        if (!t.ActorRef.Equals(_pipeTo) || _inFlight == 0) return;
+        _inFlight = 0;
+        Timers.Cancel(RequestTimeout.Instance);
+        Drain();
+        Pump();
     }
 
     private void OnPingTick()

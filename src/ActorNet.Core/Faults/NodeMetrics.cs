@@ -3,12 +3,14 @@ using ActorNet.Transport;
 
 namespace ActorNet.Faults;
 
-/// <summary>Counters of one listener. Incremented by its actors, read by the metrics endpoint; all atomic.</summary>
+/// <summary>Counters of one listener. Incremented by its actors, read by the metrics endpoint; all atomic. The per-frame
+/// and per-byte counters are striped (<see cref="StripedCounter"/>): every connection of the listener adds to them.</summary>
 public sealed class ListenerMetrics
 {
     private readonly long[] _closed = new long[Enum.GetValues<DisconnectReason>().Length];
     private readonly long[] _kills = new long[Enum.GetValues<KillMode>().Length];
-    private long _accepted, _open, _framesIn, _framesOut, _bytesIn, _bytesOut, _handlerRestarts, _slowConsumerCuts, _bindRetries, _listenerKills, _toxicDrops;
+    private readonly StripedCounter _framesIn = new(), _framesOut = new(), _bytesIn = new(), _bytesOut = new();
+    private long _accepted, _open, _handlerRestarts, _slowConsumerCuts, _bindRetries, _listenerKills, _toxicDrops;
 
     public ListenerMetrics(string listener) => Listener = listener;
 
@@ -16,10 +18,10 @@ public sealed class ListenerMetrics
 
     public long Accepted => Interlocked.Read(ref _accepted);
     public long Open => Interlocked.Read(ref _open);
-    public long FramesIn => Interlocked.Read(ref _framesIn);
-    public long FramesOut => Interlocked.Read(ref _framesOut);
-    public long BytesIn => Interlocked.Read(ref _bytesIn);
-    public long BytesOut => Interlocked.Read(ref _bytesOut);
+    public long FramesIn => _framesIn.Value;
+    public long FramesOut => _framesOut.Value;
+    public long BytesIn => _bytesIn.Value;
+    public long BytesOut => _bytesOut.Value;
     public long HandlerRestarts => Interlocked.Read(ref _handlerRestarts);
     public long SlowConsumerCuts => Interlocked.Read(ref _slowConsumerCuts);
     public long BindRetries => Interlocked.Read(ref _bindRetries);
@@ -44,14 +46,14 @@ public sealed class ListenerMetrics
 
     internal void FrameIn(long bytes)
     {
-        Interlocked.Increment(ref _framesIn);
-        Interlocked.Add(ref _bytesIn, bytes);
+        _framesIn.Increment();
+        _bytesIn.Add(bytes);
     }
 
-    internal void FrameOut() => Interlocked.Increment(ref _framesOut);
-    internal void AddBytesIn(long bytes) => Interlocked.Add(ref _bytesIn, bytes);
-    internal void AddBytesOut(long bytes) => Interlocked.Add(ref _bytesOut, bytes);
-    internal void FrameInOnly() => Interlocked.Increment(ref _framesIn);
+    internal void FrameOut() => _framesOut.Increment();
+    internal void AddBytesIn(long bytes) => _bytesIn.Add(bytes);
+    internal void AddBytesOut(long bytes) => _bytesOut.Add(bytes);
+    internal void FrameInOnly() => _framesIn.Increment();
     internal void HandlerRestarted() => Interlocked.Increment(ref _handlerRestarts);
     internal void SlowConsumerCut() => Interlocked.Increment(ref _slowConsumerCuts);
     internal void BindRetried() => Interlocked.Increment(ref _bindRetries);

@@ -244,8 +244,9 @@ public sealed partial class Connection : ReceiveActor, IWithTimers
             return;
         }
 
-        foreach (var payload in many.Payloads)
-            if (!Enqueue(payload, defer: true)) return; // over the limit: the connection is closing
+        var payloads = many.Payloads;
+        for (var i = 0; i < payloads.Count; i++)
+            if (!Enqueue(payloads[i], defer: true)) return; // over the limit: the connection is closing
         if (_outbound.Flush() is { } write) Write(write);
         UpdateQueued();
     }

@@ -58,6 +58,77 @@ public sealed class ChannelActorTests : TestKit
     }
 
     [Fact]
+    public void Messages_queued_together_reach_each_member_in_one_send_many_minus_its_own_and_complete_after()
+    {
+        var channel = ChildActorOf(ChannelActor.Props("#Room", _settings, _time));
+        var peers = new[] { NewPeer("p0"), NewPeer("p1"), NewPeer("p2", CapCommands.EchoMessage), NewPeer("p3") };
+        foreach (var p in peers) Join(channel, p);
+        foreach (var p in peers) p.Connection.ReceiveWhile(TimeSpan.FromMilliseconds(100), m => m);
+
+        const int perSender = 100; // 300 messages told at once: the channel gets them faster than it can send them
+        for (var i = 0; i < perSender; i++)
+            for (var s = 0; s < 3; s++)
+                Ask(channel, peers[s], new MessageRequest("PRIVMSG", "#room", $"{s}.{i}", []));
+
+        var batches = 0;
+        foreach (var (peer, index) in peers.Select((p, i) => (p, i)))
+        {
+            // p2 has echo-message: it gets its own messages too; the others get everyone's but their own
+            var expected = Enumerable.Range(0, 3).Where(s => s != index || index == 2).Sum(_ => perSender);
+            var lines = new List<string>();
+            while (lines.Count < expected)
+            {
+                switch (peer.Connection.ExpectMsg<object>())
+                {
+                    case Connection.Send one: lines.Add(Text(one)); break;
+                    case Connection.SendMany many: batches++; lines.AddRange(many.Payloads.Select(b => System.Text.Encoding.UTF8.GetString(b.ToArray()))); break;
+                }
+            }
+
+            for (var s = 0; s < 3; s++)
+            {
+                var fromS = lines.Where(l => l.StartsWith($":p{s}!", StringComparison.Ordinal)).Select(l => l[(l.LastIndexOf(' ') + 1)..]).ToList();
+                Assert.Equal(s == index && index != 2 ? [] : Enumerable.Range(0, perSender).Select(i => $"{s}.{i}"), fromS); // complete, in order
+            }
+        }
+
+        Assert.True(batches > 0, "300 messages told at once were sent one by one");
+        for (var s = 0; s < 3; s++)
+            for (var i = 0; i < perSender; i++) peers[s].Session.ExpectMsg<Completed>();
+    }
+
+    [Fact]
+    public void A_sender_is_completed_only_after_its_message_went_out()
+    {
+        var channel = ChildActorOf(ChannelActor.Props("#Room", _settings, _time));
+        var a = NewPeer("a", CapCommands.EchoMessage);
+        Join(channel, a);
+        for (var i = 0; i < 50; i++)
+        {
+            Ask(channel, a, new MessageRequest("PRIVMSG", "#room", "m" + i, []));
+        }
+
+        // every Completed comes after the echo of its message: count echoes seen before each Completed
+        var echoes = 0;
+        var completed = 0;
+        var probe = a.Connection;
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (completed < 50)
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"only {completed} of 50 completed");
+            while (a.Session.HasMessages)
+            {
+                Assert.IsType<Completed>(a.Session.ReceiveOne(TimeSpan.FromSeconds(1)));
+                completed++;
+            }
+
+            while (probe.HasMessages) // a completion seen above was sent after its echo: that echo is here by now
+                echoes += probe.ReceiveOne(TimeSpan.FromSeconds(1)) is Connection.SendMany many ? many.Payloads.Count : 1;
+            Assert.True(echoes >= completed, $"{completed} completed but only {echoes} echoed");
+        }
+    }
+
+    [Fact]
     public void First_joiner_is_operator_and_the_channel_reports_empty_when_the_last_leaves()
     {
         var channel = ChildActorOf(ChannelActor.Props("#Room", _settings, _time));
