@@ -43,9 +43,9 @@ internal sealed class LengthPrefixedFrameDecoder : IFrameDecoder
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (_status != DecodeStatus.Ok)
             return _status;
-        _slicer.Begin(source);
+        _slicer.Begin(frames, source);
         var status = Scan(input);
-        _slicer.Complete(input, frames); // frames completed before a bad point are still appended
+        _slicer.End(); // frames completed before a bad point are already appended
         return status;
     }
 
@@ -90,7 +90,7 @@ internal sealed class LengthPrefixedFrameDecoder : IFrameDecoder
 
             if (_payload.Length == 0 && input.Length - pos >= _expected)
             {
-                _slicer.AddRange(pos, _expected);
+                _slicer.AddRange(input, pos, _expected);
                 pos += _expected;
                 _expected = -1;
                 continue;

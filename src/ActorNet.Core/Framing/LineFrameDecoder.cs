@@ -40,9 +40,9 @@ internal sealed class LineFrameDecoder : IFrameDecoder
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (_status != DecodeStatus.Ok)
             return _status;
-        _slicer.Begin(source);
+        _slicer.Begin(frames, source);
         var status = Scan(input);
-        _slicer.Complete(input, frames); // frames completed before a bad point are still appended
+        _slicer.End(); // frames completed before a bad point are already appended
         return status;
     }
 
@@ -69,7 +69,7 @@ internal sealed class LineFrameDecoder : IFrameDecoder
                 length--;
             if (length > _maxFrameBytes)
                 return Fail(DecodeStatus.FrameTooLong);
-            _slicer.AddRange(pos, length);
+            _slicer.AddRange(input, pos, length);
             pos += lf + 1;
         }
         return Hold(input[pos..]);

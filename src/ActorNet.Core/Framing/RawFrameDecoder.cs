@@ -26,10 +26,10 @@ internal sealed class RawFrameDecoder : IFrameDecoder
     {
         ArgumentNullException.ThrowIfNull(frames);
         ObjectDisposedException.ThrowIf(_disposed, this);
-        _slicer.Begin(source);
+        _slicer.Begin(frames, source);
         for (int pos = 0; pos < input.Length; pos += _maxFrameBytes)
-            _slicer.AddRange(pos, Math.Min(_maxFrameBytes, input.Length - pos));
-        _slicer.Complete(input, frames);
+            _slicer.AddRange(input, pos, Math.Min(_maxFrameBytes, input.Length - pos));
+        _slicer.End();
         return DecodeStatus.Ok;
     }
 
