@@ -103,6 +103,18 @@ public class FrameBatchTests : TestKit
         Assert.Equal(["A:p", "A:q"], new[] { NextSent(), NextSent() }); // restarted in its initial behavior
     }
 
+    [Fact]
+    public void A_frame_that_throws_mid_batch_restarts_the_handler_which_handles_the_next_reads()
+    {
+        var handler = Sys.ActorOf(Props.Create(() => new TwoStateHandler(Context(TestActor))));
+        EventFilter.Exception<InvalidOperationException>("boom").ExpectOne(() => handler.Tell(Batch("switch", "boom", "lost"), TestActor));
+        Assert.Equal(["A:switch", "B:boom"], new[] { NextSent(), NextSent() });
+        handler.Tell(Batch("p", "q"), TestActor);
+        // the rest of the failing read is dropped with the failing frame (documented); the next read is handled
+        Assert.Equal(["A:p", "A:q"], new[] { NextSent(), NextSent() });
+        ExpectNoMsg(Quiet);
+    }
+
     /// <summary>Written against FrameReceived only; "switch" / "back" toggle between two behaviors.</summary>
     private sealed class TwoStateHandler : ConnectionHandler
     {
@@ -118,6 +130,7 @@ public class FrameBatchTests : TestKit
         {
             Send("B:" + f.Text);
             if (f.Text == "back") Become(A);
+            if (f.Text == "boom") throw new InvalidOperationException("boom");
         });
     }
 
