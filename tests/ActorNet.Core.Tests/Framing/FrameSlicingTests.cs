@@ -12,7 +12,7 @@ namespace ActorNet.Core.Tests.Framing;
 /// The decoders' one-allocation-per-read output: frames sliced out of one copy of a span input, or out of a
 /// ByteString input itself. Same frames and statuses as before, never aliasing memory the caller reuses.
 /// </summary>
-[Properties(MaxTest = 300, Replay = "20261124,1902")]
+[Properties(MaxTest = 300, Replay = "20261124,1903")]
 public class FrameSlicingTests
 {
     private static readonly FramingKind[] Kinds = [FramingKind.Line, FramingKind.LengthPrefixed, FramingKind.Raw];
