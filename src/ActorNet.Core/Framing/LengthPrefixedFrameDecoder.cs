@@ -14,6 +14,7 @@ internal sealed class LengthPrefixedFrameDecoder : IFrameDecoder
 
     private readonly int _maxFrameBytes;
     private readonly PooledByteBuffer _payload;
+    private readonly FrameSlicer _slicer = new();
     private uint _prefix;          // prefix bytes read so far, accumulated big-endian
     private int _prefixCount;      // 0..3 while reading a prefix
     private int _expected = -1;    // payload length of the current frame, -1 while reading a prefix
@@ -28,30 +29,46 @@ internal sealed class LengthPrefixedFrameDecoder : IFrameDecoder
 
     public int BufferedBytes => _expected < 0 ? _prefixCount : PrefixLength + _payload.Length;
 
-    public DecodeStatus Decode(ReadOnlySpan<byte> input, List<ByteString> frames)
+    public DecodeStatus Decode(ReadOnlySpan<byte> input, List<ByteString> frames) => Decode(input, null, frames);
+
+    public DecodeStatus Decode(ByteString input, List<ByteString> frames)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return Decode(input.ToReadOnlySpan(), input.IsCompact ? input : null, frames);
+    }
+
+    private DecodeStatus Decode(ReadOnlySpan<byte> input, ByteString? source, List<ByteString> frames)
     {
         ArgumentNullException.ThrowIfNull(frames);
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (_status != DecodeStatus.Ok)
             return _status;
+        _slicer.Begin(frames, source);
+        var status = Scan(input);
+        _slicer.End(); // frames completed before a bad point are already appended
+        return status;
+    }
 
-        while (!input.IsEmpty)
+    private DecodeStatus Scan(ReadOnlySpan<byte> input)
+    {
+        int pos = 0;
+        while (pos < input.Length)
         {
             if (_expected < 0)
             {
                 uint length;
-                if (_prefixCount == 0 && input.Length >= PrefixLength)
+                if (_prefixCount == 0 && input.Length - pos >= PrefixLength)
                 {
-                    length = BinaryPrimitives.ReadUInt32BigEndian(input);
-                    input = input[PrefixLength..];
+                    length = BinaryPrimitives.ReadUInt32BigEndian(input[pos..]);
+                    pos += PrefixLength;
                 }
                 else
                 {
-                    while (_prefixCount < PrefixLength && !input.IsEmpty)
+                    while (_prefixCount < PrefixLength && pos < input.Length)
                     {
-                        _prefix = (_prefix << 8) | input[0];
+                        _prefix = (_prefix << 8) | input[pos];
                         _prefixCount++;
-                        input = input[1..];
+                        pos++;
                     }
                     if (_prefixCount < PrefixLength)
                         break;
@@ -65,26 +82,26 @@ internal sealed class LengthPrefixedFrameDecoder : IFrameDecoder
                 if (length > (uint)_maxFrameBytes)
                     return Fail(DecodeStatus.FrameTooLong);
                 if (length == 0)
-                    frames.Add(ByteString.Empty);
+                    _slicer.AddOwned(ByteString.Empty);
                 else
                     _expected = (int)length;
                 continue;
             }
 
-            if (_payload.Length == 0 && input.Length >= _expected)
+            if (_payload.Length == 0 && input.Length - pos >= _expected)
             {
-                frames.Add(FrameCodecs.Copy(input[.._expected]));
-                input = input[_expected..];
+                _slicer.AddRange(input, pos, _expected);
+                pos += _expected;
                 _expected = -1;
                 continue;
             }
 
-            int take = Math.Min(_expected - _payload.Length, input.Length);
-            _payload.Append(input[..take]);
-            input = input[take..];
+            int take = Math.Min(_expected - _payload.Length, input.Length - pos);
+            _payload.Append(input.Slice(pos, take));
+            pos += take;
             if (_payload.Length == _expected)
             {
-                frames.Add(FrameCodecs.Copy(_payload.Span));
+                _slicer.AddOwned(FrameCodecs.Copy(_payload.Span));
                 _payload.Clear();
                 _expected = -1;
             }

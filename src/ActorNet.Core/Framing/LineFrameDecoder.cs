@@ -14,6 +14,7 @@ internal sealed class LineFrameDecoder : IFrameDecoder
 
     private readonly int _maxFrameBytes;
     private readonly PooledByteBuffer _partial;
+    private readonly FrameSlicer _slicer = new();
     private DecodeStatus _status = DecodeStatus.Ok;
     private bool _disposed;
 
@@ -25,37 +26,53 @@ internal sealed class LineFrameDecoder : IFrameDecoder
 
     public int BufferedBytes => _partial.Length;
 
-    public DecodeStatus Decode(ReadOnlySpan<byte> input, List<ByteString> frames)
+    public DecodeStatus Decode(ReadOnlySpan<byte> input, List<ByteString> frames) => Decode(input, null, frames);
+
+    public DecodeStatus Decode(ByteString input, List<ByteString> frames)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return Decode(input.ToReadOnlySpan(), input.IsCompact ? input : null, frames);
+    }
+
+    private DecodeStatus Decode(ReadOnlySpan<byte> input, ByteString? source, List<ByteString> frames)
     {
         ArgumentNullException.ThrowIfNull(frames);
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (_status != DecodeStatus.Ok)
             return _status;
+        _slicer.Begin(frames, source);
+        var status = Scan(input);
+        _slicer.End(); // frames completed before a bad point are already appended
+        return status;
+    }
 
+    private DecodeStatus Scan(ReadOnlySpan<byte> input)
+    {
+        int pos = 0;
         if (_partial.Length > 0)
         {
             int lf = input.IndexOf(Lf);
             if (lf < 0)
                 return Hold(input);
-            if (!CompleteBufferedLine(input[..lf], frames))
+            if (!CompleteBufferedLine(input[..lf]))
                 return Fail(DecodeStatus.FrameTooLong);
-            input = input[(lf + 1)..];
+            pos = lf + 1;
         }
 
         while (true)
         {
-            int lf = input.IndexOf(Lf);
+            int lf = input[pos..].IndexOf(Lf);
             if (lf < 0)
                 break;
-            ReadOnlySpan<byte> line = input[..lf];
-            if (!line.IsEmpty && line[^1] == Cr)
-                line = line[..^1];
-            if (line.Length > _maxFrameBytes)
+            int length = lf;
+            if (length > 0 && input[pos + length - 1] == Cr)
+                length--;
+            if (length > _maxFrameBytes)
                 return Fail(DecodeStatus.FrameTooLong);
-            frames.Add(FrameCodecs.Copy(line));
-            input = input[(lf + 1)..];
+            _slicer.AddRange(input, pos, length);
+            pos += lf + 1;
         }
-        return Hold(input);
+        return Hold(input[pos..]);
     }
 
     public void Dispose()
@@ -65,7 +82,7 @@ internal sealed class LineFrameDecoder : IFrameDecoder
     }
 
     /// <summary>The buffered bytes plus <paramref name="tail"/> (input before the LF) form one line.</summary>
-    private bool CompleteBufferedLine(ReadOnlySpan<byte> tail, List<ByteString> frames)
+    private bool CompleteBufferedLine(ReadOnlySpan<byte> tail)
     {
         ReadOnlySpan<byte> head = _partial.Span;
         if (!tail.IsEmpty)
@@ -85,11 +102,11 @@ internal sealed class LineFrameDecoder : IFrameDecoder
             var bytes = new byte[length];
             head.CopyTo(bytes);
             tail.CopyTo(bytes.AsSpan(head.Length));
-            frames.Add(ByteString.FromBytes(bytes));
+            _slicer.AddOwned(ByteString.FromBytes(bytes));
         }
         else
         {
-            frames.Add(ByteString.Empty);
+            _slicer.AddOwned(ByteString.Empty);
         }
         _partial.Clear();
         return true;

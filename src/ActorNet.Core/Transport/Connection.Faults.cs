@@ -77,7 +77,25 @@ public sealed partial class Connection
         ScheduleLane(ToxicDirection.Downstream);
     }
 
-    /// <summary>Client → handler through the upstream lane. False when a toxic reset the connection.</summary>
+    /// <summary>The frames of one read, client → handler: one message for the whole read (<see cref="ConnectionHandler.FramesReceived"/>,
+    /// or <see cref="ConnectionHandler.FrameReceived"/> for a single frame) when no upstream toxic is active; through the
+    /// upstream lane frame by frame otherwise. False when a toxic reset the connection.</summary>
+    private bool DeliverUp(List<ByteString> frames)
+    {
+        if (frames.Count == 0) return true;
+        if (frames.Count == 1) return DeliverUp(frames[0]);
+        if (_up.IsPassThrough)
+        {
+            _handler?.Tell(new ConnectionHandler.FramesReceived(frames.ToArray()), Self);
+            return true;
+        }
+
+        foreach (var frame in frames)
+            if (!DeliverUp(frame)) return false;
+        return true;
+    }
+
+    /// <summary>One frame, client → handler through the upstream lane. False when a toxic reset the connection.</summary>
     private bool DeliverUp(ByteString frame)
     {
         if (_up.IsPassThrough)

@@ -197,17 +197,17 @@ public sealed partial class Connection : ReceiveActor, IWithTimers
         }
 
         _frames.Clear();
-        var status = _decoder!.Decode(received.Data.ToReadOnlySpan(), _frames);
-        foreach (var frame in _frames)
+        // frames are zero-copy slices of the read (Akka.IO hands each read over as a fresh, immutable ByteString)
+        var status = _decoder!.Decode(received.Data, _frames);
+        for (int i = 0; i < _frames.Count; i++)
         {
             _stats.FrameIn();
             _metrics.FrameInOnly();
-            if (DeliverUp(frame)) continue;
-            _frames.Clear();
-            return; // a toxic reset the connection
         }
 
+        bool delivered = DeliverUp(_frames);
         _frames.Clear();
+        if (!delivered) return; // a toxic reset the connection
 
         switch (status)
         {

@@ -27,7 +27,11 @@ public sealed class BroadcastHandler : ConnectionHandler
     {
         _topic = context.Service(BroadcastHandlerFactory.TopicName(context.Listener.Name));
         Receive<FrameReceived>(frame => _topic.Tell(new BroadcastTopic.Publish(frame.Data, Handler.ConnectionActor)));
+        Receive<FramesReceived>(batch => _topic.Tell(new BroadcastTopic.PublishMany(batch.Frames, Handler.ConnectionActor)));
     }
+
+    /// <summary>A client read is published as one message, delivered to each member as one SendMany.</summary>
+    protected override bool AcceptsFrameBatches => true;
 
     protected override void PreStart() => _topic.Tell(new BroadcastTopic.Join(Handler.ConnectionActor));
 
@@ -47,6 +51,9 @@ public sealed class BroadcastTopic : ReceiveActor
     public sealed record Leave(IActorRef Member);
 
     public sealed record Publish(ByteString Data, IActorRef From);
+
+    /// <summary>Several frames (one client read): each member gets them as one <see cref="Connection.SendMany"/>.</summary>
+    public sealed record PublishMany(IReadOnlyList<ByteString> Frames, IActorRef From);
 
     /// <summary>A frame published on another node (cluster scope). Crosses the network: plain data only.</summary>
     public sealed record ClusterFrame(byte[] Data, string Origin);
@@ -81,6 +88,13 @@ public sealed class BroadcastTopic : ReceiveActor
             Deliver(new Connection.Send(p.Data), p.From);
             _mediator?.Tell(new PubSub.Publish(_clusterTopic, new ClusterFrame(p.Data.ToArray(), _origin)));
         });
+        Receive<PublishMany>(p =>
+        {
+            Deliver(new Connection.SendMany(p.Frames), p.From);
+            if (_mediator is null) return;
+            foreach (var frame in p.Frames) // cross-node: the existing wire message, one per frame
+                _mediator.Tell(new PubSub.Publish(_clusterTopic, new ClusterFrame(frame.ToArray(), _origin)));
+        });
         Receive<ClusterFrame>(f =>
         {
             if (f.Origin != _origin) Deliver(new Connection.Send(ByteString.FromBytes(f.Data)), ActorRefs.Nobody);
@@ -91,7 +105,7 @@ public sealed class BroadcastTopic : ReceiveActor
     protected override void PreStart() =>
         _mediator?.Tell(new PubSub.Subscribe(_clusterTopic, Self));
 
-    private void Deliver(Connection.Send send, IActorRef from)
+    private void Deliver(object send, IActorRef from)
     {
         foreach (var member in _members)
             if (!member.Equals(from)) member.Tell(send, ActorRefs.NoSender);

@@ -16,6 +16,9 @@ public sealed class ForwardHandler : ConnectionHandler
     /// <summary>Bytes (one frame) from the upstream, for the client.</summary>
     public sealed record UpstreamData(ByteString Data);
 
+    /// <summary>The frames of one upstream read, for the client.</summary>
+    public sealed record UpstreamDataMany(IReadOnlyList<ByteString> Frames);
+
     /// <summary>The upstream link ended.</summary>
     public sealed record UpstreamClosed(string Reason);
 
@@ -25,7 +28,9 @@ public sealed class ForwardHandler : ConnectionHandler
     public ForwardHandler(HandlerContext context) : base(context)
     {
         Receive<FrameReceived>(frame => _link.Tell(new UpstreamLink.Send(frame.Data)));
+        Receive<FramesReceived>(batch => _link.Tell(new UpstreamLink.SendMany(batch.Frames)));
         Receive<UpstreamData>(data => Send(data.Data));
+        Receive<UpstreamDataMany>(data => SendMany(data.Frames));
         Receive<UpstreamClosed>(closed =>
         {
             _log.Info("connection {ConnectionId} on {Listener}: upstream {Upstream} closed ({Reason}); closing the client",
@@ -42,6 +47,9 @@ public sealed class ForwardHandler : ConnectionHandler
         var setup = new UpstreamLink.Setup(upstream, Handler.Listener, Self, Handler.Connection.Id);
         _link = Context.ActorOf(Props.Create(() => new UpstreamLink(setup)), "upstream");
     }
+
+    /// <summary>A client read is forwarded as one message (framed together, one write to the upstream).</summary>
+    protected override bool AcceptsFrameBatches => true;
 
     /// <summary>Keep the upstream link across a restart: the default would stop it (and drop the client's stream).</summary>
     protected override void PreRestart(Exception reason, object message)

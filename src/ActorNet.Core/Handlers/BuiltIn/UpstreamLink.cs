@@ -31,6 +31,9 @@ public sealed class UpstreamLink : ReceiveActor
     /// <summary>A frame for the upstream.</summary>
     public sealed record Send(ByteString Data);
 
+    /// <summary>Several frames for the upstream (one client read): framed together, one write when none is in flight.</summary>
+    public sealed record SendMany(IReadOnlyList<ByteString> Frames);
+
     private sealed class WriteAck : Tcp.Event
     {
         public static readonly WriteAck Instance = new();
@@ -75,20 +78,38 @@ public sealed class UpstreamLink : ReceiveActor
         });
         Receive<Tcp.CommandFailed>(failed => Fail($"connect to {_setup.Upstream} failed: {failed.CauseString}"));
         Receive<Kill>(kill => Fail("killed: " + kill.Detail));
-        Receive<Send>(send =>
+        Receive<Send>(send => HoldUntilConnected(send.Data));
+        Receive<SendMany>(many =>
         {
-            _beforeConnectBytes += send.Data.Count;
-            if (_beforeConnectBytes > _setup.Listener.WriteQueueLimitBytes)
-                Fail($"more than {_setup.Listener.WriteQueueLimitBytes} bytes queued while connecting");
-            else
-                _beforeConnect.Add(send.Data);
+            foreach (var frame in many.Frames)
+                if (!HoldUntilConnected(frame)) return;
         });
+    }
+
+    /// <returns>false when too much is held (the link failed)</returns>
+    private bool HoldUntilConnected(ByteString frame)
+    {
+        _beforeConnectBytes += frame.Count;
+        if (_beforeConnectBytes > _setup.Listener.WriteQueueLimitBytes)
+        {
+            Fail($"more than {_setup.Listener.WriteQueueLimitBytes} bytes queued while connecting");
+            return false;
+        }
+
+        _beforeConnect.Add(frame);
+        return true;
     }
 
     private void Connected(IActorRef socket)
     {
         Context.Watch(socket);
         Receive<Send>(send => Enqueue(socket, send.Data));
+        Receive<SendMany>(many =>
+        {
+            foreach (var frame in many.Frames)
+                if (!Enqueue(socket, frame, defer: true)) return;
+            if (_outbound.Flush() is { } write) socket.Tell(Tcp.Write.Create(write, WriteAck.Instance));
+        });
         Receive<Kill>(kill =>
         {
             socket.Tell(Tcp.Abort.Instance);
@@ -102,8 +123,9 @@ public sealed class UpstreamLink : ReceiveActor
         Receive<Tcp.Received>(received =>
         {
             _frames.Clear();
-            var status = _decoder.Decode(received.Data.ToReadOnlySpan(), _frames);
-            foreach (var frame in _frames) _setup.Owner.Tell(new ForwardHandler.UpstreamData(frame));
+            var status = _decoder.Decode(received.Data, _frames); // zero-copy slices of the immutable read
+            if (_frames.Count == 1) _setup.Owner.Tell(new ForwardHandler.UpstreamData(_frames[0]));
+            else if (_frames.Count > 1) _setup.Owner.Tell(new ForwardHandler.UpstreamDataMany(_frames.ToArray()));
             if (status != DecodeStatus.Ok)
             {
                 socket.Tell(Tcp.Abort.Instance);
@@ -115,10 +137,12 @@ public sealed class UpstreamLink : ReceiveActor
         Receive<Terminated>(_ => Fail("upstream socket stopped"));
     }
 
-    private void Enqueue(IActorRef socket, ByteString data)
+    /// <param name="defer">frame into the pending buffer even when idle; the caller flushes</param>
+    /// <returns>false when the queue limit was exceeded (the link failed)</returns>
+    private bool Enqueue(IActorRef socket, ByteString data, bool defer = false)
     {
-        if (data.IsEmpty && _setup.Listener.Framing == FramingKind.Raw) return;
-        switch (_outbound.Enqueue(data.ToReadOnlySpan(), out var write))
+        if (data.IsEmpty && _setup.Listener.Framing == FramingKind.Raw) return true;
+        switch (_outbound.Enqueue(data.ToReadOnlySpan(), _encoder, out var write, defer))
         {
             case OutboundQueue.Result.WriteNow:
                 socket.Tell(Tcp.Write.Create(write!, WriteAck.Instance));
@@ -126,8 +150,10 @@ public sealed class UpstreamLink : ReceiveActor
             case OutboundQueue.Result.LimitExceeded:
                 socket.Tell(Tcp.Abort.Instance);
                 Fail($"upstream is too slow: more than {_setup.Listener.WriteQueueLimitBytes} bytes queued");
-                break;
+                return false;
         }
+
+        return true;
     }
 
     private void Fail(string reason)
