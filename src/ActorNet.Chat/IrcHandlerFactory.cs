@@ -51,6 +51,9 @@ public sealed class IrcHandlerFactory : IHandlerFactory
 
     public ByteString? ErrorFrame(DisconnectReason reason, string message) => ErrorLine(reason, message);
 
+    /// <summary>Sessions take a read's lines as one message (<see cref="IrcSession"/> is <see cref="IAcceptsFrameBatches"/>).</summary>
+    public bool AcceptsFrameBatches => true;
+
     /// <summary>actornet.chat's sendq-bytes and max-connections-per-ip, when set, become the listener's limits.</summary>
     public ListenerSettings Configure(ListenerSettings listener)
     {

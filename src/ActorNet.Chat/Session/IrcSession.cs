@@ -25,7 +25,7 @@ public sealed record IrcRuntime(ChatSettings Settings, TimeProvider Time, DateTi
 /// they are all completed, so replies still keep the order of commands.</para>
 /// States: Recovering (asks the service for the state a crashed predecessor saved) → Ready.
 /// </summary>
-public sealed class IrcSession : ConnectionHandler, IWithTimers
+public sealed class IrcSession : ConnectionHandler, IWithTimers, IAcceptsFrameBatches
 {
     internal sealed record FloodTick
     {
@@ -94,6 +94,7 @@ public sealed class IrcSession : ConnectionHandler, IWithTimers
     private void Recovering()
     {
         Receive<FrameReceived>(f => OnFrame(f.Data, allowance: Settings.Flood.Burst + Settings.Flood.MaxQueued, pump: false));
+        Receive<FramesReceived>(f => OnFrames(f.Frames, allowance: Settings.Flood.Burst + Settings.Flood.MaxQueued, pump: false));
         Receive<Terminated>(OnChannelGone); // a channel the previous incarnation watched
         Receive<RecoveredState>(r =>
         {
@@ -115,6 +116,7 @@ public sealed class IrcSession : ConnectionHandler, IWithTimers
     private void Ready()
     {
         Receive<FrameReceived>(f => OnFrame(f.Data, Settings.Flood.MaxQueued, pump: true));
+        Receive<FramesReceived>(f => OnFrames(f.Frames, Settings.Flood.MaxQueued, pump: true));
         Receive<ChatEvent>(OnEvent);
         Receive<Terminated>(OnChannelGone);
         Receive<FloodTick>(_ => Pump());
@@ -149,6 +151,13 @@ public sealed class IrcSession : ConnectionHandler, IWithTimers
         }
 
         _input.Enqueue(data);
+        if (pump) Pump();
+    }
+
+    /// <summary>The lines of one read: queued together, then run.</summary>
+    private void OnFrames(IReadOnlyList<ByteString> frames, int allowance, bool pump)
+    {
+        for (var i = 0; i < frames.Count && !_closing; i++) OnFrame(frames[i], allowance, pump: false);
         if (pump) Pump();
     }
 

@@ -1,7 +1,6 @@
 using System.Text;
 using ActorNet.Transport;
 using Akka.Actor;
-using Akka.Dispatch;
 using Akka.IO;
 
 namespace ActorNet.Handlers;
@@ -14,12 +13,9 @@ namespace ActorNet.Handlers;
 /// </summary>
 /// <remarks>
 /// <para>A derived class needs a public constructor taking a <see cref="HandlerContext"/> to be named in HOCON.</para>
-/// <para>The connection sends all the frames of one socket read as ONE <see cref="FramesReceived"/> message (a read
-/// with a single frame stays a <see cref="FrameReceived"/>). Unless a handler opts in with
-/// <see cref="AcceptsFrameBatches"/>, this base class unpacks the batch and hands every frame, in order, to the
-/// behavior current at that frame as a <see cref="FrameReceived"/> (a <c>Become</c> while handling one frame applies to
-/// the next), exactly as if each frame had been its own message: <c>Sender</c>, <c>Stash()</c> and
-/// <see cref="AroundReceive"/> see the single frame.</para>
+/// <para>Frames arrive one message each (<see cref="FrameReceived"/>), unless the handler class implements
+/// <see cref="IAcceptsFrameBatches"/>: then all the frames of one socket read come as ONE <see cref="FramesReceived"/>
+/// (a read with a single frame stays a <see cref="FrameReceived"/>).</para>
 /// </remarks>
 public abstract class ConnectionHandler : ReceiveActor
 {
@@ -30,9 +26,8 @@ public abstract class ConnectionHandler : ReceiveActor
         public string Text => Encoding.UTF8.GetString(Data.ToReadOnlySpan());
     }
 
-    /// <summary>All the frames of one socket read (two or more), in order. A handler receives it only if it
-    /// overrides <see cref="AcceptsFrameBatches"/> to return true and its current behavior handles it; otherwise the
-    /// frames arrive one by one as <see cref="FrameReceived"/>.</summary>
+    /// <summary>All the frames of one socket read (two or more), in order; sent only to handlers that implement
+    /// <see cref="IAcceptsFrameBatches"/>.</summary>
     /// <remarks>The frames may be slices of one shared read buffer: keep a frame as long as needed, it is immutable,
     /// but a long-lived small frame keeps its whole read (a few KiB) alive; copy it (<c>ByteString.CopyFrom</c>) to
     /// store it for long.</remarks>
@@ -42,94 +37,14 @@ public abstract class ConnectionHandler : ReceiveActor
     /// <see cref="Faults.InjectedFaultException"/> whatever its state, so supervision restarts it on the same socket.</summary>
     public sealed record InjectedCrash(string Detail);
 
-    private FramesReceived? _offered;
-    private bool _offeredUnhandled;
-
     protected ConnectionHandler(HandlerContext context) => Handler = context;
 
-    /// <summary>
-    /// True: a <see cref="FramesReceived"/> batch is offered whole to the current behavior (answer it with
-    /// <see cref="SendMany"/>); a behavior without a case for it (the batch reaches <see cref="Unhandled"/>) still gets
-    /// the frames one by one. False (default): frames always arrive one by one as <see cref="FrameReceived"/>.
-    /// Opt in only if every behavior either handles <see cref="FramesReceived"/> or has no catch-all
-    /// (<c>ReceiveAny</c>, <c>Receive&lt;object&gt;</c>) that would swallow it, and call <c>base.Unhandled</c> from an
-    /// <see cref="Unhandled"/> override.
-    /// </summary>
-    protected virtual bool AcceptsFrameBatches => false;
-
-    /// <summary>Turns <see cref="InjectedCrash"/> into an exception before any receive (survives Become), and unpacks
-    /// a <see cref="FramesReceived"/> batch the handler does not take whole.</summary>
+    /// <summary>Turns <see cref="InjectedCrash"/> into an exception before any receive (survives Become).</summary>
     protected override bool AroundReceive(Receive receive, object message)
     {
-        switch (message)
-        {
-            case InjectedCrash crash:
-                throw new Faults.InjectedFaultException("injected crash: " + crash.Detail);
-            case FramesReceived batch:
-                if (AcceptsFrameBatches && OfferBatch(receive, batch))
-                    return true;
-                Unpack(batch);
-                return true;
-            default:
-                return base.AroundReceive(receive, message);
-        }
-    }
-
-    /// <summary>Records that an offered batch was not handled (so it is unpacked); everything else goes to the base.</summary>
-    protected override void Unhandled(object message)
-    {
-        if (_offered is not null && ReferenceEquals(message, _offered))
-        {
-            _offeredUnhandled = true;
-            return;
-        }
-
-        base.Unhandled(message);
-    }
-
-    /// <returns>true when the current behavior handled the batch</returns>
-    private bool OfferBatch(Receive receive, FramesReceived batch)
-    {
-        _offered = batch;
-        _offeredUnhandled = false;
-        try
-        {
-            return base.AroundReceive(receive, batch) && !_offeredUnhandled;
-        }
-        finally
-        {
-            _offered = null;
-        }
-    }
-
-    /// <summary>
-    /// Delivers each frame as if it were its own message. The <c>receive</c> delegate given to
-    /// <see cref="AroundReceive"/> is the behavior current when the batch arrived, so it cannot be reused once a frame
-    /// made the handler <c>Become</c> another behavior. Two mechanisms, both public Akka API:
-    /// <list type="bullet">
-    /// <item>A handler with a deque-based mailbox (every <c>IWithUnboundedStash</c> handler has one) gets the frames put
-    /// back at the FRONT of its mailbox, in order (what <c>UnstashAll</c> does): each is then a real message, so a frame
-    /// stashed and unstashed mid-batch is handled before the batch's later frames, exactly as before batching.</item>
-    /// <item>Otherwise each frame goes through <c>ActorCell.ReceiveMessageForTest</c>, the cell's entry for processing one
-    /// message synchronously: it looks up the current behavior for every frame, sets CurrentMessage and Sender, and
-    /// calls AroundReceive as the mailbox does. An exception from one frame propagates (supervision restarts the
-    /// handler, as for a single frame); the frames after it in the same read are then dropped with it.</item>
-    /// </list>
-    /// </summary>
-    private void Unpack(FramesReceived batch)
-    {
-        var cell = (ActorCell)Context;
-        var sender = Sender;
-        var frames = batch.Frames;
-        if (cell.Mailbox?.MessageQueue is IDequeBasedMessageQueueSemantics deque)
-        {
-            for (int i = frames.Count - 1; i >= 0; i--)
-                deque.EnqueueFirst(new Envelope(new FrameReceived(frames[i]), sender));
-            return;
-        }
-
-        for (int i = 0; i < frames.Count; i++)
-            cell.ReceiveMessageForTest(new Envelope(new FrameReceived(frames[i]), sender));
+        if (message is InjectedCrash crash)
+            throw new Faults.InjectedFaultException("injected crash: " + crash.Detail);
+        return base.AroundReceive(receive, message);
     }
 
     /// <summary>This handler's connection, listener settings and services.</summary>
@@ -149,6 +64,15 @@ public abstract class ConnectionHandler : ReceiveActor
     protected void CloseConnection(string detail) =>
         Handler.ConnectionActor.Tell(new Connection.Close(DisconnectReason.HandlerClosed, detail), ActorRefs.NoSender);
 }
+
+/// <summary>
+/// Marks a <see cref="ConnectionHandler"/> that takes all the frames of one socket read as one
+/// <see cref="ConnectionHandler.FramesReceived"/> message (one mailbox message per read instead of one per frame;
+/// answer with one <c>SendMany</c>). Every behavior of the handler must handle <see cref="ConnectionHandler.FramesReceived"/>
+/// as well as <see cref="ConnectionHandler.FrameReceived"/> (a read with one frame, or frames through an upstream toxic).
+/// A factory of its own declares the same with <see cref="IHandlerFactory.AcceptsFrameBatches"/>.
+/// </summary>
+public interface IAcceptsFrameBatches;
 
 /// <summary>Base class for the handler of a UDP listener: receives every datagram as <see cref="DatagramReceived"/>.</summary>
 /// <remarks>A derived class needs a public constructor taking a <see cref="DatagramContext"/> to be named in HOCON.</remarks>

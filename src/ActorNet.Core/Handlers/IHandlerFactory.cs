@@ -30,6 +30,10 @@ public interface IHandlerFactory
     /// <c>error: …</c> line, otherwise nothing).
     /// </summary>
     ByteString? ErrorFrame(DisconnectReason reason, string message) => null;
+
+    /// <summary>True: the handler takes all the frames of one read as one <see cref="ConnectionHandler.FramesReceived"/>
+    /// (see <see cref="IAcceptsFrameBatches"/>). Default false: one <see cref="ConnectionHandler.FrameReceived"/> per frame.</summary>
+    bool AcceptsFrameBatches => false;
 }
 
 /// <summary>Builds the handler actor of a UDP listener.</summary>
@@ -47,6 +51,8 @@ public sealed class ActorTypeHandlerFactory(Type actorType) : IHandlerFactory
     public Type ActorType { get; } = actorType;
 
     public Props CreateHandler(HandlerContext context) => Props.Create(ActorType, context);
+
+    public bool AcceptsFrameBatches { get; } = typeof(IAcceptsFrameBatches).IsAssignableFrom(actorType);
 }
 
 /// <summary>Factory for a datagram handler actor type with a public constructor taking a <see cref="DatagramContext"/>.</summary>

@@ -77,14 +77,14 @@ public sealed partial class Connection
         ScheduleLane(ToxicDirection.Downstream);
     }
 
-    /// <summary>The frames of one read, client → handler: one message for the whole read (<see cref="ConnectionHandler.FramesReceived"/>,
-    /// or <see cref="ConnectionHandler.FrameReceived"/> for a single frame) when no upstream toxic is active; through the
-    /// upstream lane frame by frame otherwise. False when a toxic reset the connection.</summary>
+    /// <summary>The frames of one read, client → handler: one message for the whole read (<see cref="ConnectionHandler.FramesReceived"/>)
+    /// when the handler accepts batches and no upstream toxic is active; otherwise frame by frame (through the upstream
+    /// lane). False when a toxic reset the connection.</summary>
     private bool DeliverUp(List<ByteString> frames)
     {
         if (frames.Count == 0) return true;
         if (frames.Count == 1) return DeliverUp(frames[0]);
-        if (_up.IsPassThrough)
+        if (_up.IsPassThrough && _setup.Handler.AcceptsFrameBatches)
         {
             _handler?.Tell(new ConnectionHandler.FramesReceived(frames.ToArray()), Self);
             return true;

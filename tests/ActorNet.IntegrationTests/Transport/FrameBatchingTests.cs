@@ -109,3 +109,43 @@ public sealed class FrameBatchingTests(ITestOutputHelper output) : NodeTestKit(o
         Assert.True(client.Intact, client.ToString());
     }
 }
+
+/// <summary>Says how each read reached it: "one:TEXT" per FrameReceived, "batch:N" per FramesReceived.</summary>
+public class ReadShapeHandler : ActorNet.Handlers.ConnectionHandler
+{
+    public ReadShapeHandler(ActorNet.Handlers.HandlerContext context) : base(context)
+    {
+        Receive<FrameReceived>(f => Send("one:" + f.Text));
+        Receive<FramesReceived>(b => Send("batch:" + b.Frames.Count));
+    }
+}
+
+/// <summary>The same handler, opted in to batches.</summary>
+public sealed class BatchReadShapeHandler(ActorNet.Handlers.HandlerContext context) : ReadShapeHandler(context), ActorNet.Handlers.IAcceptsFrameBatches;
+
+public sealed class FrameBatchOptInTests(ITestOutputHelper output) : NodeTestKit(output)
+{
+    [Theory(Timeout = 30_000)]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Only_handlers_that_opt_in_get_a_read_as_one_batch(bool optIn)
+    {
+        var type = optIn ? typeof(BatchReadShapeHandler) : typeof(ReadShapeHandler);
+        var bound = await StartNodeAsync(TestSettings.Listener("shape", type.AssemblyQualifiedName!));
+        await using var client = await LineClient.ConnectAsync(bound["shape"]);
+        await client.SendAsync("a\nb\nc\n"u8.ToArray()); // one write of 6 bytes: one read
+        if (optIn)
+        {
+            Assert.Equal("batch:3", await client.ReadLineAsync());
+        }
+        else
+        {
+            Assert.Equal("one:a", await client.ReadLineAsync());
+            Assert.Equal("one:b", await client.ReadLineAsync());
+            Assert.Equal("one:c", await client.ReadLineAsync());
+        }
+
+        await client.SendLineAsync("d");
+        Assert.Equal("one:d", await client.ReadLineAsync()); // a single frame is always a FrameReceived
+    }
+}

@@ -15,11 +15,13 @@ public sealed class BroadcastHandlerFactory : IHandlerFactory
     public IEnumerable<ServiceDefinition> Services(ListenerSettings listener) =>
         [new ServiceDefinition(TopicName(listener.Name), Props.Create(() => new BroadcastTopic(listener.Name, listener.Scope)))];
 
-    public Props CreateHandler(HandlerContext context) => Props.Create(() => new BroadcastHandler(context));
+    public Props CreateHandler(HandlerContext context) => Props.Create<BroadcastHandler>(context);
+
+    public bool AcceptsFrameBatches => true;
 }
 
 /// <summary>Each frame from this client goes to every other client of the listener (through the topic).</summary>
-public sealed class BroadcastHandler : ConnectionHandler
+public sealed class BroadcastHandler : ConnectionHandler, IAcceptsFrameBatches
 {
     private readonly IActorRef _topic;
 
@@ -31,7 +33,6 @@ public sealed class BroadcastHandler : ConnectionHandler
     }
 
     /// <summary>A client read is published as one message, delivered to each member as one SendMany.</summary>
-    protected override bool AcceptsFrameBatches => true;
 
     protected override void PreStart() => _topic.Tell(new BroadcastTopic.Join(Handler.ConnectionActor));
 

@@ -2,15 +2,13 @@ namespace ActorNet.Handlers.BuiltIn;
 
 /// <summary><c>handler = echo</c> on TCP: every frame goes back to its sender; the frames of one read go back with one
 /// <see cref="Transport.Connection.SendMany"/> (one write when none is in flight).</summary>
-public sealed class EchoHandler : ConnectionHandler
+public sealed class EchoHandler : ConnectionHandler, IAcceptsFrameBatches
 {
     public EchoHandler(HandlerContext context) : base(context)
     {
         Receive<FrameReceived>(frame => Send(frame.Data));
         Receive<FramesReceived>(batch => SendMany(batch.Frames));
     }
-
-    protected override bool AcceptsFrameBatches => true;
 }
 
 /// <summary><c>handler = echo</c> on UDP: every datagram goes back to its sender.</summary>

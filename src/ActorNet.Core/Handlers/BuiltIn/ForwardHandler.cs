@@ -11,7 +11,7 @@ namespace ActorNet.Handlers.BuiltIn;
 /// that refuses, fails or closes closes the client (after what it sent was flushed). A handler crash keeps the
 /// upstream link: it is not restarted with the handler.
 /// </summary>
-public sealed class ForwardHandler : ConnectionHandler
+public sealed class ForwardHandler : ConnectionHandler, IAcceptsFrameBatches
 {
     /// <summary>Bytes (one frame) from the upstream, for the client.</summary>
     public sealed record UpstreamData(ByteString Data);
@@ -45,11 +45,8 @@ public sealed class ForwardHandler : ConnectionHandler
         if (!_link.IsNobody()) return;
         var upstream = Handler.Listener.Upstream ?? throw new InvalidOperationException($"listener {Handler.Listener.Name} has no upstream");
         var setup = new UpstreamLink.Setup(upstream, Handler.Listener, Self, Handler.Connection.Id);
-        _link = Context.ActorOf(Props.Create(() => new UpstreamLink(setup)), "upstream");
+        _link = Context.ActorOf(Props.Create<UpstreamLink>(setup), "upstream");
     }
-
-    /// <summary>A client read is forwarded as one message (framed together, one write to the upstream).</summary>
-    protected override bool AcceptsFrameBatches => true;
 
     /// <summary>Keep the upstream link across a restart: the default would stop it (and drop the client's stream).</summary>
     protected override void PreRestart(Exception reason, object message)
