@@ -73,9 +73,12 @@ public sealed partial class Connection : ReceiveActor, IWithTimers
         _encoder = _ws is null ? FrameCodecs.GetEncoder(setup.Listener.Framing, setup.Listener.LineEnding) : WebSocketFrameEncoder.Text;
         _outbound = new OutboundQueue(_encoder, setup.Listener.WriteQueueLimitBytes);
         _metrics = _runtime.Metrics.For(setup.Info.Listener);
-        var random = new Random(unchecked(_runtime.ToxicSeed * 31 + (int)setup.Info.Id));
-        _up = new ToxicLane(random);
-        _down = new ToxicLane(random);
+        // One seeded sequence per connection, shared by both lanes, created only if a toxic ever draws from it.
+        var seed = unchecked(_runtime.ToxicSeed * 31 + (int)setup.Info.Id);
+        Random? random = null;
+        Func<Random> randomSource = () => random ??= new Random(seed);
+        _up = new ToxicLane(randomSource);
+        _down = new ToxicLane(randomSource);
         Open();
     }
 

@@ -114,7 +114,7 @@ public sealed class TcpListener : ReceiveActor
             rejected = DisconnectReason.TooManyConnections;
 
         var setup = new ConnectionSetup(info, Sender, _setup.Settings, _setup.Supervision, _handler, _setup.Services, rejected);
-        var connection = Context.ActorOf(Props.Create(() => new Connection(setup)), info.ActorName);
+        var connection = Context.ActorOf(Props.CreateBy(new ConnectionProducer(setup)), info.ActorName);
         Context.Watch(connection);
         _connections[connection] = ip;
         _perIp[ip] = fromIp + 1;
@@ -125,6 +125,22 @@ public sealed class TcpListener : ReceiveActor
         if (!_connections.Remove(connection, out var ip)) return;
         if (_perIp.TryGetValue(ip, out var count) && count > 1) _perIp[ip] = count - 1;
         else _perIp.Remove(ip);
+    }
+}
+
+/// <summary>
+/// Creates one <see cref="Connection"/> by a plain constructor call. <c>Props.Create(() => new Connection(setup))</c>
+/// builds an expression tree and reads its captured argument by reflection on every accept, then constructs the actor
+/// by reflection (Activator); this is one small object and a direct call (accept path, measured in docs/BENCHMARKS.md).
+/// </summary>
+internal sealed class ConnectionProducer(ConnectionSetup setup) : IIndirectActorProducer
+{
+    public Type ActorType => typeof(Connection);
+
+    public ActorBase Produce() => new Connection(setup);
+
+    public void Release(ActorBase actor)
+    {
     }
 }
 
