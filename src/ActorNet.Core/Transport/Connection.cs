@@ -100,7 +100,9 @@ public sealed partial class Connection : ReceiveActor, IWithTimers
             return;
         }
 
-        _log.Info("connection {ConnectionId} opened on {Listener} from {Remote}", _info.Id, _info.Listener, _info.Remote);
+        // Debug, not Info: at 10,000 connects the open line was a measurable share of the accept cost (docs/bench-results/
+        // mem-2026-11-24.txt); the Info close line below carries the whole life (id, remote, open duration, reason, bytes).
+        _log.Debug("connection {ConnectionId} opened on {Listener} from {Remote}", _info.Id, _info.Listener, _info.Remote);
         _runtime.Connections.Add(new ConnectionEntry(_info, Self, _stats));
         ApplyToxics();
         if (_ws is null) StartHandler();
@@ -443,7 +445,7 @@ public sealed partial class Connection : ReceiveActor, IWithTimers
         _metrics.ConnectionClosed(_reason ?? DisconnectReason.Shutdown);
         if (_setup.Rejected is not null) return;
         _runtime.Connections.Remove(_info.Id);
-        _log.Info("connection {ConnectionId} on {Listener} from {Remote} closed: {Reason} ({Detail}); bytes in/out {BytesIn}/{BytesOut}, frames in/out {FramesIn}/{FramesOut}",
-            new object[] { _info.Id, _info.Listener, _info.Remote, (_reason ?? DisconnectReason.Shutdown).ToString(), _detail ?? "-", _stats.BytesIn, _stats.BytesOut, _stats.FramesIn, _stats.FramesOut });
+        _log.Info("connection {ConnectionId} on {Listener} from {Remote} closed after {OpenFor}: {Reason} ({Detail}); bytes in/out {BytesIn}/{BytesOut}, frames in/out {FramesIn}/{FramesOut}",
+            new object[] { _info.Id, _info.Listener, _info.Remote, DateTimeOffset.UtcNow - _info.OpenedAt, (_reason ?? DisconnectReason.Shutdown).ToString(), _detail ?? "-", _stats.BytesIn, _stats.BytesOut, _stats.FramesIn, _stats.FramesOut });
     }
 }
