@@ -9,7 +9,7 @@ namespace ActorNet.Transport;
 /// Akka's <see cref="UnboundedMailbox"/>, but an empty queue costs ~100 bytes instead of ~1.1 KiB. Akka's queue is a
 /// <c>ConcurrentQueue</c> whose first segment (32 slots, 792 B) exists from the start; every accepted connection has
 /// three actors (Akka.IO's TcpConnection, the Connection, the handler), so 10,000 idle connections held ~33 MB of empty
-/// mailbox segments. Measured in docs/BENCHMARKS.md ("Idle connections").
+/// mailbox segments. Measured in docs/bench-results/mem-2026-11-24.txt.
 /// </summary>
 public sealed class CompactMailbox : MailboxType, IProducesMessageQueue<CompactMessageQueue>
 {
