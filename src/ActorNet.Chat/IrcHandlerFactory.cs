@@ -44,9 +44,7 @@ public sealed class IrcHandlerFactory : IHandlerFactory
     public Props CreateHandler(HandlerContext context)
     {
         var runtime = Runtime(context.Listener, out _);
-        // Per connection: Props from arguments, not from an expression (Props.Create(() => new ...)), which Akka
-        // evaluates by compiling the expression's arguments: a dynamic method per connection, costly to build and to finalize.
-        return Props.Create<IrcSession>(context, runtime);
+        return ActorProducer.Props(() => new IrcSession(context, runtime)); // per connection: no expression tree, no reflection
     }
 
     public ByteString? ErrorFrame(DisconnectReason reason, string message) => ErrorLine(reason, message);

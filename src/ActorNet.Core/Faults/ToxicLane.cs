@@ -24,26 +24,42 @@ public enum LaneVerdict
 /// </summary>
 public sealed class ToxicLane
 {
-    private readonly Random _random;
-    private readonly Queue<(double Due, ByteString Frame)> _queue = new();
-    private readonly Dictionary<string, long> _bytesSeen = new(StringComparer.Ordinal);
+    // Every connection has two lanes, nearly always without toxics: the random source, the queue and the byte counts
+    // are created on first use, so a lane without toxics costs one small object (10,000 idle connections).
+    private readonly Func<Random> _randomSource;
+    private Random? _random;
+    private Queue<(double Due, ByteString Frame)>? _queue;
+    private Dictionary<string, long>? _bytesSeen;
     private IReadOnlyList<ToxicSpec> _toxics = [];
     private double _lastDue;
     private double _bandwidthCursor;
 
-    public ToxicLane(Random random) => _random = random;
+    public ToxicLane(Random random)
+    {
+        ArgumentNullException.ThrowIfNull(random);
+        _random = random;
+        _randomSource = () => random;
+    }
+
+    /// <param name="randomSource">called once, at the first draw (drop, jitter); two lanes of one connection may
+    /// share one source so that their draws come from one seeded sequence</param>
+    public ToxicLane(Func<Random> randomSource) => _randomSource = randomSource ?? throw new ArgumentNullException(nameof(randomSource));
+
+    private Random Random => _random ??= _randomSource();
+
+    private int QueueCount => _queue?.Count ?? 0;
 
     /// <summary>The toxics acting now.</summary>
     public IReadOnlyList<ToxicSpec> Toxics => _toxics;
 
     /// <summary>No toxic and nothing held back: frames pass straight through.</summary>
-    public bool IsPassThrough => _toxics.Count == 0 && _queue.Count == 0;
+    public bool IsPassThrough => _toxics.Count == 0 && QueueCount == 0;
 
     /// <summary>Bytes held back.</summary>
     public long QueuedBytes { get; private set; }
 
     /// <summary>When the next held-back frame is due (ms), if any.</summary>
-    public double? NextDue => _queue.Count > 0 ? _queue.Peek().Due : null;
+    public double? NextDue => QueueCount > 0 ? _queue!.Peek().Due : null;
 
     /// <summary>A timeout toxic is active: its close delay (zero = never close).</summary>
     public TimeSpan? Timeout => _toxics.FirstOrDefault(t => t.Kind == ToxicKind.Timeout)?.Delay;
@@ -56,6 +72,7 @@ public sealed class ToxicLane
     public void Configure(IReadOnlyList<ToxicSpec> toxics)
     {
         _toxics = toxics;
+        if (_bytesSeen is null) return;
         foreach (var name in _bytesSeen.Keys.ToList())
             if (!toxics.Any(t => t.Name == name)) _bytesSeen.Remove(name);
     }
@@ -71,14 +88,15 @@ public sealed class ToxicLane
             {
                 case ToxicKind.Timeout:
                     return LaneVerdict.Swallowed;
-                case ToxicKind.Drop when _random.NextDouble() < toxic.Probability:
+                case ToxicKind.Drop when Random.NextDouble() < toxic.Probability:
                     return LaneVerdict.Dropped;
                 case ToxicKind.ResetAfter:
+                    _bytesSeen ??= new Dictionary<string, long>(StringComparer.Ordinal);
                     var seen = _bytesSeen[toxic.Name] = _bytesSeen.GetValueOrDefault(toxic.Name) + frame.Count;
                     if (seen > toxic.Bytes) return LaneVerdict.Reset;
                     break;
                 case ToxicKind.Latency:
-                    var jitter = toxic.Jitter.TotalMilliseconds * (2 * _random.NextDouble() - 1);
+                    var jitter = toxic.Jitter.TotalMilliseconds * (2 * Random.NextDouble() - 1);
                     due += Math.Max(0, toxic.Latency.TotalMilliseconds + jitter);
                     break;
             }
@@ -93,8 +111,8 @@ public sealed class ToxicLane
 
         due = Math.Max(due, _lastDue); // order: never before the frame ahead
         _lastDue = due;
-        if (_queue.Count == 0 && due <= nowMs) return LaneVerdict.Deliver;
-        _queue.Enqueue((due, frame));
+        if (QueueCount == 0 && due <= nowMs) return LaneVerdict.Deliver;
+        (_queue ??= new Queue<(double Due, ByteString Frame)>()).Enqueue((due, frame));
         QueuedBytes += frame.Count;
         return LaneVerdict.Queued;
     }
@@ -102,7 +120,7 @@ public sealed class ToxicLane
     /// <summary>Moves every frame due at <paramref name="nowMs"/> to <paramref name="output"/>, in order.</summary>
     public void TakeDue(double nowMs, List<ByteString> output)
     {
-        while (_queue.Count > 0 && _queue.Peek().Due <= nowMs)
+        while (QueueCount > 0 && _queue!.Peek().Due <= nowMs)
         {
             var (_, frame) = _queue.Dequeue();
             QueuedBytes -= frame.Count;

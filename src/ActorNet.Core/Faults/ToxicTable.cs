@@ -34,6 +34,12 @@ public sealed class ToxicTable
     }
 
     /// <summary>The toxics acting on one direction of a connection (connectionId null: the listener's datagrams).</summary>
-    public IReadOnlyList<ToxicSpec> For(string listener, long? connectionId, ToxicDirection direction) =>
-        All.Where(t => t.Direction == direction && t.Targets(listener, connectionId)).ToList();
+    /// <remarks>No toxic (the usual case): the shared empty list, so that 10,000 connections starting keep no list each.</remarks>
+    public IReadOnlyList<ToxicSpec> For(string listener, long? connectionId, ToxicDirection direction)
+    {
+        var all = All;
+        if (all.Count == 0) return [];
+        var matching = all.Where(t => t.Direction == direction && t.Targets(listener, connectionId)).ToList();
+        return matching.Count == 0 ? [] : matching;
+    }
 }

@@ -73,9 +73,12 @@ public sealed partial class Connection : ReceiveActor, IWithTimers
         _encoder = _ws is null ? FrameCodecs.GetEncoder(setup.Listener.Framing, setup.Listener.LineEnding) : WebSocketFrameEncoder.Text;
         _outbound = new OutboundQueue(_encoder, setup.Listener.WriteQueueLimitBytes);
         _metrics = _runtime.Metrics.For(setup.Info.Listener);
-        var random = new Random(unchecked(_runtime.ToxicSeed * 31 + (int)setup.Info.Id));
-        _up = new ToxicLane(random);
-        _down = new ToxicLane(random);
+        // One seeded sequence per connection, shared by both lanes, created only if a toxic ever draws from it.
+        var seed = unchecked(_runtime.ToxicSeed * 31 + (int)setup.Info.Id);
+        Random? random = null;
+        Func<Random> randomSource = () => random ??= new Random(seed);
+        _up = new ToxicLane(randomSource);
+        _down = new ToxicLane(randomSource);
         Open();
     }
 
@@ -97,7 +100,9 @@ public sealed partial class Connection : ReceiveActor, IWithTimers
             return;
         }
 
-        _log.Info("connection {ConnectionId} opened on {Listener} from {Remote}", _info.Id, _info.Listener, _info.Remote);
+        // Debug, not Info: at 10,000 connects the open line was a measurable share of the accept cost (docs/bench-results/
+        // mem-2026-11-24.txt); the Info close line below carries the whole life (id, remote, open duration, reason, bytes).
+        _log.Debug("connection {ConnectionId} opened on {Listener} from {Remote}", _info.Id, _info.Listener, _info.Remote);
         _runtime.Connections.Add(new ConnectionEntry(_info, Self, _stats));
         ApplyToxics();
         if (_ws is null) StartHandler();
@@ -441,7 +446,7 @@ public sealed partial class Connection : ReceiveActor, IWithTimers
         _metrics.ConnectionClosed(_reason ?? DisconnectReason.Shutdown);
         if (_setup.Rejected is not null) return;
         _runtime.Connections.Remove(_info.Id);
-        _log.Info("connection {ConnectionId} on {Listener} from {Remote} closed: {Reason} ({Detail}); bytes in/out {BytesIn}/{BytesOut}, frames in/out {FramesIn}/{FramesOut}",
-            new object[] { _info.Id, _info.Listener, _info.Remote, (_reason ?? DisconnectReason.Shutdown).ToString(), _detail ?? "-", _stats.BytesIn, _stats.BytesOut, _stats.FramesIn, _stats.FramesOut });
+        _log.Info("connection {ConnectionId} on {Listener} from {Remote} closed after {OpenFor}: {Reason} ({Detail}); bytes in/out {BytesIn}/{BytesOut}, frames in/out {FramesIn}/{FramesOut}",
+            new object[] { _info.Id, _info.Listener, _info.Remote, DateTimeOffset.UtcNow - _info.OpenedAt, (_reason ?? DisconnectReason.Shutdown).ToString(), _detail ?? "-", _stats.BytesIn, _stats.BytesOut, _stats.FramesIn, _stats.FramesOut });
     }
 }

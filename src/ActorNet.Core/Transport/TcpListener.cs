@@ -114,7 +114,7 @@ public sealed class TcpListener : ReceiveActor
             rejected = DisconnectReason.TooManyConnections;
 
         var setup = new ConnectionSetup(info, Sender, _setup.Settings, _setup.Supervision, _handler, _setup.Services, rejected);
-        var connection = Context.ActorOf(Props.Create<Connection>(setup), info.ActorName); // not Props.Create(() => ...): see IrcHandlerFactory.CreateHandler
+        var connection = Context.ActorOf(ActorProducer.Props(() => new Connection(setup)), info.ActorName);
         Context.Watch(connection);
         _connections[connection] = ip;
         _perIp[ip] = fromIp + 1;

@@ -11,6 +11,30 @@ public class OutboundQueueTests
     private static readonly IFrameEncoder Lines = FrameCodecs.GetEncoder(FramingKind.Line, LineEnding.Lf);
 
     [Fact]
+    public void An_idle_queue_holds_no_array_but_a_busy_one_keeps_its_spare()
+    {
+        using var q = new OutboundQueue(Lines, 1 << 20);
+        Assert.Equal(0, q.HeldArrayBytes);
+
+        Assert.Equal(OutboundQueue.Result.WriteNow, q.Enqueue(B("one"), out _));
+        Assert.True(q.HeldArrayBytes > 0);
+        Assert.Equal(OutboundQueue.Result.Queued, q.Enqueue(B("two"), out _));
+        Assert.NotNull(q.OnAck());          // "two" in flight: the acked array is kept as the spare
+        int busy = q.HeldArrayBytes;
+        Assert.Equal(OutboundQueue.Result.Queued, q.Enqueue(B("three"), out _));
+        Assert.Equal(busy, q.HeldArrayBytes); // "three" went into the spare, nothing rented
+
+        Assert.NotNull(q.OnAck());
+        Assert.Null(q.OnAck());             // idle now
+        Assert.Equal(0, q.HeldArrayBytes);
+
+        Assert.Equal(OutboundQueue.Result.WriteNow, q.Enqueue(B("four"), out var four));
+        Assert.Equal("four\n", S(four!));
+        Assert.Null(q.OnAck());
+        Assert.Equal(0, q.HeldArrayBytes);
+    }
+
+    [Fact]
     public void First_frame_is_written_now_and_the_next_ones_queue_until_ack()
     {
         using var q = new OutboundQueue(Lines, 1024);

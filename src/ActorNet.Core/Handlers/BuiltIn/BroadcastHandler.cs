@@ -15,7 +15,7 @@ public sealed class BroadcastHandlerFactory : IHandlerFactory
     public IEnumerable<ServiceDefinition> Services(ListenerSettings listener) =>
         [new ServiceDefinition(TopicName(listener.Name), Props.Create(() => new BroadcastTopic(listener.Name, listener.Scope)))];
 
-    public Props CreateHandler(HandlerContext context) => Props.Create<BroadcastHandler>(context);
+    public Props CreateHandler(HandlerContext context) => ActorProducer.Props(() => new BroadcastHandler(context));
 
     public bool AcceptsFrameBatches => true;
 }

@@ -45,7 +45,7 @@ public sealed class ForwardHandler : ConnectionHandler, IAcceptsFrameBatches
         if (!_link.IsNobody()) return;
         var upstream = Handler.Listener.Upstream ?? throw new InvalidOperationException($"listener {Handler.Listener.Name} has no upstream");
         var setup = new UpstreamLink.Setup(upstream, Handler.Listener, Self, Handler.Connection.Id);
-        _link = Context.ActorOf(Props.Create<UpstreamLink>(setup), "upstream");
+        _link = Context.ActorOf(ActorProducer.Props(() => new UpstreamLink(setup)), "upstream");
     }
 
     /// <summary>Keep the upstream link across a restart: the default would stop it (and drop the client's stream).</summary>
