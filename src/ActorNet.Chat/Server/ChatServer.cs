@@ -16,11 +16,55 @@ namespace ActorNet.Chat.Server;
 /// </summary>
 public sealed partial class ChatServer : ReceiveActor
 {
-    private sealed class User(IActorRef session, IActorRef connection, SessionState state)
+    /// <summary>LUSERS counts kept up to date as users' states change (not recounted per registration: with
+    /// 10,000 users that was O(n) work and a list per new user).</summary>
+    private sealed class Tally
     {
-        public IActorRef Session { get; } = session;
-        public IActorRef Connection { get; set; } = connection;
-        public SessionState State { get; set; } = state;
+        public int Registered, Invisible, Opers;
+
+        public void Move(SessionState? before, SessionState? after)
+        {
+            if (before is { Registered: true }) Count(before, -1);
+            if (after is { Registered: true }) Count(after, +1);
+        }
+
+        private void Count(SessionState s, int delta)
+        {
+            Registered += delta;
+            if (s.Invisible) Invisible += delta;
+            if (s.Oper) Opers += delta;
+        }
+    }
+
+    private sealed class User
+    {
+        private readonly Tally _tally;
+        private SessionState _state;
+
+        public User(IActorRef session, IActorRef connection, SessionState state, Tally tally)
+        {
+            Session = session;
+            Connection = connection;
+            _tally = tally;
+            _state = state;
+            tally.Move(null, state);
+        }
+
+        public IActorRef Session { get; }
+        public IActorRef Connection { get; set; }
+
+        public SessionState State
+        {
+            get => _state;
+            set
+            {
+                _tally.Move(_state, value);
+                _state = value;
+            }
+        }
+
+        /// <summary>The user is gone: out of the counts.</summary>
+        public void Forget() => _tally.Move(_state, null);
         public HashSet<string> Channels { get; } = new(StringComparer.Ordinal);
         public MemberRef Ref => new(Session, Connection, State);
     }
@@ -44,6 +88,7 @@ public sealed partial class ChatServer : ReceiveActor
     private readonly Dictionary<string, IActorRef> _nicks;
     private readonly Dictionary<string, ChannelEntry> _channels = new(StringComparer.Ordinal);
     private readonly LinkedList<WhowasEntry> _whowas = new();
+    private readonly Tally _tally = new();
     private int _maxUsers;
     private long _channelSeq;
     private readonly string _chanTypes;
@@ -81,7 +126,7 @@ public sealed partial class ChatServer : ReceiveActor
     {
         if (!_users.TryGetValue(s.Session, out var user))
         {
-            user = new User(s.Session, s.Connection, s.State);
+            user = new User(s.Session, s.Connection, s.State, _tally);
             _users[s.Session] = user;
             Context.Watch(s.Session);
         }
@@ -188,7 +233,7 @@ public sealed partial class ChatServer : ReceiveActor
     {
         if (!_users.TryGetValue(r.Session, out var user))
         {
-            user = new User(r.Session, r.Connection, reg.State);
+            user = new User(r.Session, r.Connection, reg.State, _tally);
             _users[r.Session] = user;
             Context.Watch(r.Session);
         }
@@ -229,6 +274,7 @@ public sealed partial class ChatServer : ReceiveActor
     private void Quit(IActorRef session, string reason)
     {
         if (!_users.Remove(session, out var user)) return;
+        user.Forget();
         Context.Unwatch(session);
         if (!user.State.Registered) return;
         _nicks.Remove(user.State.NickOrStar);
@@ -320,8 +366,6 @@ public sealed partial class ChatServer : ReceiveActor
 
     private LusersCounts Counts()
     {
-        var registered = _users.Values.Where(u => u.State.Registered).ToList();
-        return new LusersCounts(registered.Count, registered.Count(u => u.State.Invisible), registered.Count(u => u.State.Oper),
-            _users.Count - registered.Count, _channels.Count, _maxUsers);
+        return new LusersCounts(_tally.Registered, _tally.Invisible, _tally.Opers, _users.Count - _tally.Registered, _channels.Count, _maxUsers);
     }
 }

@@ -88,7 +88,11 @@ public sealed class IrcSession : ConnectionHandler, IWithTimers, IAcceptsFrameBa
 
     private ChatView View => new(Settings, Time.GetUtcNow(), _rt.Created);
 
-    protected override void PreStart() => _server.Tell(new RecoverState(Self));
+    /// <summary>A new connection: nothing to recover.</summary>
+    protected override void PreStart() => BecomeReady(null);
+
+    /// <summary>After a crash: ask the service for the state the previous incarnation saved (input waits meanwhile).</summary>
+    protected override void PostRestart(Exception reason) => _server.Tell(new RecoverState(Self));
 
     /// <summary>Waiting for the state a previous incarnation saved; input is buffered.</summary>
     private void Recovering()
@@ -96,21 +100,23 @@ public sealed class IrcSession : ConnectionHandler, IWithTimers, IAcceptsFrameBa
         Receive<FrameReceived>(f => OnFrame(f.Data, allowance: Settings.Flood.Burst + Settings.Flood.MaxQueued, pump: false));
         Receive<FramesReceived>(f => OnFrames(f.Frames, allowance: Settings.Flood.Burst + Settings.Flood.MaxQueued, pump: false));
         Receive<Terminated>(OnChannelGone); // a channel the previous incarnation watched
-        Receive<RecoveredState>(r =>
-        {
-            if (r.State is { } saved)
-            {
-                _state = saved with { RegistrationPending = false };
-                _log.Warning("session of connection {ConnectionId} restarted; recovered {Nick} on {Channels} channel(s)",
-                    Handler.Connection.Id, _state.NickOrStar, _state.Channels.Count);
-            }
+        Receive<RecoveredState>(r => BecomeReady(r.State));
+    }
 
-            if (!_state.Registered) Timers.StartSingleTimer(RegistrationTimeout.Instance, RegistrationTimeout.Instance, Settings.RegistrationTimeout);
-            var tick = TimeSpan.FromTicks(Math.Max(TimeSpan.FromMilliseconds(200).Ticks, Math.Min(Settings.PingInterval.Ticks, Settings.PingTimeout.Ticks) / 2));
-            Timers.StartPeriodicTimer(PingTick.Instance, PingTick.Instance, tick);
-            Become(Ready);
-            Pump();
-        });
+    private void BecomeReady(SessionState? saved)
+    {
+        if (saved is not null)
+        {
+            _state = saved with { RegistrationPending = false };
+            _log.Warning("session of connection {ConnectionId} restarted; recovered {Nick} on {Channels} channel(s)",
+                Handler.Connection.Id, _state.NickOrStar, _state.Channels.Count);
+        }
+
+        if (!_state.Registered) Timers.StartSingleTimer(RegistrationTimeout.Instance, RegistrationTimeout.Instance, Settings.RegistrationTimeout);
+        var tick = TimeSpan.FromTicks(Math.Max(TimeSpan.FromMilliseconds(200).Ticks, Math.Min(Settings.PingInterval.Ticks, Settings.PingTimeout.Ticks) / 2));
+        Timers.StartPeriodicTimer(PingTick.Instance, PingTick.Instance, tick);
+        Become(Ready);
+        Pump();
     }
 
     private void Ready()
@@ -228,10 +234,18 @@ public sealed class IrcSession : ConnectionHandler, IWithTimers, IAcceptsFrameBa
 
     private void Drain()
     {
+        List<ByteString>? replies = null; // consecutive replies leave as one SendMany
         while (!_awaiting && !_closing && _pending.First is { } node)
         {
-            if (_inFlight > 0 && !Pipelines(node.Value)) return; // wait until the channel completed them all
+            if (_inFlight > 0 && !Pipelines(node.Value)) break; // wait until the channel completed them all
             _pending.RemoveFirst();
+            if (node.Value is Reply reply)
+            {
+                (replies ??= new List<ByteString>()).Add(Outgoing.Encode(reply.Message));
+                continue;
+            }
+
+            SendReplies(ref replies);
             switch (node.Value)
             {
                 case Request { Body: MessageRequest m } when ChannelActorFor(m) is { } channel:
@@ -242,9 +256,6 @@ public sealed class IrcSession : ConnectionHandler, IWithTimers, IAcceptsFrameBa
                         Timers.StartSingleTimer(RequestTimeout.Instance, RequestTimeout.Instance, RequestTimeoutAfter);
                     }
 
-                    break;
-                case Reply r:
-                    Send(Outgoing.Encode(r.Message));
                     break;
                 case Request r:
                     _server.Tell(new FromSession(Self, Handler.ConnectionActor, r.Body));
@@ -259,6 +270,16 @@ public sealed class IrcSession : ConnectionHandler, IWithTimers, IAcceptsFrameBa
                     break;
             }
         }
+
+        SendReplies(ref replies);
+    }
+
+    private void SendReplies(ref List<ByteString>? replies)
+    {
+        if (replies is null) return;
+        if (replies.Count == 1) Send(replies[0]);
+        else SendMany(replies);
+        replies = null;
     }
 
     /// <summary>The actor of the joined channel a PRIVMSG/NOTICE goes to, or null (not a channel, not joined, or not

@@ -61,6 +61,27 @@ public sealed class IrcSessionTests : TestKit
     }
 
     [Fact]
+    public void Lusers_counts_follow_registrations_modes_opers_and_quits()
+    {
+        var h = new SessionHarness(this);
+        var (a, ca) = h.Registered("alice");
+        var (b, cb) = h.Registered("bob");
+        var (_, _) = h.Start(); // connected, not registered: "unknown"
+        Send(b, "MODE bob +i");
+        Until(cb, "MODE bob");
+        Send(a, "LUSERS");
+        var lines = Until(ca, " 255 alice ");
+        Assert.Contains(":irc.test 251 alice :There are 1 users and 1 invisible on 1 servers", lines);
+        Send(b, "QUIT :bye");
+        Assert.StartsWith("ERROR", Next(cb));
+        AwaitAssert(() =>
+        {
+            Send(a, "LUSERS");
+            Assert.Contains(":irc.test 251 alice :There are 1 users and 0 invisible on 1 servers", Until(ca, " 255 alice "));
+        }, TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
     public void Registration_times_out_with_a_clear_error()
     {
         var h = new SessionHarness(this, ChatSettings.Default with { ServerName = "irc.test", RegistrationTimeout = TimeSpan.FromMilliseconds(200) });
