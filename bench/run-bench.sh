@@ -197,10 +197,12 @@ for run in $(seq 1 "$RUNS"); do
     stop "$BASELINE_PID"
     start_node
     bench "connect-plain-n$CONNECT_N|actornet" connect --plain --port "$ECHO_PORT" -c "$CONNECT_N" --server-pid "$NODE_PID" --timeout 120
-    if (( HAVE_IRC )); then
-        bench "connect-irc-n$CONNECT_N|actornet" connect --port "$CHAT_PORT" -c "$CONNECT_N" --server-pid "$NODE_PID" --timeout 120
-    fi
     stop "$NODE_PID"
+    if (( HAVE_IRC )); then
+        start_node # fresh again: on the same node the IRC run's RSS growth would reuse what the plain run freed
+        bench "connect-irc-n$CONNECT_N|actornet" connect --port "$CHAT_PORT" -c "$CONNECT_N" --server-pid "$NODE_PID" --timeout 120
+        stop "$NODE_PID"
+    fi
     start_ngircd
     bench "connect-irc-n$CONNECT_N|ngircd" connect --port "$NGIRCD_PORT" -c "$CONNECT_N" --server-pid "$NGIRCD_PID" --timeout 120
     stop "$NGIRCD_PID"
