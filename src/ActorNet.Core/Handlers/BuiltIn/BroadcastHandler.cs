@@ -20,7 +20,8 @@ public sealed class BroadcastHandlerFactory : IHandlerFactory
     public bool AcceptsFrameBatches => true;
 }
 
-/// <summary>Each frame from this client goes to every other client of the listener (through the topic).</summary>
+/// <summary>Each frame from this client goes to every other client of the listener (through the topic); a client read
+/// is published as one message, delivered to each member as one SendMany.</summary>
 public sealed class BroadcastHandler : ConnectionHandler, IAcceptsFrameBatches
 {
     private readonly IActorRef _topic;
@@ -31,8 +32,6 @@ public sealed class BroadcastHandler : ConnectionHandler, IAcceptsFrameBatches
         Receive<FrameReceived>(frame => _topic.Tell(new BroadcastTopic.Publish(frame.Data, Handler.ConnectionActor)));
         Receive<FramesReceived>(batch => _topic.Tell(new BroadcastTopic.PublishMany(batch.Frames, Handler.ConnectionActor)));
     }
-
-    /// <summary>A client read is published as one message, delivered to each member as one SendMany.</summary>
 
     protected override void PreStart() => _topic.Tell(new BroadcastTopic.Join(Handler.ConnectionActor));
 
