@@ -210,22 +210,23 @@ public sealed partial class Connection
     }
 
     /// <summary>Held open by a slow-close toxic; then FIN.</summary>
-    private void SlowClosing()
+    private bool SlowClosing(object message)
     {
-        Receive<SlowCloseDue>(_ =>
+        switch (message)
         {
-            _setup.Socket.Tell(Tcp.Close.Instance);
-            Become(Closing);
-        });
-        Receive<WriteAck>(_ => OnAck());
-        Receive<Abort>(a => AbortNow(a.Reason, a.Detail));
-        Receive<Kill>(k =>
-        {
-            if (k.Mode == KillMode.Reset) AbortNow(DisconnectReason.Killed, k.Detail);
-        });
-        Receive<CloseTimeout>(_ => AbortNow(_reason ?? DisconnectReason.Shutdown, "slow close timed out"));
-        Receive<Terminated>(OnTerminated);
-        Receive<Tcp.ConnectionClosed>(OnClosedBySocket);
-        ReceiveAny(_ => { });
+            case SlowCloseDue:
+                _setup.Socket.Tell(Tcp.Close.Instance);
+                Become(Closing);
+                return true;
+            case WriteAck: OnAck(); return true;
+            case Abort a: AbortNow(a.Reason, a.Detail); return true;
+            case Kill k:
+                if (k.Mode == KillMode.Reset) AbortNow(DisconnectReason.Killed, k.Detail);
+                return true;
+            case CloseTimeout: AbortNow(_reason ?? DisconnectReason.Shutdown, "slow close timed out"); return true;
+            case Terminated t: OnTerminated(t); return true;
+            case Tcp.ConnectionClosed c: OnClosedBySocket(c); return true;
+            default: return true;
+        }
     }
 }

@@ -15,7 +15,7 @@ namespace ActorNet.Transport;
 /// the protocol. It is never restarted: on any failure it stops, and the socket closes with it.
 /// States: Open → Draining (flush what is queued, then FIN) → Closing (wait for Akka.IO to confirm).
 /// </summary>
-public sealed partial class Connection : ReceiveActor, IWithTimers
+public sealed partial class Connection : ActorBase, IWithTimers
 {
     /// <summary>Queue one frame (payload without framing) to the client.</summary>
     public sealed record Send(ByteString Payload);
@@ -79,7 +79,6 @@ public sealed partial class Connection : ReceiveActor, IWithTimers
         Func<Random> randomSource = () => random ??= new Random(seed);
         _up = new ToxicLane(randomSource);
         _down = new ToxicLane(randomSource);
-        Open();
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -131,65 +130,74 @@ public sealed partial class Connection : ReceiveActor, IWithTimers
         },
         loggingEnabled: false);
 
+    // The behaviours are plain switches (ActorBase), not ReceiveActor's Receive<T> tables: those are built per
+    // instance (a delegate, a handler entry and a compiled matcher per message type), a measurable share of each
+    // accepted connection's CPU and memory (docs/BENCHMARKS.md).
+    protected override bool Receive(object message) => Open(message);
+
     /// <summary>Normal life: frames flow both ways.</summary>
-    private void Open()
+    private bool Open(object message)
     {
-        Receive<Tcp.Received>(OnReceived);
-        Receive<Send>(s => SendDown(s.Payload));
-        Receive<SendMany>(OnSendMany);
-        Receive<WriteAck>(_ => OnAck());
-        Receive<Kill>(OnKill);
-        Receive<ToxicsChanged>(_ => ApplyToxics());
-        Receive<LaneTick>(OnLaneTick);
-        Receive<ToxicTimeoutDue>(_ => OnToxicTimeout());
-        Receive<Close>(c =>
+        switch (message)
         {
-            if (c.Reason is DisconnectReason.Shutdown or DisconnectReason.Killed)
-                SendErrorFrame(c.Reason, c.Reason == DisconnectReason.Shutdown ? "server shutting down" : "killed: " + c.Detail);
-            BeginClose(c.Reason, c.Detail);
-        });
-        Receive<Abort>(a => AbortNow(a.Reason, a.Detail));
-        Receive<IdleCheck>(_ => OnIdleCheck());
-        Receive<HandshakeTimedOut>(_ => OnHandshakeTimeout());
-        Receive<Terminated>(OnTerminated);
-        Receive<Tcp.ConnectionClosed>(OnClosedBySocket);
-        Receive<Tcp.CommandFailed>(OnCommandFailed);
+            case Tcp.Received r: OnReceived(r); return true;
+            case Send s: SendDown(s.Payload); return true;
+            case SendMany m: OnSendMany(m); return true;
+            case WriteAck: OnAck(); return true;
+            case Kill k: OnKill(k); return true;
+            case ToxicsChanged: ApplyToxics(); return true;
+            case LaneTick t: OnLaneTick(t); return true;
+            case ToxicTimeoutDue: OnToxicTimeout(); return true;
+            case Close c:
+                if (c.Reason is DisconnectReason.Shutdown or DisconnectReason.Killed)
+                    SendErrorFrame(c.Reason, c.Reason == DisconnectReason.Shutdown ? "server shutting down" : "killed: " + c.Detail);
+                BeginClose(c.Reason, c.Detail);
+                return true;
+            case Abort a: AbortNow(a.Reason, a.Detail); return true;
+            case IdleCheck: OnIdleCheck(); return true;
+            case HandshakeTimedOut: OnHandshakeTimeout(); return true;
+            case Terminated t: OnTerminated(t); return true;
+            case Tcp.ConnectionClosed c: OnClosedBySocket(c); return true;
+            case Tcp.CommandFailed f: OnCommandFailed(f); return true;
+            default: return false;
+        }
     }
 
     /// <summary>Flushing what is queued before a graceful close; input is ignored, the handler gets nothing more.</summary>
-    private void Draining()
+    private bool Draining(object message)
     {
-        Receive<Tcp.Received>(r => CountIn(r.Data.Count));
-        Receive<Send>(_ => { });
-        Receive<SendMany>(_ => { });
-        Receive<WriteAck>(_ =>
+        switch (message)
         {
-            OnAck();
-            if (!_outbound.WriteInFlight) CloseSocket();
-        });
-        Receive<Close>(_ => { });
-        Receive<Kill>(k =>
-        {
-            if (k.Mode == KillMode.Reset) AbortNow(DisconnectReason.Killed, k.Detail);
-        });
-        Receive<Abort>(a => AbortNow(a.Reason, a.Detail));
-        Receive<IdleCheck>(_ => { });
-        Receive<CloseTimeout>(_ => AbortNow(_reason ?? DisconnectReason.Shutdown, "drain timed out"));
-        Receive<Terminated>(OnTerminated);
-        Receive<Tcp.ConnectionClosed>(OnClosedBySocket);
-        Receive<Tcp.CommandFailed>(OnCommandFailed);
+            case Tcp.Received r: CountIn(r.Data.Count); return true;
+            case Send or SendMany or Close or IdleCheck: return true;
+            case WriteAck:
+                OnAck();
+                if (!_outbound.WriteInFlight) CloseSocket();
+                return true;
+            case Kill k:
+                if (k.Mode == KillMode.Reset) AbortNow(DisconnectReason.Killed, k.Detail);
+                return true;
+            case Abort a: AbortNow(a.Reason, a.Detail); return true;
+            case CloseTimeout: AbortNow(_reason ?? DisconnectReason.Shutdown, "drain timed out"); return true;
+            case Terminated t: OnTerminated(t); return true;
+            case Tcp.ConnectionClosed c: OnClosedBySocket(c); return true;
+            case Tcp.CommandFailed f: OnCommandFailed(f); return true;
+            default: return false;
+        }
     }
 
     /// <summary>Close or Abort sent to Akka.IO; waiting for its confirmation.</summary>
-    private void Closing()
+    private bool Closing(object message)
     {
-        Receive<Tcp.ConnectionClosed>(OnClosedBySocket);
-        Receive<CloseTimeout>(_ => Context.Stop(Self));
-        Receive<Terminated>(t =>
+        switch (message)
         {
-            if (t.ActorRef.Equals(_setup.Socket)) Context.Stop(Self);
-        });
-        ReceiveAny(_ => { });
+            case Tcp.ConnectionClosed c: OnClosedBySocket(c); return true;
+            case CloseTimeout: Context.Stop(Self); return true;
+            case Terminated t:
+                if (t.ActorRef.Equals(_setup.Socket)) Context.Stop(Self);
+                return true;
+            default: return true; // everything else is moot now
+        }
     }
 
     private void OnReceived(Tcp.Received received)
