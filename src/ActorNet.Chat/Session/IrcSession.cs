@@ -23,7 +23,8 @@ public sealed record IrcRuntime(ChatSettings Settings, TimeProvider Time, DateTi
 /// came with the JOIN), not through the node-wide chat service, and up to <see cref="MaxPipelined"/> of them to the
 /// same channel may be in flight at once (one sender, one receiver: their order is kept). Anything else waits until
 /// they are all completed, so replies still keep the order of commands.</para>
-/// States: Recovering (asks the service for the state a crashed predecessor saved) → Ready.
+/// States: a new session starts Ready; a restarted one starts Recovering (it asks the service for the state its
+/// crashed predecessor saved, and buffers input meanwhile) → Ready.
 /// </summary>
 public sealed class IrcSession : ConnectionHandler, IWithTimers, IAcceptsFrameBatches
 {
