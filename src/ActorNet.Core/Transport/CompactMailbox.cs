@@ -23,30 +23,16 @@ public sealed class CompactMailbox : MailboxType, IProducesMessageQueue<CompactM
 }
 
 /// <summary>
-/// A lock-free multi-producer, single-consumer FIFO of envelopes: a linked list with one node per queued message
-/// (D. Vyukov's MPSC queue, the design of Akka/JVM's default mailbox queue). An empty queue is one stub node; nothing
-/// is pre-allocated, and producers never take a lock (a first version behind a lock spent ~12 % of a fan-out run's
-/// samples waiting for it: a channel enqueueing to a connection while the connection dequeued on the other core).
+/// A multi-producer, single-consumer FIFO of envelopes behind a lock: an array ring (<see cref="Queue{T}"/>) that starts
+/// empty, grows by doubling and gives a large array back once drained, so an idle actor keeps no slots.
 /// </summary>
-/// <remarks>A producer swaps itself in as the tail, then links the previous tail to it; until that link is written
-/// the consumer sees the queue end one node early, which the mailbox tolerates: the producer schedules the mailbox
-/// after its enqueue returns.</remarks>
 public sealed class CompactMessageQueue : IMessageQueue, IUnboundedMessageQueueSemantics
 {
-    private sealed class Node
-    {
-        public Envelope Value;
-        public Node? Next;
-    }
+    /// <summary>A drained queue whose array grew beyond this many slots drops it (a burst is not kept for life).</summary>
+    internal const int RetainSlots = 64;
 
-    private Node _head; // consumer side: the last node taken (or the stub)
-    private Node _tail; // producer side: the newest node
+    private readonly Queue<Envelope> _queue = new();
     private int _count;
-
-    public CompactMessageQueue()
-    {
-        _head = _tail = new Node();
-    }
 
     /// <inheritdoc />
     public bool HasMessages => Volatile.Read(ref _count) > 0;
@@ -54,30 +40,42 @@ public sealed class CompactMessageQueue : IMessageQueue, IUnboundedMessageQueueS
     /// <inheritdoc />
     public int Count => Volatile.Read(ref _count);
 
+    /// <summary>Slots of the array held now; for tests.</summary>
+    internal int Capacity
+    {
+        get
+        {
+            lock (_queue) return _queue.EnsureCapacity(0);
+        }
+    }
+
     /// <inheritdoc />
     public void Enqueue(IActorRef receiver, Envelope envelope)
     {
-        var node = new Node { Value = envelope };
-        var previous = Interlocked.Exchange(ref _tail, node);
-        Volatile.Write(ref previous.Next, node);
-        Interlocked.Increment(ref _count);
+        lock (_queue)
+        {
+            _queue.Enqueue(envelope);
+            Volatile.Write(ref _count, _queue.Count);
+        }
     }
 
     /// <inheritdoc />
     public bool TryDequeue(out Envelope envelope)
     {
-        var next = Volatile.Read(ref _head.Next);
-        if (next is null)
+        if (Volatile.Read(ref _count) == 0)
         {
             envelope = default;
             return false;
         }
 
-        envelope = next.Value;
-        next.Value = default; // the node becomes the new stub: it must not keep the message alive
-        _head = next;
-        Interlocked.Decrement(ref _count);
-        return true;
+        lock (_queue)
+        {
+            if (!_queue.TryDequeue(out envelope)) return false;
+            var left = _queue.Count;
+            Volatile.Write(ref _count, left);
+            if (left == 0 && _queue.EnsureCapacity(0) > RetainSlots) _queue.TrimExcess();
+            return true;
+        }
     }
 
     /// <inheritdoc />

@@ -7,10 +7,11 @@ namespace ActorNet.Core.Tests.Transport;
 public class CompactMessageQueueTests
 {
     [Fact]
-    public void Messages_leave_in_order()
+    public void Empty_queue_holds_no_slots_and_messages_leave_in_order()
     {
         var q = new CompactMessageQueue();
         Assert.False(q.HasMessages);
+        Assert.Equal(0, q.Capacity);
         Assert.False(q.TryDequeue(out _));
 
         for (var i = 0; i < 5; i++) q.Enqueue(ActorRefs.Nobody, new Envelope(i, ActorRefs.NoSender));
@@ -24,6 +25,20 @@ public class CompactMessageQueueTests
 
         Assert.False(q.HasMessages);
         Assert.Equal(0, q.Count);
+    }
+
+    [Fact]
+    public void A_drained_burst_gives_its_large_array_back_but_a_small_one_is_kept()
+    {
+        var q = new CompactMessageQueue();
+        for (var i = 0; i < 1000; i++) q.Enqueue(ActorRefs.Nobody, new Envelope(i, ActorRefs.NoSender));
+        Assert.True(q.Capacity >= 1000);
+        while (q.TryDequeue(out _)) { }
+        Assert.Equal(0, q.Capacity);
+
+        for (var i = 0; i < 3; i++) q.Enqueue(ActorRefs.Nobody, new Envelope(i, ActorRefs.NoSender));
+        while (q.TryDequeue(out _)) { }
+        Assert.InRange(q.Capacity, 1, CompactMessageQueue.RetainSlots);
     }
 
     [Fact]
