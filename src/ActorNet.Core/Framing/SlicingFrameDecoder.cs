@@ -3,11 +3,11 @@ using Akka.IO;
 namespace ActorNet.Framing;
 
 /// <summary>
-/// What the built-in stateful decoders share: the two Decode entry points (frames sliced by one
-/// <see cref="FrameSlicer"/> per input), the sticky failure status and disposal. A derived decoder scans one input
-/// (<see cref="Scan"/>) and owns the buffer of a partial frame (<see cref="Buffer"/>).
+/// What the built-in decoders share: the two Decode entry points (frames sliced by one <see cref="FrameSlicer"/> per
+/// input), the sticky failure status and disposal. A derived decoder scans one input (<see cref="Scan"/>) and, if it
+/// keeps a partial frame between inputs, passes the buffer for it (<see cref="Buffer"/>).
 /// </summary>
-internal abstract class SlicingFrameDecoder(PooledByteBuffer buffer) : IFrameDecoder
+internal abstract class SlicingFrameDecoder(PooledByteBuffer? buffer = null) : IFrameDecoder
 {
     private DecodeStatus _status = DecodeStatus.Ok;
     private bool _disposed;
@@ -16,7 +16,7 @@ internal abstract class SlicingFrameDecoder(PooledByteBuffer buffer) : IFrameDec
     protected FrameSlicer Slicer { get; } = new();
 
     /// <summary>Bytes of a frame not complete yet (cleared on failure, returned to the pool on dispose).</summary>
-    protected PooledByteBuffer Buffer { get; } = buffer;
+    protected PooledByteBuffer Buffer => buffer ?? throw new InvalidOperationException("this decoder keeps no partial frames");
 
     public abstract int BufferedBytes { get; }
 
@@ -47,13 +47,13 @@ internal abstract class SlicingFrameDecoder(PooledByteBuffer buffer) : IFrameDec
     protected DecodeStatus Fail(DecodeStatus status)
     {
         _status = status;
-        Buffer.Clear();
+        buffer?.Clear();
         return status;
     }
 
     public void Dispose()
     {
         _disposed = true;
-        Buffer.Dispose();
+        buffer?.Dispose();
     }
 }
