@@ -6,8 +6,10 @@ namespace ActorNet.Chat.Server;
 
 /// <summary>
 /// Fan-out in batches: channel messages (PRIVMSG/NOTICE, local or from another node) that arrive together are
-/// collected, and each member's connection is told ONE <see cref="Transport.Connection.SendMany"/> with all of them
-/// (minus its own) instead of one <see cref="Transport.Connection.Send"/> per message. A batch ends when the
+/// collected, and each member's connection is told ONE <see cref="Transport.Connection.SendBatch"/> with all of them
+/// (minus its own) instead of one <see cref="Transport.Connection.Send"/> per message. The batch is one
+/// <see cref="Framing.FrameBatch"/> per message variant (capabilities), shared by every member that gets that variant:
+/// the connections frame it once and copy it as blocks, so a member's cost hardly grows with the batch. A batch ends when the
 /// <see cref="FlushBatch"/> the first message scheduled comes round in the mailbox, i.e. it holds what was already
 /// queued, never waits for more; anything else the channel handles flushes the batch first, so every member sees
 /// the channel's messages and events in the order the channel handled them. A batched message's sender is told
@@ -23,6 +25,8 @@ public sealed partial class ChannelActor
 
     private readonly List<(Outgoing Message, Member? Except)> _batch = new();
     private readonly List<IActorRef> _completeAfterFlush = new();
+    private readonly Framing.FrameBatch?[] _variantBatches = new Framing.FrameBatch?[4];
+    private readonly List<int> _skipScratch = new();
 
     /// <summary>Adds one message for every member but <paramref name="except"/> (its sender, unless echo-message).</summary>
     private void BroadcastBatched(Outgoing message, IActorRef? except)
@@ -40,7 +44,7 @@ public sealed partial class ChannelActor
     private static bool Batchable(object message) => message is ToChannel { Origin.Request: MessageRequest }
         or Cluster.ChannelEvent { Kind: "PRIVMSG" or "NOTICE" };
 
-    /// <summary>Sends the batch: one message per member (a plain Send when it holds one frame for that member), then
+    /// <summary>Sends the batch: one message per member (a plain Send when the batch is one message), then
     /// completes the senders' requests.</summary>
     private void FlushPending()
     {
@@ -55,19 +59,24 @@ public sealed partial class ChannelActor
 
     private void SendBatch(int count)
     {
-
+        Array.Clear(_variantBatches);
         foreach (var m in _members.Values)
         {
-            var n = 0;
-            foreach (var (_, except) in _batch)
-                if (!ReferenceEquals(m, except)) n++;
-            if (n == 0) continue;
-            var frames = new ByteString[n];
-            var i = 0;
-            foreach (var (message, except) in _batch)
-                if (!ReferenceEquals(m, except)) frames[i++] = m.Variant(message).Payload;
-            object send = n == 1 ? new Transport.Connection.Send(frames[0]) : new Transport.Connection.SendMany(frames);
-            m.Ref.Connection.Tell(send, ActorRefs.NoSender);
+            _skipScratch.Clear();
+            for (var i = 0; i < count; i++)
+                if (ReferenceEquals(_batch[i].Except, m)) _skipScratch.Add(i);
+            if (_skipScratch.Count == count) continue; // all of it is its own
+            var frames = _variantBatches[m.VariantKey] ??= BuildBatch(m, count);
+            var skip = _skipScratch.Count == 0 ? null : _skipScratch.ToArray();
+            m.Ref.Connection.Tell(new Transport.Connection.SendBatch(frames, skip), ActorRefs.NoSender);
         }
+    }
+
+    /// <summary>The batch as the members with <paramref name="like"/>'s variant get it.</summary>
+    private Framing.FrameBatch BuildBatch(Member like, int count)
+    {
+        var payloads = new ByteString[count];
+        for (var i = 0; i < count; i++) payloads[i] = like.Variant(_batch[i].Message).Payload;
+        return new Framing.FrameBatch(payloads);
     }
 }

@@ -38,6 +38,10 @@ public sealed partial class ChannelActor : ReceiveActor
 
         public Transport.Connection.Send Variant(Outgoing message) => message.For(ServerTime, MessageTags);
 
+        /// <summary>Which of the (at most four) encodings of a message this member gets: members with the same key
+        /// get the same bytes.</summary>
+        public int VariantKey => (ServerTime ? 1 : 0) | (MessageTags ? 2 : 0);
+
         public bool Op { get; set; }
         public bool Voice { get; set; }
 

@@ -19,6 +19,8 @@ public sealed class ConnectionStats
 
     internal void FrameIn() => Volatile.Write(ref _framesIn, _framesIn + 1);
     internal void FrameOut() => Volatile.Write(ref _framesOut, _framesOut + 1);
+    internal void AddFramesOut(int count) => Volatile.Write(ref _framesOut, _framesOut + count);
+    internal void AddFramesIn(int count) => Volatile.Write(ref _framesIn, _framesIn + count);
     internal void AddBytesIn(long bytes) => Volatile.Write(ref _bytesIn, _bytesIn + bytes);
     internal void AddBytesOut(long bytes) => Volatile.Write(ref _bytesOut, _bytesOut + bytes);
     internal void SetQueued(long bytes) => Volatile.Write(ref _queuedBytes, bytes);

@@ -51,6 +51,8 @@ public sealed class ListenerMetrics
     }
 
     internal void FrameOut() => _framesOut.Increment();
+    internal void AddFramesOut(int count) => _framesOut.Add(count);
+    internal void AddFramesIn(int count) => _framesIn.Add(count);
     internal void AddBytesIn(long bytes) => _bytesIn.Add(bytes);
     internal void AddBytesOut(long bytes) => _bytesOut.Add(bytes);
     internal void FrameInOnly() => _framesIn.Increment();

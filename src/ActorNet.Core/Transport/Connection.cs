@@ -24,6 +24,11 @@ public sealed partial class Connection : ActorBase, IWithTimers
     /// batch of messages): they are framed together and leave as one write when nothing is in flight.</summary>
     public sealed record SendMany(IReadOnlyList<ByteString> Payloads);
 
+    /// <summary>Queue the frames of a batch shared with other connections (a fan-out), minus those at the ascending
+    /// indices in <paramref name="Skip"/> (e.g. the recipient's own messages). The batch is framed once for all its
+    /// recipients; each copies the runs between skipped frames as blocks.</summary>
+    public sealed record SendBatch(FrameBatch Frames, int[]? Skip = null);
+
     /// <summary>Flush what is queued, then close gracefully.</summary>
     public sealed record Close(DisconnectReason Reason, string? Detail = null);
 
@@ -143,6 +148,7 @@ public sealed partial class Connection : ActorBase, IWithTimers
             case Tcp.Received r: OnReceived(r); return true;
             case Send s: SendDown(s.Payload); return true;
             case SendMany m: OnSendMany(m); return true;
+            case SendBatch b: OnSendBatch(b.Frames, b.Skip); return true;
             case WriteAck: OnAck(); return true;
             case Kill k: OnKill(k); return true;
             case ToxicsChanged: ApplyToxics(); return true;
@@ -169,7 +175,7 @@ public sealed partial class Connection : ActorBase, IWithTimers
         switch (message)
         {
             case Tcp.Received r: CountIn(r.Data.Count); return true;
-            case Send or SendMany or Close or IdleCheck: return true;
+            case Send or SendMany or SendBatch or Close or IdleCheck: return true;
             case WriteAck:
                 OnAck();
                 if (!_outbound.WriteInFlight) CloseSocket();
@@ -212,10 +218,10 @@ public sealed partial class Connection : ActorBase, IWithTimers
         _frames.Clear();
         // frames are zero-copy slices of the read (Akka.IO hands each read over as a fresh, immutable ByteString)
         var status = _decoder!.Decode(received.Data, _frames);
-        for (int i = 0; i < _frames.Count; i++)
+        if (_frames.Count > 0)
         {
-            _stats.FrameIn();
-            _metrics.FrameInOnly();
+            _stats.AddFramesIn(_frames.Count);
+            _metrics.AddFramesIn(_frames.Count);
         }
 
         bool delivered = DeliverUp(_frames);
@@ -264,6 +270,50 @@ public sealed partial class Connection : ActorBase, IWithTimers
         UpdateQueued();
     }
 
+    private void OnSendBatch(FrameBatch batch, int[]? skip)
+    {
+        if (!_down.IsPassThrough)
+        {
+            foreach (var payload in batch.PayloadsExcept(skip))
+            {
+                if (_reason is not null) return;
+                SendDown(payload);
+            }
+
+            return;
+        }
+
+        // The runs between skipped frames, framed once for every recipient of the batch: block copies.
+        var encoded = batch.EncodedWith(_encoder);
+        int frames = batch.Count, runStart = 0;
+        foreach (var skipped in skip ?? [])
+        {
+            if ((uint)skipped >= (uint)batch.Count || skipped < runStart) continue; // not ascending: ignore
+            frames--;
+            if (!EnqueueRun(encoded, runStart, skipped)) return;
+            runStart = skipped + 1;
+        }
+
+        if (!EnqueueRun(encoded, runStart, batch.Count) || frames == 0) return;
+        _stats.AddFramesOut(frames);
+        _metrics.AddFramesOut(frames);
+        if (_outbound.Flush() is { } write) Write(write);
+        UpdateQueued();
+    }
+
+    /// <summary>Frames [<paramref name="from"/>, <paramref name="to"/>) of an encoded batch into the pending buffer
+    /// (already framed: copied as is); the caller flushes.</summary>
+    /// <returns>false when the queue limit was exceeded (the connection is now closing)</returns>
+    private bool EnqueueRun(FrameBatch.Encoded encoded, int from, int to)
+    {
+        if (to <= from) return true;
+        var start = encoded.Start(from);
+        var run = encoded.Data.AsSpan(start, encoded.Ends[to - 1] - start);
+        if (run.IsEmpty || _outbound.Enqueue(run, RawFrameEncoder.Instance, out _, defer: true) != OutboundQueue.Result.LimitExceeded) return true;
+        CutSlowConsumer();
+        return false;
+    }
+
     /// <param name="raw">already framed (websocket handshake and control frames): sent as is, not counted as a frame</param>
     /// <param name="defer">frame into the pending buffer even when idle; the caller flushes (<see cref="OnSendMany"/>)</param>
     /// <returns>false when the queue limit was exceeded (the connection is now closing)</returns>
@@ -280,21 +330,31 @@ public sealed partial class Connection : ActorBase, IWithTimers
                 if (!raw) FrameOut();
                 UpdateQueued();
                 break;
-            case OutboundQueue.Result.LimitExceeded when _reason is not null:
-                AbortNow(DisconnectReason.SlowConsumer, "write queue limit exceeded while closing");
-                return false;
             case OutboundQueue.Result.LimitExceeded:
-                _log.Warning("connection {ConnectionId} on {Listener} from {Remote} is a slow consumer: {QueuedBytes} bytes queued, limit {LimitBytes}",
-                    _info.Id, _info.Listener, _info.Remote, _outbound.TotalQueuedBytes, Listener.WriteQueueLimitBytes);
-                _metrics.SlowConsumerCut();
-                // Drop what it has not taken, tell it why, and close; if even that cannot leave, the drain timeout resets it.
-                _outbound.DropPending();
-                SendErrorFrame(DisconnectReason.SlowConsumer, "slow consumer: write queue limit exceeded");
-                BeginClose(DisconnectReason.SlowConsumer, $"write queue over {Listener.WriteQueueLimitBytes} bytes");
+                CutSlowConsumer();
                 return false;
         }
 
         return true;
+    }
+
+    /// <summary>The write queue limit was exceeded: drop what the client has not taken, tell it why, and close (while
+    /// already closing: reset).</summary>
+    private void CutSlowConsumer()
+    {
+        if (_reason is not null)
+        {
+            AbortNow(DisconnectReason.SlowConsumer, "write queue limit exceeded while closing");
+            return;
+        }
+
+        _log.Warning("connection {ConnectionId} on {Listener} from {Remote} is a slow consumer: {QueuedBytes} bytes queued, limit {LimitBytes}",
+            _info.Id, _info.Listener, _info.Remote, _outbound.TotalQueuedBytes, Listener.WriteQueueLimitBytes);
+        _metrics.SlowConsumerCut();
+        // If even the error line cannot leave, the drain timeout resets the connection.
+        _outbound.DropPending();
+        SendErrorFrame(DisconnectReason.SlowConsumer, "slow consumer: write queue limit exceeded");
+        BeginClose(DisconnectReason.SlowConsumer, $"write queue over {Listener.WriteQueueLimitBytes} bytes");
     }
 
     private void OnAck()

@@ -58,7 +58,7 @@ public sealed class ChannelActorTests : TestKit
     }
 
     [Fact]
-    public void Messages_queued_together_reach_each_member_in_one_send_many_minus_its_own_and_complete_after()
+    public void Messages_queued_together_reach_each_member_as_one_shared_batch_minus_its_own_and_complete_after()
     {
         var channel = ChildActorOf(ChannelActor.Props("#Room", _settings, _time));
         var peers = new[] { NewPeer("p0"), NewPeer("p1"), NewPeer("p2", CapCommands.EchoMessage), NewPeer("p3") };
@@ -71,6 +71,7 @@ public sealed class ChannelActorTests : TestKit
                 Ask(channel, peers[s], new MessageRequest("PRIVMSG", "#room", $"{s}.{i}", []));
 
         var batches = 0;
+        var shared = new HashSet<ActorNet.Framing.FrameBatch>(ReferenceEqualityComparer.Instance);
         foreach (var (peer, index) in peers.Select((p, i) => (p, i)))
         {
             // p2 has echo-message: it gets its own messages too; the others get everyone's but their own
@@ -81,7 +82,11 @@ public sealed class ChannelActorTests : TestKit
                 switch (peer.Connection.ExpectMsg<object>())
                 {
                     case Connection.Send one: lines.Add(Text(one)); break;
-                    case Connection.SendMany many: batches++; lines.AddRange(many.Payloads.Select(b => System.Text.Encoding.UTF8.GetString(b.ToArray()))); break;
+                    case Connection.SendBatch batch:
+                        batches++;
+                        shared.Add(batch.Frames);
+                        lines.AddRange(batch.Frames.PayloadsExcept(batch.Skip).Select(b => System.Text.Encoding.UTF8.GetString(b.ToArray())));
+                        break;
                 }
             }
 
@@ -93,6 +98,7 @@ public sealed class ChannelActorTests : TestKit
         }
 
         Assert.True(batches > 0, "300 messages told at once were sent one by one");
+        Assert.True(shared.Count < batches, $"{batches} batches sent, {shared.Count} distinct: members were not sent one shared batch");
         for (var s = 0; s < 3; s++)
             for (var i = 0; i < perSender; i++) peers[s].Session.ExpectMsg<Completed>();
     }
@@ -123,7 +129,11 @@ public sealed class ChannelActorTests : TestKit
             }
 
             while (probe.HasMessages) // a completion seen above was sent after its echo: that echo is here by now
-                echoes += probe.ReceiveOne(TimeSpan.FromSeconds(1)) is Connection.SendMany many ? many.Payloads.Count : 1;
+                echoes += probe.ReceiveOne(TimeSpan.FromSeconds(1)) switch
+                {
+                    Connection.SendBatch batch => batch.Frames.PayloadsExcept(batch.Skip).Count(),
+                    _ => 1,
+                };
             Assert.True(echoes >= completed, $"{completed} completed but only {echoes} echoed");
         }
     }

@@ -58,20 +58,23 @@ internal sealed class SessionHarness
     public static void Send(IActorRef session, string line) =>
         session.Tell(new ConnectionHandler.FrameReceived(ByteString.FromBytes(Encoding.UTF8.GetBytes(line))));
 
-    /// <summary>Lines of a SendMany not yet returned by <see cref="Next"/>, per connection probe.</summary>
+    /// <summary>Lines of a SendMany or SendBatch not yet returned by <see cref="Next"/>, per connection probe.</summary>
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<TestProbe, Queue<string>> Unread = new();
 
-    /// <summary>The next line the session sent to its connection (one Send, or the next frame of a SendMany).</summary>
+    /// <summary>The next line the session sent to its connection (one Send, or the next frame of a SendMany or SendBatch).</summary>
     public static string Next(TestProbe connection)
     {
         var unread = Unread.GetOrCreateValue(connection);
         if (unread.Count > 0) return unread.Dequeue();
-        switch (connection.ExpectMsg<object>(m => m is Connection.Send or Connection.SendMany, TimeSpan.FromSeconds(5)))
+        switch (connection.ExpectMsg<object>(m => m is Connection.Send or Connection.SendMany or Connection.SendBatch, TimeSpan.FromSeconds(5)))
         {
             case Connection.Send send:
                 return Encoding.UTF8.GetString(send.Payload.ToArray());
             case Connection.SendMany many:
                 foreach (var payload in many.Payloads) unread.Enqueue(Encoding.UTF8.GetString(payload.ToArray()));
+                return unread.Dequeue();
+            case Connection.SendBatch batch:
+                foreach (var payload in batch.Frames.PayloadsExcept(batch.Skip)) unread.Enqueue(Encoding.UTF8.GetString(payload.ToArray()));
                 return unread.Dequeue();
             default:
                 throw new InvalidOperationException("unreachable");

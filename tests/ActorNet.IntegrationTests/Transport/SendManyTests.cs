@@ -9,7 +9,8 @@ using Xunit.Abstractions;
 
 namespace ActorNet.IntegrationTests.Transport;
 
-/// <summary>Answers a frame "N SIZE" with one <see cref="Connection.SendMany"/> of N frames "i:xxx…" (SIZE bytes of x).</summary>
+/// <summary>Answers a frame "N SIZE" with one <see cref="Connection.SendMany"/> of N frames "i:xxx…" (SIZE bytes of x);
+/// "N SIZE shared [K…]" with one <see cref="Connection.SendBatch"/> of the same frames, skipping the frames at indices K.</summary>
 public sealed class BatchReplyHandler : ConnectionHandler
 {
     public BatchReplyHandler(HandlerContext context) : base(context)
@@ -21,7 +22,10 @@ public sealed class BatchReplyHandler : ConnectionHandler
             var payloads = Enumerable.Range(1, n)
                 .Select(i => ByteString.FromBytes(Encoding.UTF8.GetBytes(i + ":" + new string('x', size))))
                 .ToArray();
-            Handler.ConnectionActor.Tell(new Connection.SendMany(payloads), ActorRefs.NoSender);
+            object send = parts.Length > 2 && parts[2] == "shared"
+                ? new Connection.SendBatch(new ActorNet.Framing.FrameBatch(payloads), parts.Length > 3 ? parts[3..].Select(int.Parse).ToArray() : null)
+                : new Connection.SendMany(payloads);
+            Handler.ConnectionActor.Tell(send, ActorRefs.NoSender);
         });
     }
 }
@@ -51,6 +55,36 @@ public sealed class SendManyTests(ITestOutputHelper output) : NodeTestKit(output
         await using var client = await LineClient.ConnectAsync(bound["batch"]);
 
         await client.SendLineAsync("100 100"); // ~10 KB in one batch, limit 4 KiB
+        string? line, last = null;
+        while ((line = await client.ReadLineAsync(TimeSpan.FromSeconds(10))) is not null) last = line;
+        Assert.Equal("error: slow consumer: write queue limit exceeded", last);
+        Assert.True(await client.WaitForCloseAsync());
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task SendBatch_delivers_the_shared_frames_minus_the_skipped_ones_in_order()
+    {
+        var bound = await StartNodeAsync(TestSettings.Listener("batch", Batch));
+        await using var client = await LineClient.ConnectAsync(bound["batch"]);
+
+        // skips at the start, a run in the middle and the end: frames are 1-based in the text, indices 0-based
+        await client.SendLineAsync("10 3 shared 0 4 5 6 9");
+        foreach (var i in new[] { 2, 3, 4, 8, 9 }) Assert.Equal(i + ":xxx", await client.ReadLineAsync());
+        await client.SendLineAsync("3 2 shared"); // nothing skipped; the connection keeps serving
+        foreach (var i in new[] { 1, 2, 3 }) Assert.Equal(i + ":xx", await client.ReadLineAsync());
+        await client.SendLineAsync("2 1 shared 0 1"); // everything skipped: nothing is sent
+        await client.SendLineAsync("1 1");
+        Assert.Equal("1:x", await client.ReadLineAsync());
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task SendBatch_over_the_write_queue_limit_cuts_the_client_with_an_error_line()
+    {
+        var listener = TestSettings.Listener("batch", Batch) with { WriteQueueLimitBytes = 4096 };
+        var bound = await StartNodeAsync(listener);
+        await using var client = await LineClient.ConnectAsync(bound["batch"]);
+
+        await client.SendLineAsync("100 100 shared 50"); // ~10 KB in one batch, limit 4 KiB
         string? line, last = null;
         while ((line = await client.ReadLineAsync(TimeSpan.FromSeconds(10))) is not null) last = line;
         Assert.Equal("error: slow consumer: write queue limit exceeded", last);

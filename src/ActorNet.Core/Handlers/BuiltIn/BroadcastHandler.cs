@@ -1,4 +1,5 @@
 using ActorNet.Config;
+using ActorNet.Framing;
 using ActorNet.Transport;
 using Akka.Actor;
 using Akka.Cluster.Tools.PublishSubscribe;
@@ -21,7 +22,7 @@ public sealed class BroadcastHandlerFactory : IHandlerFactory
 }
 
 /// <summary>Each frame from this client goes to every other client of the listener (through the topic); a client read
-/// is published as one message, delivered to each member as one SendMany.</summary>
+/// is published as one message, delivered to each member as one shared <see cref="Connection.SendBatch"/>.</summary>
 public sealed class BroadcastHandler : ConnectionHandler, IAcceptsFrameBatches
 {
     private readonly IActorRef _topic;
@@ -52,7 +53,8 @@ public sealed class BroadcastTopic : ReceiveActor
 
     public sealed record Publish(ByteString Data, IActorRef From);
 
-    /// <summary>Several frames (one client read): each member gets them as one <see cref="Connection.SendMany"/>.</summary>
+    /// <summary>Several frames (one client read): each member gets them as one <see cref="Connection.SendBatch"/> (the
+    /// same batch for all, framed once).</summary>
     public sealed record PublishMany(IReadOnlyList<ByteString> Frames, IActorRef From);
 
     /// <summary>A frame published on another node (cluster scope). Crosses the network: plain data only.</summary>
@@ -90,7 +92,7 @@ public sealed class BroadcastTopic : ReceiveActor
         });
         Receive<PublishMany>(p =>
         {
-            Deliver(new Connection.SendMany(p.Frames), p.From);
+            Deliver(new Connection.SendBatch(new FrameBatch(p.Frames as ByteString[] ?? p.Frames.ToArray())), p.From);
             if (_mediator is null) return;
             foreach (var frame in p.Frames) // cross-node: the existing wire message, one per frame
                 _mediator.Tell(new PubSub.Publish(_clusterTopic, new ClusterFrame(frame.ToArray(), _origin)));

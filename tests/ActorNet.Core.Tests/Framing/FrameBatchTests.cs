@@ -1,0 +1,65 @@
+using System.Text;
+using ActorNet.Config;
+using ActorNet.Framing;
+using Akka.IO;
+using Xunit;
+
+namespace ActorNet.Core.Tests.Framing;
+
+public sealed class FrameBatchTests
+{
+    private static FrameBatch Batch(params string[] payloads) =>
+        new(payloads.Select(p => ByteString.FromBytes(Encoding.UTF8.GetBytes(p))).ToArray());
+
+    [Fact]
+    public void Encoded_frames_lie_back_to_back_with_their_framing_and_their_offsets()
+    {
+        var batch = Batch("ab", "", "cde");
+        var crlf = batch.EncodedWith(FrameCodecs.GetEncoder(FramingKind.Line, LineEnding.CrLf));
+
+        Assert.Equal("ab\r\n\r\ncde\r\n", Encoding.UTF8.GetString(crlf.Data));
+        Assert.Equal([4, 6, 11], crlf.Ends.ToArray());
+        Assert.Equal([0, 4, 6], Enumerable.Range(0, 3).Select(crlf.Start));
+
+        var prefixed = batch.EncodedWith(FrameCodecs.GetEncoder(FramingKind.LengthPrefixed, LineEnding.Lf));
+        Assert.Equal([0, 0, 0, 2, (byte)'a', (byte)'b', 0, 0, 0, 0, 0, 0, 0, 3, (byte)'c', (byte)'d', (byte)'e'], prefixed.Data);
+    }
+
+    [Fact]
+    public void The_encoding_is_computed_once_per_encoder_and_shared()
+    {
+        var batch = Batch("x", "y");
+        var lf = FrameCodecs.GetEncoder(FramingKind.Line, LineEnding.Lf);
+        var first = batch.EncodedWith(lf);
+
+        Assert.Same(first, batch.EncodedWith(lf));
+        var raw = batch.EncodedWith(FrameCodecs.GetEncoder(FramingKind.Raw, LineEnding.Lf));
+        Assert.Equal("xy", Encoding.UTF8.GetString(raw.Data));
+        Assert.Equal("x\ny\n", Encoding.UTF8.GetString(batch.EncodedWith(lf).Data)); // another encoder in between: still right
+    }
+
+    [Fact]
+    public void Encoding_from_many_threads_at_once_gives_the_same_bytes()
+    {
+        var batch = Batch(Enumerable.Range(0, 500).Select(i => "message " + i).ToArray());
+        var lf = FrameCodecs.GetEncoder(FramingKind.Line, LineEnding.Lf);
+        var results = new FrameBatch.Encoded[8];
+        Parallel.For(0, results.Length, i => results[i] = batch.EncodedWith(lf));
+
+        var expected = string.Concat(Enumerable.Range(0, 500).Select(i => "message " + i + "\n"));
+        Assert.All(results, r => Assert.Equal(expected, Encoding.UTF8.GetString(r.Data)));
+    }
+
+    [Fact]
+    public void Payloads_except_skips_the_given_indices_and_keeps_order()
+    {
+        var batch = Batch("a", "b", "c", "d", "e");
+        string[] Texts(int[]? skip) => batch.PayloadsExcept(skip).Select(p => Encoding.UTF8.GetString(p.ToArray())).ToArray();
+
+        Assert.Equal(["a", "b", "c", "d", "e"], Texts(null));
+        Assert.Equal(["b", "d"], Texts([0, 2, 4]));
+        Assert.Empty(Texts([0, 1, 2, 3, 4]));
+        Assert.Equal(5, batch.Count);
+        Assert.Equal("c", Encoding.UTF8.GetString(batch.Payload(2).ToArray()));
+    }
+}
