@@ -113,6 +113,23 @@ public sealed class OutboundQueue : IDisposable
     }
 
     /// <summary>
+    /// Nothing in flight and nothing pending: <paramref name="length"/> bytes the caller already framed, in immutable
+    /// arrays it does not own (a shared <see cref="FrameBatch"/> encoding), become the write in flight as they are,
+    /// without a copy; returns true and the caller sends them. Otherwise returns false: enqueue them instead.
+    /// </summary>
+    public bool TryWriteAsIs(int length)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
+        if (_writeInFlight || _pendingLength != 0)
+            return false;
+        _inFlight = null; // not ours: never recycled
+        _inFlightLength = length;
+        _writeInFlight = true;
+        return true;
+    }
+
+    /// <summary>
     /// The in-flight write was acked. Returns the coalesced pending bytes to write next (still in flight), or null
     /// (now idle). The acked write's ByteString must not be read after this call.
     /// </summary>

@@ -283,8 +283,10 @@ public sealed partial class Connection : ActorBase, IWithTimers
             return;
         }
 
-        // The runs between skipped frames, framed once for every recipient of the batch: block copies.
+        // The runs between skipped frames, framed once for every recipient of the batch: sent as they are when
+        // nothing is in flight (no copy at all), else block copies into the pending buffer.
         var encoded = batch.EncodedWith(_encoder);
+        if (TryWriteBatchAsIs(encoded, skip)) return;
         int frames = batch.Count, runStart = 0;
         foreach (var skipped in skip ?? [])
         {
@@ -295,10 +297,57 @@ public sealed partial class Connection : ActorBase, IWithTimers
         }
 
         if (!EnqueueRun(encoded, runStart, batch.Count) || frames == 0) return;
-        _stats.AddFramesOut(frames);
-        _metrics.AddFramesOut(frames);
+        CountFramesOut(frames);
         if (_outbound.Flush() is { } write) Write(write);
         UpdateQueued();
+    }
+
+    private bool TryWriteBatchAsIs(FrameBatch.Encoded encoded, int[]? skip)
+    {
+        var count = encoded.Ends.Length;
+        if (skip is null or [])
+        {
+            if (count == 0 || encoded.Data.Length == 0 || !_outbound.TryWriteAsIs(encoded.Data.Length)) return false;
+            CountFramesOut(count);
+            Write(ByteString.FromBytes(encoded.Data));
+            UpdateQueued();
+            return true;
+        }
+
+        if (_outbound.WriteInFlight || _outbound.PendingBytes != 0) return false;
+        var runs = new List<ArraySegment<byte>>(skip.Length + 1);
+        int runStart = 0, frames = count, bytes = 0;
+        foreach (var skipped in skip)
+        {
+            if ((uint)skipped >= (uint)count || skipped < runStart) continue; // not ascending: ignore
+            frames--;
+            AddRun(runStart, skipped);
+            runStart = skipped + 1;
+        }
+
+        AddRun(runStart, count);
+        if (frames == 0 || bytes == 0) return frames == 0; // nothing for this connection (or only empty raw frames)
+        _outbound.TryWriteAsIs(bytes);
+        CountFramesOut(frames);
+        Write(ByteString.FromBytes(runs));
+        UpdateQueued();
+        return true;
+
+        void AddRun(int from, int to)
+        {
+            if (to <= from) return;
+            var start = encoded.Start(from);
+            var length = encoded.Ends[to - 1] - start;
+            if (length == 0) return;
+            runs.Add(new ArraySegment<byte>(encoded.Data, start, length));
+            bytes += length;
+        }
+    }
+
+    private void CountFramesOut(int frames)
+    {
+        _stats.AddFramesOut(frames);
+        _metrics.AddFramesOut(frames);
     }
 
     /// <summary>Frames [<paramref name="from"/>, <paramref name="to"/>) of an encoded batch into the pending buffer

@@ -213,4 +213,22 @@ public class OutboundQueueTests
         Assert.Throws<ObjectDisposedException>(() => q.Enqueue(B("c"), out _));
         Assert.Throws<ObjectDisposedException>(() => q.OnAck());
     }
+
+    [Fact]
+    public void Bytes_written_as_is_are_in_flight_only_when_the_queue_was_idle_and_are_never_recycled()
+    {
+        using var q = new OutboundQueue(Lines, 1 << 20);
+        Assert.True(q.TryWriteAsIs(100));
+        Assert.True(q.WriteInFlight);
+        Assert.Equal(100, q.TotalQueuedBytes);
+        Assert.Equal(0, q.HeldArrayBytes); // the caller's array, not the queue's
+        Assert.False(q.TryWriteAsIs(10)); // in flight: enqueue instead
+
+        Assert.Equal(OutboundQueue.Result.Queued, q.Enqueue(B("next"), out _));
+        Assert.Equal("next\n", S(q.OnAck()!)); // the pending frame follows; nothing of the caller's was touched
+        Assert.False(q.TryWriteAsIs(10));
+        Assert.Null(q.OnAck());
+        Assert.Equal(0, q.HeldArrayBytes);
+        Assert.True(q.TryWriteAsIs(10)); // idle again
+    }
 }

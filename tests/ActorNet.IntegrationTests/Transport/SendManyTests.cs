@@ -10,7 +10,8 @@ using Xunit.Abstractions;
 namespace ActorNet.IntegrationTests.Transport;
 
 /// <summary>Answers a frame "N SIZE" with one <see cref="Connection.SendMany"/> of N frames "i:xxx…" (SIZE bytes of x);
-/// "N SIZE shared [K…]" with one <see cref="Connection.SendBatch"/> of the same frames, skipping the frames at indices K.</summary>
+/// "N SIZE shared[R] [K…]" with one (R) <see cref="Connection.SendBatch"/> of the same frames, skipping the frames at
+/// indices K.</summary>
 public sealed class BatchReplyHandler : ConnectionHandler
 {
     public BatchReplyHandler(HandlerContext context) : base(context)
@@ -22,10 +23,14 @@ public sealed class BatchReplyHandler : ConnectionHandler
             var payloads = Enumerable.Range(1, n)
                 .Select(i => ByteString.FromBytes(Encoding.UTF8.GetBytes(i + ":" + new string('x', size))))
                 .ToArray();
-            object send = parts.Length > 2 && parts[2] == "shared"
-                ? new Connection.SendBatch(new ActorNet.Framing.FrameBatch(payloads), parts.Length > 3 ? parts[3..].Select(int.Parse).ToArray() : null)
-                : new Connection.SendMany(payloads);
-            Handler.ConnectionActor.Tell(send, ActorRefs.NoSender);
+            if (parts.Length > 2 && parts[2].StartsWith("shared", StringComparison.Ordinal))
+            {
+                var batch = new ActorNet.Framing.FrameBatch(payloads);
+                var skip = parts.Length > 3 ? parts[3..].Select(int.Parse).ToArray() : null;
+                var times = parts[2].Length > 6 ? int.Parse(parts[2][6..]) : 1; // "shared5": the same batch 5 times
+                for (var t = 0; t < times; t++) Handler.ConnectionActor.Tell(new Connection.SendBatch(batch, skip), ActorRefs.NoSender);
+            }
+            else Handler.ConnectionActor.Tell(new Connection.SendMany(payloads), ActorRefs.NoSender);
         });
     }
 }
@@ -73,6 +78,9 @@ public sealed class SendManyTests(ITestOutputHelper output) : NodeTestKit(output
         await client.SendLineAsync("3 2 shared"); // nothing skipped; the connection keeps serving
         foreach (var i in new[] { 1, 2, 3 }) Assert.Equal(i + ":xx", await client.ReadLineAsync());
         await client.SendLineAsync("2 1 shared 0 1"); // everything skipped: nothing is sent
+        await client.SendLineAsync("4 1 shared3 1"); // the same batch three times: sent as is, then copied behind it
+        for (var t = 0; t < 3; t++)
+            foreach (var i in new[] { 1, 3, 4 }) Assert.Equal(i + ":x", await client.ReadLineAsync());
         await client.SendLineAsync("1 1");
         Assert.Equal("1:x", await client.ReadLineAsync());
     }
@@ -84,7 +92,9 @@ public sealed class SendManyTests(ITestOutputHelper output) : NodeTestKit(output
         var bound = await StartNodeAsync(listener);
         await using var client = await LineClient.ConnectAsync(bound["batch"]);
 
-        await client.SendLineAsync("100 100 shared 50"); // ~10 KB in one batch, limit 4 KiB
+        // ~10 KB per batch, limit 4 KiB: the first goes out as it is (nothing was in flight; the limit is on what
+        // waits), the next ones wait behind it and exceed the limit
+        await client.SendLineAsync("100 100 shared5 50");
         string? line, last = null;
         while ((line = await client.ReadLineAsync(TimeSpan.FromSeconds(10))) is not null) last = line;
         Assert.Equal("error: slow consumer: write queue limit exceeded", last);
