@@ -48,9 +48,12 @@ public interface IDatagramHandlerFactory
 /// <summary>Factory for a handler actor type with a public constructor taking a <see cref="HandlerContext"/>.</summary>
 public sealed class ActorTypeHandlerFactory(Type actorType) : IHandlerFactory
 {
+    private readonly Func<HandlerContext, ActorBase> _create = ActorProducer.Constructor<HandlerContext>(actorType);
+
     public Type ActorType { get; } = actorType;
 
-    public Props CreateHandler(HandlerContext context) => Props.Create(ActorType, context);
+    /// <summary>One per accepted connection: the constructor compiled once per type, no reflection per connection.</summary>
+    public Props CreateHandler(HandlerContext context) => ActorProducer.Props(ActorType, () => _create(context));
 
     public bool AcceptsFrameBatches { get; } = typeof(IAcceptsFrameBatches).IsAssignableFrom(actorType);
 }

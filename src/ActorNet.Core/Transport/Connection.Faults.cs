@@ -40,7 +40,7 @@ public sealed partial class Connection
     private void OnKill(Kill kill)
     {
         _metrics.Killed(kill.Mode);
-        _log.Warning("connection {ConnectionId} on {Listener} from {Remote} killed ({Mode}): {Detail}",
+        Log.Warning("connection {ConnectionId} on {Listener} from {Remote} killed ({Mode}): {Detail}",
             _info.Id, _info.Listener, _info.Remote, KillModes.Name(kill.Mode), kill.Detail);
         switch (kill.Mode)
         {
@@ -205,7 +205,7 @@ public sealed partial class Connection
 
     private void OnToxicTimeout()
     {
-        _log.Info("connection {ConnectionId} on {Listener}: timeout toxic fired; closing", _info.Id, _info.Listener);
+        Log.Info("connection {ConnectionId} on {Listener}: timeout toxic fired; closing", _info.Id, _info.Listener);
         BeginClose(DisconnectReason.Toxic, "timeout toxic");
     }
 

@@ -66,7 +66,7 @@ public sealed partial class Connection
     {
         Timers.Cancel(HandshakeTimedOut.Instance);
         if (subprotocol == WebSocketHandshake.BinaryIrcV3) _encoder = WebSocketFrameEncoder.Binary;
-        _log.Debug("connection {ConnectionId} on {Listener}: websocket handshake accepted (subprotocol {Subprotocol})",
+        Log.Debug("connection {ConnectionId} on {Listener}: websocket handshake accepted (subprotocol {Subprotocol})",
             _info.Id, _info.Listener, subprotocol ?? "-");
         StartHandler();
     }
@@ -77,9 +77,9 @@ public sealed partial class Connection
             : close.Code == WebSocketCloseCodes.MessageTooBig ? DisconnectReason.FrameTooLong
             : DisconnectReason.MalformedFrame;
         if (!_ws!.HandshakeCompleted) // a plain HTTP request, a scanner, a wrong path: not worth a warning
-            _log.Info("connection {ConnectionId} on {Listener} from {Remote}: {Error}", _info.Id, _info.Listener, _info.Remote, close.Reason);
+            Log.Info("connection {ConnectionId} on {Listener} from {Remote}: {Error}", _info.Id, _info.Listener, _info.Remote, close.Reason);
         else if (!close.ClientInitiated)
-            _log.Warning("connection {ConnectionId} on {Listener} from {Remote}: websocket error {Code}: {Error}",
+            Log.Warning("connection {ConnectionId} on {Listener} from {Remote}: websocket error {Code}: {Error}",
                 _info.Id, _info.Listener, _info.Remote, close.Code, close.Reason);
         if (reason == DisconnectReason.FrameTooLong)
             SendErrorFrame(reason, $"frame too long (max {Listener.MaxFrameBytes} bytes)");
@@ -96,7 +96,7 @@ public sealed partial class Connection
     private void OnHandshakeTimeout()
     {
         if (_ws is not { HandshakeCompleted: false }) return;
-        _log.Info("connection {ConnectionId} on {Listener} from {Remote}: no websocket handshake within {Timeout}", _info.Id, _info.Listener, _info.Remote, HandshakeTimeout);
+        Log.Info("connection {ConnectionId} on {Listener} from {Remote}: no websocket handshake within {Timeout}", _info.Id, _info.Listener, _info.Remote, HandshakeTimeout);
         WriteRaw(WebSocketHandshake.ErrorResponse(408, "Request Timeout", "no websocket handshake"));
         BeginClose(DisconnectReason.IdleTimeout, "no websocket handshake");
     }

@@ -55,7 +55,11 @@ public sealed partial class Connection : ActorBase, IWithTimers
 
     private readonly ConnectionSetup _setup;
     private readonly ConnectionInfo _info;
-    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private ILoggingAdapter? _logger;
+
+    /// <summary>Created on first use: an idle connection that has logged nothing holds no logger (nor its source path
+    /// string), and accepting a connection does not build one.</summary>
+    private ILoggingAdapter Log => _logger ??= Context.GetLogger();
     private readonly IFrameDecoder? _decoder;
     private IFrameEncoder _encoder;
     private readonly OutboundQueue _outbound;
@@ -97,7 +101,7 @@ public sealed partial class Connection : ActorBase, IWithTimers
         _setup.Socket.Tell(new Tcp.Register(Self, keepOpenOnPeerClosed: false, useResumeWriting: true));
         if (_setup.Rejected is { } rejected)
         {
-            _log.Warning("connection {ConnectionId} on {Listener} from {Remote} refused: {Reason}", _info.Id, _info.Listener, _info.Remote, rejected.ToString());
+            Log.Warning("connection {ConnectionId} on {Listener} from {Remote} refused: {Reason}", _info.Id, _info.Listener, _info.Remote, rejected.ToString());
             if (_ws is not null) WriteRaw(WebSocketHandshake.ErrorResponse(503, "Service Unavailable", "too many connections"));
             else SendErrorFrame(rejected, "too many connections");
             BeginClose(rejected, "limit reached");
@@ -106,7 +110,7 @@ public sealed partial class Connection : ActorBase, IWithTimers
 
         // Debug, not Info: at 10,000 connects the open line was a measurable share of the accept cost (docs/bench-results/
         // mem-2026-11-24.txt); the Info close line below carries the whole life (id, remote, open duration, reason, bytes).
-        _log.Debug("connection {ConnectionId} opened on {Listener} from {Remote}", _info.Id, _info.Listener, _info.Remote);
+        Log.Debug("connection {ConnectionId} opened on {Listener} from {Remote}", _info.Id, _info.Listener, _info.Remote);
         _runtime.Connections.Add(new ConnectionEntry(_info, Self, _stats));
         ApplyToxics();
         if (_ws is null) StartHandler();
@@ -129,7 +133,7 @@ public sealed partial class Connection : ActorBase, IWithTimers
             _handlerRestarts++;
             _stats.HandlerRestarted();
             _metrics.HandlerRestarted();
-            _log.Warning(ex is InjectedFaultException ? null : ex, "handler of connection {ConnectionId} on {Listener} failed ({Restarts} so far, budget {Budget} per {Window}): {Error}",
+            Log.Warning(ex is InjectedFaultException ? null : ex, "handler of connection {ConnectionId} on {Listener} failed ({Restarts} so far, budget {Budget} per {Window}): {Error}",
                 _info.Id, _info.Listener, _handlerRestarts, _setup.Supervision.HandlerMaxRestarts, _setup.Supervision.HandlerRestartWindow, ex.Message);
             return Directive.Restart;
         },
@@ -231,13 +235,13 @@ public sealed partial class Connection : ActorBase, IWithTimers
         switch (status)
         {
             case DecodeStatus.FrameTooLong:
-                _log.Warning("connection {ConnectionId} on {Listener} from {Remote} sent a frame over {MaxFrameBytes} bytes",
+                Log.Warning("connection {ConnectionId} on {Listener} from {Remote} sent a frame over {MaxFrameBytes} bytes",
                     _info.Id, _info.Listener, _info.Remote, Listener.MaxFrameBytes);
                 SendErrorFrame(DisconnectReason.FrameTooLong, $"frame too long (max {Listener.MaxFrameBytes} bytes)");
                 BeginClose(DisconnectReason.FrameTooLong, $"max {Listener.MaxFrameBytes} bytes");
                 break;
             case DecodeStatus.InvalidLength:
-                _log.Warning("connection {ConnectionId} on {Listener} from {Remote} sent an invalid length prefix", _info.Id, _info.Listener, _info.Remote);
+                Log.Warning("connection {ConnectionId} on {Listener} from {Remote} sent an invalid length prefix", _info.Id, _info.Listener, _info.Remote);
                 BeginClose(DisconnectReason.MalformedFrame, "invalid length prefix");
                 break;
         }
@@ -397,7 +401,7 @@ public sealed partial class Connection : ActorBase, IWithTimers
             return;
         }
 
-        _log.Warning("connection {ConnectionId} on {Listener} from {Remote} is a slow consumer: {QueuedBytes} bytes queued, limit {LimitBytes}",
+        Log.Warning("connection {ConnectionId} on {Listener} from {Remote} is a slow consumer: {QueuedBytes} bytes queued, limit {LimitBytes}",
             _info.Id, _info.Listener, _info.Remote, _outbound.TotalQueuedBytes, Listener.WriteQueueLimitBytes);
         _metrics.SlowConsumerCut();
         // If even the error line cannot leave, the drain timeout resets the connection.
@@ -445,7 +449,7 @@ public sealed partial class Connection : ActorBase, IWithTimers
         var idleFor = TimeSpan.FromMilliseconds(Environment.TickCount64 - _lastReadTicks);
         if (idleFor >= Listener.IdleTimeout)
         {
-            _log.Info("connection {ConnectionId} on {Listener} idle for {IdleFor}", _info.Id, _info.Listener, idleFor);
+            Log.Info("connection {ConnectionId} on {Listener} idle for {IdleFor}", _info.Id, _info.Listener, idleFor);
             SendErrorFrame(DisconnectReason.IdleTimeout, "idle timeout");
             BeginClose(DisconnectReason.IdleTimeout, $"no input for {Listener.IdleTimeout}");
         }
@@ -525,7 +529,7 @@ public sealed partial class Connection : ActorBase, IWithTimers
         else if (terminated.ActorRef.Equals(_handler))
         {
             _handler = null;
-            _log.Warning("handler of connection {ConnectionId} on {Listener} stopped after {Restarts} restarts; closing the connection",
+            Log.Warning("handler of connection {ConnectionId} on {Listener} stopped after {Restarts} restarts; closing the connection",
                 _info.Id, _info.Listener, _handlerRestarts);
             BeginClose(DisconnectReason.HandlerFailed, $"handler stopped after {_handlerRestarts} restarts");
         }
@@ -563,7 +567,7 @@ public sealed partial class Connection : ActorBase, IWithTimers
         _metrics.ConnectionClosed(_reason ?? DisconnectReason.Shutdown);
         if (_setup.Rejected is not null) return;
         _runtime.Connections.Remove(_info.Id);
-        _log.Info("connection {ConnectionId} on {Listener} from {Remote} closed after {OpenFor}: {Reason} ({Detail}); bytes in/out {BytesIn}/{BytesOut}, frames in/out {FramesIn}/{FramesOut}",
+        Log.Info("connection {ConnectionId} on {Listener} from {Remote} closed after {OpenFor}: {Reason} ({Detail}); bytes in/out {BytesIn}/{BytesOut}, frames in/out {FramesIn}/{FramesOut}",
             new object[] { _info.Id, _info.Listener, _info.Remote, DateTimeOffset.UtcNow - _info.OpenedAt, (_reason ?? DisconnectReason.Shutdown).ToString(), _detail ?? "-", _stats.BytesIn, _stats.BytesOut, _stats.FramesIn, _stats.FramesOut });
     }
 }
