@@ -22,7 +22,7 @@ public enum FanoutProtocol
 /// One fan-out client: a read loop (minimal parsing, delivery accounting, latency) and a writer loop that packs many
 /// messages into one large pooled buffer per send. Control replies (PONG) share the socket through a send lock.
 /// </summary>
-internal sealed class FanoutClient : ILineSink, IDisposable
+internal sealed class FanoutClient : ILineSink, IReadAware, IDisposable
 {
     private readonly FanoutShared _shared;
     private readonly Socket _socket;
@@ -50,6 +50,11 @@ internal sealed class FanoutClient : ILineSink, IDisposable
     public bool Done => Tracker.Received >= _expected;
 
     private long _sent;
+    private long _readTimestamp;
+
+    /// <summary>Every line of one read arrived together: they share the read's receive time (one clock read per
+    /// read, not per line, which also keeps the client's own line processing out of the latency).</summary>
+    public void OnRead(int bytes) => _readTimestamp = Stopwatch.GetTimestamp();
 
     public async Task ConnectAsync(EndPoint endPoint, CancellationToken ct)
     {
@@ -130,10 +135,11 @@ internal sealed class FanoutClient : ILineSink, IDisposable
             Tracker.RecordInvalid();
             return;
         }
-        long now = Stopwatch.GetTimestamp();
+        long now = _readTimestamp;
         if (!Tracker.Record(sender, seq))
             return;
-        _shared.Progress[(long)Id * _shared.Options.Clients + sender] = seq + 1;
+        if (_shared.Options.Window > 0) // only the windowed sender reads it (a shared array: cache-line traffic)
+            _shared.Progress[(long)Id * _shared.Options.Clients + sender] = seq + 1;
         Latency.Record((now - ts) * 1_000_000 / Stopwatch.Frequency);
         LastDeliveryTimestamp = now;
         if (Tracker.Received == _expected)

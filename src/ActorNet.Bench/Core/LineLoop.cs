@@ -10,6 +10,13 @@ public interface ILineSink
     bool OnLine(ReadOnlySpan<byte> line);
 }
 
+/// <summary>A line sink that wants to know when each read completed (before its lines are handed over).</summary>
+public interface IReadAware
+{
+    /// <summary>A receive returned <paramref name="bytes"/> bytes; its lines follow.</summary>
+    void OnRead(int bytes);
+}
+
 /// <summary>A read loop with large reads and in-place line splitting: no allocation per line.</summary>
 public static class LineLoop
 {
@@ -23,6 +30,7 @@ public static class LineLoop
     public static async Task<bool> RunAsync(Socket socket, ILineSink sink, CancellationToken ct, int bufferBytes = DefaultBufferBytes)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(bufferBytes);
+        var readAware = sink as IReadAware;
         int start = 0, end = 0;
         try
         {
@@ -50,6 +58,7 @@ public static class LineLoop
                 if (n == 0)
                     return true;
                 end += n;
+                readAware?.OnRead(n);
                 if (!Split(buffer, ref start, end, sink))
                     return true;
                 if (start == end)
