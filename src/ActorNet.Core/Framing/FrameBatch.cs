@@ -14,8 +14,11 @@ namespace ActorNet.Framing;
 /// </remarks>
 public sealed class FrameBatch
 {
+    /// <summary>Encodings kept per batch: a channel's members may use a few framings (IRC over TCP and over WebSocket).</summary>
+    private const int CachedEncodings = 4;
+
     private readonly ByteString[] _payloads;
-    private Encoded? _encoded;
+    private readonly Encoded?[] _encodings = new Encoded?[CachedEncodings];
 
     /// <param name="payloads">the frames' payloads (without framing), in order; the batch keeps (does not copy) the array</param>
     public FrameBatch(ByteString[] payloads)
@@ -30,32 +33,48 @@ public sealed class FrameBatch
     /// <summary>Payload of frame <paramref name="index"/> (without framing).</summary>
     public ByteString Payload(int index) => _payloads[index];
 
-    /// <summary>The payloads in order, without those at the (ascending) indices in <paramref name="skip"/>.</summary>
-    public IEnumerable<ByteString> PayloadsExcept(int[]? skip)
+    /// <summary>The frame indices in order, without those in <paramref name="skip"/> (ascending; an index out of
+    /// range or not above the one before it is ignored, as <c>Connection.SendBatch</c> does).</summary>
+    public IEnumerable<int> IndicesExcept(int[]? skip)
     {
         var next = 0;
         for (var i = 0; i < _payloads.Length; i++)
         {
+            while (skip is not null && next < skip.Length && skip[next] < i) next++;
             if (skip is not null && next < skip.Length && skip[next] == i)
             {
                 next++;
                 continue;
             }
 
-            yield return _payloads[i];
+            yield return i;
         }
     }
 
-    /// <summary>All frames framed with <paramref name="encoder"/>, back to back; computed once per encoder (the last
-    /// one asked is cached: a batch's recipients normally share one framing).</summary>
+    /// <summary>The payloads in order, without those at the indices in <paramref name="skip"/> (see <see cref="IndicesExcept"/>).</summary>
+    public IEnumerable<ByteString> PayloadsExcept(int[]? skip) => IndicesExcept(skip).Select(i => _payloads[i]);
+
+    /// <summary>All frames framed with <paramref name="encoder"/>, back to back; computed once per encoder (up to
+    /// four encoders are kept, more are computed each time they are asked for).</summary>
     public Encoded EncodedWith(IFrameEncoder encoder)
     {
         ArgumentNullException.ThrowIfNull(encoder);
-        var cached = Volatile.Read(ref _encoded);
-        if (cached is not null && ReferenceEquals(cached.Encoder, encoder)) return cached;
-        var fresh = Encode(encoder);
-        Interlocked.CompareExchange(ref _encoded, fresh, cached);
-        return fresh;
+        Encoded? fresh = null;
+        for (var i = 0; i < _encodings.Length; i++)
+        {
+            var slot = Volatile.Read(ref _encodings[i]);
+            if (slot is null)
+            {
+                // a free slot: publish this encoding there, unless another thread just took it (then it is its
+                // encoding that counts: the same encoder's, or another's and we go on to the next slot)
+                fresh ??= Encode(encoder);
+                slot = Interlocked.CompareExchange(ref _encodings[i], fresh, null) ?? fresh;
+            }
+
+            if (ReferenceEquals(slot.Encoder, encoder)) return slot;
+        }
+
+        return fresh ?? Encode(encoder);
     }
 
     private Encoded Encode(IFrameEncoder encoder)

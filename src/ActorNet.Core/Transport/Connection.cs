@@ -290,7 +290,7 @@ public sealed partial class Connection : ActorBase, IWithTimers
         // The runs between skipped frames, framed once for every recipient of the batch: sent as they are when
         // nothing is in flight (no copy at all), else block copies into the pending buffer.
         var encoded = batch.EncodedWith(_encoder);
-        if (TryWriteBatchAsIs(encoded, skip)) return;
+        if (TryWriteBatchAsIs(batch, encoded, skip)) return;
         int frames = batch.Count, runStart = 0;
         foreach (var skipped in skip ?? [])
         {
@@ -300,19 +300,21 @@ public sealed partial class Connection : ActorBase, IWithTimers
             runStart = skipped + 1;
         }
 
-        if (!EnqueueRun(encoded, runStart, batch.Count) || frames == 0) return;
+        if (!EnqueueRun(encoded, runStart, batch.Count)) return;
+        frames = FramesOnWire(batch, encoded, skip, frames);
+        if (frames == 0) return;
         CountFramesOut(frames);
         if (_outbound.Flush() is { } write) Write(write);
         UpdateQueued();
     }
 
-    private bool TryWriteBatchAsIs(FrameBatch.Encoded encoded, int[]? skip)
+    private bool TryWriteBatchAsIs(FrameBatch batch, FrameBatch.Encoded encoded, int[]? skip)
     {
         var count = encoded.Ends.Length;
         if (skip is null or [])
         {
             if (count == 0 || encoded.Data.Length == 0 || !_outbound.TryWriteAsIs(encoded.Data.Length)) return false;
-            CountFramesOut(count);
+            CountFramesOut(FramesOnWire(batch, encoded, null, count));
             Write(ByteString.FromBytes(encoded.Data));
             UpdateQueued();
             return true;
@@ -332,7 +334,7 @@ public sealed partial class Connection : ActorBase, IWithTimers
         AddRun(runStart, count);
         if (frames == 0 || bytes == 0) return frames == 0; // nothing for this connection (or only empty raw frames)
         _outbound.TryWriteAsIs(bytes);
-        CountFramesOut(frames);
+        CountFramesOut(FramesOnWire(batch, encoded, skip, frames));
         Write(ByteString.FromBytes(runs));
         UpdateQueued();
         return true;
@@ -347,6 +349,13 @@ public sealed partial class Connection : ActorBase, IWithTimers
             bytes += length;
         }
     }
+
+    /// <summary>Frames of a batch this connection puts on the wire: the <paramref name="notSkipped"/> ones, except
+    /// that raw framing sends nothing for an empty payload and does not count it (as <see cref="Enqueue"/>).</summary>
+    private static int FramesOnWire(FrameBatch batch, FrameBatch.Encoded encoded, int[]? skip, int notSkipped) =>
+        ReferenceEquals(encoded.Encoder, RawFrameEncoder.Instance)
+            ? batch.IndicesExcept(skip).Count(i => encoded.Ends[i] > encoded.Start(i))
+            : notSkipped;
 
     private void CountFramesOut(int frames)
     {

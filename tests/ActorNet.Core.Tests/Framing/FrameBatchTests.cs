@@ -33,9 +33,17 @@ public sealed class FrameBatchTests
         var first = batch.EncodedWith(lf);
 
         Assert.Same(first, batch.EncodedWith(lf));
-        var raw = batch.EncodedWith(FrameCodecs.GetEncoder(FramingKind.Raw, LineEnding.Lf));
+        var rawEncoder = FrameCodecs.GetEncoder(FramingKind.Raw, LineEnding.Lf);
+        var raw = batch.EncodedWith(rawEncoder);
         Assert.Equal("xy", Encoding.UTF8.GetString(raw.Data));
-        Assert.Equal("x\ny\n", Encoding.UTF8.GetString(batch.EncodedWith(lf).Data)); // another encoder in between: still right
+        // members with different framings (IRC over TCP and over WebSocket) alternate: each encoding is kept
+        Assert.Same(first, batch.EncodedWith(lf));
+        Assert.Same(raw, batch.EncodedWith(rawEncoder));
+        var crlf = FrameCodecs.GetEncoder(FramingKind.Line, LineEnding.CrLf);
+        var prefixed = FrameCodecs.GetEncoder(FramingKind.LengthPrefixed, LineEnding.Lf);
+        Assert.Same(batch.EncodedWith(crlf), batch.EncodedWith(crlf));
+        Assert.Same(batch.EncodedWith(prefixed), batch.EncodedWith(prefixed));
+        Assert.Same(first, batch.EncodedWith(lf));
     }
 
     [Fact]
@@ -59,6 +67,11 @@ public sealed class FrameBatchTests
         Assert.Equal(["a", "b", "c", "d", "e"], Texts(null));
         Assert.Equal(["b", "d"], Texts([0, 2, 4]));
         Assert.Empty(Texts([0, 1, 2, 3, 4]));
+        // malformed lists: a repeated, negative or lower index is passed over, as the connection does
+        Assert.Equal(["a", "c", "e"], Texts([1, 1, 3]));
+        Assert.Equal(["a", "b", "d", "e"], Texts([-1, 2]));
+        Assert.Equal(["a", "b", "c", "e"], Texts([3, 1]));
+        Assert.Equal(["a", "b", "c", "d", "e"], Texts([7]));
         Assert.Equal(5, batch.Count);
         Assert.Equal("c", Encoding.UTF8.GetString(batch.Payload(2).ToArray()));
     }

@@ -77,6 +77,8 @@ public sealed class SendManyTests(ITestOutputHelper output) : NodeTestKit(output
         foreach (var i in new[] { 2, 3, 4, 8, 9 }) Assert.Equal(i + ":xxx", await client.ReadLineAsync());
         await client.SendLineAsync("3 2 shared"); // nothing skipped; the connection keeps serving
         foreach (var i in new[] { 1, 2, 3 }) Assert.Equal(i + ":xx", await client.ReadLineAsync());
+        await client.SendLineAsync("5 1 shared 1 1 -1 3 2 9"); // malformed: repeats, negative, lower, out of range
+        foreach (var i in new[] { 1, 3, 5 }) Assert.Equal(i + ":x", await client.ReadLineAsync());
         await client.SendLineAsync("2 1 shared 0 1"); // everything skipped: nothing is sent
         await client.SendLineAsync("4 1 shared3 1"); // the same batch three times: sent as is, then copied behind it
         for (var t = 0; t < 3; t++)
