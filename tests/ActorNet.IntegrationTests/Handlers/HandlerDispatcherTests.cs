@@ -23,7 +23,7 @@ public sealed class OwnDispatcherHandlerFactory : IHandlerFactory
         Props.Create(() => new ThreadNameHandler(context)).WithDispatcher("blocking-handlers");
 }
 
-public sealed class HandlerDispatcherTests(ITestOutputHelper output) : TestKit(Config, output: output)
+public sealed class HandlerDispatcherTests(ITestOutputHelper output) : TestKit(NodeTestKit.NodeConfig(Config), output: output)
 {
     // as in README "Custom handlers": a dispatcher declared in the node's HOCON
     private const string Config = NodeTestKit.TestConfig + """

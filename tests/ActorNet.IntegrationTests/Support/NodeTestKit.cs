@@ -16,7 +16,12 @@ public abstract class NodeTestKit : TestKit
         akka.actor.debug.unhandled = off
         """;
 
-    protected NodeTestKit(ITestOutputHelper output) : base(TestConfig, output: output)
+    /// <summary>The test settings over ActorNet's reference config, so the node under test runs with the akka settings
+    /// it ships with (Akka.IO buffers, compact mailbox, fork-join default dispatcher), not Akka's defaults.</summary>
+    public static Akka.Configuration.Config NodeConfig(string hocon = TestConfig) =>
+        ConfigSource.WithReference(Akka.Configuration.ConfigurationFactory.ParseString(hocon));
+
+    protected NodeTestKit(ITestOutputHelper output) : base(NodeConfig(), output: output)
     {
     }
 
