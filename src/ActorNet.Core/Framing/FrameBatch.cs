@@ -118,5 +118,32 @@ public sealed class FrameBatch
 
         /// <summary>Start offset of frame <paramref name="index"/> in <see cref="Data"/>.</summary>
         public int Start(int index) => index == 0 ? 0 : _ends[index - 1];
+
+        /// <summary>
+        /// The bytes of every frame but those at the indices in <paramref name="skip"/> (ascending; an index out of
+        /// range or not above the one before it is ignored), as the fewest contiguous ranges of <see cref="Data"/>:
+        /// added to <paramref name="runs"/> (empty ranges left out). Returns how many frames they hold.
+        /// </summary>
+        public int Runs(int[]? skip, List<ArraySegment<byte>> runs)
+        {
+            int frames = _ends.Length, runStart = 0;
+            foreach (var skipped in skip ?? [])
+            {
+                if ((uint)skipped >= (uint)_ends.Length || skipped < runStart) continue;
+                frames--;
+                AddRun(runStart, skipped);
+                runStart = skipped + 1;
+            }
+
+            AddRun(runStart, _ends.Length);
+            return frames;
+
+            void AddRun(int from, int to)
+            {
+                if (to <= from) return;
+                var start = Start(from);
+                if (_ends[to - 1] > start) runs.Add(new ArraySegment<byte>(Data, start, _ends[to - 1] - start));
+            }
+        }
     }
 }

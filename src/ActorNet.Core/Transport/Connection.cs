@@ -64,6 +64,7 @@ public sealed partial class Connection : ActorBase, IWithTimers
     private IFrameEncoder _encoder;
     private readonly OutboundQueue _outbound;
     private readonly List<ByteString> _frames = new();
+    private readonly List<ArraySegment<byte>> _runs = new();
     private IActorRef? _handler;
     private readonly NodeRuntime _runtime = NodeRuntime.Get(Context.System);
     private readonly ConnectionStats _stats = new();
@@ -290,63 +291,35 @@ public sealed partial class Connection : ActorBase, IWithTimers
         // The runs between skipped frames, framed once for every recipient of the batch: sent as they are when
         // nothing is in flight (no copy at all), else block copies into the pending buffer.
         var encoded = batch.EncodedWith(_encoder);
-        if (TryWriteBatchAsIs(batch, encoded, skip)) return;
-        int frames = batch.Count, runStart = 0;
-        foreach (var skipped in skip ?? [])
+        try
         {
-            if ((uint)skipped >= (uint)batch.Count || skipped < runStart) continue; // not ascending: ignore
-            frames--;
-            if (!EnqueueRun(encoded, runStart, skipped)) return;
-            runStart = skipped + 1;
-        }
+            var frames = FramesOnWire(batch, encoded, skip, encoded.Runs(skip, _runs));
+            if (frames == 0) return; // all of it skipped (or empty raw frames: nothing to put on the wire)
+            if (!_outbound.WriteInFlight && _outbound.PendingBytes == 0)
+            {
+                var bytes = 0;
+                foreach (var run in _runs) bytes += run.Count;
+                _outbound.TryWriteAsIs(bytes);
+                Write(_runs.Count == 1 ? ByteString.FromBytes(_runs[0]) : ByteString.FromBytes(_runs.ToArray()));
+            }
+            else
+            {
+                foreach (var run in _runs)
+                {
+                    if (_outbound.Enqueue(run, RawFrameEncoder.Instance, out _, defer: true) != OutboundQueue.Result.LimitExceeded) continue;
+                    CutSlowConsumer();
+                    return;
+                }
 
-        if (!EnqueueRun(encoded, runStart, batch.Count)) return;
-        frames = FramesOnWire(batch, encoded, skip, frames);
-        if (frames == 0) return;
-        CountFramesOut(frames);
-        if (_outbound.Flush() is { } write) Write(write);
-        UpdateQueued();
-    }
+                if (_outbound.Flush() is { } write) Write(write);
+            }
 
-    private bool TryWriteBatchAsIs(FrameBatch batch, FrameBatch.Encoded encoded, int[]? skip)
-    {
-        var count = encoded.Ends.Length;
-        if (skip is null or [])
-        {
-            if (count == 0 || encoded.Data.Length == 0 || !_outbound.TryWriteAsIs(encoded.Data.Length)) return false;
-            CountFramesOut(FramesOnWire(batch, encoded, null, count));
-            Write(ByteString.FromBytes(encoded.Data));
+            CountFramesOut(frames);
             UpdateQueued();
-            return true;
         }
-
-        if (_outbound.WriteInFlight || _outbound.PendingBytes != 0) return false;
-        var runs = new List<ArraySegment<byte>>(skip.Length + 1);
-        int runStart = 0, frames = count, bytes = 0;
-        foreach (var skipped in skip)
+        finally
         {
-            if ((uint)skipped >= (uint)count || skipped < runStart) continue; // not ascending: ignore
-            frames--;
-            AddRun(runStart, skipped);
-            runStart = skipped + 1;
-        }
-
-        AddRun(runStart, count);
-        if (frames == 0 || bytes == 0) return frames == 0; // nothing for this connection (or only empty raw frames)
-        _outbound.TryWriteAsIs(bytes);
-        CountFramesOut(FramesOnWire(batch, encoded, skip, frames));
-        Write(ByteString.FromBytes(runs));
-        UpdateQueued();
-        return true;
-
-        void AddRun(int from, int to)
-        {
-            if (to <= from) return;
-            var start = encoded.Start(from);
-            var length = encoded.Ends[to - 1] - start;
-            if (length == 0) return;
-            runs.Add(new ArraySegment<byte>(encoded.Data, start, length));
-            bytes += length;
+            _runs.Clear(); // it points into the batch: an idle connection must not keep the batch alive
         }
     }
 
@@ -361,19 +334,6 @@ public sealed partial class Connection : ActorBase, IWithTimers
     {
         _stats.AddFramesOut(frames);
         _metrics.AddFramesOut(frames);
-    }
-
-    /// <summary>Frames [<paramref name="from"/>, <paramref name="to"/>) of an encoded batch into the pending buffer
-    /// (already framed: copied as is); the caller flushes.</summary>
-    /// <returns>false when the queue limit was exceeded (the connection is now closing)</returns>
-    private bool EnqueueRun(FrameBatch.Encoded encoded, int from, int to)
-    {
-        if (to <= from) return true;
-        var start = encoded.Start(from);
-        var run = encoded.Data.AsSpan(start, encoded.Ends[to - 1] - start);
-        if (run.IsEmpty || _outbound.Enqueue(run, RawFrameEncoder.Instance, out _, defer: true) != OutboundQueue.Result.LimitExceeded) return true;
-        CutSlowConsumer();
-        return false;
     }
 
     /// <param name="raw">already framed (websocket handshake and control frames): sent as is, not counted as a frame</param>

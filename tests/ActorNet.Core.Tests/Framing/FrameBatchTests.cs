@@ -75,4 +75,31 @@ public sealed class FrameBatchTests
         Assert.Equal(5, batch.Count);
         Assert.Equal("c", Encoding.UTF8.GetString(batch.Payload(2).ToArray()));
     }
+
+    [Fact]
+    public void Runs_are_the_fewest_ranges_around_the_skipped_frames()
+    {
+        var batch = Batch("a", "bb", "c", "dd", "e");
+        var lf = batch.EncodedWith(FrameCodecs.GetEncoder(FramingKind.Line, LineEnding.Lf)); // "a\nbb\nc\ndd\ne\n"
+        string[] RunsOf(int[]? skip, out int frames)
+        {
+            var runs = new List<ArraySegment<byte>>();
+            frames = lf.Runs(skip, runs);
+            return runs.Select(r => Encoding.UTF8.GetString(r)).ToArray();
+        }
+
+        Assert.Equal(["a\nbb\nc\ndd\ne\n"], RunsOf(null, out var all));
+        Assert.Equal(5, all);
+        Assert.Equal(["a\n", "c\n", "e\n"], RunsOf([1, 3], out var three));
+        Assert.Equal(3, three);
+        Assert.Equal(["bb\nc\ndd\n"], RunsOf([0, 4, 4, -2], out var middle)); // repeated and negative ignored
+        Assert.Equal(3, middle);
+        Assert.Empty(RunsOf([0, 1, 2, 3, 4], out var none));
+        Assert.Equal(0, none);
+
+        var raw = Batch("x", "", "y").EncodedWith(FrameCodecs.GetEncoder(FramingKind.Raw, LineEnding.Lf));
+        var rawRuns = new List<ArraySegment<byte>>();
+        Assert.Equal(2, raw.Runs([0], rawRuns)); // frames "" and "y": the empty one adds no bytes
+        Assert.Equal(["y"], rawRuns.Select(r => Encoding.UTF8.GetString(r)));
+    }
 }
