@@ -14,6 +14,7 @@ internal static partial class ListenerSection
     [
         "transport", "bind", "handler", "framing", "line-ending", "max-frame-bytes", "max-connections",
         "max-connections-per-ip", "idle-timeout", "write-queue-limit-bytes", "upstream", "connect-timeout", "close-timeout", "peer-ttl", "options", "scope", "path",
+        "tls", "upstream-tls",
     ];
 
     /// <summary>Built-in handlers that only make sense on some transports (echo and custom handlers: any).</summary>
@@ -122,6 +123,9 @@ internal static partial class ListenerSection
         if (c.HasPath("options") && !c.GetValue("options").IsObject())
             errors.Add(path + ".options", "expected an object { key = value ... }");
 
+        var tls = TlsSection.Parse(c, path, transport, errors);
+        var upstreamTls = TlsSection.ParseUpstream(c, path, handler, upstream, errors);
+
         if (errors.Count > before || bind is null || transport is null || framing is null || lineEnding is null || handler is null)
             return null;
 
@@ -132,6 +136,8 @@ internal static partial class ListenerSection
             Scope = scope ?? BroadcastScope.Node,
             WebSocketPath = wsPath,
             CloseTimeout = closeTimeout ?? TimeSpan.FromSeconds(5),
+            Tls = tls,
+            UpstreamTls = upstreamTls,
         };
     }
 

@@ -80,6 +80,12 @@ public sealed record ListenerSettings(
     /// <summary>websocket only: the request path the handshake must name (<c>path</c>, default "/").</summary>
     public string WebSocketPath { get; init; } = "/";
 
+    /// <summary><c>tls { }</c>: the listener speaks TLS (null = plain). See <see cref="ActorNet.Transport.Tls.TlsLayer"/>.</summary>
+    public ActorNet.Transport.Tls.TlsSettings? Tls { get; init; }
+
+    /// <summary>forward only, <c>upstream-tls { }</c>: connect to the upstream over TLS (null = plain).</summary>
+    public ActorNet.Transport.Tls.UpstreamTlsSettings? UpstreamTls { get; init; }
+
     /// <summary>A connection-oriented transport (tcp or websocket): stream handlers, Connection actors.</summary>
     public bool IsStream => Transport != TransportKind.Udp;
 

@@ -33,4 +33,7 @@ public enum DisconnectReason
     WriteFailed,
     /// <summary>A fault-injection toxic (timeout, reset-after) ended the connection.</summary>
     Toxic,
+    /// <summary>A TLS listener's handshake failed or timed out (plain text on a TLS port, a certificate the client
+    /// refused, no client certificate where one is required, handshake-timeout).</summary>
+    TlsHandshakeFailed,
 }
