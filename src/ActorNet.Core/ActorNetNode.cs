@@ -20,12 +20,15 @@ public static class ActorNetNode
 
     /// <summary>Starts the node guardian (/user/actornet) and with it every listener. Throws on settings that
     /// <see cref="Validate"/> would reject.</summary>
-    public static IActorRef Start(ActorSystem system, NodeSettings settings, HandlerCatalog? catalog = null)
+    /// <param name="reload">re-reads the configuration for a reload (SIGHUP, ctl reload, REHASH); null = the node
+    /// cannot reload (settings built in code)</param>
+    public static IActorRef Start(ActorSystem system, NodeSettings settings, HandlerCatalog? catalog = null, Admin.ConfigReloadSource? reload = null)
     {
-        var listeners = Resolve(settings, catalog ?? HandlerCatalog.CreateDefault(), out var errors);
+        var handlers = catalog ?? HandlerCatalog.CreateDefault();
+        var listeners = Resolve(settings, handlers, out var errors);
         if (errors.Count > 0)
             throw new ArgumentException("invalid node settings: " + string.Join("; ", errors), nameof(settings));
-        return system.ActorOf(Props.Create(() => new NodeGuardian(settings, listeners)), GuardianName);
+        return system.ActorOf(Props.Create(() => new NodeGuardian(settings, listeners, handlers, reload)), GuardianName);
     }
 
     /// <summary>Unbinds all listeners and closes connections; completes when done. Called from CoordinatedShutdown.</summary>
@@ -59,7 +62,7 @@ public static class ActorNetNode
         throw new TimeoutException($"listeners not bound within {timeout}");
     }
 
-    private static List<(ListenerSettings, ResolvedHandler)> Resolve(NodeSettings settings, HandlerCatalog catalog, out List<ConfigError> errors)
+    internal static List<(ListenerSettings Listener, ResolvedHandler Handler)> Resolve(NodeSettings settings, HandlerCatalog catalog, out List<ConfigError> errors)
     {
         errors = new List<ConfigError>();
         var resolved = new List<(ListenerSettings, ResolvedHandler)>();

@@ -42,8 +42,14 @@ public sealed class AdminActor : ReceiveActor
 
     private readonly string _nodeName;
 
-    public AdminActor(IActorRef faults, string nodeName = "")
+    public AdminActor(IActorRef faults, string nodeName = "", Props? reloader = null)
     {
+        var reload = reloader is null ? ActorRefs.Nobody : Context.ActorOf(reloader, "reload");
+        Receive<ConfigReloader.Reload>(m =>
+        {
+            if (reload.IsNobody()) Sender.Tell(AdminResult.Conflict("this node cannot reload its configuration"));
+            else reload.Forward(m);
+        });
         _nodeName = nodeName.Length > 0 ? nodeName : Context.System.Name;
         Receive<KillConnection>(kill => Sender.Tell(OnKillConnection(kill)));
         Receive<KillListener>(kill => Sender.Tell(OnKillListener(kill)));

@@ -45,6 +45,9 @@ public sealed class NodeControl
 
     public Task<AdminResult> ChaosStatusAsync() => Ask(ChaosMonkey.GetStatus.Instance);
 
+    /// <summary>Re-read the configuration and apply it (or, dryRun, only say what would change).</summary>
+    public Task<AdminResult> ReloadAsync(bool dryRun, string requestedBy) => Ask(new ConfigReloader.Reload(dryRun, requestedBy));
+
     /// <summary>The live supervisor tree under /user/actornet.</summary>
     public async Task<TreeNode> TreeAsync() => (TreeNode)(await Ask(AdminActor.GetTree.Instance).ConfigureAwait(false)).Data!;
 

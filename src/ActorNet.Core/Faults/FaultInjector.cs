@@ -24,7 +24,11 @@ public sealed class FaultInjector : ReceiveActor
         public static readonly ListToxics Instance = new();
     }
 
-    private readonly FaultSettings _settings;
+    /// <summary>A reload changed actornet.faults: the toxics the old file configured are replaced by the new file's
+    /// (toxics added through ctl stay), and chaos is restarted with the new chaos settings (or stopped).</summary>
+    public sealed record ApplySettings(FaultSettings Settings);
+
+    private FaultSettings _settings;
     private readonly NodeRuntime _runtime = NodeRuntime.Get(Context.System);
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private IActorRef _chaos = ActorRefs.Nobody;
@@ -36,6 +40,31 @@ public sealed class FaultInjector : ReceiveActor
         Receive<RemoveToxic>(remove => Sender.Tell(Remove(remove.Name)));
         Receive<ListToxics>(_ => Sender.Tell(AdminResult.Done($"{_runtime.Toxics.All.Count} toxic(s)", _runtime.Toxics.All)));
         Receive<ChaosMonkey.Command>(command => _chaos.Forward(command));
+        Receive<ApplySettings>(apply => Apply(apply.Settings));
+        Receive<AdminResult>(_ => { }); // the chaos monkey's replies to a reload's stop/start
+    }
+
+    private void Apply(FaultSettings next)
+    {
+        foreach (var old in _settings.Toxics)
+            if (_runtime.Toxics.Remove(old.Name) is { } removed)
+                Notify(removed);
+        _runtime.ToxicSeed = next.Seed;
+        foreach (var toxic in next.Toxics)
+            if (_runtime.Toxics.TryAdd(toxic))
+            {
+                _log.Info("reload: toxic {Toxic} ({Type}, {Direction}) active on {Target}", toxic.Name, ToxicParser.KindName(toxic.Kind), toxic.Direction, Target(toxic));
+                Notify(toxic);
+            }
+
+        if (!SameChaos(next.Chaos, _settings.Chaos))
+        {
+            _chaos.Tell(ChaosMonkey.Stop.Instance);
+            var c = next.Chaos;
+            if (c.Enabled) _chaos.Tell(new ChaosMonkey.Start(c.Seed, c.Interval, c.Probability, c.Modes, c.Listeners.Count > 0 ? c.Listeners : null));
+        }
+
+        _settings = next;
     }
 
     protected override void PreStart()
@@ -75,6 +104,10 @@ public sealed class FaultInjector : ReceiveActor
             if (toxic.Targets(connection.Info.Listener, connection.Info.Id))
                 connection.Actor.Tell(Connection.ToxicsChanged.Instance);
     }
+
+    private static bool SameChaos(ChaosSettings a, ChaosSettings b) =>
+        a.Enabled == b.Enabled && a.Seed == b.Seed && a.Interval == b.Interval && a.Probability.Equals(b.Probability)
+        && a.Modes.SequenceEqual(b.Modes) && a.Listeners.SequenceEqual(b.Listeners);
 
     private static string Target(ToxicSpec toxic) =>
         toxic.ConnectionId is { } id ? "connection " + id : "listener " + toxic.Listener;

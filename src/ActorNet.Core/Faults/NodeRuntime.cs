@@ -50,6 +50,9 @@ public sealed class NodeRuntime : IExtension
     public IReadOnlyList<ListenerStatus> Listeners => _listeners.Values.OrderBy(l => l.Name, StringComparer.Ordinal).ToList();
 
     internal void SetListener(ListenerStatus status) => _listeners[status.Name] = status;
+
+    /// <summary>A reload removed the listener: it no longer appears in status.</summary>
+    internal void RemoveListener(string name) => _listeners.TryRemove(name, out _);
 }
 
 /// <summary>Creates the <see cref="NodeRuntime"/> extension.</summary>

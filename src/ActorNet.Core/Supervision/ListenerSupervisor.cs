@@ -1,5 +1,6 @@
 using System.Net;
 using ActorNet.Config;
+using ActorNet.Config.Reload;
 using ActorNet.Faults;
 using ActorNet.Transport;
 using Akka.Actor;
@@ -37,7 +38,19 @@ public sealed class ListenerSupervisor : ReceiveActor, IWithTimers
     /// <summary>The bound listeners by name (a listener waiting to re-bind is absent).</summary>
     public sealed record Bindings(IReadOnlyDictionary<string, ListenerBound> Bound);
 
+    /// <summary>A reload: apply <paramref name="Plan"/> with the new <paramref name="Setups"/> (every listener of the new
+    /// configuration). Replies <see cref="Reconfigured"/> at once; removed and re-bound listeners drain in the background.</summary>
+    public sealed record Reconfigure(IReadOnlyList<ListenerSetup> Setups, ReloadPlan Plan);
+
+    public sealed record Reconfigured
+    {
+        public static readonly Reconfigured Instance = new();
+    }
+
     private sealed record Recreate(string Listener);
+
+    /// <summary>A listener a reload removed or re-binds, while it drains: Replacement starts once it is gone.</summary>
+    private sealed record Retiring(string Name, ListenerSetup? Replacement);
 
     private sealed record UnbindTimeout
     {
@@ -51,6 +64,7 @@ public sealed class ListenerSupervisor : ReceiveActor, IWithTimers
     private readonly Dictionary<string, int> _failures = new();
     private readonly Dictionary<string, IActorRef> _running = new();
     private readonly Dictionary<string, ListenerBound> _bound = new();
+    private readonly Dictionary<IActorRef, Retiring> _retiring = new();
 
     public ListenerSupervisor(IReadOnlyList<ListenerSetup> setups, SupervisionSettings supervision)
     {
@@ -85,6 +99,13 @@ public sealed class ListenerSupervisor : ReceiveActor, IWithTimers
                 _setups[bound.Listener] = setup with { Settings = setup.Settings with { Port = ip.Port } };
         });
         Receive<GetBindings>(_ => Sender.Tell(new Bindings(new Dictionary<string, ListenerBound>(_bound))));
+        Receive<Reconfigure>(r =>
+        {
+            Apply(r);
+            Sender.Tell(Reconfigured.Instance);
+        });
+        Receive<ListenerCommands.Unbound>(_ => { }); // a retiring listener; its Terminated follows
+        Receive<Terminated>(t => _retiring.ContainsKey(t.ActorRef), t => Retired(t.ActorRef));
         Receive<Terminated>(t =>
         {
             var name = t.ActorRef.Path.Name;
@@ -108,6 +129,78 @@ public sealed class ListenerSupervisor : ReceiveActor, IWithTimers
             Become(() => Unbinding(requester));
             ReplyIfDone(requester);
         });
+    }
+
+    private void Apply(Reconfigure reconfigure)
+    {
+        var next = reconfigure.Setups.ToDictionary(s => s.Settings.Name, StringComparer.Ordinal);
+        var planned = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var listener in reconfigure.Plan.Listeners)
+        {
+            planned.Add(listener.Name);
+            _log.Info("reload: {Change}", listener.ToString());
+            switch (listener.Change)
+            {
+                case ListenerChange.Added:
+                    _setups[listener.Name] = next[listener.Name];
+                    StartListener(listener.Name);
+                    break;
+                case ListenerChange.Removed:
+                    Retire(listener.Name, null);
+                    break;
+                case ListenerChange.Rebound:
+                    Retire(listener.Name, next[listener.Name]);
+                    break;
+                case ListenerChange.InPlace:
+                    Update(next[listener.Name]);
+                    break;
+            }
+        }
+
+        // Handler settings (actornet.chat) changed: unchanged listeners take the re-resolved handler for new clients.
+        if (reconfigure.Plan.Sections.Count > 0)
+            foreach (var setup in next.Values.Where(s => !planned.Contains(s.Settings.Name) && s.Settings.IsStream))
+                Update(setup);
+    }
+
+    private void Update(ListenerSetup setup)
+    {
+        var name = setup.Settings.Name;
+        // Port 0 in the file: keep the port this listener got, as a re-bind after a crash does.
+        if (setup.Settings.Port == 0 && _setups.TryGetValue(name, out var current))
+            setup = setup with { Settings = setup.Settings with { Port = current.Settings.Port } };
+        _setups[name] = setup;
+        if (_running.TryGetValue(name, out var child)) child.Tell(new ListenerCommands.UpdateSetup(setup));
+    }
+
+    /// <summary>Drain and unbind a listener; start <paramref name="replacement"/> under the same name once it is gone.</summary>
+    private void Retire(string name, ListenerSetup? replacement)
+    {
+        Timers.Cancel("recreate-" + name);
+        _failures.Remove(name);
+        if (replacement is null) _setups.Remove(name);
+        else _setups[name] = replacement;
+        if (_running.Remove(name, out var child))
+        {
+            _retiring[child] = new Retiring(name, replacement);
+            child.Tell(ListenerCommands.Unbind.Instance);
+        }
+        else if (replacement is not null) StartListener(name); // it was waiting to re-bind: start the new one now
+        else _runtime.RemoveListener(name);
+    }
+
+    private void Retired(IActorRef child)
+    {
+        _retiring.Remove(child, out var retired);
+        _bound.Remove(retired!.Name);
+        if (retired.Replacement is not null)
+        {
+            StartListener(retired.Name);
+            return;
+        }
+
+        _runtime.RemoveListener(retired.Name);
+        _log.Info("listener {Listener} removed by a reload", retired.Name);
     }
 
     private void Unbinding(IActorRef requester)

@@ -1,5 +1,6 @@
 using ActorNet.Admin;
 using ActorNet.Config;
+using ActorNet.Config.Reload;
 using ActorNet.Faults;
 using ActorNet.Handlers;
 using ActorNet.Transport;
@@ -25,28 +26,41 @@ public sealed class NodeGuardian : ReceiveActor
         public static readonly NodeStopped Instance = new();
     }
 
-    private readonly NodeSettings _settings;
-    private readonly IReadOnlyList<(ListenerSettings Listener, ResolvedHandler Handler)> _listeners;
+    /// <summary>From the reloader: apply a validated reload (Plan computed against the running settings).
+    /// Replies <see cref="ReloadApplied"/> once the listeners and faults were told.</summary>
+    public sealed record ApplyReload(NodeSettings Settings, IReadOnlyList<(ListenerSettings Listener, ResolvedHandler Handler)> Listeners, ReloadPlan Plan);
+
+    public sealed record ReloadApplied(ReloadPlan Plan);
+
+    private NodeSettings _settings;
+    private IReadOnlyList<(ListenerSettings Listener, ResolvedHandler Handler)> _listeners;
+    private readonly HandlerCatalog _catalog;
+    private readonly ConfigReloadSource? _reload;
+    private IActorRef _services = ActorRefs.Nobody;
+    private IActorRef _faults = ActorRefs.Nobody;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly ConnectionIdGenerator _ids = new();
     private IActorRef? _listenerSupervisor;
 
-    public NodeGuardian(NodeSettings settings, IReadOnlyList<(ListenerSettings Listener, ResolvedHandler Handler)> listeners)
+    public NodeGuardian(NodeSettings settings, IReadOnlyList<(ListenerSettings Listener, ResolvedHandler Handler)> listeners,
+        HandlerCatalog? catalog = null, ConfigReloadSource? reload = null)
     {
         _settings = settings;
         _listeners = listeners;
+        _catalog = catalog ?? HandlerCatalog.CreateDefault();
+        _reload = reload;
         Starting();
     }
 
     protected override void PreStart()
     {
-        var definitions = _listeners
-            .SelectMany(l => l.Handler.Stream?.Services(l.Listener) ?? l.Handler.Datagram?.Services(l.Listener) ?? [])
-            .ToList();
+        var definitions = Definitions(_listeners);
         var faultSettings = _settings.FaultsOrDefault;
-        var faults = Context.ActorOf(Props.Create(() => new FaultInjector(faultSettings)), "faults");
-        Context.ActorOf(Props.Create(() => new AdminActor(faults, _settings.NodeName)), "admin");
-        Context.ActorOf(Props.Create(() => new ServicesSupervisor(definitions)), "services");
+        var faults = _faults = Context.ActorOf(Props.Create(() => new FaultInjector(faultSettings)), "faults");
+        var (settings, reload, catalog, self) = (_settings, _reload, _catalog, Self);
+        var reloader = Props.Create(() => new ConfigReloader(settings, reload, catalog, self));
+        Context.ActorOf(Props.Create(() => new AdminActor(faults, settings.NodeName, reloader)), "admin");
+        _services = Context.ActorOf(Props.Create(() => new ServicesSupervisor(definitions)), "services");
         if (_settings.Cluster.Enabled) Context.ActorOf(Props.Create(() => new ClusterMonitor()), "cluster");
         _log.Info("node {Node} starting with {Listeners} listeners", _settings.NodeName, _listeners.Count);
     }
@@ -66,15 +80,52 @@ public sealed class NodeGuardian : ReceiveActor
             Sender.Tell(new ListenerSupervisor.Bindings(new Dictionary<string, ListenerSupervisor.ListenerBound>())));
     }
 
+    private static List<ServiceDefinition> Definitions(IEnumerable<(ListenerSettings Listener, ResolvedHandler Handler)> listeners) =>
+        listeners.SelectMany(l => l.Handler.Stream?.Services(l.Listener) ?? l.Handler.Datagram?.Services(l.Listener) ?? []).ToList();
+
     private void Running()
     {
         Receive<ListenerSupervisor.GetBindings>(get => _listenerSupervisor.Forward(get));
+        Receive<ListenerSupervisor.Reconfigured>(_ => { });
+        Receive<ApplyReload>(apply =>
+        {
+            // Services first (a new broadcast listener needs its topic), then listeners, as at start.
+            _services.Tell(new ServicesSupervisor.EnsureServices(Definitions(apply.Listeners)));
+            var requester = Sender;
+            Become(() => Reloading(apply, requester));
+        });
         Receive<StopNode>(_ =>
         {
             var requester = Sender;
             _log.Info("node {Node} stopping: unbinding listeners", _settings.NodeName);
             _listenerSupervisor!.Tell(ListenerSupervisor.UnbindAll.Instance);
             Become(() => Stopping(requester));
+        });
+    }
+
+    /// <summary>Waiting for the services a reload needs; then the listeners and faults are told and Running resumes.</summary>
+    private void Reloading(ApplyReload apply, IActorRef requester)
+    {
+        Receive<ListenerSupervisor.GetBindings>(get => _listenerSupervisor.Forward(get));
+        Receive<ServicesSupervisor.ServicesReady>(ready =>
+        {
+            var setups = apply.Listeners
+                .Select(l => new ListenerSetup(l.Listener, _settings.Supervision, l.Handler, ready.Services, _ids))
+                .ToList();
+            _listenerSupervisor!.Tell(new ListenerSupervisor.Reconfigure(setups, apply.Plan));
+            if (apply.Plan.Sections.Contains("actornet.faults"))
+                _faults.Tell(new FaultInjector.ApplySettings(apply.Settings.FaultsOrDefault));
+            _settings = apply.Settings;
+            _listeners = apply.Listeners;
+            requester.Tell(new ReloadApplied(apply.Plan));
+            Become(Running);
+        });
+        Receive<StopNode>(_ =>
+        {
+            var stopper = Sender;
+            _log.Info("node {Node} stopping during a reload: unbinding listeners", _settings.NodeName);
+            _listenerSupervisor!.Tell(ListenerSupervisor.UnbindAll.Instance);
+            Become(() => Stopping(stopper));
         });
     }
 

@@ -13,19 +13,33 @@ public sealed class ServicesSupervisor : ReceiveActor
     /// <summary>Told to the parent once every service actor exists.</summary>
     public sealed record ServicesReady(IReadOnlyDictionary<string, IActorRef> Services);
 
-    private readonly IReadOnlyList<ServiceDefinition> _definitions;
+    /// <summary>A reload added listeners: create the services they need that do not exist yet (existing ones keep
+    /// their state), then reply <see cref="ServicesReady"/> with all of them.</summary>
+    public sealed record EnsureServices(IReadOnlyList<ServiceDefinition> Definitions);
 
-    public ServicesSupervisor(IReadOnlyList<ServiceDefinition> definitions) => _definitions = definitions;
+    private readonly IReadOnlyList<ServiceDefinition> _definitions;
+    private readonly Dictionary<string, IActorRef> _services = new(StringComparer.Ordinal);
+
+    public ServicesSupervisor(IReadOnlyList<ServiceDefinition> definitions)
+    {
+        _definitions = definitions;
+        Receive<EnsureServices>(ensure =>
+        {
+            Create(ensure.Definitions);
+            Sender.Tell(new ServicesReady(new Dictionary<string, IActorRef>(_services)));
+        });
+    }
 
     protected override void PreStart()
     {
-        var services = new Dictionary<string, IActorRef>(StringComparer.Ordinal);
-        foreach (var definition in _definitions)
-        {
-            if (services.ContainsKey(definition.Name)) continue;
-            services[definition.Name] = Context.ActorOf(definition.Props, definition.Name);
-        }
+        Create(_definitions);
+        Context.Parent.Tell(new ServicesReady(new Dictionary<string, IActorRef>(_services)));
+    }
 
-        Context.Parent.Tell(new ServicesReady(services));
+    private void Create(IEnumerable<ServiceDefinition> definitions)
+    {
+        foreach (var definition in definitions)
+            if (!_services.ContainsKey(definition.Name))
+                _services[definition.Name] = Context.ActorOf(definition.Props, definition.Name);
     }
 }

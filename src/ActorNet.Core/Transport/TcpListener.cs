@@ -15,11 +15,11 @@ namespace ActorNet.Transport;
 /// </summary>
 public sealed class TcpListener : ReceiveActor
 {
-    private readonly ListenerSetup _setup;
+    private ListenerSetup _setup; // a reload may replace it (ListenerCommands.UpdateSetup): new connections use the new one
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<IActorRef, IPAddress> _connections = new();
     private readonly Dictionary<IPAddress, int> _perIp = new();
-    private readonly IHandlerFactory _handler;
+    private IHandlerFactory _handler;
 
     public TcpListener(ListenerSetup setup)
     {
@@ -44,6 +44,7 @@ public sealed class TcpListener : ReceiveActor
             var socketListener = Sender;
             Become(() => Bound(socketListener));
         });
+        Receive<ListenerCommands.UpdateSetup>(Update);
         Receive<Tcp.CommandFailed>(failed =>
             throw new BindFailedException(Name, _setup.BindEndpoint, failed.CauseString));
         Receive<ListenerCommands.Unbind>(_ =>
@@ -56,6 +57,7 @@ public sealed class TcpListener : ReceiveActor
     private void Bound(IActorRef socketListener)
     {
         Receive<Tcp.Connected>(Accept);
+        Receive<ListenerCommands.UpdateSetup>(Update);
         Receive<Terminated>(t => Forget(t.ActorRef));
         Receive<ListenerCommands.Crash>(c => throw new ActorNet.Faults.InjectedFaultException($"listener {Name} killed: {c.Detail}", Name));
         Receive<ListenerCommands.Unbind>(_ =>
@@ -103,6 +105,16 @@ public sealed class TcpListener : ReceiveActor
         Receive<Tcp.Connected>(_ => Sender.Tell(Tcp.Abort.Instance));
     }
 
+    /// <summary>A reload changed only keys a running listener can take: limits, timeouts, TLS certificate, handler
+    /// settings. Open connections keep what they were created with; the limits count them at the next accept.</summary>
+    private void Update(ListenerCommands.UpdateSetup update)
+    {
+        if (update.Setup.Handler.Stream is not { } handler) return;
+        _setup = update.Setup;
+        _handler = handler;
+        _log.Info("listener {Listener} takes new settings for new connections", Name);
+    }
+
     private void Accept(Tcp.Connected connected)
     {
         var info = new ConnectionInfo(_setup.Ids.Next(), Name, connected.RemoteAddress, connected.LocalAddress, DateTimeOffset.UtcNow);
@@ -136,6 +148,9 @@ public static class ListenerCommands
     {
         public static readonly Unbind Instance = new();
     }
+
+    /// <summary>A reload: new connections get these settings (the socket stays bound, open connections keep theirs).</summary>
+    public sealed record UpdateSetup(ListenerSetup Setup);
 
     /// <summary>Reply to <see cref="Unbind"/>.</summary>
     public sealed record Unbound(string Listener);

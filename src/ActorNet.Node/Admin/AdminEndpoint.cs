@@ -131,6 +131,9 @@ internal sealed class AdminRoutes(NodeControl control, NodeSettings settings, st
             return start is null ? Error(400, problem!) : Reply(await control.StartChaosAsync(start));
         });
         app.MapPost("/chaos/stop", async (HttpContext http) => Unauthorized(http) ?? Reply(await control.StopChaosAsync()));
+        // Re-read and apply the node's configuration, all or nothing; ?dry-run=true only says what would change.
+        app.MapPost("/reload", async (HttpContext http, bool? dryRun) =>
+            Unauthorized(http) ?? Reply(await control.ReloadAsync(http.Request.Query["dry-run"] == "true" || dryRun == true, "admin")));
     }
 
     private object Status() => new

@@ -92,6 +92,10 @@ public static class CtlCommand
         toxic.Subcommands.Add(Leaf("list", "List the toxics.", _ => Req(HttpMethod.Get, "/toxics"), CtlTables.Toxics));
         ctl.Subcommands.Add(toxic);
 
+        var dryRun = new Option<bool>("--dry-run") { Description = "only print what a reload would change" };
+        ctl.Subcommands.Add(Leaf("reload", "Re-read the node's configuration and apply it (all or nothing); errors are printed.",
+            p => Req(HttpMethod.Post, p.GetValue(dryRun) ? "/reload?dry-run=true" : "/reload"), CtlTables.Message, dryRun));
+
         var chaos = new Command("chaos", "Start, stop or show chaos mode.");
         chaos.Subcommands.Add(Leaf("start", "Start killing connections at random (seeded).", p =>
         {

@@ -85,7 +85,13 @@ public static class NodeCli
         if (!result.Ok || result.Settings is null)
             return PrintErrors(result.Errors, stderr);
 
-        return await NodeHost.RunAsync(result.Settings, NodeEntryPoints.Default, stderr);
+        // A reload re-reads the same file with the same --set overrides and validates it as `check` does.
+        var entryPoints = NodeEntryPoints.Reloadable(() =>
+        {
+            var again = NodeConfiguration.Load(path, overrides);
+            return new ActorNet.Admin.ReloadInput(again.Settings, again.Errors);
+        });
+        return await NodeHost.RunAsync(result.Settings, entryPoints, stderr);
     }
 
     private static int PrintErrors(IReadOnlyList<string> errors, TextWriter stderr)

@@ -93,8 +93,17 @@ public static class NodeHost
         {
             var guardian = entryPoints.Start(system, settings);
             var stopTimeout = StopTimeout(system);
+            // kill -HUP: reload, as nats-server, haproxy and most IRC servers do. Without a handler .NET would exit.
+            var hangup = entryPoints.Reload is null ? null : System.Runtime.InteropServices.PosixSignalRegistration.Create(
+                System.Runtime.InteropServices.PosixSignal.SIGHUP, context =>
+                {
+                    context.Cancel = true;
+                    log.Information("SIGHUP: reloading the configuration of node {NodeName}", settings.NodeName);
+                    system.ActorSelection(ActorNet.Admin.NodeControl.AdminPath).Tell(new ActorNet.Admin.ConfigReloader.Reload(false, "SIGHUP"));
+                });
             CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseServiceUnbind, ShutdownTaskName, async () =>
             {
+                hangup?.Dispose();
                 try
                 {
                     await entryPoints.Stop(guardian, stopTimeout);
