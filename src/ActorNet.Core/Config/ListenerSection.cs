@@ -13,7 +13,7 @@ internal static partial class ListenerSection
     private static readonly HashSet<string> Keys =
     [
         "transport", "bind", "handler", "framing", "line-ending", "max-frame-bytes", "max-connections",
-        "max-connections-per-ip", "idle-timeout", "write-queue-limit-bytes", "upstream", "connect-timeout", "close-timeout", "peer-ttl", "options", "scope", "path",
+        "max-connections-per-ip", "idle-timeout", "write-queue-limit-bytes", "upstream", "connect-timeout", "close-timeout", "peer-ttl", "options", "scope", "path", "allowed-origins",
     ];
 
     /// <summary>Built-in handlers that only make sense on some transports (echo and custom handlers: any).</summary>
@@ -118,6 +118,15 @@ internal static partial class ListenerSection
         if (!wsPath.StartsWith('/') || wsPath.Any(ch => ch <= ' ' || ch == '?' || ch == '#' || ch > '~'))
             errors.Add(path + ".path", $"must be an absolute request path like \"/\" or \"/irc\" (got '{wsPath}')");
 
+        ActorNet.Framing.OriginPolicy? origins = null;
+        if (errors.StringList(c, path, "allowed-origins") is { Count: > 0 } originList)
+        {
+            if (transport is { } tr && tr != TransportKind.WebSocket)
+                errors.Add(path + ".allowed-origins", "only for transport = websocket (browsers send Origin only there)");
+            origins = ActorNet.Framing.OriginPolicy.FromList(originList, out var originError);
+            if (originError is not null) errors.Add(path + ".allowed-origins", originError);
+        }
+
         var options = c.HasPath("options") && c.GetValue("options").IsObject() ? c.GetConfig("options") : Akka.Configuration.Config.Empty;
         if (c.HasPath("options") && !c.GetValue("options").IsObject())
             errors.Add(path + ".options", "expected an object { key = value ... }");
@@ -131,6 +140,7 @@ internal static partial class ListenerSection
         {
             Scope = scope ?? BroadcastScope.Node,
             WebSocketPath = wsPath,
+            AllowedOrigins = origins,
             CloseTimeout = closeTimeout ?? TimeSpan.FromSeconds(5),
         };
     }

@@ -54,6 +54,7 @@ public sealed class AdminEndpoint : IAsyncDisposable
         var uri = new Uri(address);
         var bound = new IPEndPoint(IPAddress.Parse(uri.Host.Trim('[', ']')), uri.Port);
         logger.Information("admin bound {Transport} {Endpoint}", "http", bound);
+        ActorNet.Faults.NodeRuntime.Get(system).AdminEndpoint = bound; // its web chat is an allowed Origin of the websocket listeners
         return new AdminEndpoint(app, bound);
     }
 
