@@ -97,6 +97,8 @@ public sealed partial class ChatServer : ReceiveActor
     {
         foreach (var error in configErrors ?? [])
             _log.Error("chat settings: {Path}: {Reason} (the default is used)", error.Path, error.Reason);
+        foreach (var oper in settings.PlainTextOpers)
+            _log.Warning("chat: operator {OperName} has a PLAIN-TEXT password in actornet.chat.opers (plain:...); store the hash `actornet hash-password` prints", oper);
         _settings = settings;
         _time = time;
         _chanTypes = settings.ISupport.ChanTypes;

@@ -35,6 +35,12 @@ public sealed record ChatSettings(
     /// <summary>max-connections-per-ip of irc listeners; 0 = the listener's own setting.</summary>
     public int MaxConnectionsPerIp { get; init; }
 
+    /// <summary>OPER throttling: failed attempts allowed per client address (see <see cref="ActorNet.Security.FailureThrottle"/>).</summary>
+    public ActorNet.Security.ThrottleSettings OperThrottle { get; init; } = new(3, TimeSpan.FromMinutes(1), 4096);
+
+    /// <summary>Operators whose password is stored as plain:PASSWORD (warned about at start).</summary>
+    public IEnumerable<string> PlainTextOpers => Opers.Where(o => OperPassword.IsPlain(o.Value)).Select(o => o.Key);
+
     /// <summary>The <c>actornet.chat</c> block of ActorNet's reference config (config/actornet.reference.conf).</summary>
     private static readonly Akka.Configuration.Config ReferenceConfig = ActorNet.Config.ConfigSource.Reference.GetConfig("actornet.chat");
 
@@ -167,6 +173,8 @@ public sealed record ChatSettings(
                         Errors.Add(new ConfigError(P(key + "." + entry.Key), "an operator password must be a non-empty string without spaces"));
                     else if (entry.Key.Length == 0 || entry.Key.Contains(' '))
                         Errors.Add(new ConfigError(P(key + "." + entry.Key), "an operator name must not be empty or contain spaces"));
+                    else if (OperPassword.Problem(password) is { } problem)
+                        Errors.Add(new ConfigError(P(key + "." + entry.Key), problem));
                     else
                         result[entry.Key] = password;
                 }

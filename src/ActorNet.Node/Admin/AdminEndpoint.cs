@@ -20,8 +20,9 @@ namespace ActorNet.Node.Admin;
 
 /// <summary>
 /// The HTTP admin endpoint (ASP.NET Core minimal API on Kestrel): read calls (status, connections, links, tree,
-/// metrics, toxics, chaos) read the node's registries; mutating calls (kills, toxics, chaos) need
-/// <c>Authorization: Bearer TOKEN</c> and go through the admin actor. Errors are 4xx JSON <c>{"error": reason}</c>.
+/// metrics, toxics, chaos) read the node's registries; mutating calls (kills, toxics, chaos) go through the admin
+/// actor. Every request passes <see cref="AdminGate"/> first (Host allow-list, bearer token, throttling), so only the
+/// pages are open. Errors are 4xx JSON <c>{"error": reason}</c>.
 /// </summary>
 public sealed class AdminEndpoint : IAsyncDisposable
 {
@@ -47,7 +48,10 @@ public sealed class AdminEndpoint : IAsyncDisposable
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         builder.WebHost.UseKestrel(o => o.Listen(ListenerSetupHost(admin.Host), admin.Port));
         var app = builder.Build();
-        var routes = new AdminRoutes(new NodeControl(system), settings, admin.Token);
+        // No token given (a test, an embedding): a random one nobody knows, so every protected call is refused.
+        var token = string.IsNullOrEmpty(admin.Token) ? ActorNet.Security.Secrets.NewToken() : admin.Token;
+        new AdminGate(admin, token, logger.ForContext("SourceContext", "admin")).Use(app);
+        var routes = new AdminRoutes(new NodeControl(system), settings);
         routes.Map(app);
         await app.StartAsync().ConfigureAwait(false);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -69,7 +73,7 @@ public sealed class AdminEndpoint : IAsyncDisposable
 }
 
 /// <summary>The routes of <see cref="AdminEndpoint"/>.</summary>
-internal sealed class AdminRoutes(NodeControl control, NodeSettings settings, string? token)
+internal sealed class AdminRoutes(NodeControl control, NodeSettings settings)
 {
     private static readonly string Version =
         typeof(AdminRoutes).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion?.Split('+')[0] ?? "0.0.0";
@@ -152,18 +156,12 @@ internal sealed class AdminRoutes(NodeControl control, NodeSettings settings, st
         toxics = Runtime.Toxics.All.Select(t => t.Name),
     };
 
-    /// <summary>null when the request carries the right bearer token; else the 401 to return.</summary>
-    private IResult? Unauthorized(HttpContext http)
-    {
-        if (string.IsNullOrEmpty(token))
-            return Error(401, "no admin token is configured (actornet.admin.token or ACTORNET_ADMIN_TOKEN): mutating calls are disabled");
-        var header = http.Request.Headers.Authorization.ToString();
-        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
-            return Error(401, "missing bearer token (Authorization: Bearer TOKEN)");
-        var given = Encoding.UTF8.GetBytes(header[7..].Trim());
-        var expected = Encoding.UTF8.GetBytes(token);
-        return CryptographicOperations.FixedTimeEquals(given, expected) ? null : Error(401, "invalid token");
-    }
+    /// <summary>null when <see cref="AdminGate"/> let the request in with the admin token; else the 401/403 to return.
+    /// The gate already refuses such requests before any route runs; routes call this as a second line of defence.</summary>
+    internal IResult? Unauthorized(HttpContext http) =>
+        http.Items.TryGetValue(AdminGate.RoleItem, out var role) && role is AdminRole.Admin ? null
+        : role is AdminRole.Reader ? Error(403, "the read-only token cannot change the node; use the admin token")
+        : Error(401, "this call needs the admin token (Authorization: Bearer TOKEN)");
 
     private static async Task<(Dictionary<string, string>? Values, string? Error)> ReadObject(HttpContext http, bool allowEmpty = false)
     {
@@ -196,7 +194,7 @@ internal sealed class AdminRoutes(NodeControl control, NodeSettings settings, st
 
     private static IResult Ok(object data) => Results.Json(data, AdminEndpoint.Json);
 
-    private static IResult Error(int status, string reason) => Results.Json(new { error = reason }, AdminEndpoint.Json, statusCode: status);
+    internal static IResult Error(int status, string reason) => Results.Json(new { error = reason }, AdminEndpoint.Json, statusCode: status);
 
     private static IResult Reply(AdminResult result, Func<object, object>? project = null)
     {

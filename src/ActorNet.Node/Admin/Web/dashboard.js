@@ -1,4 +1,5 @@
-// ActorNet dashboard: polls the admin API every second; mutating controls only with a checked token.
+// ActorNet dashboard: asks for the admin token first (every admin call needs it: reads reveal who is connected),
+// then polls the admin API every second.
 const $ = (id) => document.getElementById(id);
 const KEY = 'actornet-admin-token';
 const HISTORY = 180; // samples (one a second): the last three minutes
@@ -16,11 +17,14 @@ function log(text, cls = '') {
   $('log').prepend(line);
 }
 
-async function getJson(path) {
-  const r = await fetch(path, { cache: 'no-store' });
+async function getAuthed(path) {
+  const r = await fetch(path, { cache: 'no-store', headers: { Authorization: `Bearer ${token}` } });
+  if (r.status === 401) { setToken(null); throw new Error('the token was refused; enter it again'); }
   if (!r.ok) throw new Error(`${path}: ${r.status}`);
-  return r.json();
+  return r;
 }
+
+const getJson = async (path) => (await getAuthed(path)).json();
 
 async function call(method, path, body) {
   const headers = { Authorization: `Bearer ${token}` };
@@ -46,6 +50,7 @@ async function setToken(candidate) {
   token = candidate;
   if (token) { sessionStorage.setItem(KEY, token); $('login-error').textContent = ''; } else sessionStorage.removeItem(KEY);
   document.body.classList.toggle('authed', !!token);
+  if (token) refresh();
 }
 
 function findPath(node, suffix) {
@@ -91,10 +96,14 @@ function framesFrom(metrics) {
 }
 
 async function refresh() {
+  if (!token) {
+    $('summary').textContent = 'locked: enter the admin token (the node logs where it wrote it, e.g. ~/.actornet/actornet-1.admin-token)';
+    return;
+  }
   try {
     const [status, tree, connections, metrics, toxics, chaos] = await Promise.all([
       getJson('/status'), getJson('/tree'), getJson('/connections'),
-      fetch('/metrics', { cache: 'no-store' }).then((r) => r.text()), getJson('/toxics'), getJson('/chaos')]);
+      getAuthed('/metrics').then((r) => r.text()), getJson('/toxics'), getJson('/chaos')]);
     $('node').textContent = `${status.node} · v${status.version} · up ${status.uptimeSeconds}s`;
     $('summary').textContent = `${status.connections} connection${status.connections === 1 ? '' : 's'} · ${status.listeners.length} listeners`;
     const byId = new Map(connections.map((c) => [c.id, c]));
