@@ -154,10 +154,14 @@ public sealed record ChatSettings(
             Read(key, (c, k) => c.GetInt(k), v => v >= min && v <= max, $"must be an integer from {min} to {max}");
 
         public double Double(string key, double min, double max) =>
-            Read(key, (c, k) => c.GetDouble(k), v => v >= min && v <= max, $"must be a number from {min} to {max}");
+            Read(key, (c, k) => c.GetDouble(k), v => double.IsFinite(v) && v >= min && v <= max, $"must be a number from {min} to {max}");
 
         public TimeSpan Duration(string key, TimeSpan min) =>
-            Read(key, (c, k) => c.GetTimeSpan(k, null, allowInfinite: false), v => v >= min, $"must be a duration of at least {min.TotalSeconds}s (e.g. 90s)");
+            Read(key, (c, k) => c.GetTimeSpan(k, null, allowInfinite: false), v => v >= min && v <= MaxDuration,
+                $"must be a duration from {min.TotalSeconds}s to {MaxDuration.TotalDays:0}d (e.g. 90s)");
+
+        /// <summary>Timers take at most ~24.8 days; no chat timeout needs more.</summary>
+        private static readonly TimeSpan MaxDuration = TimeSpan.FromDays(24);
 
         public IReadOnlyDictionary<string, string> Opers(string key)
         {

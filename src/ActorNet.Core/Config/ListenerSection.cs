@@ -133,6 +133,11 @@ internal static partial class ListenerSection
 
         if (errors.Count > before || bind is null || transport is null || framing is null || lineEnding is null || handler is null)
             return null;
+        if (maxFrame is null || maxConnections is null || perIp is null || idle is null || queueLimit is null || connectTimeout is null || peerTtl is null)
+        {
+            errors.Add(path, "a size, count or duration key has a value of the wrong type"); // never a NullReference later
+            return null;
+        }
 
         return new ListenerSettings(name, transport.Value, bind.Host, bind.Port, handler, framing.Value, lineEnding.Value,
             (int)maxFrame!.Value, maxConnections!.Value, perIp!.Value, idle!.Value, queueLimit!.Value, upstream,

@@ -163,10 +163,17 @@ internal sealed class AdminRoutes(NodeControl control, NodeSettings settings)
         : role is AdminRole.Reader ? Error(403, "the read-only token cannot change the node; use the admin token")
         : Error(401, "this call needs the admin token (Authorization: Bearer TOKEN)");
 
+    /// <summary>Largest JSON body read (a toxic or chaos request is a few hundred bytes).</summary>
+    internal const int MaxBodyChars = 64 * 1024;
+
     private static async Task<(Dictionary<string, string>? Values, string? Error)> ReadObject(HttpContext http, bool allowEmpty = false)
     {
         using var reader = new StreamReader(http.Request.Body, Encoding.UTF8);
-        var body = await reader.ReadToEndAsync();
+        var buffer = new char[MaxBodyChars + 1];
+        var read = 0;
+        while (read < buffer.Length && await reader.ReadAsync(buffer.AsMemory(read)) is var n and > 0) read += n;
+        if (read > MaxBodyChars) return (null, $"body too large (at most {MaxBodyChars} characters)");
+        var body = new string(buffer, 0, read);
         if (string.IsNullOrWhiteSpace(body))
             return allowEmpty ? (new Dictionary<string, string>(), null) : (null, "expected a JSON object body");
         try
@@ -188,7 +195,7 @@ internal sealed class AdminRoutes(NodeControl control, NodeSettings settings)
         }
         catch (JsonException e)
         {
-            return (null, "malformed JSON: " + e.Message);
+            return (null, "malformed JSON: " + (e.Message.Length <= 200 ? e.Message : e.Message[..200]));
         }
     }
 
@@ -213,6 +220,11 @@ internal sealed class AdminRoutes(NodeControl control, NodeSettings settings)
 /// <summary>Parses the optional body of POST /chaos/start.</summary>
 internal static class ChaosRequest
 {
+    /// <summary>Shortest chaos interval: a kill every few microseconds would only burn the node's CPU.</summary>
+    public static readonly TimeSpan MinInterval = TimeSpan.FromMilliseconds(10);
+
+    private static string Clip(string s) => s.Length <= 40 ? s : s[..40] + "...";
+
     public static ChaosMonkey.Start? Parse(IReadOnlyDictionary<string, string> values, out string? error)
     {
         error = null;
@@ -226,7 +238,7 @@ internal static class ChaosRequest
             switch (key)
             {
                 case "seed" when int.TryParse(value, out var s): seed = s; break;
-                case "interval" when ToxicParser.TryParseDuration(value, out var i) && i > TimeSpan.Zero: interval = i; break;
+                case "interval" when ToxicParser.TryParseDuration(value, out var i) && i >= MinInterval: interval = i; break;
                 case "probability" when double.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var p) && p is >= 0 and <= 1:
                     probability = p;
                     break;
@@ -236,7 +248,7 @@ internal static class ChaosRequest
                     {
                         if (!KillModes.TryParse(text, out var mode))
                         {
-                            error = $"modes: unknown mode '{text}' (expected close, reset or crash)";
+                            error = $"modes: unknown mode '{Clip(text)}' (expected close, reset or crash)";
                             return null;
                         }
 
@@ -248,7 +260,7 @@ internal static class ChaosRequest
                     listeners = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
                     break;
                 default:
-                    error = $"{key}: unknown key or bad value '{value}' (keys: seed, interval, probability, modes, listeners)";
+                    error = $"{Clip(key)}: unknown key or bad value '{Clip(value)}' (keys: seed, an integer; interval, {MinInterval.TotalMilliseconds}ms to {ToxicParser.MaxDuration.TotalMinutes}m; probability, 0 to 1; modes; listeners)";
                     return null;
             }
         }
