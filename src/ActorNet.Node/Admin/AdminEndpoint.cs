@@ -197,6 +197,10 @@ internal sealed class AdminRoutes(NodeControl control, NodeSettings settings)
         {
             return (null, "malformed JSON: " + (e.Message.Length <= 200 ? e.Message : e.Message[..200]));
         }
+        catch (InvalidOperationException)
+        {
+            return (null, "malformed JSON: a string is not valid UTF-16 (a lone surrogate such as \\ud800)");
+        }
     }
 
     private static IResult Ok(object data) => Results.Json(data, AdminEndpoint.Json);
