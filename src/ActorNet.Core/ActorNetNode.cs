@@ -14,7 +14,7 @@ public static class ActorNetNode
     /// <summary>Checks what the settings loader cannot (e.g. custom handler types resolve). Empty = OK.</summary>
     public static IReadOnlyList<ConfigError> Validate(NodeSettings settings, HandlerCatalog? catalog = null)
     {
-        Resolve(settings, catalog ?? HandlerCatalog.CreateDefault(), out var errors);
+        Resolve(settings, catalog ?? HandlerCatalog.Default, out var errors);
         return errors;
     }
 
@@ -22,7 +22,7 @@ public static class ActorNetNode
     /// <see cref="Validate"/> would reject.</summary>
     public static IActorRef Start(ActorSystem system, NodeSettings settings, HandlerCatalog? catalog = null)
     {
-        var listeners = Resolve(settings, catalog ?? HandlerCatalog.CreateDefault(), out var errors);
+        var listeners = Resolve(settings, catalog ?? HandlerCatalog.Default, out var errors);
         if (errors.Count > 0)
             throw new ArgumentException("invalid node settings: " + string.Join("; ", errors), nameof(settings));
         return system.ActorOf(Props.Create(() => new NodeGuardian(settings, listeners)), GuardianName);

@@ -3,6 +3,7 @@ using ActorNet.Admin;
 using ActorNet.Config;
 using ActorNet.Faults;
 using ActorNet.Handlers;
+using ActorNet.Runtime;
 using Akka.Actor;
 
 namespace ActorNet.Testing;

@@ -1,5 +1,6 @@
 using ActorNet.Faults;
 using ActorNet.Handlers.BuiltIn;
+using ActorNet.Runtime;
 using ActorNet.Transport;
 using Akka.Actor;
 using Akka.Event;

@@ -1,4 +1,5 @@
 using ActorNet.Faults;
+using ActorNet.Runtime;
 using Akka.Actor;
 
 namespace ActorNet.Admin;

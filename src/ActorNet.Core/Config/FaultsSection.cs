@@ -1,3 +1,4 @@
+using ActorNet.Admin;
 using ActorNet.Faults;
 
 namespace ActorNet.Config;

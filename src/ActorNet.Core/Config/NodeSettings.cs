@@ -1,3 +1,4 @@
+using ActorNet.Admin;
 using Akka.Configuration;
 
 namespace ActorNet.Config;
@@ -16,11 +17,11 @@ public sealed record NodeSettings(
     SupervisionSettings Supervision,
     LoggingSettings Logging,
     Akka.Configuration.Config Config,
-    ActorNet.Faults.AdminSettings? Admin = null,
+    ActorNet.Admin.AdminSettings? Admin = null,
     ActorNet.Faults.FaultSettings? Faults = null)
 {
     /// <summary><see cref="Admin"/> or the defaults.</summary>
-    public ActorNet.Faults.AdminSettings AdminOrDefault => Admin ?? ActorNet.Faults.AdminSettings.Default;
+    public ActorNet.Admin.AdminSettings AdminOrDefault => Admin ?? ActorNet.Admin.AdminSettings.Default;
 
     /// <summary><see cref="Faults"/> or the defaults.</summary>
     public ActorNet.Faults.FaultSettings FaultsOrDefault => Faults ?? ActorNet.Faults.FaultSettings.Default;

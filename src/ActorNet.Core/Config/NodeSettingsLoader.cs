@@ -12,10 +12,6 @@ public sealed record LoadResult(NodeSettings? Settings, IReadOnlyList<ConfigErro
 /// <summary>Turns HOCON into <see cref="NodeSettings"/>, reporting every error at once with its HOCON path.</summary>
 public static partial class NodeSettingsLoader
 {
-    /// <summary>The handler names ActorNet knows without a type name.</summary>
-    public static readonly IReadOnlySet<string> BuiltInHandlers =
-        new HashSet<string>(StringComparer.Ordinal) { "echo", "broadcast", "forward", "udp-relay", "irc" };
-
     /// <summary>Sections directly under <c>actornet</c>; others are typos. Later features own their sections
     /// (chat, admin, faults, cluster) and validate them themselves.</summary>
     private static readonly HashSet<string> RootKeys =
@@ -25,8 +21,10 @@ public static partial class NodeSettingsLoader
     private static partial Regex ActorName();
 
     /// <summary>Parses and validates the actornet section of a merged config (the reference defaults are applied
-    /// here too, so a config without them still loads).</summary>
-    public static LoadResult Load(Akka.Configuration.Config config, IReadOnlySet<string>? builtInHandlers = null)
+    /// here too, so a config without them still loads). Handler names and their transports are checked against
+    /// <paramref name="catalog"/>, the node's one list of them, with every other error; without one they are checked
+    /// later, by <see cref="ActorNetNode.Validate"/> and <see cref="ActorNetNode.Start"/>.</summary>
+    public static LoadResult Load(Akka.Configuration.Config config, Handlers.HandlerCatalog? catalog = null)
     {
         var errors = new ConfigErrors();
         if (HoconSyntaxCheck.CheckTree(config) is { } broken) // e.g. a cyclic substitution in a config built elsewhere
@@ -44,7 +42,7 @@ public static partial class NodeSettingsLoader
         var supervision = SupervisionSection.Parse(full, config, errors);
         var logging = LoggingSection.Parse(full, config, errors);
         var cluster = ClusterSection.Parse(full, config, errors);
-        var listeners = ListenerSection.ParseAll(full, config, builtInHandlers ?? BuiltInHandlers, errors);
+        var listeners = ListenerSection.ParseAll(full, config, catalog, errors);
         foreach (var listener in listeners.Where(l => l.Scope == BroadcastScope.Cluster && !cluster.Enabled))
             errors.Add(listener.Path + ".scope", "scope = cluster needs actornet.cluster.enabled = on");
         var admin = FaultsSection.ParseAdmin(full, config, errors);

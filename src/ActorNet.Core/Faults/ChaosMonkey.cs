@@ -1,4 +1,5 @@
 using ActorNet.Admin;
+using ActorNet.Runtime;
 using ActorNet.Transport;
 using Akka.Actor;
 using Akka.Event;

@@ -3,6 +3,7 @@ using ActorNet.Config;
 using ActorNet.Faults;
 using ActorNet.Framing;
 using ActorNet.Handlers;
+using ActorNet.Runtime;
 using Akka.Actor;
 using Akka.Event;
 using Akka.IO;

@@ -6,6 +6,7 @@ using System.Text.Json;
 using ActorNet.Admin;
 using ActorNet.Config;
 using ActorNet.Faults;
+using ActorNet.Runtime;
 using Akka.Actor;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
+using ActorNet.Admin;
 using ActorNet.Config;
-using ActorNet.Faults;
 
 namespace ActorNet.Node.Cli;
 

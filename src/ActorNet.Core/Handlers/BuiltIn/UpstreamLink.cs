@@ -1,7 +1,7 @@
 using System.Net;
 using ActorNet.Config;
-using ActorNet.Faults;
 using ActorNet.Framing;
+using ActorNet.Runtime;
 using ActorNet.Transport;
 using Akka.Actor;
 using Akka.Event;

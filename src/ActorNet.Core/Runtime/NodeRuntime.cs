@@ -2,7 +2,9 @@ using System.Collections.Concurrent;
 using System.Net;
 using Akka.Actor;
 
-namespace ActorNet.Faults;
+using ActorNet.Faults;
+
+namespace ActorNet.Runtime;
 
 /// <summary>A listener as the status endpoint shows it.</summary>
 /// <param name="Name">listener name</param>
