@@ -67,12 +67,12 @@ public sealed class ListenerSupervisor : ReceiveActor, IWithTimers
         foreach (var name in _setups.Keys) StartListener(name);
     }
 
-    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(ex =>
+    protected override SupervisorStrategy SupervisorStrategy() => new ObservedStrategy(_runtime.Events, Decider.From(ex =>
     {
         var listener = (ex as BindFailedException)?.Listener ?? (ex as InjectedFaultException)?.Target ?? "?";
         _log.Warning("listener {Listener} failed: {Error}", listener, ex is BindFailedException or InjectedFaultException ? ex.Message : ex.ToString());
         return Directive.Stop;
-    }, loggingEnabled: false);
+    }), logging: false);
 
     private void Running()
     {

@@ -2,6 +2,7 @@ using ActorNet.Admin;
 using ActorNet.Config;
 using ActorNet.Faults;
 using ActorNet.Handlers;
+using ActorNet.Runtime;
 using ActorNet.Transport;
 using Akka.Actor;
 using Akka.Event;
@@ -50,6 +51,10 @@ public sealed class NodeGuardian : ReceiveActor
         if (_settings.Cluster.Enabled) Context.ActorOf(Props.Create(() => new ClusterMonitor()), "cluster");
         _log.Info("node {Node} starting with {Listeners} listeners", _settings.NodeName, _listeners.Count);
     }
+
+    /// <summary>faults/, admin/, services/ and cluster/ restart on failure (Akka's default decisions), reported as node events.</summary>
+    protected override SupervisorStrategy SupervisorStrategy() =>
+        new ObservedStrategy(NodeEvents.Get(Context.System), Akka.Actor.SupervisorStrategy.DefaultDecider);
 
     private void Starting()
     {

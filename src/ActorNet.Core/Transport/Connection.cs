@@ -114,6 +114,7 @@ public sealed partial class Connection : ActorBase, IWithTimers
         // mem-2026-11-24.txt); the Info close line below carries the whole life (id, remote, open duration, reason, bytes).
         Log.Debug("connection {ConnectionId} opened on {Listener} from {Remote}", _info.Id, _info.Listener, _info.Remote);
         _runtime.Connections.Add(new ConnectionEntry(_info, Self, _stats));
+        _runtime.Events.ConnectionOpened(_info); // nothing is built while no one listens
         ApplyToxics();
         if (_ws is null) StartHandler();
         else StartHandshakeTimer(); // a websocket handler starts once the handshake is accepted
@@ -135,6 +136,7 @@ public sealed partial class Connection : ActorBase, IWithTimers
             _handlerRestarts++;
             _stats.HandlerRestarted();
             _metrics.HandlerRestarted();
+            _runtime.Events.Publish(new ActorFailed(DateTimeOffset.UtcNow, ActorCrash.PathOf(Self) + "/handler", "restart", ex.Message));
             Log.Warning(ex is InjectedFaultException ? null : ex, "handler of connection {ConnectionId} on {Listener} failed ({Restarts} so far, budget {Budget} per {Window}): {Error}",
                 _info.Id, _info.Listener, _handlerRestarts, _setup.Supervision.HandlerMaxRestarts, _setup.Supervision.HandlerRestartWindow, ex.Message);
             return Directive.Restart;
@@ -537,6 +539,7 @@ public sealed partial class Connection : ActorBase, IWithTimers
         _metrics.ConnectionClosed(_reason ?? DisconnectReason.Shutdown);
         if (_setup.Rejected is not null) return;
         _runtime.Connections.Remove(_info.Id);
+        _runtime.Events.ConnectionClosed(_info, _reason ?? DisconnectReason.Shutdown, _detail);
         Log.Info("connection {ConnectionId} on {Listener} from {Remote} closed after {OpenFor}: {Reason} ({Detail}); bytes in/out {BytesIn}/{BytesOut}, frames in/out {FramesIn}/{FramesOut}",
             new object[] { _info.Id, _info.Listener, _info.Remote, DateTimeOffset.UtcNow - _info.OpenedAt, (_reason ?? DisconnectReason.Shutdown).ToString(), _detail ?? "-", _stats.BytesIn, _stats.BytesOut, _stats.FramesIn, _stats.FramesOut });
     }
