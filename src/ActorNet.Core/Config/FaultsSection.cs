@@ -73,13 +73,14 @@ internal static class FaultsSection
             foreach (var l in chaosListeners)
                 if (!names.Contains(l)) errors.Add(ChaosPath + ".listeners", $"no listener named '{l}'");
             var targets = new List<ChaosTarget>();
-            foreach (var text in errors.StringList(c, ChaosPath, "targets") ?? ["connections"])
+            var targetNames = errors.StringList(c, ChaosPath, "targets") ?? ["connections"];
+            foreach (var text in targetNames)
             {
                 if (ChaosTargets.TryParse(text, out var target)) targets.Add(target);
                 else errors.Add(ChaosPath + ".targets", $"unknown target '{text}' (expected connections or services)");
             }
 
-            if (targets.Count == 0) errors.Add(ChaosPath + ".targets", "give at least one of connections, services");
+            if (targetNames.Count == 0) errors.Add(ChaosPath + ".targets", "give at least one of connections, services");
             chaos = new ChaosSettings(enabled, chaosSeed, interval, probability, modes.Distinct().ToList(), chaosListeners)
             {
                 Targets = targets.Distinct().ToList(),

@@ -41,6 +41,7 @@ public static partial class NodeSettingsLoader
 
         var supervision = SupervisionSection.Parse(full, config, errors);
         CheckEvents(full, config, errors);
+        var shutdown = ParseShutdown(full, config, errors);
         var logging = LoggingSection.Parse(full, config, errors);
         var cluster = ClusterSection.Parse(full, config, errors);
         var listeners = ListenerSection.ParseAll(full, config, catalog, errors);
@@ -51,10 +52,29 @@ public static partial class NodeSettingsLoader
 
         // The cluster section stands for Akka settings; the file's own akka { } keys still win over them.
         var akkaConfig = cluster.Enabled ? full.WithFallback(cluster.ToAkkaConfig()) : full;
+        // The phase that runs the node's stop lasts as long as the drain needs (a file's own akka { } still wins).
+        akkaConfig = akkaConfig.WithFallback(Akka.Configuration.ConfigurationFactory.ParseString(
+            $"akka.coordinated-shutdown.phases.service-unbind.timeout = {(long)shutdown.PhaseTimeout.TotalMilliseconds}ms"));
         listeners = listeners.Select(l => l with { NodeConfig = full }).ToList();
         return errors.Count > 0
             ? new LoadResult(null, errors.ToList())
-            : new LoadResult(new NodeSettings(nodeName, listeners, supervision, logging, akkaConfig, admin, faults) { Cluster = cluster }, []);
+            : new LoadResult(new NodeSettings(nodeName, listeners, supervision, logging, akkaConfig, admin, faults) { Cluster = cluster, Shutdown = shutdown }, []);
+    }
+
+    private static ShutdownSettings ParseShutdown(Akka.Configuration.Config full, Akka.Configuration.Config given, ConfigErrors errors)
+    {
+        const string path = "actornet.shutdown";
+        errors.UnknownKeys(given, path, ["drain-timeout"]);
+        var section = full.GetConfig(path);
+        var drain = section is null ? null : errors.Duration(section, path, "drain-timeout");
+        if (drain is null) return ShutdownSettings.Default;
+        if (drain <= TimeSpan.Zero || drain > TimeSpan.FromMinutes(10))
+        {
+            errors.Add(path + ".drain-timeout", $"must be > 0 and at most 10m (got {drain})");
+            return ShutdownSettings.Default;
+        }
+
+        return new ShutdownSettings(drain.Value);
     }
 
     /// <summary><c>actornet.events</c> is read by <see cref="Runtime.NodeEvents"/> when the stream starts; checked here so

@@ -63,7 +63,7 @@ public sealed class NodeGuardian : ReceiveActor
             var setups = _listeners
                 .Select(l => new ListenerSetup(l.Listener, _settings.Supervision, l.Handler, ready.Services, _ids))
                 .ToList();
-            _listenerSupervisor = Context.ActorOf(Props.Create(() => new ListenerSupervisor(setups, _settings.Supervision)), "listeners");
+            _listenerSupervisor = Context.ActorOf(Props.Create(() => new ListenerSupervisor(setups, _settings.Supervision, _settings.Shutdown.DrainTimeout)), "listeners");
             Become(Running);
         });
         Receive<StopNode>(_ => Sender.Tell(NodeStopped.Instance));
