@@ -26,6 +26,10 @@ public sealed record NodeSettings(
     /// <summary><see cref="Faults"/> or the defaults.</summary>
     public ActorNet.Faults.FaultSettings FaultsOrDefault => Faults ?? ActorNet.Faults.FaultSettings.Default;
 
+    /// <summary>actornet.plugins.directory: the folder handler assemblies the node does not reference are loaded
+    /// from (absolute); null = none.</summary>
+    public string? PluginsDirectory { get; init; }
+
     /// <summary>actornet.shutdown: how a graceful stop drains.</summary>
     public ShutdownSettings Shutdown { get; init; } = ShutdownSettings.Default;
 

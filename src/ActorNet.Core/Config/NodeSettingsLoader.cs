@@ -42,6 +42,7 @@ public static partial class NodeSettingsLoader
         var supervision = SupervisionSection.Parse(full, config, errors);
         CheckEvents(full, config, errors);
         var shutdown = ParseShutdown(full, config, errors);
+        var plugins = ParsePlugins(full, config, errors);
         var logging = LoggingSection.Parse(full, config, errors);
         var cluster = ClusterSection.Parse(full, config, errors);
         var listeners = ListenerSection.ParseAll(full, config, catalog, errors);
@@ -58,7 +59,24 @@ public static partial class NodeSettingsLoader
         listeners = listeners.Select(l => l with { NodeConfig = full }).ToList();
         return errors.Count > 0
             ? new LoadResult(null, errors.ToList())
-            : new LoadResult(new NodeSettings(nodeName, listeners, supervision, logging, akkaConfig, admin, faults) { Cluster = cluster, Shutdown = shutdown }, []);
+            : new LoadResult(new NodeSettings(nodeName, listeners, supervision, logging, akkaConfig, admin, faults) { Cluster = cluster, Shutdown = shutdown, PluginsDirectory = plugins }, []);
+    }
+
+    private static string? ParsePlugins(Akka.Configuration.Config full, Akka.Configuration.Config given, ConfigErrors errors)
+    {
+        const string path = "actornet.plugins";
+        errors.UnknownKeys(given, path, ["directory"]);
+        var section = full.GetConfig(path);
+        var directory = section is null ? null : errors.String(section, path, "directory");
+        if (string.IsNullOrWhiteSpace(directory)) return null;
+        var absolute = Path.GetFullPath(directory);
+        if (!Directory.Exists(absolute))
+        {
+            errors.Add(path + ".directory", $"'{directory}' is not a directory ({absolute})");
+            return null;
+        }
+
+        return absolute;
     }
 
     private static ShutdownSettings ParseShutdown(Akka.Configuration.Config full, Akka.Configuration.Config given, ConfigErrors errors)
