@@ -28,7 +28,11 @@ public static class ActorNetNode
         return system.ActorOf(Props.Create(() => new NodeGuardian(settings, listeners)), GuardianName);
     }
 
-    /// <summary>Unbinds all listeners and closes connections; completes when done. Called from CoordinatedShutdown.</summary>
+    /// <summary>Drains and unbinds every listener: connections flush what is queued (up to
+    /// <c>actornet.shutdown.drain-timeout</c>, <see cref="ShutdownSettings.StopTimeout"/> in all), then the listeners
+    /// unbind. Called from CoordinatedShutdown's service-unbind phase. Throws <see cref="TimeoutException"/> when the
+    /// node did not report itself stopped within <paramref name="timeout"/>: the caller logs it, and connections still
+    /// open are reset as the actor system terminates.</summary>
     public static async Task StopAsync(IActorRef guardian, TimeSpan timeout)
     {
         try
@@ -37,7 +41,7 @@ public static class ActorNetNode
         }
         catch (AskTimeoutException)
         {
-            // The actor system is terminating anyway; connections still open are closed with it.
+            throw new TimeoutException($"shutdown drain ran out: the listeners did not finish draining and unbinding within {timeout}");
         }
     }
 

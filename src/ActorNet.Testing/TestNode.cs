@@ -129,7 +129,14 @@ public sealed class TestNode : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await ActorNetNode.StopAsync(_guardian, TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+        try
+        {
+            await ActorNetNode.StopAsync(_guardian, Settings.Shutdown.StopTimeout).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // the system terminates below anyway; connections still open are reset with it
+        }
         await System.Terminate().ConfigureAwait(false);
     }
 

@@ -177,6 +177,7 @@ public sealed partial class Connection
         _counters.Closed(outcome.Reason);
         if (_setup.Rejected is not null) return;
         _runtime.Connections.Remove(_info.Id);
+        _runtime.Events.ConnectionClosed(_info, outcome.Reason, outcome.Detail);
         Log.Info("connection {ConnectionId} on {Listener} from {Remote} closed after {OpenFor}: {Reason} ({Detail}); bytes in/out {BytesIn}/{BytesOut}, frames in/out {FramesIn}/{FramesOut}",
             new object[] { _info.Id, _info.Listener, _info.Remote, DateTimeOffset.UtcNow - _info.OpenedAt, outcome.Reason.ToString(), outcome.Detail ?? "-", Stats.BytesIn, Stats.BytesOut, Stats.FramesIn, Stats.FramesOut });
     }

@@ -112,6 +112,7 @@ public sealed partial class Connection : ActorBase, IWithTimers
         // mem-2026-11-24.txt); the Info close line below carries the whole life (id, remote, open duration, reason, bytes).
         Log.Debug("connection {ConnectionId} opened on {Listener} from {Remote}", _info.Id, _info.Listener, _info.Remote);
         _runtime.Connections.Add(new ConnectionEntry(_info, Self, Stats));
+        _runtime.Events.ConnectionOpened(_info); // nothing is built while no one listens
         ApplyToxics();
         if (_ws is null) StartHandler();
         else StartHandshakeTimer(); // a websocket handler starts once the handshake is accepted
@@ -132,6 +133,7 @@ public sealed partial class Connection : ActorBase, IWithTimers
         {
             _handlerRestarts++;
             _counters.HandlerRestarted();
+            _runtime.Events.Publish(new ActorFailed(DateTimeOffset.UtcNow, ActorCrash.PathOf(Self) + "/handler", "restart", ex.Message));
             Log.Warning(ex is InjectedFaultException ? null : ex, "handler of connection {ConnectionId} on {Listener} failed ({Restarts} so far, budget {Budget} per {Window}): {Error}",
                 _info.Id, _info.Listener, _handlerRestarts, _setup.Supervision.HandlerMaxRestarts, _setup.Supervision.HandlerRestartWindow, ex.Message);
             return Directive.Restart;

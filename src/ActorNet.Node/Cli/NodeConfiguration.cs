@@ -28,7 +28,7 @@ public static class NodeConfiguration
         if (!loaded.Ok || loaded.Settings is null)
             return Failed(path, loaded.Errors.Count > 0 ? loaded.Errors : [new ConfigError("actornet", "settings could not be loaded")]);
 
-        var validation = ActorNetNode.Validate(loaded.Settings, Hosting.NodeHandlers.Catalog);
+        var validation = ActorNetNode.Validate(loaded.Settings, Hosting.NodeHandlers.For(loaded.Settings));
         return validation.Count > 0 ? Failed(path, validation) : new NodeConfigurationResult(loaded.Settings, []);
     }
 

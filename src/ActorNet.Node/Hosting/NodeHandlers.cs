@@ -13,4 +13,8 @@ public static class NodeHandlers
 
     /// <summary>Every built-in handler of the node (immutable; each listener gets fresh factories).</summary>
     public static HandlerCatalog Catalog { get; } = HandlerCatalog.Default.With(Irc);
+
+    /// <summary><see cref="Catalog"/>, resolving type names in <c>actornet.plugins.directory</c> too when one is set.</summary>
+    public static HandlerCatalog For(NodeSettings settings) =>
+        settings.PluginsDirectory is { } directory ? Catalog.WithTypes(new PluginTypeResolver(directory)) : Catalog;
 }
