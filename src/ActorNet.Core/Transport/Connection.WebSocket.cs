@@ -46,8 +46,7 @@ public sealed partial class Connection
                     if (response.Accepted) OnHandshakeAccepted(response.Subprotocol);
                     break;
                 case WebSocketAction.Frame frame:
-                    _stats.FrameIn();
-                    _metrics.FrameInOnly();
+                    _counters.FramesIn(1);
                     if (DeliverUp(frame.Payload)) break;
                     _wsActions.Clear();
                     return; // a toxic reset the connection
@@ -85,7 +84,7 @@ public sealed partial class Connection
         if (reason == DisconnectReason.FrameTooLong)
             SendErrorFrame(reason, $"frame too long (max {Listener.MaxFrameBytes} bytes)");
         FlushDownLane();
-        if (_closing) return;
+        if (SocketClosing) return;
         _wsCloseSent = true;
         if (!close.Bytes.IsEmpty) WriteRaw(close.Bytes);
         BeginClose(reason, $"websocket {close.Code}: {close.Reason}");

@@ -6,6 +6,7 @@ using System.Text.Json;
 using ActorNet.Admin;
 using ActorNet.Config;
 using ActorNet.Faults;
+using ActorNet.Runtime;
 using Akka.Actor;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -51,14 +52,14 @@ public sealed class AdminEndpoint : IAsyncDisposable
         // No token given (a test, an embedding): a random one nobody knows, so every protected call is refused.
         var token = string.IsNullOrEmpty(admin.Token) ? ActorNet.Security.Secrets.NewToken() : admin.Token;
         new AdminGate(admin, token, logger.ForContext("SourceContext", "admin")).Use(app);
-        var routes = new AdminRoutes(new NodeControl(system), settings);
+        var routes = new AdminRoutes(new NodeControl(system), settings, logger.ForContext("SourceContext", "admin"));
         routes.Map(app);
         await app.StartAsync().ConfigureAwait(false);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var uri = new Uri(address);
         var bound = new IPEndPoint(IPAddress.Parse(uri.Host.Trim('[', ']')), uri.Port);
         logger.Information("admin bound {Transport} {Endpoint}", "http", bound);
-        ActorNet.Faults.NodeRuntime.Get(system).AdminEndpoint = bound; // its web chat is an allowed Origin of the websocket listeners
+        ActorNet.Runtime.NodeRuntime.Get(system).AdminEndpoint = bound; // its web chat is an allowed Origin of the websocket listeners
         return new AdminEndpoint(app, bound);
     }
 
@@ -73,7 +74,7 @@ public sealed class AdminEndpoint : IAsyncDisposable
 }
 
 /// <summary>The routes of <see cref="AdminEndpoint"/>.</summary>
-internal sealed class AdminRoutes(NodeControl control, NodeSettings settings)
+internal sealed class AdminRoutes(NodeControl control, NodeSettings settings, Serilog.ILogger log)
 {
     private static readonly string Version =
         typeof(AdminRoutes).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion?.Split('+')[0] ?? "0.0.0";
@@ -103,6 +104,11 @@ internal sealed class AdminRoutes(NodeControl control, NodeSettings settings)
         app.MapGet("/toxics", async () => Reply(await control.ListToxicsAsync(), data => ((IReadOnlyList<ToxicSpec>)data).Select(t => t.Describe())));
         app.MapGet("/chaos", async () => Reply(await control.ChaosStatusAsync()));
         app.MapGet("/cluster", async () => Ok(await control.ClusterAsync()));
+        app.MapGet("/events", async (HttpContext http) =>
+        {
+            if (ReadDenied(http) is { } denied) await denied.ExecuteAsync(http);
+            else await EventStream.ServeAsync(http, control.System, log);
+        });
 
         app.MapPost("/connections/{id}/kill", async (HttpContext http, string id, string? mode) =>
         {
@@ -117,6 +123,14 @@ internal sealed class AdminRoutes(NodeControl control, NodeSettings settings)
             Unauthorized(http) ?? Reply(await control.KillListenerAsync(name)));
         app.MapPost("/links/{name}/kill", async (HttpContext http, string name) =>
             Unauthorized(http) ?? Reply(await control.KillLinkAsync(name)));
+        app.MapPost("/tree/crash", async (HttpContext http) =>
+        {
+            if (Unauthorized(http) is { } denied) return denied;
+            var (values, error) = await ReadObject(http);
+            if (values is null) return Error(400, error!);
+            if (values.Keys.FirstOrDefault(k => k != "path") is { } unknown) return Error(400, $"{unknown}: unknown key (expected {{\"path\": \"/user/actornet/...\"}})");
+            return Reply(await control.CrashAsync(values.GetValueOrDefault("path") ?? ""));
+        });
         app.MapPost("/toxics", async (HttpContext http) =>
         {
             if (Unauthorized(http) is { } denied) return denied;
@@ -155,6 +169,11 @@ internal sealed class AdminRoutes(NodeControl control, NodeSettings settings)
         }),
         toxics = Runtime.Toxics.All.Select(t => t.Name),
     };
+
+    /// <summary>null when <see cref="AdminGate"/> let the request in with either token (a read); else the 401.</summary>
+    internal IResult? ReadDenied(HttpContext http) =>
+        http.Items.TryGetValue(AdminGate.RoleItem, out var role) && role is AdminRole.Admin or AdminRole.Reader ? null
+        : Error(401, "this call needs a token (Authorization: Bearer TOKEN)");
 
     /// <summary>null when <see cref="AdminGate"/> let the request in with the admin token; else the 401/403 to return.
     /// The gate already refuses such requests before any route runs; routes call this as a second line of defence.</summary>
@@ -237,6 +256,7 @@ internal static class ChaosRequest
         double? probability = null;
         List<KillMode>? modes = null;
         List<string>? listeners = null;
+        List<ChaosTarget>? targets = null;
         foreach (var (key, value) in values)
         {
             switch (key)
@@ -263,12 +283,26 @@ internal static class ChaosRequest
                 case "listeners":
                     listeners = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
                     break;
+                case "targets":
+                    targets = new List<ChaosTarget>();
+                    foreach (var text in value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                    {
+                        if (!ChaosTargets.TryParse(text, out var target))
+                        {
+                            error = $"targets: unknown target '{Clip(text)}' (expected connections or services)";
+                            return null;
+                        }
+
+                        targets.Add(target);
+                    }
+
+                    break;
                 default:
-                    error = $"{Clip(key)}: unknown key or bad value '{Clip(value)}' (keys: seed, an integer; interval, {MinInterval.TotalMilliseconds}ms to {ToxicParser.MaxDuration.TotalMinutes}m; probability, 0 to 1; modes; listeners)";
+                    error = $"{Clip(key)}: unknown key or bad value '{Clip(value)}' (keys: seed, an integer; interval, {MinInterval.TotalMilliseconds}ms to {ToxicParser.MaxDuration.TotalMinutes}m; probability, 0 to 1; modes; listeners; targets)";
                     return null;
             }
         }
 
-        return new ChaosMonkey.Start(seed, interval, probability, modes, listeners);
+        return new ChaosMonkey.Start(seed, interval, probability, modes, listeners) { Targets = targets };
     }
 }

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Net;
-using ActorNet.Faults;
+using ActorNet.Admin;
 using ActorNet.Security;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;

@@ -1,5 +1,5 @@
 using ActorNet.Config;
-using ActorNet.Faults;
+using ActorNet.Admin;
 using ActorNet.Security;
 
 namespace ActorNet.Node.Admin;
