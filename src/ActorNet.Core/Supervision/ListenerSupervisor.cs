@@ -104,7 +104,8 @@ public sealed class ListenerSupervisor : ReceiveActor, IWithTimers
             var requester = Sender;
             Timers.CancelAll();
             foreach (var listener in _running.Values) listener.Tell(ListenerCommands.Unbind.Instance);
-            Timers.StartSingleTimer(UnbindTimeout.Instance, UnbindTimeout.Instance, TimeSpan.FromSeconds(10));
+            Timers.StartSingleTimer(UnbindTimeout.Instance, UnbindTimeout.Instance,
+                Context.System.Settings.Config.GetTimeSpan("actornet.supervision.unbind-timeout", TimeSpan.FromSeconds(10)));
             Become(() => Unbinding(requester));
             ReplyIfDone(requester);
         });
