@@ -15,7 +15,7 @@ public static partial class NodeSettingsLoader
     /// <summary>Sections directly under <c>actornet</c>; others are typos. Later features own their sections
     /// (chat, admin, faults, cluster) and validate them themselves.</summary>
     private static readonly HashSet<string> RootKeys =
-        ["node", "listener-defaults", "listeners", "supervision", "logging", "chat", "admin", "faults", "cluster", "plugins", "events", "shutdown"];
+        ["node", "listener-defaults", "listeners", "transport", "supervision", "logging", "chat", "admin", "faults", "cluster", "plugins", "events", "shutdown"];
 
     [GeneratedRegex("^[A-Za-z0-9_-]+$")]
     private static partial Regex ActorName();

@@ -14,8 +14,8 @@ namespace ActorNet.Transport;
 /// </summary>
 public sealed partial class Connection
 {
-    /// <summary>How long a client may take to send its opening handshake.</summary>
-    internal static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(10);
+    /// <summary>How long a client may take to send its opening handshake (<c>actornet.transport.websocket-handshake-timeout</c>).</summary>
+    private TimeSpan HandshakeTimeout => Context.System.Settings.Config.GetTimeSpan("actornet.transport.websocket-handshake-timeout", TimeSpan.FromSeconds(10));
 
     private sealed record HandshakeTimedOut
     {
