@@ -35,6 +35,37 @@ public sealed record ChatSettings(
     /// <summary>max-connections-per-ip of irc listeners; 0 = the listener's own setting.</summary>
     public int MaxConnectionsPerIp { get; init; }
 
+    /// <summary>OPER throttling: failed attempts allowed per client address (see <see cref="ActorNet.Security.FailureThrottle"/>).</summary>
+    public ActorNet.Security.ThrottleSettings OperThrottle { get; init; } = new(3, TimeSpan.FromMinutes(1), 4096);
+
+    /// <summary>Operators whose password is stored as plain:PASSWORD (warned about at start).</summary>
+    public IEnumerable<string> PlainTextOpers => Opers.Where(o => OperPassword.IsPlain(o.Value)).Select(o => o.Key);
+
+    /// <summary>request-timeout: how long a session waits for the chat service before its input flows again.</summary>
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>claim-timeout: how long a nick claim may wait for the cluster registry before 437.</summary>
+    public TimeSpan ClaimTimeout { get; init; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>whowas-size: nicks remembered for WHOWAS.</summary>
+    public int WhowasSize { get; init; } = 200;
+
+    /// <summary>max-pipelined: channel messages one session may have in flight to its channel at once.</summary>
+    public int MaxPipelined { get; init; } = 64;
+
+    /// <summary>The ISUPPORT of these settings, built once per settings instance (a <c>with</c> copy builds its own).</summary>
+    private readonly ISupportCache _isupport = new();
+
+    /// <summary>Holds the built ISUPPORT; equal to every other cache, so it never changes how settings compare.</summary>
+    private sealed class ISupportCache
+    {
+        public volatile Tuple<ChatSettings, ISupportSettings>? Entry;
+
+        public override bool Equals(object? obj) => obj is ISupportCache;
+
+        public override int GetHashCode() => 0;
+    }
+
     /// <summary>The <c>actornet.chat</c> block of ActorNet's reference config (config/actornet.reference.conf).</summary>
     private static readonly Akka.Configuration.Config ReferenceConfig = ActorNet.Config.ConfigSource.Reference.GetConfig("actornet.chat");
 
@@ -42,7 +73,18 @@ public sealed record ChatSettings(
     public static ChatSettings Default { get; } = Parse(Akka.Configuration.Config.Empty, "actornet.chat", out _);
 
     /// <summary>The ISUPPORT tokens matching what this server enforces.</summary>
-    public ISupportSettings ISupport => new(NetworkName)
+    public ISupportSettings ISupport
+    {
+        get
+        {
+            if (_isupport.Entry is { } cached && ReferenceEquals(cached.Item1, this)) return cached.Item2;
+            var value = BuildISupport();
+            _isupport.Entry = Tuple.Create(this, value);
+            return value;
+        }
+    }
+
+    private ISupportSettings BuildISupport() => new(NetworkName)
     {
         NickLen = NickLength,
         ChannelLen = ChannelLength,
@@ -91,6 +133,10 @@ public sealed record ChatSettings(
         CaseMapping.TryParse(caseMappingName, out var caseMapping);
         var sendq = reader.Bytes("sendq-bytes", 0, 1L << 30);
         var perIp = reader.Int("max-connections-per-ip", 0, 1_000_000);
+        var requestTimeout = reader.Duration("request-timeout", TimeSpan.FromMilliseconds(100));
+        var claimTimeout = reader.Duration("claim-timeout", TimeSpan.FromMilliseconds(100));
+        var whowas = reader.Int("whowas-size", 0, 100_000);
+        var pipelined = reader.Int("max-pipelined", 1, 10_000);
         errors = reader.Errors;
         return new ChatSettings(
             serverName,
@@ -112,6 +158,10 @@ public sealed record ChatSettings(
         {
             SendqBytes = sendq,
             MaxConnectionsPerIp = perIp,
+            RequestTimeout = requestTimeout,
+            ClaimTimeout = claimTimeout,
+            WhowasSize = whowas,
+            MaxPipelined = pipelined,
         };
     }
 
@@ -148,10 +198,14 @@ public sealed record ChatSettings(
             Read(key, (c, k) => c.GetInt(k), v => v >= min && v <= max, $"must be an integer from {min} to {max}");
 
         public double Double(string key, double min, double max) =>
-            Read(key, (c, k) => c.GetDouble(k), v => v >= min && v <= max, $"must be a number from {min} to {max}");
+            Read(key, (c, k) => c.GetDouble(k), v => double.IsFinite(v) && v >= min && v <= max, $"must be a number from {min} to {max}");
 
         public TimeSpan Duration(string key, TimeSpan min) =>
-            Read(key, (c, k) => c.GetTimeSpan(k, null, allowInfinite: false), v => v >= min, $"must be a duration of at least {min.TotalSeconds}s (e.g. 90s)");
+            Read(key, (c, k) => c.GetTimeSpan(k, null, allowInfinite: false), v => v >= min && v <= MaxDuration,
+                $"must be a duration from {min.TotalSeconds}s to {MaxDuration.TotalDays:0}d (e.g. 90s)");
+
+        /// <summary>Timers take at most ~24.8 days; no chat timeout needs more.</summary>
+        private static readonly TimeSpan MaxDuration = TimeSpan.FromDays(24);
 
         public IReadOnlyDictionary<string, string> Opers(string key)
         {
@@ -167,6 +221,8 @@ public sealed record ChatSettings(
                         Errors.Add(new ConfigError(P(key + "." + entry.Key), "an operator password must be a non-empty string without spaces"));
                     else if (entry.Key.Length == 0 || entry.Key.Contains(' '))
                         Errors.Add(new ConfigError(P(key + "." + entry.Key), "an operator name must not be empty or contain spaces"));
+                    else if (OperPassword.Problem(password) is { } problem)
+                        Errors.Add(new ConfigError(P(key + "." + entry.Key), problem));
                     else
                         result[entry.Key] = password;
                 }

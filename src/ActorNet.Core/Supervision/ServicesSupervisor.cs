@@ -1,4 +1,5 @@
 using ActorNet.Handlers;
+using ActorNet.Runtime;
 using Akka.Actor;
 
 namespace ActorNet.Supervision;
@@ -29,6 +30,10 @@ public sealed class ServicesSupervisor : ReceiveActor
             Sender.Tell(new ServicesReady(new Dictionary<string, IActorRef>(_services)));
         });
     }
+
+    /// <summary>Akka's default decisions (restart; stop on initialization failures), each one reported as a node event.</summary>
+    protected override SupervisorStrategy SupervisorStrategy() =>
+        new ObservedStrategy(NodeEvents.Get(Context.System), Akka.Actor.SupervisorStrategy.DefaultDecider);
 
     protected override void PreStart()
     {

@@ -33,13 +33,16 @@ public sealed class TcpListener : ReceiveActor
     private string TransportName => _setup.Settings.Transport.ToString().ToLowerInvariant();
 
     protected override void PreStart() =>
-        Context.System.Tcp().Tell(new Tcp.Bind(Self, _setup.BindEndpoint, backlog: 1024, options: [], pullMode: false));
+        Context.System.Tcp().Tell(new Tcp.Bind(Self, _setup.BindEndpoint, backlog: Context.System.Settings.Config.GetInt("actornet.transport.accept-backlog", 1024), options: [], pullMode: false));
 
     private void Binding()
     {
         Receive<Tcp.Bound>(bound =>
         {
             _log.Info("listener {Listener} bound {Transport} {Endpoint}", Name, TransportName, bound.LocalAddress);
+            if (_setup.Settings.AllowedOrigins is { AllowAll: true })
+                _log.Warning("listener {Listener}: allowed-origins = [\"*\"]: ANY web page the user opens can connect to {Endpoint} and act as them (cross-site WebSocket hijacking); list the pages that may connect instead",
+                    Name, bound.LocalAddress);
             Context.Parent.Tell(new ListenerSupervisor.ListenerBound(Name, TransportName, bound.LocalAddress));
             var socketListener = Sender;
             Become(() => Bound(socketListener));

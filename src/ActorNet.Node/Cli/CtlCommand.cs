@@ -1,18 +1,19 @@
 using System.CommandLine;
 using System.Text.Json;
+using ActorNet.Admin;
 using ActorNet.Config;
-using ActorNet.Faults;
 
 namespace ActorNet.Node.Cli;
 
 /// <summary><c>actornet ctl</c>: talks to a running node's admin endpoint. Endpoint and token come from
-/// <c>--endpoint</c>/<c>--token</c>, else ACTORNET_ADMIN_TOKEN, else <c>actornet.admin</c> of <c>--config</c>.</summary>
+/// <c>--endpoint</c>/<c>--token</c>, else ACTORNET_ADMIN_TOKEN, else <c>actornet.admin</c> of <c>--config</c>, else the
+/// token file the node wrote (~/.actornet/NODE.admin-token).</summary>
 public static class CtlCommand
 {
     public static Command Build(TextWriter stdout, TextWriter stderr)
     {
         var endpoint = new Option<string?>("--endpoint", "-e") { Description = "admin endpoint, e.g. http://127.0.0.1:8080 (default: actornet.admin.bind of --config)", Recursive = true };
-        var token = new Option<string?>("--token", "-t") { Description = "bearer token (default: ACTORNET_ADMIN_TOKEN, then actornet.admin.token)", Recursive = true };
+        var token = new Option<string?>("--token", "-t") { Description = "bearer token (default: ACTORNET_ADMIN_TOKEN, then actornet.admin.token, then the token file the node wrote, ~/.actornet/NODE.admin-token)", Recursive = true };
         var config = new Option<string>("--config", "-c") { Description = "node config to read actornet.admin from", DefaultValueFactory = _ => NodeCli.DefaultConfigPath, Recursive = true };
         var json = new Option<bool>("--json") { Description = "print the raw JSON reply", Recursive = true };
         var ctl = new Command("ctl", "Control a running node through its admin endpoint.") { endpoint, token, config, json };
@@ -68,6 +69,7 @@ public static class CtlCommand
         var mode = new Option<string>("--mode", "-m") { Description = "close | reset | crash", DefaultValueFactory = _ => "close" };
         var listenerName = new Argument<string>("name") { Description = "listener name" };
         var linkName = new Argument<string>("name") { Description = "link name, e.g. upstream-42 (see GET /links)" };
+        var actorPath = new Argument<string>("path") { Description = "actor path under /user/actornet (see `ctl tree`), e.g. /user/actornet/services/chat" };
         var toxicName = new Argument<string>("name") { Description = "toxic name" };
         var toxicFields = new Argument<string[]>("fields") { Description = "key=value: type=latency listener=echo latency=200ms …", Arity = ArgumentArity.ZeroOrMore };
         var seed = new Option<int?>("--seed") { Description = "chaos seed (same seed, same choices)" };
@@ -75,6 +77,7 @@ public static class CtlCommand
         var probability = new Option<double?>("--probability") { Description = "chance a draw kills, 0..1" };
         var modes = new Option<string?>("--modes") { Description = "comma-separated kill modes, e.g. close,reset" };
         var listeners = new Option<string?>("--listeners") { Description = "comma-separated listeners (default: all)" };
+        var targets = new Option<string?>("--targets") { Description = "comma-separated: connections, services (default: actornet.faults.chaos.targets)" };
 
         ctl.Subcommands.Add(Leaf("status", "Node name, version, uptime, listeners.", _ => Req(HttpMethod.Get, "/status"), CtlTables.Status));
         ctl.Subcommands.Add(Leaf("connections", "Open connections with their counters.", _ => Req(HttpMethod.Get, "/connections"), CtlTables.Connections));
@@ -84,7 +87,42 @@ public static class CtlCommand
         ctl.Subcommands.Add(Leaf("metrics", "Prometheus metrics.", _ => Req(HttpMethod.Get, "/metrics"), null));
         ctl.Subcommands.Add(Leaf("kill", "Kill a connection.", p => Req(HttpMethod.Post, $"/connections/{Uri.EscapeDataString(p.GetValue(id)!)}/kill?mode={Uri.EscapeDataString(p.GetValue(mode)!)}"), CtlTables.Message, id, mode));
         ctl.Subcommands.Add(Leaf("kill-listener", "Crash a listener; it re-binds after its backoff.", p => Req(HttpMethod.Post, $"/listeners/{Uri.EscapeDataString(p.GetValue(listenerName)!)}/kill"), CtlTables.Message, listenerName));
+        ctl.Subcommands.Add(Leaf("crash", "Make any actor under /user/actornet fail as if it threw; its supervisor decides what follows.", p => Req(HttpMethod.Post, "/tree/crash", new Dictionary<string, string> { ["path"] = p.GetValue(actorPath)! }), CtlTables.Message, actorPath));
         ctl.Subcommands.Add(Leaf("kill-link", "Drop an outbound link.", p => Req(HttpMethod.Post, $"/links/{Uri.EscapeDataString(p.GetValue(linkName)!)}/kill"), CtlTables.Message, linkName));
+
+        var events = new Command("events", "Tail the node's live events (connections, restarts, kills, toxics, chaos, cluster) until Ctrl-C.");
+        events.SetAction(async (parse, cancel) =>
+        {
+            var (client, problem) = Client(parse, endpoint, token, config);
+            if (client is null)
+            {
+                await stderr.WriteLineAsync("actornet ctl: " + problem);
+                return ExitCodes.Failure;
+            }
+
+            using (client)
+            {
+                try
+                {
+                    await client.StreamAsync("/events", async (name, data) =>
+                    {
+                        await stdout.WriteLineAsync(parse.GetValue(json) ? data : $"{name,-18} {data}");
+                        await stdout.FlushAsync(cancel);
+                    }, cancel);
+                    return ExitCodes.Ok;
+                }
+                catch (OperationCanceledException)
+                {
+                    return ExitCodes.Ok;
+                }
+                catch (AdminCallException e)
+                {
+                    await stderr.WriteLineAsync("actornet ctl: " + e.Message);
+                    return ExitCodes.Failure;
+                }
+            }
+        });
+        ctl.Subcommands.Add(events);
 
         var toxic = new Command("toxic", "Add, remove or list toxics.");
         toxic.Subcommands.Add(Leaf("add", "Add a toxic: toxic add NAME type=latency listener=echo latency=200ms", p => Req(HttpMethod.Post, "/toxics", Fields(p.GetValue(toxicName)!, p.GetValue(toxicFields) ?? [])), CtlTables.Message, toxicName, toxicFields));
@@ -105,8 +143,9 @@ public static class CtlCommand
             if (p.GetValue(probability) is { } pr) body["probability"] = pr;
             if (p.GetValue(modes) is { } m) body["modes"] = m;
             if (p.GetValue(listeners) is { } l) body["listeners"] = l;
+            if (p.GetValue(targets) is { } t) body["targets"] = t;
             return Req(HttpMethod.Post, "/chaos/start", body);
-        }, CtlTables.Chaos, seed, interval, probability, modes, listeners));
+        }, CtlTables.Chaos, seed, interval, probability, modes, listeners, targets));
         chaos.Subcommands.Add(Leaf("stop", "Stop chaos mode.", _ => Req(HttpMethod.Post, "/chaos/stop"), CtlTables.Chaos));
         chaos.Subcommands.Add(Leaf("status", "Show chaos mode.", _ => Req(HttpMethod.Get, "/chaos"), CtlTables.Chaos));
         ctl.Subcommands.Add(chaos);
@@ -126,7 +165,8 @@ public static class CtlCommand
         return values;
     }
 
-    /// <summary>Endpoint and token from the flags, the environment and the config file.</summary>
+    /// <summary>Endpoint and token from the flags, the environment, the config file and, when no token is configured,
+    /// the token file the node wrote at start (<see cref="Admin.AdminTokenFile"/>).</summary>
     private static (AdminClient? Client, string? Problem) Client(ParseResult parse, Option<string?> endpointOption, Option<string?> tokenOption, Option<string> configOption)
     {
         var endpoint = parse.GetValue(endpointOption);
@@ -135,15 +175,21 @@ public static class CtlCommand
         {
             var path = parse.GetValue(configOption) ?? NodeCli.DefaultConfigPath;
             AdminSettings admin = AdminSettings.Default;
+            NodeSettings? node = null;
             if (File.Exists(path))
             {
                 var (config, _) = ConfigSource.Load(path, []);
                 var loaded = config is null ? null : NodeSettingsLoader.Load(config);
-                if (loaded?.Settings is { } settings) admin = settings.AdminOrDefault;
+                if (loaded?.Settings is { } settings)
+                {
+                    node = settings;
+                    admin = settings.AdminOrDefault;
+                }
             }
 
             endpoint ??= "http://" + admin.BindDisplay;
             token ??= admin.Token;
+            if (token is null && node is not null) token = Admin.AdminTokenFile.Read(Admin.AdminTokenFile.PathFor(node));
         }
 
         if (!endpoint.Contains("://", StringComparison.Ordinal)) endpoint = "http://" + endpoint;

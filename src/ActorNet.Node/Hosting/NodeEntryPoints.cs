@@ -14,12 +14,12 @@ public sealed record NodeEntryPoints(
     Func<IActorRef, TimeSpan, Task> Stop)
 {
     /// <summary>The real node: <see cref="ActorNetNode.Start"/> and <see cref="ActorNetNode.StopAsync"/>.</summary>
-    public static NodeEntryPoints Default { get; } = new((system, settings) => ActorNetNode.Start(system, settings), ActorNetNode.StopAsync);
+    public static NodeEntryPoints Default { get; } = new((system, settings) => ActorNetNode.Start(system, settings, NodeHandlers.For(settings)), ActorNetNode.StopAsync);
 
     /// <summary>Re-reads the configuration for a reload; null = this node cannot reload (SIGHUP is then not handled).</summary>
     public ActorNet.Admin.ConfigReloadSource? Reload { get; init; }
 
-    /// <summary>The real node, able to reload from <paramref name="reload"/> (SIGHUP, ctl reload, POST /reload, REHASH).</summary>
+    /// <summary>The real node, able to reload from <paramref name="reload"/> (SIGHUP, ctl reload, POST /reload).</summary>
     public static NodeEntryPoints Reloadable(ActorNet.Admin.ConfigReloadSource reload) =>
-        new((system, settings) => ActorNetNode.Start(system, settings, reload: reload), ActorNetNode.StopAsync) { Reload = reload };
+        new((system, settings) => ActorNetNode.Start(system, settings, NodeHandlers.For(settings), reload), ActorNetNode.StopAsync) { Reload = reload };
 }

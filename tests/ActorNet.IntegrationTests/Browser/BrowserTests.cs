@@ -55,11 +55,13 @@ public sealed class BrowserTests(ITestOutputHelper output) : IAsyncLifetime
     private async Task<CdpPage> DashboardAsync()
     {
         var page = await _browser.NewPageAsync($"{_web.Url}/");
-        await page.WaitForAsync("document.querySelector('[data-listener=\"echo\"]')");
+        await page.WaitForAsync("document.getElementById('summary').textContent.startsWith('locked')");
         Assert.False((await page.EvalAsync("document.body.classList.contains('authed')"))!.GetValue<bool>());
+        Assert.False((await page.EvalAsync("!!document.querySelector('[data-listener]')"))!.GetValue<bool>()); // nothing shown before the token
         Assert.False((await page.EvalAsync("document.getElementById('toxic-form').offsetParent !== null"))!.GetValue<bool>());
         await page.EvalAsync($"document.getElementById('token').value = {Js(WebNode.Token)}; document.getElementById('login').requestSubmit(); true");
         await page.WaitForAsync("document.body.classList.contains('authed') && document.getElementById('toxic-form').offsetParent !== null");
+        await page.WaitForAsync("document.querySelector('[data-listener=\"echo\"]')");
         return page;
     }
 
@@ -135,6 +137,20 @@ public sealed class BrowserTests(ITestOutputHelper output) : IAsyncLifetime
         await stop.CancelAsync();
         await Task.WhenAll(load);
         foreach (var c in clients) await c.DisposeAsync();
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task The_unlocked_dashboard_follows_live_events_instead_of_polling()
+    {
+        var page = await DashboardAsync();
+        await page.WaitForAsync("document.getElementById('log').innerText.includes('following live events')");
+        await using var client = await _web.Node.ConnectAsync("echo", "evented");
+        var id = await _web.Node.ConnectionIdOfAsync(client);
+        await page.WaitForAsync($"document.querySelector('[data-conn=\"{id}\"]')"); // the opened event refreshed the tree
+        var path = $"/user/actornet/listeners/echo/c-{id}/handler";
+        Assert.True((await _web.Node.Control.CrashAsync(path)).Ok);
+        await page.WaitForAsync($"[...document.querySelectorAll('#log div')].some(d => d.textContent.includes('actor-failed') && d.textContent.includes({Js(path + ": restart")}))");
+        await page.WaitForAsync($"document.querySelector('[data-conn=\"{id}\"] .restarts')"); // ↻ 1 restart
     }
 
     [Fact(Timeout = 60_000)]

@@ -2,7 +2,9 @@ using System.Collections.Concurrent;
 using System.Net;
 using Akka.Actor;
 
-namespace ActorNet.Faults;
+using ActorNet.Faults;
+
+namespace ActorNet.Runtime;
 
 /// <summary>A listener as the status endpoint shows it.</summary>
 /// <param name="Name">listener name</param>
@@ -20,8 +22,9 @@ public sealed class NodeRuntime : IExtension
 {
     private readonly ConcurrentDictionary<string, ListenerStatus> _listeners = new(StringComparer.Ordinal);
 
-    public NodeRuntime(TimeProvider? time = null)
+    public NodeRuntime(NodeEvents events, TimeProvider? time = null)
     {
+        Events = events;
         Time = time ?? TimeProvider.System;
         StartedAt = Time.GetUtcNow();
     }
@@ -37,6 +40,9 @@ public sealed class NodeRuntime : IExtension
 
     public ConnectionRegistry Connections { get; } = new();
 
+    /// <summary>The live event stream (GET /events).</summary>
+    public NodeEvents Events { get; }
+
     public LinkRegistry Links { get; } = new();
 
     public NodeMetrics Metrics { get; } = new();
@@ -45,6 +51,16 @@ public sealed class NodeRuntime : IExtension
 
     /// <summary>Seed of the per-connection random numbers toxics draw (drop, jitter); set from config.</summary>
     public int ToxicSeed { get; set; } = 1;
+
+    /// <summary>Where the admin endpoint listens once bound (null: none). Its pages (the web chat) are an allowed
+    /// Origin of every WebSocket listener without an explicit allowed-origins.</summary>
+    public System.Net.IPEndPoint? AdminEndpoint
+    {
+        get => Volatile.Read(ref _adminEndpoint);
+        set => Volatile.Write(ref _adminEndpoint, value);
+    }
+
+    private System.Net.IPEndPoint? _adminEndpoint;
 
     /// <summary>Every configured listener, bound or waiting to re-bind, by name.</summary>
     public IReadOnlyList<ListenerStatus> Listeners => _listeners.Values.OrderBy(l => l.Name, StringComparer.Ordinal).ToList();
@@ -58,5 +74,5 @@ public sealed class NodeRuntime : IExtension
 /// <summary>Creates the <see cref="NodeRuntime"/> extension.</summary>
 public sealed class NodeRuntimeProvider : ExtensionIdProvider<NodeRuntime>
 {
-    public override NodeRuntime CreateExtension(ExtendedActorSystem system) => new();
+    public override NodeRuntime CreateExtension(ExtendedActorSystem system) => new(NodeEvents.Get(system));
 }
