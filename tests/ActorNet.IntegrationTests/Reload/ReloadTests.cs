@@ -27,7 +27,7 @@ public sealed class ReloadTests(ITestOutputHelper output) : NodeTestKit(output)
     private async Task<IReadOnlyDictionary<string, System.Net.IPEndPoint>> Start()
     {
         var settings = Read().Settings!;
-        Guardian = ActorNetNode.Start(Sys, settings, reload: Read);
+        Guardian = ActorNetNode.Start(Sys, settings, ActorNet.Node.Hosting.NodeHandlers.Catalog, Read);
         var bound = await ActorNetNode.WaitForBindingsAsync(Guardian, settings, TimeSpan.FromSeconds(10));
         return bound.ToDictionary(b => b.Key, b => (System.Net.IPEndPoint)b.Value);
     }
@@ -82,5 +82,25 @@ public sealed class ReloadTests(ITestOutputHelper output) : NodeTestKit(output)
         await using var client = await LineClient.ConnectAsync(bound["echo"]);
         await client.SendLineAsync("ok");
         Assert.Equal("ok", await client.ReadLineAsync());
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task A_changed_MOTD_is_seen_by_the_next_client_while_the_first_keeps_talking()
+    {
+        const string Chat = "chat { transport = tcp, bind = \"127.0.0.1:0\", handler = irc, framing = line, line-ending = crlf }";
+        _file = Conf(Chat) + "\nactornet.chat.motd = \"first motd\"";
+        var bound = await Start();
+        await using var alice = await ActorNet.IntegrationTests.Chat.IrcClient.RegisteredAsync(bound["chat"], "alice");
+        Assert.Contains(alice.Seen, l => l.Contains("first motd"));
+
+        _file = Conf(Chat) + "\nactornet.chat.motd = \"second motd\"";
+        var reloaded = await Reload();
+        Assert.True(reloaded.Ok, reloaded.Message);
+        Assert.Contains("actornet.chat", reloaded.Message);
+        await using var bob = await ActorNet.IntegrationTests.Chat.IrcClient.RegisteredAsync(bound["chat"], "bob");
+        Assert.Contains(bob.Seen, l => l.Contains("second motd"));
+
+        await alice.SendAsync("PING :still");
+        await alice.ExpectAsync(l => l.Contains("PONG") && l.Contains("still"));
     }
 }
