@@ -88,7 +88,7 @@ internal static class ServerCommands
     // RFC 2812 3.4.5: LINKS [[<remote server>] <server mask>]
     public static CoreResult Links(SessionState s, ChatView v, IrcMessage m) =>
         new Out(s, v)
-            .Num(Numerics.RPL_LINKS, v.Server, v.Server, "0 " + v.Settings.NetworkName)
+            .Num(Numerics.RPL_LINKS, v.Server, v.Server, "0 " + v.Settings.ServerInfo)
             .Num(Numerics.RPL_ENDOFLINKS, m.Param(0) ?? "*", "End of /LINKS list").Result;
 
     // RFC 2812 3.4.2: LUSERS [<mask> [<target>]]

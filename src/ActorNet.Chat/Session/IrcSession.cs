@@ -181,7 +181,7 @@ public sealed class IrcSession : ConnectionHandler, IWithTimers, IAcceptsFrameBa
             }
 
             var line = _input.Dequeue();
-            var result = IrcParser.TryParse(line.ToReadOnlySpan(), out var message, out var error)
+            var result = IrcParser.TryParse(line.ToReadOnlySpan(), out var message, out var error, IrcParser.MaxClientTagSectionBytes)
                 ? CommandCore.Handle(_state, View, message)
                 : CommandCore.HandleInvalid(_state, View, error);
             Commit(result);

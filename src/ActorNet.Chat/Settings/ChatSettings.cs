@@ -32,6 +32,9 @@ public sealed record ChatSettings(
     /// <summary>sendq-bytes: the write-queue limit of irc listeners; 0 = the listener's write-queue-limit-bytes.</summary>
     public long SendqBytes { get; init; }
 
+    /// <summary>server-info: the server's description (LINKS 364 after the hop count).</summary>
+    public string ServerInfo { get; init; } = "ActorNet IRC";
+
     /// <summary>max-connections-per-ip of irc listeners; 0 = the listener's own setting.</summary>
     public int MaxConnectionsPerIp { get; init; }
 
@@ -71,6 +74,7 @@ public sealed record ChatSettings(
         var reader = new Reader((block ?? Akka.Configuration.Config.Empty).WithFallback(ReferenceConfig), path);
         var serverName = reader.String("server-name", s => s.Length is > 0 and <= 63 && !s.Any(c => c is ' ' or ',' or '!' or '@' or '*' or ':' || char.IsControl(c)),
             "must be 1-63 characters without spaces, ',', '!', '@', '*' or ':'");
+        var serverInfo = reader.String("server-info", s => s.Length is > 0 and <= 200 && !s.Any(char.IsControl), "must be 1-200 printable characters");
         var network = reader.String("network-name", s => s.Length is > 0 and <= 64 && !s.Any(char.IsControl), "must be 1-64 printable characters");
         var motdText = reader.String("motd", s => !s.Contains('\r') && !s.Contains('\0'), "must not contain CR or NUL");
         var password = reader.String("password", s => !s.Contains(' '), "must not contain spaces");
@@ -111,6 +115,7 @@ public sealed record ChatSettings(
             caseMapping ?? CaseMapping.Rfc1459)
         {
             SendqBytes = sendq,
+            ServerInfo = serverInfo,
             MaxConnectionsPerIp = perIp,
         };
     }

@@ -98,7 +98,7 @@ public sealed class CommandTests
         Assert.StartsWith(":irc.test 391 alice irc.test ", Lines(h.Run("TIME")).Single());
         Assert.StartsWith(":irc.test 351 alice actornet-0.1 irc.test", Lines(h.Run("VERSION"))[0]);
         Assert.EndsWith(" 374 alice :End of /INFO list", Lines(h.Run("INFO")).Last());
-        Assert.Equal([":irc.test 364 alice irc.test irc.test :0 ActorNet", ":irc.test 365 alice * :End of /LINKS list"], Lines(h.Run("LINKS")));
+        Assert.Equal([":irc.test 364 alice irc.test irc.test :0 ActorNet IRC", ":irc.test 365 alice * :End of /LINKS list"], Lines(h.Run("LINKS")));
         Assert.EndsWith(" 706 alice * :End of /HELP", Lines(h.Run("HELP")).Last());
         Assert.IsType<LusersRequest>(Assert.Single(Requests(h.Run("LUSERS"))));
         Assert.Equal(7, Lines(h.Apply(new LusersEvent(new LusersCounts(1, 0, 0, 0, 0, 1)))).Count);

@@ -145,4 +145,15 @@ public sealed class RegistrationTests
         var r = CommandCore.RegistrationTimedOut(SessionState.Connected("h"), new CoreHarness().View);
         Assert.Contains("Registration timed out", Assert.IsType<CloseLink>(Assert.Single(r.Effects)).Text);
     }
+
+    [Theory]
+    [InlineData("USER username * * :")]
+    [InlineData("USER : * * :Real")]
+    public void Empty_username_or_realname_is_461_and_does_not_register(string line)
+    {
+        var h = new CoreHarness();
+        h.Run("NICK foo");
+        Assert.Equal([":irc.test 461 foo USER :Not enough parameters"], Lines(h.Run(line)));
+        Assert.Empty(Requests(h.Effects));
+    }
 }

@@ -30,6 +30,7 @@ public sealed class ChatSettingsTests
             actornet.chat {
               server-name = irc.test
               network-name = "Test Net"
+              server-info = "test server"
               motd = "line one\nline two"
               password = secret
               opers { alice = pw1, bob = pw2 }
@@ -50,6 +51,7 @@ public sealed class ChatSettingsTests
         Assert.Empty(errors);
         Assert.Equal("irc.test", s.ServerName);
         Assert.Equal("Test Net", s.NetworkName);
+        Assert.Equal("test server", s.ServerInfo);
         Assert.Equal(["line one", "line two"], s.Motd);
         Assert.Equal("secret", s.Password);
         Assert.Equal("pw1", s.Opers["alice"]);
