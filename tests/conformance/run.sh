@@ -5,7 +5,8 @@
 #   IRCTEST_RUNNER  the runner script (default: ../shared/irctest-run.sh relative to the repo)
 #   ACTORNET_BIN    the node binary (default: artifacts/actornet/actornet, published first if missing)
 # irctest runs every test against one shared server, so tests whose results depend on server-wide counts
-# (lusers.py: LUSERS max/current users) get a node restarted before each of them (IRCTEST_RESTART_CMD); the
+# or history (lusers.py: LUSERS max/current users; whowas.py: WHOWAS expects no history of nicks that earlier
+# tests used) get a node restarted before each of them (IRCTEST_RESTART_CMD); the
 # rest run against one node (a restart per test would take ~6 minutes instead of ~3). The two runs together
 # are exactly the runner's default marker selection; the last line sums them: 'N passed, N failed, N skipped'.
 # Exit 0 only when nothing failed.
@@ -99,12 +100,12 @@ trap 'stop_node; rm -rf "$STATE"' EXIT
 start_node || exit 2
 
 export IRCTEST_PASSWORD_PORT=$PW_PORT
-LUSERS=irctest/server_tests/lusers.py
+RESTARTED=(irctest/server_tests/lusers.py irctest/server_tests/whowas.py)
 OUT1=$STATE/run1.out OUT2=$STATE/run2.out
-bash "$RUNNER" "${SUITE_ARGS[@]}" 127.0.0.1 "$PORT" --ignore="$LUSERS" "$@" | tee "$OUT1"
+bash "$RUNNER" "${SUITE_ARGS[@]}" 127.0.0.1 "$PORT" "${RESTARTED[@]/#/--ignore=}" "$@" | tee "$OUT1"
 rc1=${PIPESTATUS[0]}
 IRCTEST_RESTART_CMD="$REPO/tests/conformance/run.sh --restart" \
-    bash "$RUNNER" "${SUITE_ARGS[@]}" 127.0.0.1 "$PORT" "$LUSERS" "$@" | tee "$OUT2"
+    bash "$RUNNER" "${SUITE_ARGS[@]}" 127.0.0.1 "$PORT" "${RESTARTED[@]}" "$@" | tee "$OUT2"
 rc2=${PIPESTATUS[0]}
 
 # Sum the two summary lines ("N passed, N failed[, N skipped]").

@@ -59,6 +59,18 @@ internal static class ChannelCommands
     // RFC 2812 3.3.2: NOTICE <msgtarget> <text>  (never answered with an error)
     public static CoreResult Notice(SessionState s, ChatView v, IrcMessage m) => Message(s, v, m, "NOTICE");
 
+    // IRCv3 message-tags: TAGMSG <msgtarget>: only tags, relayed only to clients that enabled message-tags. Without
+    // client-only tags there is nothing to relay (no reply either: TAGMSG, like NOTICE, is never answered with an error).
+    public static CoreResult Tagmsg(SessionState s, ChatView v, IrcMessage m)
+    {
+        var o = new Out(s, v);
+        if (!s.Has(CapCommands.MessageTags) || m.Params[0].Length == 0) return o.Result;
+        var tags = m.Tags.Where(t => t.Key.StartsWith('+')).ToArray();
+        var targets = m.Params[0].Split(',', StringSplitOptions.RemoveEmptyEntries).Distinct(v.CaseMapping);
+        foreach (var target in targets.Take(MaxTargets)) o.Ask(new MessageRequest("TAGMSG", target, "", tags));
+        return o.Result;
+    }
+
     private static CoreResult Message(SessionState s, ChatView v, IrcMessage m, string command)
     {
         var o = new Out(s, v);

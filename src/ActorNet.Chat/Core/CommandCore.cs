@@ -64,6 +64,7 @@ public static class CommandCore
         new("PART", 1, false, ChannelCommands.Part),
         new("PRIVMSG", 0, false, ChannelCommands.Privmsg),
         new("NOTICE", 0, false, ChannelCommands.Notice),
+        new("TAGMSG", 1, false, ChannelCommands.Tagmsg),
         new("TOPIC", 1, false, ChannelCommands.Topic),
         new("KICK", 2, false, ChannelCommands.Kick),
         new("INVITE", 2, false, ChannelCommands.Invite),

@@ -56,7 +56,8 @@ public sealed record WhoRequest(string Mask) : ChatRequest;
 
 public sealed record WhoisRequest(string Nick) : ChatRequest;
 
-public sealed record WhowasRequest(string Nick) : ChatRequest;
+/// <summary>WHOWAS of one nick (or mask); <paramref name="Count"/> &gt; 0: at most that many entries, else all kept.</summary>
+public sealed record WhowasRequest(string Nick, int Count = 0) : ChatRequest;
 
 /// <summary>LIST; null = every channel.</summary>
 public sealed record ListRequest(IReadOnlyList<string>? Channels) : ChatRequest;

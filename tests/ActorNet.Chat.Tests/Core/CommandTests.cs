@@ -111,4 +111,34 @@ public sealed class CommandTests
         Assert.Equal(new TopicRequest("#a", "12345"), Assert.Single(Requests(h.Run("TOPIC #a :1234567"))));
         Assert.Equal(new KickRequest("#a", "bob", "why"), Assert.Single(Requests(h.Run("KICK #a bob :why not"))));
     }
+
+    [Theory]
+    [InlineData("WHOWAS nick2", "nick2", 0)]
+    [InlineData("WHOWAS nick2 1", "nick2", 1)]
+    [InlineData("WHOWAS nick2 2", "nick2", 2)]
+    [InlineData("WHOWAS nick2 0", "nick2", 0)]
+    [InlineData("WHOWAS nick2 -1", "nick2", 0)]
+    [InlineData("WHOWAS nick2 many", "nick2", 0)]
+    [InlineData("WHOWAS nick2,nick3 1", "nick2", 1)]
+    public void Whowas_passes_the_nick_and_a_positive_count_or_zero_for_a_full_search(string line, string nick, int count) =>
+        Assert.Equal(new WhowasRequest(nick, count), Assert.Single(Requests(new CoreHarness().Registered().Run(line))));
+
+    [Fact]
+    public void Whowas_of_an_empty_nick_is_431() =>
+        Assert.Equal([":irc.test 431 alice :No nickname given"], Lines(new CoreHarness().Registered().Run("WHOWAS :")));
+
+    [Fact]
+    public void Tagmsg_relays_only_client_tags_and_needs_message_tags()
+    {
+        var h = new CoreHarness().Registered();
+        Assert.Empty(h.Run("@+typing=active TAGMSG #chan")); // message-tags not enabled: nothing, no error
+        h.Run("CAP REQ message-tags");
+        var requests = Requests(h.Run("@+typing=active;label=x;time=y TAGMSG #chan,bob"));
+        Assert.Equal(2, requests.Count);
+        var request = Assert.IsType<MessageRequest>(requests[0]);
+        Assert.Equal("TAGMSG", request.Command);
+        Assert.Equal("#chan", request.Target);
+        Assert.Equal([new KeyValuePair<string, string?>("+typing", "active")], request.Tags);
+        Assert.Equal([":irc.test 461 alice TAGMSG :Not enough parameters"], Lines(h.Run("TAGMSG")));
+    }
 }
