@@ -35,6 +35,18 @@ public sealed record ChatSettings(
     /// <summary>server-info: the server's description (LINKS 364 after the hop count).</summary>
     public string ServerInfo { get; init; } = "ActorNet IRC";
 
+    /// <summary>max-list-entries: entries of one channel list mode (+b, +e, +I) — MAXLIST; more answers 478.</summary>
+    public int MaxListEntries { get; init; } = 100;
+
+    /// <summary>max-invites: pending invitations one channel keeps (the oldest is forgotten first).</summary>
+    public int MaxInvites { get; init; } = 100;
+
+    /// <summary>max-who-replies: 352 (WHO) lines one command may produce; the rest is cut, the end numeric still comes.</summary>
+    public int MaxWhoReplies { get; init; } = 500;
+
+    /// <summary>max-list-replies: 322 (LIST) lines one command may produce.</summary>
+    public int MaxListReplies { get; init; } = 1000;
+
     /// <summary>max-connections-per-ip of irc listeners; 0 = the listener's own setting.</summary>
     public int MaxConnectionsPerIp { get; init; }
 
@@ -74,6 +86,10 @@ public sealed record ChatSettings(
         var reader = new Reader((block ?? Akka.Configuration.Config.Empty).WithFallback(ReferenceConfig), path);
         var serverName = reader.String("server-name", s => s.Length is > 0 and <= 63 && !s.Any(c => c is ' ' or ',' or '!' or '@' or '*' or ':' || char.IsControl(c)),
             "must be 1-63 characters without spaces, ',', '!', '@', '*' or ':'");
+        var maxList = reader.Int("max-list-entries", 1, 100_000);
+        var maxInvites = reader.Int("max-invites", 1, 100_000);
+        var maxWho = reader.Int("max-who-replies", 1, 1_000_000);
+        var maxListReplies = reader.Int("max-list-replies", 1, 1_000_000);
         var serverInfo = reader.String("server-info", s => s.Length is > 0 and <= 200 && !s.Any(char.IsControl), "must be 1-200 printable characters");
         var network = reader.String("network-name", s => s.Length is > 0 and <= 64 && !s.Any(char.IsControl), "must be 1-64 printable characters");
         var motdText = reader.String("motd", s => !s.Contains('\r') && !s.Contains('\0'), "must not contain CR or NUL");
@@ -116,6 +132,10 @@ public sealed record ChatSettings(
         {
             SendqBytes = sendq,
             ServerInfo = serverInfo,
+            MaxListEntries = maxList,
+            MaxInvites = maxInvites,
+            MaxWhoReplies = maxWho,
+            MaxListReplies = maxListReplies,
             MaxConnectionsPerIp = perIp,
         };
     }

@@ -31,6 +31,10 @@ public sealed class ChatSettingsTests
               server-name = irc.test
               network-name = "Test Net"
               server-info = "test server"
+              max-list-entries = 5
+              max-invites = 6
+              max-who-replies = 7
+              max-list-replies = 8
               motd = "line one\nline two"
               password = secret
               opers { alice = pw1, bob = pw2 }
@@ -52,6 +56,7 @@ public sealed class ChatSettingsTests
         Assert.Equal("irc.test", s.ServerName);
         Assert.Equal("Test Net", s.NetworkName);
         Assert.Equal("test server", s.ServerInfo);
+        Assert.Equal((5, 6, 7, 8), (s.MaxListEntries, s.MaxInvites, s.MaxWhoReplies, s.MaxListReplies));
         Assert.Equal(["line one", "line two"], s.Motd);
         Assert.Equal("secret", s.Password);
         Assert.Equal("pw1", s.Opers["alice"]);
