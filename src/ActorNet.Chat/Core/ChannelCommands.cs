@@ -98,7 +98,15 @@ internal static class ChannelCommands
     {
         var o = new Out(s, v);
         var reason = Replies.Truncate(m.Param(2) is { Length: > 0 } r ? r : s.NickOrStar, v.Settings.KickLength);
-        foreach (var nick in m.Params[1].Split(',', StringSplitOptions.RemoveEmptyEntries)) o.Ask(new KickRequest(m.Params[0], nick, reason));
+        var channels = m.Params[0].Split(',', StringSplitOptions.RemoveEmptyEntries);
+        var nicks = m.Params[1].Split(',', StringSplitOptions.RemoveEmptyEntries);
+        if (channels.Length == 0 || nicks.Length == 0) return o.Num(Numerics.ERR_NEEDMOREPARAMS, "KICK", "Not enough parameters").Result;
+        // RFC 2812 3.2.8: one channel and several users kicks each from it; otherwise channel i goes with user i.
+        // Every KICK sent to clients names one channel and one user.
+        if (channels.Length == 1)
+            foreach (var nick in nicks) o.Ask(new KickRequest(channels[0], nick, reason));
+        else
+            for (var i = 0; i < Math.Min(channels.Length, nicks.Length); i++) o.Ask(new KickRequest(channels[i], nicks[i], reason));
         return o.Result;
     }
 
@@ -111,8 +119,11 @@ internal static class ChannelCommands
     {
         var o = new Out(s, v);
         if (m.ParamCount == 0) return o.Num(Numerics.RPL_ENDOFNAMES, "*", "End of /NAMES list").Result;
-        foreach (var name in m.Params[0].Split(',', StringSplitOptions.RemoveEmptyEntries)) o.Ask(new NamesRequest(name));
-        return o.Result;
+        var names = m.Params[0].Split(',', StringSplitOptions.RemoveEmptyEntries);
+        if (names.Length <= 1) return o.Ask(new NamesRequest(names.Length == 0 ? m.Params[0] : names[0])).Result;
+        // Several channels: their 353s, then one 366 naming the list as given (Modern IRC, irctest names.py).
+        foreach (var name in names) o.Ask(new NamesRequest(name, End: false));
+        return o.Num(Numerics.RPL_ENDOFNAMES, m.Params[0], "End of /NAMES list").Result;
     }
 
     // RFC 2812 3.2.6: LIST [ <channel> *( "," <channel> ) [ <target> ] ]

@@ -50,7 +50,9 @@ public sealed record KickRequest(string Channel, string Nick, string Reason) : C
 
 public sealed record InviteRequest(string Nick, string Channel) : ChatRequest;
 
-public sealed record NamesRequest(string Channel) : ChatRequest;
+/// <summary>NAMES of one channel; <paramref name="End"/> false: no 366 (NAMES of several channels ends with one 366
+/// naming them all, sent by the core after the last).</summary>
+public sealed record NamesRequest(string Channel, bool End = true) : ChatRequest;
 
 public sealed record WhoRequest(string Mask) : ChatRequest;
 

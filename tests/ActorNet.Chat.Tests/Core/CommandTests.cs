@@ -141,4 +141,25 @@ public sealed class CommandTests
         Assert.Equal([new KeyValuePair<string, string?>("+typing", "active")], request.Tags);
         Assert.Equal([":irc.test 461 alice TAGMSG :Not enough parameters"], Lines(h.Run("TAGMSG")));
     }
+
+    [Theory]
+    [InlineData("KICK #chan bar,baz :bye", "#chan bar", "#chan baz")]
+    [InlineData("KICK #chan,#chan bar,baz :bye", "#chan bar", "#chan baz")]
+    [InlineData("KICK #a,#b bar,baz,qux :bye", "#a bar", "#b baz")]
+    public void Kick_of_several_targets_is_one_request_per_channel_and_user(string line, string first, string second)
+    {
+        var kicks = Requests(new CoreHarness().Registered().Run(line)).Cast<KickRequest>().Select(k => k.Channel + " " + k.Nick).ToList();
+        Assert.Equal([first, second], kicks);
+    }
+
+    [Fact]
+    public void Names_of_several_channels_asks_each_without_an_end_then_ends_once_with_the_list()
+    {
+        var h = new CoreHarness().Registered();
+        var effects = h.Run("NAMES #chan1,#chan2");
+        Assert.Equal([new NamesRequest("#chan1", End: false), new NamesRequest("#chan2", End: false)], Requests(effects));
+        Assert.IsType<Reply>(effects[^1]);
+        Assert.Equal([":irc.test 366 alice #chan1,#chan2 :End of /NAMES list"], Lines(effects));
+        Assert.Equal([new NamesRequest("#one")], Requests(h.Run("NAMES #one")));
+    }
 }
