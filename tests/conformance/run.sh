@@ -14,6 +14,39 @@ set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 REPO=$PWD
 
+stop_node() {
+    [ -f "$CONFORMANCE_STATE/pid" ] || return 0
+    local pid; pid=$(cat "$CONFORMANCE_STATE/pid")
+    kill "$pid" 2>/dev/null
+    for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -9 "$pid" 2>/dev/null
+    wait "$pid" 2>/dev/null
+    rm -f "$CONFORMANCE_STATE/pid"
+}
+
+start_node() {
+    "$CONFORMANCE_BIN" run --config "$CONFORMANCE_CONFIG" \
+        --set "actornet.listeners.irc.bind=\"127.0.0.1:$CONFORMANCE_PORT\"" \
+        --set "actornet.listeners.irc-password.bind=\"127.0.0.1:$CONFORMANCE_PW_PORT\"" \
+        >>"$CONFORMANCE_STATE/node.log" 2>&1 &
+    echo $! >"$CONFORMANCE_STATE/pid"
+    for _ in $(seq 300); do   # up to 30 s for both listeners
+        if python3 -c 'import socket,sys; [socket.create_connection(("127.0.0.1", int(p)), 1).close() for p in sys.argv[1:]]' \
+            "$CONFORMANCE_PORT" "$CONFORMANCE_PW_PORT" 2>/dev/null; then return 0; fi
+        kill -0 "$(cat "$CONFORMANCE_STATE/pid")" 2>/dev/null || { echo "conformance: node exited:" >&2; tail -20 "$CONFORMANCE_STATE/node.log" >&2; return 1; }
+        sleep 0.1
+    done
+    echo "conformance: node did not listen within 30 s" >&2
+    return 1
+}
+
+if [ "${1:-}" = "--restart" ]; then   # IRCTEST_RESTART_CMD: the node of the run that exported CONFORMANCE_*
+    stop_node
+    start_node
+    exit $?
+fi
+
+
 # ../shared beside the clone; a git worktree one level deeper (wt/NAME) finds it one level up.
 RUNNER=${IRCTEST_RUNNER:-}
 if [ -z "$RUNNER" ]; then
@@ -49,6 +82,7 @@ if [ ! -x "$BIN" ]; then
     BIN=$REPO/artifacts/actornet/actornet
 fi
 
+
 # Two free loopback ports (the node's plain listener and its PASS testpassword listener).
 read -r PORT PW_PORT < <(python3 - <<'PY'
 import socket
@@ -63,38 +97,6 @@ PY
 STATE=$(mktemp -d /tmp/actornet-conformance.XXXXXX)
 export CONFORMANCE_BIN=$BIN CONFORMANCE_STATE=$STATE CONFORMANCE_PORT=$PORT CONFORMANCE_PW_PORT=$PW_PORT
 export CONFORMANCE_CONFIG=$REPO/config/conformance.conf
-
-stop_node() {
-    [ -f "$STATE/pid" ] || return 0
-    local pid; pid=$(cat "$STATE/pid")
-    kill "$pid" 2>/dev/null
-    for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -9 "$pid" 2>/dev/null
-    wait "$pid" 2>/dev/null
-    rm -f "$STATE/pid"
-}
-
-start_node() {
-    "$CONFORMANCE_BIN" run --config "$CONFORMANCE_CONFIG" \
-        --set "actornet.listeners.irc.bind=\"127.0.0.1:$CONFORMANCE_PORT\"" \
-        --set "actornet.listeners.irc-password.bind=\"127.0.0.1:$CONFORMANCE_PW_PORT\"" \
-        >>"$CONFORMANCE_STATE/node.log" 2>&1 &
-    echo $! >"$CONFORMANCE_STATE/pid"
-    for _ in $(seq 300); do   # up to 30 s for both listeners
-        if python3 -c 'import socket,sys; [socket.create_connection(("127.0.0.1", int(p)), 1).close() for p in sys.argv[1:]]' \
-            "$CONFORMANCE_PORT" "$CONFORMANCE_PW_PORT" 2>/dev/null; then return 0; fi
-        kill -0 "$(cat "$CONFORMANCE_STATE/pid")" 2>/dev/null || { echo "conformance: node exited:" >&2; tail -20 "$CONFORMANCE_STATE/node.log" >&2; return 1; }
-        sleep 0.1
-    done
-    echo "conformance: node did not listen within 30 s" >&2
-    return 1
-}
-
-if [ "${1:-}" = "--restart" ]; then   # IRCTEST_RESTART_CMD, in the environment exported above
-    stop_node
-    start_node
-    exit $?
-fi
 
 trap 'stop_node; rm -rf "$STATE"' EXIT
 start_node || exit 2

@@ -44,7 +44,12 @@ public sealed record MessageRequest(string Command, string Target, string Text, 
 public sealed record TopicRequest(string Channel, string? NewTopic) : ChatRequest;
 
 /// <summary>Channel MODE query (no args) or change.</summary>
-public sealed record ChannelModeRequest(string Channel, IReadOnlyList<string> Args) : ChatRequest;
+public sealed record ChannelModeRequest(string Channel, IReadOnlyList<string> Args) : ChatRequest
+{
+    /// <summary>Arguments that name no user anywhere (filled in by the chat service, which knows every nick): a
+    /// +o/+v of one of them is 401, of a user who is merely not on the channel 441.</summary>
+    public IReadOnlyList<string> NoSuchNicks { get; init; } = [];
+}
 
 public sealed record KickRequest(string Channel, string Nick, string Reason) : ChatRequest;
 

@@ -268,6 +268,9 @@ public static class Numerics
     /// <summary>Numeric 476.</summary>
     public const string ERR_BADCHANMASK = "476";
 
+    /// <summary>Numeric 478: a channel list mode (+b) is full (MAXLIST).</summary>
+    public const string ERR_BANLISTFULL = "478";
+
     /// <summary>Numeric 481.</summary>
     public const string ERR_NOPRIVILEGES = "481";
 
