@@ -104,17 +104,41 @@ start_node || exit 2
 export IRCTEST_PASSWORD_PORT=$PW_PORT
 RESTARTED=(irctest/server_tests/lusers.py irctest/server_tests/whowas.py)
 OUT1=$STATE/run1.out OUT2=$STATE/run2.out
-bash "$RUNNER" "${SUITE_ARGS[@]}" 127.0.0.1 "$PORT" "${RESTARTED[@]/#/--ignore=}" "$@" | tee "$OUT1"
+IRCTEST_JUNIT=$STATE/junit1.xml bash "$RUNNER" "${SUITE_ARGS[@]}" 127.0.0.1 "$PORT" "${RESTARTED[@]/#/--ignore=}" "$@" | tee "$OUT1"
 rc1=${PIPESTATUS[0]}
-IRCTEST_RESTART_CMD="$REPO/tests/conformance/run.sh --restart" \
+IRCTEST_JUNIT=$STATE/junit2.xml IRCTEST_RESTART_CMD="$REPO/tests/conformance/run.sh --restart" \
     bash "$RUNNER" "${SUITE_ARGS[@]}" 127.0.0.1 "$PORT" "${RESTARTED[@]}" "$@" | tee "$OUT2"
 rc2=${PIPESTATUS[0]}
 
-# Sum the two summary lines ("N passed, N failed[, N skipped]").
-python3 - "$OUT1" "$OUT2" <<'PY'
-import re, sys
+# Per module and the skip reasons (docs/CONFORMANCE.md is written from these), then the two summary lines summed.
+python3 - "$OUT1" "$OUT2" "$STATE/junit1.xml" "$STATE/junit2.xml" <<'PY'
+import collections, re, sys
+import xml.etree.ElementTree as ET
+mods = collections.defaultdict(lambda: [0, 0, 0])
+reasons = collections.Counter()
+for path in sys.argv[3:]:
+    try:
+        root = ET.parse(path).getroot()
+    except (OSError, ET.ParseError):
+        continue
+    for tc in root.iter("testcase"):
+        mod = tc.get("classname", "?").replace("irctest.server_tests.", "").rsplit(".", 1)[0]
+        kids = {c.tag: c for c in tc}
+        if "failure" in kids or "error" in kids:
+            mods[mod][1] += 1
+        elif "skipped" in kids:
+            mods[mod][2] += 1
+            reasons[(mod, (kids["skipped"].get("message") or "").split("\n")[0][:150])] += 1
+        else:
+            mods[mod][0] += 1
+print("conformance: by module (passed failed skipped):")
+for mod in sorted(mods):
+    print("  %-28s %4d %4d %4d" % (mod, *mods[mod]))
+print("conformance: skip reasons:")
+for (mod, why), n in sorted(reasons.items()):
+    print("  %3d %s: %s" % (n, mod, why))
 tot = {"passed": 0, "failed": 0, "skipped": 0}
-for path in sys.argv[1:]:
+for path in sys.argv[1:3]:
     last = ""
     for line in open(path, errors="replace"):
         if re.match(r"^\d+ passed, \d+ failed", line):
