@@ -48,6 +48,7 @@ public static class CommandCore
         new("TIME", 0, false, ServerCommands.Time),
         new("INFO", 0, false, ServerCommands.Info),
         new("HELP", 0, false, ServerCommands.Help),
+        new("HELPOP", 0, false, ServerCommands.Help), // the older name many clients and servers still use
         new("LINKS", 0, false, ServerCommands.Links),
         new("LUSERS", 0, false, ServerCommands.Lusers),
         new("AWAY", 0, false, UserCommands.Away),

@@ -82,6 +82,7 @@ internal static class ServerCommands
         if (!CommandCore.Table.TryGetValue(subject, out var spec))
             return o.Num(Numerics.ERR_HELPNOTFOUND, subject, "No help available on this topic").Result;
         o.Num(Numerics.RPL_HELPSTART, subject, $"{subject}: at least {spec.MinParams} parameter(s)");
+        o.Num(Numerics.RPL_HELPTXT, subject, spec.BeforeRegistration ? "Allowed before registration" : "Needs registration");
         return o.Num(Numerics.RPL_ENDOFHELP, subject, "End of /HELP").Result;
     }
 

@@ -162,4 +162,17 @@ public sealed class CommandTests
         Assert.Equal([":irc.test 366 alice #chan1,#chan2 :End of /NAMES list"], Lines(effects));
         Assert.Equal([new NamesRequest("#one")], Requests(h.Run("NAMES #one")));
     }
+
+    [Theory]
+    [InlineData("HELP")]
+    [InlineData("HELPOP")]
+    public void Help_and_helpop_answer_704_705_706_for_a_command_and_524_for_anything_else(string command)
+    {
+        var h = new CoreHarness().Registered();
+        Assert.Equal(
+            [":irc.test 704 alice PRIVMSG :PRIVMSG: at least 0 parameter(s)", ":irc.test 705 alice PRIVMSG :Needs registration", ":irc.test 706 alice PRIVMSG :End of /HELP"],
+            Lines(h.Run(command + " privmsg")));
+        Assert.Equal([":irc.test 524 alice THISISNOTACOMMAND :No help available on this topic"], Lines(h.Run(command + " THISISNOTACOMMAND")));
+        Assert.StartsWith(":irc.test 704 alice * ", Lines(h.Run(command))[0]);
+    }
 }
