@@ -100,6 +100,12 @@ public static class CommandCore
         };
     }
 
+    /// <summary>A line that is not valid UTF-8 (IRCv3 utf8-only, ISUPPORT UTF8ONLY): refused with
+    /// <c>FAIL &lt;command&gt; INVALID_UTF8</c> and not run, so nothing non-UTF-8 reaches other clients.</summary>
+    public static CoreResult InvalidUtf8(SessionState state, ChatView view, string? command) =>
+        new Out(state, view).Send(new IrcMessage(view.Server, "FAIL",
+            [string.IsNullOrEmpty(command) ? "*" : command, "INVALID_UTF8", "Message rejected, your IRC software MUST use UTF-8 encoding on this network"])).Result;
+
     /// <summary>Applies what the chat service answered to a request.</summary>
     public static CoreResult Apply(SessionState state, ChatView view, ChatEvent chatEvent)
     {

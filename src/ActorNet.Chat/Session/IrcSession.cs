@@ -181,9 +181,11 @@ public sealed class IrcSession : ConnectionHandler, IWithTimers, IAcceptsFrameBa
             }
 
             var line = _input.Dequeue();
-            var result = IrcParser.TryParse(line.ToReadOnlySpan(), out var message, out var error, IrcParser.MaxClientTagSectionBytes)
-                ? CommandCore.Handle(_state, View, message)
-                : CommandCore.HandleInvalid(_state, View, error);
+            var bytes = line.ToReadOnlySpan();
+            var result = !IrcParser.TryParse(bytes, out var message, out var error, IrcParser.MaxClientTagSectionBytes)
+                ? CommandCore.HandleInvalid(_state, View, error)
+                : !System.Text.Unicode.Utf8.IsValid(bytes) ? CommandCore.InvalidUtf8(_state, View, message.Command)
+                : CommandCore.Handle(_state, View, message);
             Commit(result);
         }
     }

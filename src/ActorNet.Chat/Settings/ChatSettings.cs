@@ -66,7 +66,8 @@ public sealed record ChatSettings(
         KickLen = KickLength,
         CaseMapping = CaseMapping,
         ChanLimit = MaxChannelsPerUser,
-        Extra = ["TARGMAX=PRIVMSG:4,NOTICE:4,JOIN:,PART:,KICK:,NAMES:,WHOIS:1"],
+        // UTF8ONLY (IRCv3 utf8-only): lines that are not UTF-8 are refused with FAIL ... INVALID_UTF8.
+        Extra = ["TARGMAX=PRIVMSG:4,NOTICE:4,JOIN:,PART:,KICK:,NAMES:,WHOIS:1", "UTF8ONLY"],
     };
 
     /// <summary>Reads <c>actornet.chat</c> of the node's root configuration, falling back to the reference.</summary>

@@ -175,4 +175,15 @@ public sealed class CommandTests
         Assert.Equal([":irc.test 524 alice THISISNOTACOMMAND :No help available on this topic"], Lines(h.Run(command + " THISISNOTACOMMAND")));
         Assert.StartsWith(":irc.test 704 alice * ", Lines(h.Run(command))[0]);
     }
+
+    [Fact]
+    public void A_line_that_is_not_utf8_is_refused_with_fail_invalid_utf8_and_utf8only_is_advertised()
+    {
+        var h = new CoreHarness().Registered();
+        var r = CommandCore.InvalidUtf8(h.State, h.View, "PRIVMSG");
+        Assert.Equal([":irc.test FAIL PRIVMSG INVALID_UTF8 :Message rejected, your IRC software MUST use UTF-8 encoding on this network"], Lines(r.Effects));
+        Assert.Same(h.State, r.State);
+        Assert.StartsWith(":irc.test FAIL * INVALID_UTF8 ", Lines(CommandCore.InvalidUtf8(h.State, h.View, null).Effects)[0]);
+        Assert.Contains(h.Effects.OfType<Reply>(), e => e.Message.Command == "005" && e.Message.Params.Contains("UTF8ONLY"));
+    }
 }
