@@ -69,6 +69,10 @@ internal static class UserCommands
                     changed = state.Wallops != add;
                     state = state with { Wallops = add };
                     break;
+                case 'B':
+                    changed = state.Bot != add;
+                    state = state with { Bot = add };
+                    break;
                 case 'o':
                     changed = !add && state.Oper; // +o only through OPER
                     if (changed) state = state with { Oper = false };

@@ -33,6 +33,7 @@ public sealed class CommandTests
     [InlineData("MODE bob +i", ":irc.test 502 alice :Can't change mode for other users")]
     [InlineData("MODE alice", ":irc.test 221 alice +")]
     [InlineData("MODE alice +i", ":alice!~a@127.0.0.1 MODE alice +i")]
+    [InlineData("MODE alice +B", ":alice!~a@127.0.0.1 MODE alice +B")]
     [InlineData("MODE alice +z", ":irc.test 501 alice :Unknown MODE flag")]
     [InlineData("HELP nosuch", ":irc.test 524 alice NOSUCH :No help available on this topic")]
     [InlineData("NAMES", ":irc.test 366 alice * :End of /NAMES list")]
