@@ -3,6 +3,7 @@ using ActorNet.Config;
 using Akka.Actor;
 using Akka.Cluster;
 using Xunit;
+using ActorNet.Node.Hosting;
 
 namespace ActorNet.IntegrationTests.Cluster;
 
@@ -33,7 +34,7 @@ public sealed class ClusterNode : IAsyncDisposable
         Assert.True(loaded.Ok, string.Join("\n", loaded.Errors));
         var settings = loaded.Settings!;
         var system = ActorSystem.Create(settings.SystemName, settings.Config);
-        var guardian = ActorNetNode.Start(system, settings);
+        var guardian = ActorNetNode.Start(system, settings, NodeHandlers.Catalog);
         var bound = await ActorNetNode.WaitForBindingsAsync(guardian, settings, TimeSpan.FromSeconds(15));
         return new ClusterNode(system, guardian, bound.ToDictionary(b => b.Key, b => (IPEndPoint)b.Value));
     }
