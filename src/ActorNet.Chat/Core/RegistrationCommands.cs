@@ -7,8 +7,8 @@ namespace ActorNet.Chat.Core;
 internal static class RegistrationCommands
 {
     /// <summary>User modes and channel modes advertised in 004.</summary>
-    public const string UserModes = "iow";
-    public const string ChannelModes = "biklmnotv";
+    public const string UserModes = "Biow";
+    public const string ChannelModes = "biklmnopstv";
     public const string ChannelModesWithParam = "bklov";
 
     // RFC 2812 3.1.1: PASS <password>

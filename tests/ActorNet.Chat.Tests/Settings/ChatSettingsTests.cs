@@ -103,6 +103,6 @@ public sealed class ChatSettingsTests
         Assert.Contains("TOPICLEN=80", tokens);
         Assert.Contains("CASEMAPPING=rfc1459", tokens);
         Assert.Contains("PREFIX=(ov)@+", tokens);
-        Assert.Contains("CHANMODES=b,k,l,imnt", tokens);
+        Assert.Contains("CHANMODES=b,k,l,imnpst", tokens);
     }
 }
