@@ -83,7 +83,15 @@ internal static class ChannelCommands
             ? m.Tags.Where(t => t.Key.StartsWith('+')).ToArray()
             : [];
         var targets = m.Params[0].Split(',', StringSplitOptions.RemoveEmptyEntries).Distinct(v.CaseMapping).ToArray();
-        foreach (var target in targets.Take(MaxTargets)) o.Ask(new MessageRequest(command, target, m.Params[1], tags));
+        foreach (var target in targets.Take(MaxTargets))
+        {
+            // STATUSMSG (ISUPPORT STATUSMSG=@+): "@#chan" to the channel's operators, "+#chan" to voiced and operators.
+            if (target.Length > 1 && target[0] is '@' or '+' && IrcNames.IsChannelName(target[1..], v.ChanTypes))
+                o.Ask(new MessageRequest(command, target[1..], m.Params[1], tags) { Status = target[0] });
+            else
+                o.Ask(new MessageRequest(command, target, m.Params[1], tags));
+        }
+
         if (targets.Length > MaxTargets && !notice)
             o.Num("407", targets[MaxTargets], "Too many targets");
         return o.Result;

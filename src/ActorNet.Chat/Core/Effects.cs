@@ -38,7 +38,11 @@ public sealed record JoinRequest(string Channel, string? Key) : ChatRequest;
 public sealed record PartRequest(string Channel, string? Reason) : ChatRequest;
 
 /// <summary>PRIVMSG or NOTICE to one target; <paramref name="Tags"/> are the client-only (+) tags to relay.</summary>
-public sealed record MessageRequest(string Command, string Target, string Text, IReadOnlyList<KeyValuePair<string, string?>> Tags) : ChatRequest;
+public sealed record MessageRequest(string Command, string Target, string Text, IReadOnlyList<KeyValuePair<string, string?>> Tags) : ChatRequest
+{
+    /// <summary>STATUSMSG (<c>@#chan</c>, <c>+#chan</c>): only members with at least this prefix get it; null = all.</summary>
+    public char? Status { get; init; }
+}
 
 /// <summary>TOPIC query (NewTopic null) or change.</summary>
 public sealed record TopicRequest(string Channel, string? NewTopic) : ChatRequest;

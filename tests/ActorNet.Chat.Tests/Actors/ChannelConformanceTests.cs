@@ -184,4 +184,20 @@ public sealed class ChannelConformanceTests : TestKit
         Ask(channel, user, new WhoRequest("#room"));
         Assert.Contains(Lines(user), l => l.Contains(" robo HB@ "));
     }
+
+    [Fact]
+    public void A_statusmsg_reaches_only_the_operators()
+    {
+        var channel = NewChannel();
+        var op = NewPeer("chanop");
+        var joe = NewPeer("joe");
+        var schmoe = NewPeer("schmoe");
+        foreach (var p in new[] { op, joe, schmoe }) Join(channel, p);
+        Lines(op); Lines(joe);
+        Ask(channel, schmoe, new MessageRequest("PRIVMSG", "#room", "for operators", []) { Status = '@' });
+        schmoe.Session.ExpectMsg<Completed>();
+        Assert.Equal([":schmoe!~schmoe@h PRIVMSG @#Room :for operators"], Lines(op));
+        Assert.Empty(Lines(joe));
+        Assert.Empty(Lines(schmoe));
+    }
 }

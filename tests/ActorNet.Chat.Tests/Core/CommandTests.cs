@@ -187,4 +187,13 @@ public sealed class CommandTests
         Assert.StartsWith(":irc.test FAIL * INVALID_UTF8 ", Lines(CommandCore.InvalidUtf8(h.State, h.View, null).Effects)[0]);
         Assert.Contains(h.Effects.OfType<Reply>(), e => e.Message.Command == "005" && e.Message.Params.Contains("UTF8ONLY"));
     }
+
+    [Fact]
+    public void Privmsg_to_at_or_plus_channel_is_a_statusmsg_for_that_channel()
+    {
+        var h = new CoreHarness().Registered();
+        var requests = Requests(h.Run("PRIVMSG @#chan,+#other,bob :for ops")).Cast<MessageRequest>().ToList();
+        Assert.Equal([("#chan", (char?)'@'), ("#other", '+'), ("bob", null)], requests.Select(r => (r.Target, r.Status)));
+        Assert.Contains(h.Effects.OfType<Reply>(), e => e.Message.Command == "005" && e.Message.Params.Contains("STATUSMSG=@+"));
+    }
 }

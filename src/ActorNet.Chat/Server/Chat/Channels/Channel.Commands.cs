@@ -94,6 +94,19 @@ public sealed partial class ChannelActor
             return;
         }
 
+        if (m.Status is { } status)
+        {
+            // STATUSMSG: to the members with that prefix or a higher one, not batched (the batch goes to everyone).
+            FlushPending();
+            var toStatus = new Outgoing(new IrcMessage(who.State.Prefix, m.Command, [status + _name, m.Text]), _time.GetUtcNow(),
+                Outgoing.WithBotTag(m.Tags, who.State.Bot), IrcTags.NewMsgId());
+            foreach (var member in _members.Values)
+                if ((member.Op || (status == '+' && member.Voice)) && (echo || !member.Ref.Session.Equals(who.Session)))
+                    member.Ref.Connection.Tell(member.Variant(toStatus), ActorRefs.NoSender);
+            if (echo && sender is null) who.Connection.Tell(toStatus.For(who.State.Caps), ActorRefs.NoSender);
+            return;
+        }
+
         // One msgid per message: every member's variant and the sender's echo carry the same one.
         var message = new Outgoing(new IrcMessage(who.State.Prefix, m.Command, [_name, m.Text]), _time.GetUtcNow(), Outgoing.WithBotTag(m.Tags, who.State.Bot), IrcTags.NewMsgId());
         BroadcastBatched(message, except: echo ? null : who.Session);
