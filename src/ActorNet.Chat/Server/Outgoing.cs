@@ -11,16 +11,23 @@ namespace ActorNet.Chat.Server;
 /// the sender's client tags and the msgid; both) and wrapped once in a <see cref="Connection.Send"/> that every recipient's
 /// connection actor is told. Not thread-safe: used inside one actor at a time (it is passed along, never shared concurrently).
 /// </summary>
-public sealed class Outgoing(IrcMessage message, DateTimeOffset time, IReadOnlyList<KeyValuePair<string, string?>>? clientTags = null, string? msgId = null)
+public sealed class Outgoing(IrcMessage message, DateTimeOffset time, IReadOnlyList<KeyValuePair<string, string?>>? clientTags = null,
+    string? msgId = null, bool assignMsgId = false)
 {
+    private string? _msgId = msgId;
+
     private readonly Connection.Send?[] _variants = new Connection.Send?[4];
 
     public IrcMessage Message { get; } = message;
 
     public DateTimeOffset Time { get; } = time;
 
-    /// <summary>The IRCv3 msgid, one per message (the same for every recipient and the sender's echo); null: none.</summary>
-    public string? MsgId { get; } = msgId;
+    /// <summary>The IRCv3 msgid, one per message (the same for every recipient, the sender's echo and other nodes);
+    /// null: none. With <c>assignMsgId</c> it is drawn on first use, so a message no message-tags client gets (and
+    /// that leaves no node) costs no random draw.</summary>
+    public string? MsgId => _msgId ??= assignMsgId ? IrcTags.NewMsgId() : null;
+
+    private bool HasMsgId => assignMsgId || _msgId is not null;
 
     /// <summary>The client tags of a message, plus IRCv3 bot-mode's valueless <c>bot</c> tag when its sender is a bot.</summary>
     public static IReadOnlyList<KeyValuePair<string, string?>> WithBotTag(IReadOnlyList<KeyValuePair<string, string?>> tags, bool bot) =>
@@ -33,7 +40,7 @@ public sealed class Outgoing(IrcMessage message, DateTimeOffset time, IReadOnlyL
     /// <summary>The message for a client with (or without) the server-time and message-tags capabilities.</summary>
     public Connection.Send For(bool serverTime, bool messageTags)
     {
-        var withTags = messageTags && (MsgId is not null || clientTags is { Count: > 0 });
+        var withTags = messageTags && (HasMsgId || clientTags is { Count: > 0 });
         var index = (serverTime ? 1 : 0) | (withTags ? 2 : 0);
         return _variants[index] ??= new Connection.Send(Encode(serverTime, withTags));
     }

@@ -134,7 +134,7 @@ public sealed partial class UsersActor
             return true;
         }
 
-        var message = new Outgoing(new IrcMessage(from.State.Prefix, m.Command, [target.Info.Nick, m.Text]), _time.GetUtcNow(), msgId: IrcTags.NewMsgId());
+        var message = new Outgoing(new IrcMessage(from.State.Prefix, m.Command, [target.Info.Nick, m.Text]), _time.GetUtcNow(), assignMsgId: true);
         PeerUsers(target.Node).Tell(new PrivateLine(_selfNode, target.Info.Nick, WireLine.From(message)), Self);
         if (from.State.Has(CapCommands.EchoMessage)) from.Connection.Tell(message.For(from.State.Caps), ActorRefs.NoSender);
         from.Session.Tell(m.Command != "NOTICE" && target.Info.Away is { } away

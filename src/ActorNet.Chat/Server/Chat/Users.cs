@@ -314,7 +314,7 @@ public sealed partial class UsersActor : ChatChild
 
         var tagmsg = m.Command == "TAGMSG";
         var message = new Outgoing(new IrcMessage(from.State.Prefix, m.Command, tagmsg ? [target.State.NickOrStar] : [target.State.NickOrStar, m.Text]),
-            _time.GetUtcNow(), Outgoing.WithBotTag(m.Tags, from.State.Bot), IrcTags.NewMsgId());
+            _time.GetUtcNow(), Outgoing.WithBotTag(m.Tags, from.State.Bot), assignMsgId: true);
         if (!tagmsg || target.State.Has(CapCommands.MessageTags)) target.Connection.Tell(message.For(target.State.Caps), ActorRefs.NoSender);
         if (from.State.Has(CapCommands.EchoMessage) && !from.Session.Equals(target.Session))
             from.Connection.Tell(message.For(from.State.Caps), ActorRefs.NoSender);

@@ -87,7 +87,7 @@ public sealed partial class ChannelActor
             // Only to members that enabled message-tags (IRCv3: never to clients without it), so not in the
             // batch, which every member gets; what was batched before it goes first.
             FlushPending();
-            var tagmsg = new Outgoing(new IrcMessage(who.State.Prefix, "TAGMSG", [_name]), _time.GetUtcNow(), Outgoing.WithBotTag(m.Tags, who.State.Bot), IrcTags.NewMsgId());
+            var tagmsg = new Outgoing(new IrcMessage(who.State.Prefix, "TAGMSG", [_name]), _time.GetUtcNow(), Outgoing.WithBotTag(m.Tags, who.State.Bot), assignMsgId: true);
             foreach (var member in _members.Values)
                 if (member.MessageTags && (echo || !member.Ref.Session.Equals(who.Session))) member.Ref.Connection.Tell(member.Variant(tagmsg), ActorRefs.NoSender);
             if (echo && sender is null) who.Connection.Tell(tagmsg.For(who.State.Caps), ActorRefs.NoSender);
@@ -99,7 +99,7 @@ public sealed partial class ChannelActor
             // STATUSMSG: to the members with that prefix or a higher one, not batched (the batch goes to everyone).
             FlushPending();
             var toStatus = new Outgoing(new IrcMessage(who.State.Prefix, m.Command, [status + _name, m.Text]), _time.GetUtcNow(),
-                Outgoing.WithBotTag(m.Tags, who.State.Bot), IrcTags.NewMsgId());
+                Outgoing.WithBotTag(m.Tags, who.State.Bot), assignMsgId: true);
             foreach (var member in _members.Values)
                 if ((member.Op || (status == '+' && member.Voice)) && (echo || !member.Ref.Session.Equals(who.Session)))
                     member.Ref.Connection.Tell(member.Variant(toStatus), ActorRefs.NoSender);
@@ -108,7 +108,7 @@ public sealed partial class ChannelActor
         }
 
         // One msgid per message: every member's variant and the sender's echo carry the same one.
-        var message = new Outgoing(new IrcMessage(who.State.Prefix, m.Command, [_name, m.Text]), _time.GetUtcNow(), Outgoing.WithBotTag(m.Tags, who.State.Bot), IrcTags.NewMsgId());
+        var message = new Outgoing(new IrcMessage(who.State.Prefix, m.Command, [_name, m.Text]), _time.GetUtcNow(), Outgoing.WithBotTag(m.Tags, who.State.Bot), assignMsgId: true);
         BroadcastBatched(message, except: echo ? null : who.Session);
         if (echo && sender is null)
         {
