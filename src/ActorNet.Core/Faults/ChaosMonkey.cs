@@ -49,6 +49,9 @@ public sealed class ChaosMonkey : ReceiveActor, IWithTimers
     {
         _configured = settings;
         _current = settings;
+        var guard = new ControlPlaneGuard(Context.System, _log, "chaos");
+        // reachable by path too (/user/actornet/faults/chaos): node-local commands only
+        Receive<Command>(_ => !ControlPlaneGuard.IsLocal(Sender, Context.System), m => guard.Refuse(m, Sender, Self));
         Receive<Start>(start => Sender.Tell(OnStart(start)));
         Receive<Stop>(_ =>
         {

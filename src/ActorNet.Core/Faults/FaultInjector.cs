@@ -32,6 +32,10 @@ public sealed class FaultInjector : ReceiveActor
     public FaultInjector(FaultSettings settings)
     {
         _settings = settings;
+        var guard = new ControlPlaneGuard(Context.System, _log, "faults");
+        // reachable by path too (/user/actornet/faults): node-local commands only, like the admin actor
+        Receive<object>(m => m is (AddToxic or RemoveToxic or ListToxics or ChaosMonkey.Command) && !ControlPlaneGuard.IsLocal(Sender, Context.System),
+            m => guard.Refuse(m, Sender, Self));
         Receive<AddToxic>(add => Sender.Tell(Add(add.Toxic)));
         Receive<RemoveToxic>(remove => Sender.Tell(Remove(remove.Name)));
         Receive<ListToxics>(_ => Sender.Tell(AdminResult.Done($"{_runtime.Toxics.All.Count} toxic(s)", _runtime.Toxics.All)));
