@@ -31,7 +31,14 @@ public sealed class ChaosMonkey : ReceiveActor, IWithTimers
 
     /// <summary>Chaos state: the reply's Data to every command.</summary>
     public sealed record Status(bool Running, int Seed, long Draws, long Kills, TimeSpan Interval, double Probability,
-        IReadOnlyList<string> Modes, IReadOnlyList<string> Listeners);
+        IReadOnlyList<string> Modes, IReadOnlyList<string> Listeners)
+    {
+        /// <summary>The latest kills, oldest first; at most <c>chaos.max-events</c> of them.</summary>
+        public IReadOnlyList<Event> Recent { get; init; } = [];
+    }
+
+    /// <summary>One chaos kill, as GET /chaos lists it.</summary>
+    public sealed record Event(int Seed, long Sequence, DateTimeOffset At, string Mode, long ConnectionId, string Listener);
 
     private sealed record Tick
     {
@@ -44,6 +51,7 @@ public sealed class ChaosMonkey : ReceiveActor, IWithTimers
     private ChaosSettings _current;
     private ChaosPlan? _plan;
     private long _kills;
+    private readonly Queue<Event> _events = new();
 
     public ChaosMonkey(ChaosSettings settings)
     {
@@ -89,6 +97,7 @@ public sealed class ChaosMonkey : ReceiveActor, IWithTimers
                 return AdminResult.NotFound($"no listener named '{listener}'");
         _plan = new ChaosPlan(seed, _current.Probability, _current.Modes);
         _kills = 0;
+        _events.Clear();
         Timers.StartPeriodicTimer(Tick.Instance, Tick.Instance, _current.Interval);
         _log.Warning("chaos started: seed {Seed}, interval {Interval}, probability {Probability}, modes {Modes}, listeners {Listeners}",
             seed, _current.Interval, _current.Probability, string.Join(",", _current.Modes.Select(KillModes.Name)),
@@ -109,8 +118,14 @@ public sealed class ChaosMonkey : ReceiveActor, IWithTimers
         _log.Warning("chaos seed {Seed} #{Sequence}: {Mode} connection {ConnectionId} on {Listener} ({Index} of {Candidates})",
             new object[] { _plan.Seed, choice.Sequence, KillModes.Name(choice.Mode), target.Info.Id, target.Info.Listener, choice.Index, candidates.Count });
         target.Actor.Tell(new Connection.Kill(choice.Mode, $"chaos seed {_plan.Seed} #{choice.Sequence}"));
+        // bounded: a long chaos run must not grow the node's memory
+        _events.Enqueue(new Event(_plan.Seed, choice.Sequence, _runtime.Time.GetUtcNow(), KillModes.Name(choice.Mode), target.Info.Id, target.Info.Listener));
+        while (_events.Count > _configured.MaxEvents) _events.Dequeue();
     }
 
     private Status CurrentStatus() => new(_plan is not null, _plan?.Seed ?? _current.Seed, _plan?.Sequence ?? 0, _kills,
-        _current.Interval, _current.Probability, _current.Modes.Select(KillModes.Name).ToList(), _current.Listeners);
+        _current.Interval, _current.Probability, _current.Modes.Select(KillModes.Name).ToList(), _current.Listeners)
+    {
+        Recent = _events.ToList(),
+    };
 }

@@ -11,6 +11,9 @@ public sealed record ChaosSettings(bool Enabled, int Seed, TimeSpan Interval, do
 {
     public static ChaosSettings Default { get; } =
         new(false, 0, TimeSpan.FromSeconds(1), 0.5, [KillMode.Close, KillMode.Reset, KillMode.Crash], []);
+
+    /// <summary><c>max-events</c>: recent kills kept for GET /chaos.</summary>
+    public int MaxEvents { get; init; } = 100;
 }
 
 /// <summary>One chaos action: the draw's sequence number, the index into the candidates (open connections ordered

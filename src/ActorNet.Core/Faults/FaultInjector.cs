@@ -45,6 +45,7 @@ public sealed class FaultInjector : ReceiveActor
     protected override void PreStart()
     {
         _runtime.ToxicSeed = _settings.Seed;
+        _runtime.Toxics.Limit = _settings.MaxToxics;
         foreach (var toxic in _settings.Toxics)
             if (_runtime.Toxics.TryAdd(toxic))
                 _log.Info("toxic {Toxic} ({Type}, {Direction}) active on {Target}", toxic.Name, ToxicParser.KindName(toxic.Kind), toxic.Direction, Target(toxic));
@@ -57,8 +58,14 @@ public sealed class FaultInjector : ReceiveActor
             return AdminResult.NotFound($"no listener named '{listener}'");
         if (toxic.ConnectionId is { } id && !_runtime.Connections.TryGet(id, out _))
             return AdminResult.NotFound($"no open connection {id}");
-        if (!_runtime.Toxics.TryAdd(toxic))
-            return AdminResult.Conflict($"a toxic named '{toxic.Name}' exists; remove it first");
+        switch (_runtime.Toxics.Add(toxic))
+        {
+            case ToxicAddResult.NameTaken:
+                return AdminResult.Conflict($"a toxic named '{toxic.Name}' exists; remove it first");
+            case ToxicAddResult.Full:
+                return AdminResult.Conflict($"{_runtime.Toxics.All.Count} toxics are active, the most max-toxics allows; remove one first");
+        }
+
         _log.Warning("toxic {Toxic} ({Type}, {Direction}) added on {Target}", toxic.Name, ToxicParser.KindName(toxic.Kind), toxic.Direction, Target(toxic));
         Notify(toxic);
         return AdminResult.Done($"toxic {toxic.Name} added", toxic);

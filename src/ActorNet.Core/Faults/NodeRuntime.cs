@@ -24,6 +24,7 @@ public sealed class NodeRuntime : IExtension
     {
         Time = time ?? TimeProvider.System;
         StartedAt = Time.GetUtcNow();
+        Connections = new ConnectionRegistry(id => Toxics.RemoveConnection(id));
     }
 
     /// <summary>The runtime of <paramref name="system"/>, created on first use.</summary>
@@ -35,7 +36,7 @@ public sealed class NodeRuntime : IExtension
 
     public TimeSpan Uptime => Time.GetUtcNow() - StartedAt;
 
-    public ConnectionRegistry Connections { get; } = new();
+    public ConnectionRegistry Connections { get; }
 
     public LinkRegistry Links { get; } = new();
 
