@@ -11,7 +11,7 @@ namespace ActorNet.Chat;
 
 /// <summary>
 /// <c>handler = irc</c>: every connection gets an <see cref="IrcSession"/>; all irc listeners share one
-/// <see cref="ChatServer"/> service called "chat". Settings come from <c>actornet.chat</c> (falling back to the
+/// <see cref="ChatService"/> service called "chat". Settings come from <c>actornet.chat</c> (falling back to the
 /// reference config); a listener's <c>options { }</c> may override chat keys for that listener's
 /// sessions. The first irc listener's settings configure the shared service.
 /// </summary>
@@ -22,7 +22,12 @@ public sealed class IrcHandlerFactory : IHandlerFactory
 
     private readonly TimeProvider _time;
     private readonly DateTimeOffset _created;
-    private volatile IrcRuntime? _runtime;
+
+    /// <summary>Each listener's settings, parsed once (the node asks for them several times: validate, configure,
+    /// services, and once per connection).</summary>
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, Parsed> _parsed = new(StringComparer.Ordinal);
+
+    private sealed record Parsed(ChatSettings Settings, IReadOnlyList<ConfigError> Errors, IrcRuntime Runtime);
 
     public IrcHandlerFactory() : this(TimeProvider.System)
     {
@@ -37,13 +42,13 @@ public sealed class IrcHandlerFactory : IHandlerFactory
 
     public IEnumerable<ServiceDefinition> Services(ListenerSettings listener)
     {
-        var runtime = Runtime(listener, out var errors);
-        return [new ServiceDefinition(ServiceName, ChatServer.Props(runtime.Settings, _time, errors))];
+        var parsed = For(listener);
+        return [new ServiceDefinition(ServiceName, ChatService.Props(parsed.Settings, _time, parsed.Errors))];
     }
 
     public Props CreateHandler(HandlerContext context)
     {
-        var runtime = Runtime(context.Listener, out _);
+        var runtime = For(context.Listener).Runtime;
         return ActorProducer.Props(() => new IrcSession(context, runtime)); // per connection: no expression tree, no reflection
     }
 
@@ -55,7 +60,7 @@ public sealed class IrcHandlerFactory : IHandlerFactory
     /// <summary>actornet.chat's sendq-bytes and max-connections-per-ip, when set, become the listener's limits.</summary>
     public ListenerSettings Configure(ListenerSettings listener)
     {
-        var chat = Parse(listener, out _);
+        var chat = For(listener).Settings;
         return listener with
         {
             WriteQueueLimitBytes = chat.SendqBytes > 0 ? Math.Max(chat.SendqBytes, listener.MaxFrameBytes) : listener.WriteQueueLimitBytes,
@@ -63,11 +68,7 @@ public sealed class IrcHandlerFactory : IHandlerFactory
         };
     }
 
-    public IEnumerable<ConfigError> Validate(ListenerSettings listener)
-    {
-        Parse(listener, out var errors);
-        return errors;
-    }
+    public IEnumerable<ConfigError> Validate(ListenerSettings listener) => For(listener).Errors;
 
     /// <summary>The IRC ERROR line a connection sends when it closes a client itself.</summary>
     public static ByteString ErrorLine(DisconnectReason reason, string message)
@@ -83,25 +84,22 @@ public sealed class IrcHandlerFactory : IHandlerFactory
         return Outgoing.Encode(Protocol.IrcMessage.Create("ERROR", text));
     }
 
-    private IrcRuntime Runtime(ListenerSettings listener, out IReadOnlyList<ConfigError> errors)
-    {
-        errors = [];
-        if (_runtime is { } cached) return cached;
-        var settings = Parse(listener, out errors);
-        return _runtime = new IrcRuntime(settings, _time, _created);
-    }
+    /// <summary>The listener's settings: parsed the first time, then the same instance (and runtime) every time.
+    /// Keyed by the listener's HOCON path; a listener whose options changed (a config reload builds a new factory)
+    /// is never looked up here.</summary>
+    private Parsed For(ListenerSettings listener) =>
+        _parsed.GetOrAdd(listener.Path, _ =>
+        {
+            var settings = Parse(listener, out var errors);
+            return new Parsed(settings, errors, new IrcRuntime(settings, _time, _created));
+        });
 
     /// <summary>actornet.chat, with the listener's options { } on top; errors name the block each came from.</summary>
     private static ChatSettings Parse(ListenerSettings listener, out IReadOnlyList<ConfigError> errors)
     {
         var root = listener.NodeConfig.HasPath("actornet.chat") ? listener.NodeConfig.GetConfig("actornet.chat") : Akka.Configuration.Config.Empty;
-        ChatSettings.Parse(root, "actornet.chat", out var rootErrors);
-        if (listener.Options.IsEmpty)
-        {
-            errors = rootErrors;
-            return ChatSettings.Parse(root, "actornet.chat", out _);
-        }
-
+        if (listener.Options.IsEmpty) return ChatSettings.Parse(root, "actornet.chat", out errors);
+        ChatSettings.Parse(root, "actornet.chat", out var rootErrors); // errors in the shared block name that block
         ChatSettings.Parse(listener.Options, listener.Path + ".options", out var optionErrors);
         errors = [.. rootErrors, .. optionErrors];
         return ChatSettings.Parse(listener.Options.WithFallback(root), listener.Path + ".options", out _);

@@ -14,7 +14,7 @@ public static class ActorNetNode
     /// <summary>Checks what the settings loader cannot (e.g. custom handler types resolve). Empty = OK.</summary>
     public static IReadOnlyList<ConfigError> Validate(NodeSettings settings, HandlerCatalog? catalog = null)
     {
-        Resolve(settings, catalog ?? HandlerCatalog.CreateDefault(), out var errors);
+        Resolve(settings, catalog ?? HandlerCatalog.Default, out var errors);
         return errors;
     }
 
@@ -22,13 +22,17 @@ public static class ActorNetNode
     /// <see cref="Validate"/> would reject.</summary>
     public static IActorRef Start(ActorSystem system, NodeSettings settings, HandlerCatalog? catalog = null)
     {
-        var listeners = Resolve(settings, catalog ?? HandlerCatalog.CreateDefault(), out var errors);
+        var listeners = Resolve(settings, catalog ?? HandlerCatalog.Default, out var errors);
         if (errors.Count > 0)
             throw new ArgumentException("invalid node settings: " + string.Join("; ", errors), nameof(settings));
         return system.ActorOf(Props.Create(() => new NodeGuardian(settings, listeners)), GuardianName);
     }
 
-    /// <summary>Unbinds all listeners and closes connections; completes when done. Called from CoordinatedShutdown.</summary>
+    /// <summary>Drains and unbinds every listener: connections flush what is queued (up to
+    /// <c>actornet.shutdown.drain-timeout</c>, <see cref="ShutdownSettings.StopTimeout"/> in all), then the listeners
+    /// unbind. Called from CoordinatedShutdown's service-unbind phase. Throws <see cref="TimeoutException"/> when the
+    /// node did not report itself stopped within <paramref name="timeout"/>: the caller logs it, and connections still
+    /// open are reset as the actor system terminates.</summary>
     public static async Task StopAsync(IActorRef guardian, TimeSpan timeout)
     {
         try
@@ -37,7 +41,7 @@ public static class ActorNetNode
         }
         catch (AskTimeoutException)
         {
-            // The actor system is terminating anyway; connections still open are closed with it.
+            throw new TimeoutException($"shutdown drain ran out: the listeners did not finish draining and unbinding within {timeout}");
         }
     }
 

@@ -3,6 +3,7 @@ using ActorNet.Admin;
 using ActorNet.Config;
 using ActorNet.Faults;
 using ActorNet.Handlers;
+using ActorNet.Runtime;
 using Akka.Actor;
 
 namespace ActorNet.Testing;
@@ -128,7 +129,14 @@ public sealed class TestNode : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await ActorNetNode.StopAsync(_guardian, TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+        try
+        {
+            await ActorNetNode.StopAsync(_guardian, Settings.Shutdown.StopTimeout).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // the system terminates below anyway; connections still open are reset with it
+        }
         await System.Terminate().ConfigureAwait(false);
     }
 

@@ -20,7 +20,7 @@ public sealed record IrcRuntime(ChatSettings Settings, TimeProvider Time, DateTi
 /// the answer, so replies keep the order of commands), ERROR and close. Flood control is a token bucket; lines over
 /// it wait (up to flood.max-queued) and beyond that the client gets <c>ERROR :Excess Flood</c>.
 /// <para>Fast path: PRIVMSG/NOTICE to a channel the session has joined go straight to that channel's actor (its ref
-/// came with the JOIN), not through the node-wide chat service, and up to <see cref="MaxPipelined"/> of them to the
+/// came with the JOIN), not through the node-wide chat service, and up to <c>actornet.chat.max-pipelined</c> of them to the
 /// same channel may be in flight at once (one sender, one receiver: their order is kept). Anything else waits until
 /// they are all completed, so replies still keep the order of commands.</para>
 /// States: a new session starts Ready; a restarted one starts Recovering (it asks the service for the state its
@@ -48,14 +48,9 @@ public sealed class IrcSession : ConnectionHandler, IWithTimers, IAcceptsFrameBa
         public static readonly RequestTimeout Instance = new();
     }
 
-    /// <summary>How long a request to the chat service may take before input flows again regardless.</summary>
-    private static readonly TimeSpan RequestTimeoutAfter = TimeSpan.FromSeconds(10);
-
-    /// <summary>Most channel messages one session may have in flight to its channel at once.</summary>
-    internal const int MaxPipelined = 64;
-
     private readonly IrcRuntime _rt;
-    private readonly IActorRef _server;
+    /// <summary>The chat service at first; its <c>users</c> child once that answered (no forwarding hop from then on).</summary>
+    private IActorRef _server;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Queue<ByteString> _input = new();
     private readonly LinkedList<Effect> _pending = new();
@@ -101,7 +96,11 @@ public sealed class IrcSession : ConnectionHandler, IWithTimers, IAcceptsFrameBa
         Receive<FrameReceived>(f => OnFrame(f.Data, allowance: Settings.Flood.Burst + Settings.Flood.MaxQueued, pump: false));
         Receive<FramesReceived>(f => OnFrames(f.Frames, allowance: Settings.Flood.Burst + Settings.Flood.MaxQueued, pump: false));
         Receive<Terminated>(OnChannelGone); // a channel the previous incarnation watched
-        Receive<RecoveredState>(r => BecomeReady(r.State));
+        Receive<RecoveredState>(r =>
+        {
+            LearnServer();
+            BecomeReady(r.State);
+        });
     }
 
     private void BecomeReady(SessionState? saved)
@@ -135,7 +134,7 @@ public sealed class IrcSession : ConnectionHandler, IWithTimers, IAcceptsFrameBa
         Receive<RequestTimeout>(_ =>
         {
             if (!_awaiting && _inFlight == 0) return;
-            _log.Warning("connection {ConnectionId}: the chat service did not answer within {Timeout}", Handler.Connection.Id, RequestTimeoutAfter);
+            _log.Warning("connection {ConnectionId}: the chat service did not answer within {Timeout}", Handler.Connection.Id, Settings.RequestTimeout);
             _awaiting = false;
             _inFlight = 0;
             Drain();
@@ -212,7 +211,12 @@ public sealed class IrcSession : ConnectionHandler, IWithTimers, IAcceptsFrameBa
                 break;
         }
 
-        if (e is RegisteredEvent) Timers.Cancel(RegistrationTimeout.Instance);
+        if (e is RegisteredEvent)
+        {
+            Timers.Cancel(RegistrationTimeout.Instance);
+            LearnServer();
+        }
+
         Commit(result, first: true);
         Pump();
     }
@@ -254,14 +258,14 @@ public sealed class IrcSession : ConnectionHandler, IWithTimers, IAcceptsFrameBa
                     if (_inFlight++ == 0)
                     {
                         _pipeTo = channel;
-                        Timers.StartSingleTimer(RequestTimeout.Instance, RequestTimeout.Instance, RequestTimeoutAfter);
+                        Timers.StartSingleTimer(RequestTimeout.Instance, RequestTimeout.Instance, Settings.RequestTimeout);
                     }
 
                     break;
                 case Request r:
                     _server.Tell(new FromSession(Self, Handler.ConnectionActor, r.Body));
                     _awaiting = true;
-                    Timers.StartSingleTimer(RequestTimeout.Instance, RequestTimeout.Instance, RequestTimeoutAfter);
+                    Timers.StartSingleTimer(RequestTimeout.Instance, RequestTimeout.Instance, Settings.RequestTimeout);
                     break;
                 case Notify n:
                     _server.Tell(new FromSession(Self, Handler.ConnectionActor, n.Body));
@@ -293,7 +297,7 @@ public sealed class IrcSession : ConnectionHandler, IWithTimers, IAcceptsFrameBa
 
     /// <summary>May this effect go out while channel messages are in flight? Only another one to the same channel.</summary>
     private bool Pipelines(Effect effect) =>
-        _inFlight < MaxPipelined && effect is Request { Body: MessageRequest m } && ChannelActorFor(m) is { } channel && channel.Equals(_pipeTo);
+        _inFlight < Settings.MaxPipelined && effect is Request { Body: MessageRequest m } && ChannelActorFor(m) is { } channel && channel.Equals(_pipeTo);
 
     /// <summary>A channel actor stopped (the chat service restarted): forget it; what was in flight to it is lost.</summary>
     private void OnChannelGone(Terminated t)
@@ -305,6 +309,14 @@ public sealed class IrcSession : ConnectionHandler, IWithTimers, IAcceptsFrameBa
         Timers.Cancel(RequestTimeout.Instance);
         Drain();
         Pump();
+    }
+
+    /// <summary>The service forwards sessions' requests to its <c>users</c> child, which answered this one: address it
+    /// directly from now on. Only from answers that end a request, when nothing else of this session is on the way
+    /// through the service, so nothing sent later can overtake what was sent before.</summary>
+    private void LearnServer()
+    {
+        if (!Sender.IsNobody() && !Sender.Equals(Self)) _server = Sender;
     }
 
     private void OnPingTick()

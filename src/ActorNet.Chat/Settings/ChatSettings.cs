@@ -35,6 +35,31 @@ public sealed record ChatSettings(
     /// <summary>max-connections-per-ip of irc listeners; 0 = the listener's own setting.</summary>
     public int MaxConnectionsPerIp { get; init; }
 
+    /// <summary>request-timeout: how long a session waits for the chat service before its input flows again.</summary>
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>claim-timeout: how long a nick claim may wait for the cluster registry before 437.</summary>
+    public TimeSpan ClaimTimeout { get; init; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>whowas-size: nicks remembered for WHOWAS.</summary>
+    public int WhowasSize { get; init; } = 200;
+
+    /// <summary>max-pipelined: channel messages one session may have in flight to its channel at once.</summary>
+    public int MaxPipelined { get; init; } = 64;
+
+    /// <summary>The ISUPPORT of these settings, built once per settings instance (a <c>with</c> copy builds its own).</summary>
+    private readonly ISupportCache _isupport = new();
+
+    /// <summary>Holds the built ISUPPORT; equal to every other cache, so it never changes how settings compare.</summary>
+    private sealed class ISupportCache
+    {
+        public volatile Tuple<ChatSettings, ISupportSettings>? Entry;
+
+        public override bool Equals(object? obj) => obj is ISupportCache;
+
+        public override int GetHashCode() => 0;
+    }
+
     /// <summary>The <c>actornet.chat</c> block of ActorNet's reference config (config/actornet.reference.conf).</summary>
     private static readonly Akka.Configuration.Config ReferenceConfig = ActorNet.Config.ConfigSource.Reference.GetConfig("actornet.chat");
 
@@ -42,7 +67,18 @@ public sealed record ChatSettings(
     public static ChatSettings Default { get; } = Parse(Akka.Configuration.Config.Empty, "actornet.chat", out _);
 
     /// <summary>The ISUPPORT tokens matching what this server enforces.</summary>
-    public ISupportSettings ISupport => new(NetworkName)
+    public ISupportSettings ISupport
+    {
+        get
+        {
+            if (_isupport.Entry is { } cached && ReferenceEquals(cached.Item1, this)) return cached.Item2;
+            var value = BuildISupport();
+            _isupport.Entry = Tuple.Create(this, value);
+            return value;
+        }
+    }
+
+    private ISupportSettings BuildISupport() => new(NetworkName)
     {
         NickLen = NickLength,
         ChannelLen = ChannelLength,
@@ -91,6 +127,10 @@ public sealed record ChatSettings(
         CaseMapping.TryParse(caseMappingName, out var caseMapping);
         var sendq = reader.Bytes("sendq-bytes", 0, 1L << 30);
         var perIp = reader.Int("max-connections-per-ip", 0, 1_000_000);
+        var requestTimeout = reader.Duration("request-timeout", TimeSpan.FromMilliseconds(100));
+        var claimTimeout = reader.Duration("claim-timeout", TimeSpan.FromMilliseconds(100));
+        var whowas = reader.Int("whowas-size", 0, 100_000);
+        var pipelined = reader.Int("max-pipelined", 1, 10_000);
         errors = reader.Errors;
         return new ChatSettings(
             serverName,
@@ -112,6 +152,10 @@ public sealed record ChatSettings(
         {
             SendqBytes = sendq,
             MaxConnectionsPerIp = perIp,
+            RequestTimeout = requestTimeout,
+            ClaimTimeout = claimTimeout,
+            WhowasSize = whowas,
+            MaxPipelined = pipelined,
         };
     }
 

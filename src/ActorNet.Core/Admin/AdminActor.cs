@@ -1,5 +1,6 @@
 using ActorNet.Faults;
 using ActorNet.Handlers.BuiltIn;
+using ActorNet.Runtime;
 using ActorNet.Transport;
 using Akka.Actor;
 using Akka.Event;
@@ -22,6 +23,9 @@ public sealed class AdminActor : ReceiveActor
 
     /// <summary>Drop the outbound link Name (e.g. upstream-42).</summary>
     public sealed record KillLink(string Name);
+
+    /// <summary>Make the actor at Path (under /user/actornet) fail as if it threw (<see cref="ActorCrash"/>).</summary>
+    public sealed record CrashActor(string Path);
 
     /// <summary>Asks this node's name and open connections (GET /cluster asks every member); replies <see cref="NodeSummary"/>.</summary>
     public sealed record GetNodeSummary
@@ -53,6 +57,7 @@ public sealed class AdminActor : ReceiveActor
         Receive<KillConnection>(kill => Sender.Tell(OnKillConnection(kill)));
         Receive<KillListener>(kill => Sender.Tell(OnKillListener(kill)));
         Receive<KillLink>(kill => Sender.Tell(OnKillLink(kill)));
+        Receive<CrashActor>(crash => Sender.Tell(OnCrashActor(crash)));
         Receive<GetNodeSummary>(_ => Sender.Tell(new NodeSummary(_nodeName, _runtime.Connections.Count)));
         Receive<GetTree>(_ =>
         {
@@ -71,6 +76,7 @@ public sealed class AdminActor : ReceiveActor
             return AdminResult.NotFound($"no open connection {kill.Id}");
         _log.Warning("admin: kill connection {ConnectionId} on {Listener} ({Mode})", kill.Id, entry.Info.Listener, KillModes.Name(kill.Mode));
         entry.Actor.Tell(new Connection.Kill(kill.Mode, "admin"));
+        _runtime.Events.Publish(new Killed(DateTimeOffset.UtcNow, "connection " + kill.Id, KillModes.Name(kill.Mode), "admin"));
         return AdminResult.Done($"connection {kill.Id} killed ({KillModes.Name(kill.Mode)})");
     }
 
@@ -82,7 +88,20 @@ public sealed class AdminActor : ReceiveActor
         _log.Warning("admin: kill listener {Listener}", kill.Name);
         _runtime.Metrics.For(kill.Name).ListenerKilled();
         Context.ActorSelection(Context.Parent.Path / "listeners" / kill.Name).Tell(new ListenerCommands.Crash("admin"));
+        _runtime.Events.Publish(new Killed(DateTimeOffset.UtcNow, "listener " + kill.Name, "crash", "admin"));
         return AdminResult.Done($"listener {kill.Name} killed; it re-binds after the backoff");
+    }
+
+    private AdminResult OnCrashActor(CrashActor crash)
+    {
+        if (ActorCrash.PathProblem(crash.Path) is { } problem) return AdminResult.Bad(problem);
+        var path = crash.Path.TrimEnd('/');
+        var target = ActorCrash.Find(Context.System, path);
+        if (target is null) return AdminResult.NotFound($"no actor at {path} (see GET /tree)");
+        _log.Warning("admin: crash {Path}", path);
+        ActorCrash.Crash(target, new InjectedFaultException($"crashed by admin: {path}", target.Path.Name));
+        _runtime.Events.Publish(new Killed(DateTimeOffset.UtcNow, path, "crash", "admin"));
+        return AdminResult.Done($"{path} crashed; its supervisor decides what follows", path);
     }
 
     private AdminResult OnKillLink(KillLink kill)
@@ -91,6 +110,7 @@ public sealed class AdminActor : ReceiveActor
             return AdminResult.NotFound($"no link named '{kill.Name}' (see GET /links)");
         _log.Warning("admin: kill link {Link} to {Target} of connection {ConnectionId}", link.Name, link.Target, link.ConnectionId);
         link.Actor.Tell(new UpstreamLink.Kill("admin"));
+        _runtime.Events.Publish(new Killed(DateTimeOffset.UtcNow, "link " + kill.Name, "close", "admin"));
         return AdminResult.Done($"link {kill.Name} killed");
     }
 }

@@ -1,4 +1,5 @@
 using ActorNet.Faults;
+using ActorNet.Runtime;
 using Akka.Actor;
 
 namespace ActorNet.Admin;
@@ -24,6 +25,9 @@ public sealed class NodeControl
 
     public NodeRuntime Runtime { get; }
 
+    /// <summary>The node's ActorSystem (e.g. to materialize <see cref="NodeEvents.Subscribe"/>).</summary>
+    public ActorSystem System => _system;
+
     /// <summary>This node's view of the cluster (members, status, roles, connections per node).</summary>
     public Task<ClusterViewData> ClusterAsync() => ClusterView.DescribeAsync(_system, TimeSpan.FromSeconds(2));
 
@@ -32,6 +36,9 @@ public sealed class NodeControl
     public Task<AdminResult> KillListenerAsync(string name) => Ask(new AdminActor.KillListener(name));
 
     public Task<AdminResult> KillLinkAsync(string name) => Ask(new AdminActor.KillLink(name));
+
+    /// <summary>Crash the actor at <paramref name="path"/> (under /user/actornet) through its supervisor.</summary>
+    public Task<AdminResult> CrashAsync(string path) => Ask(new AdminActor.CrashActor(path));
 
     public Task<AdminResult> AddToxicAsync(ToxicSpec toxic) => Ask(new FaultInjector.AddToxic(toxic));
 

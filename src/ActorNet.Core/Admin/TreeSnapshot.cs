@@ -1,4 +1,4 @@
-using ActorNet.Faults;
+using ActorNet.Runtime;
 using Akka.Actor;
 
 namespace ActorNet.Admin;

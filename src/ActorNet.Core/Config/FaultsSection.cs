@@ -1,3 +1,4 @@
+using ActorNet.Admin;
 using ActorNet.Faults;
 
 namespace ActorNet.Config;
@@ -24,7 +25,7 @@ internal static class FaultsSection
     public static FaultSettings ParseFaults(Akka.Configuration.Config full, Akka.Configuration.Config given, IReadOnlyList<ListenerSettings> listeners, ConfigErrors errors)
     {
         errors.UnknownKeys(given, FaultsPath, ["seed", "toxics", "max-toxics", "chaos"]);
-        errors.UnknownKeys(given, ChaosPath, ["enabled", "seed", "interval", "probability", "modes", "listeners", "max-events"]);
+        errors.UnknownKeys(given, ChaosPath, ["enabled", "seed", "interval", "probability", "modes", "listeners", "targets", "max-events"]);
         var section = full.GetConfig(FaultsPath);
         if (section is null) return FaultSettings.Default;
         var seed = errors.Int(section, FaultsPath, "seed") ?? 1;
@@ -73,9 +74,22 @@ internal static class FaultsSection
             var chaosListeners = errors.StringList(c, ChaosPath, "listeners") ?? [];
             foreach (var l in chaosListeners)
                 if (!names.Contains(l)) errors.Add(ChaosPath + ".listeners", $"no listener named '{l}'");
+            var targets = new List<ChaosTarget>();
+            var targetNames = errors.StringList(c, ChaosPath, "targets") ?? ["connections"];
+            foreach (var text in targetNames)
+            {
+                if (ChaosTargets.TryParse(text, out var target)) targets.Add(target);
+                else errors.Add(ChaosPath + ".targets", $"unknown target '{text}' (expected connections or services)");
+            }
+
+            if (targetNames.Count == 0) errors.Add(ChaosPath + ".targets", "give at least one of connections, services");
             var maxEvents = errors.Int(c, ChaosPath, "max-events") ?? 100;
             if (maxEvents < 0) errors.Add(ChaosPath + ".max-events", $"must be >= 0, 0 = keep none (got {maxEvents})");
-            chaos = new ChaosSettings(enabled, chaosSeed, interval, probability, modes.Distinct().ToList(), chaosListeners) { MaxEvents = maxEvents };
+            chaos = new ChaosSettings(enabled, chaosSeed, interval, probability, modes.Distinct().ToList(), chaosListeners)
+            {
+                Targets = targets.Distinct().ToList(),
+                MaxEvents = maxEvents,
+            };
         }
 
         if (toxics.Count > maxToxics)

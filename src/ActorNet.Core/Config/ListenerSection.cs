@@ -16,20 +16,11 @@ internal static partial class ListenerSection
         "max-connections-per-ip", "idle-timeout", "write-queue-limit-bytes", "upstream", "connect-timeout", "close-timeout", "peer-ttl", "require-hello", "relay-rate-packets", "relay-rate-bytes", "hello-rate", "options", "scope", "path",
     ];
 
-    /// <summary>Built-in handlers that only make sense on some transports (echo and custom handlers: any).</summary>
-    private static readonly Dictionary<string, TransportKind[]> TransportsOf = new(StringComparer.Ordinal)
-    {
-        ["broadcast"] = [TransportKind.Tcp, TransportKind.WebSocket],
-        ["forward"] = [TransportKind.Tcp],
-        ["irc"] = [TransportKind.Tcp, TransportKind.WebSocket],
-        ["udp-relay"] = [TransportKind.Udp],
-    };
-
     [GeneratedRegex("^[A-Za-z0-9_-]+$")]
     private static partial Regex ActorName();
 
     public static List<ListenerSettings> ParseAll(Akka.Configuration.Config full, Akka.Configuration.Config given,
-        IReadOnlySet<string> builtInHandlers, ConfigErrors errors)
+        Handlers.HandlerCatalog? catalog, ConfigErrors errors)
     {
         errors.UnknownKeys(given, "actornet.listener-defaults", Keys);
         var defaults = full.GetConfig("actornet.listener-defaults");
@@ -51,7 +42,7 @@ internal static partial class ListenerSection
             }
 
             errors.UnknownKeys(full, path, Keys);
-            var listener = Parse(name, path, full.GetConfig(path).WithFallback(defaults), builtInHandlers, errors);
+            var listener = Parse(name, path, full.GetConfig(path).WithFallback(defaults), catalog, errors);
             if (listener is null) continue;
             var socket = (listener.IsStream ? TransportKind.Tcp : TransportKind.Udp, listener.Host, listener.Port); // websocket binds TCP too
             if (listener.Port != 0 && !endpoints.TryAdd(socket, name))
@@ -62,7 +53,7 @@ internal static partial class ListenerSection
         return result;
     }
 
-    private static ListenerSettings? Parse(string name, string path, Akka.Configuration.Config c, IReadOnlySet<string> builtIns, ConfigErrors errors)
+    private static ListenerSettings? Parse(string name, string path, Akka.Configuration.Config c, Handlers.HandlerCatalog? catalog, ConfigErrors errors)
     {
         var before = errors.Count;
         var transport = Enum<TransportKind>(errors, c, path, "transport", ("tcp", TransportKind.Tcp), ("udp", TransportKind.Udp), ("websocket", TransportKind.WebSocket));
@@ -76,13 +67,11 @@ internal static partial class ListenerSection
         else bind = ParseHostPort(bindText, path + ".bind", minPort: 0, bindable: true, errors);
 
         var handler = errors.String(c, path, "handler");
+        // Which names exist and on which transports is the handler catalog's to say.
         if (string.IsNullOrWhiteSpace(handler))
-            errors.Add(path + ".handler", $"required: {string.Join(", ", builtIns.Order(StringComparer.Ordinal))} or an assembly-qualified type name");
-        else if (!builtIns.Contains(handler) && !handler.Contains(','))
-            errors.Add(path + ".handler",
-                $"unknown handler '{handler}' (expected {string.Join(", ", builtIns.Order(StringComparer.Ordinal))} or an assembly-qualified type name \"Namespace.Type, Assembly\")");
-        else if (transport is { } t && TransportsOf.TryGetValue(handler, out var only) && !only.Contains(t))
-            errors.Add(path + ".handler", $"handler '{handler}' needs transport = {string.Join(" or ", only.Select(Name))}");
+            errors.Add(path + ".handler", "required: a handler name (e.g. echo) or an assembly-qualified type name");
+        else if (catalog is not null && transport is { } t && catalog.NameProblem(handler, t) is { } problem)
+            errors.Add(path + ".handler", problem);
 
         var maxFrame = errors.Bytes(c, path, "max-frame-bytes");
         if (maxFrame is { } mf && (mf < 1 || mf > MaxFrameBytesLimit))
@@ -144,8 +133,6 @@ internal static partial class ListenerSection
             UdpRelay = new UdpRelayLimits(requireHello, ratePackets, rateBytes, helloRate),
         };
     }
-
-    private static string Name(TransportKind t) => t.ToString().ToLowerInvariant();
 
     private static T? Enum<T>(ConfigErrors errors, Akka.Configuration.Config c, string path, string key, params (string Name, T Value)[] choices)
         where T : struct

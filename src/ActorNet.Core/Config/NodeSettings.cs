@@ -1,3 +1,4 @@
+using ActorNet.Admin;
 using Akka.Configuration;
 
 namespace ActorNet.Config;
@@ -16,20 +17,44 @@ public sealed record NodeSettings(
     SupervisionSettings Supervision,
     LoggingSettings Logging,
     Akka.Configuration.Config Config,
-    ActorNet.Faults.AdminSettings? Admin = null,
+    ActorNet.Admin.AdminSettings? Admin = null,
     ActorNet.Faults.FaultSettings? Faults = null)
 {
     /// <summary><see cref="Admin"/> or the defaults.</summary>
-    public ActorNet.Faults.AdminSettings AdminOrDefault => Admin ?? ActorNet.Faults.AdminSettings.Default;
+    public ActorNet.Admin.AdminSettings AdminOrDefault => Admin ?? ActorNet.Admin.AdminSettings.Default;
 
     /// <summary><see cref="Faults"/> or the defaults.</summary>
     public ActorNet.Faults.FaultSettings FaultsOrDefault => Faults ?? ActorNet.Faults.FaultSettings.Default;
+
+    /// <summary>actornet.plugins.directory: the folder handler assemblies the node does not reference are loaded
+    /// from (absolute); null = none.</summary>
+    public string? PluginsDirectory { get; init; }
+
+    /// <summary>actornet.shutdown: how a graceful stop drains.</summary>
+    public ShutdownSettings Shutdown { get; init; } = ShutdownSettings.Default;
 
     /// <summary>actornet.cluster (disabled unless configured).</summary>
     public ClusterSettings Cluster { get; init; } = ClusterSettings.Disabled;
 
     /// <summary>The ActorSystem name: the cluster's shared name when clustered (Akka addresses include it), else the node name.</summary>
     public string SystemName => Cluster.Enabled ? Cluster.Name : NodeName;
+}
+
+/// <summary><c>actornet.shutdown</c>.</summary>
+/// <param name="DrainTimeout">how long a graceful stop lets connections flush what is queued before the listeners
+/// unbind regardless; CoordinatedShutdown's service-unbind phase is given this plus <see cref="UnbindMargin"/></param>
+public sealed record ShutdownSettings(TimeSpan DrainTimeout)
+{
+    /// <summary>Time on top of the drain for the listeners to unbind and report it.</summary>
+    public static readonly TimeSpan UnbindMargin = TimeSpan.FromSeconds(2);
+
+    public static ShutdownSettings Default { get; } = new(TimeSpan.FromSeconds(5));
+
+    /// <summary>What <see cref="ActorNetNode.StopAsync"/> waits: drain, then unbind.</summary>
+    public TimeSpan StopTimeout => DrainTimeout + UnbindMargin;
+
+    /// <summary>CoordinatedShutdown's service-unbind phase: the stop plus a second, so the stop ends first.</summary>
+    public TimeSpan PhaseTimeout => StopTimeout + TimeSpan.FromSeconds(1);
 }
 
 /// <summary>A listener's transport. WebSocket = TCP connections speaking RFC 6455 (each message is one frame).</summary>

@@ -12,21 +12,19 @@ public sealed record LoadResult(NodeSettings? Settings, IReadOnlyList<ConfigErro
 /// <summary>Turns HOCON into <see cref="NodeSettings"/>, reporting every error at once with its HOCON path.</summary>
 public static partial class NodeSettingsLoader
 {
-    /// <summary>The handler names ActorNet knows without a type name.</summary>
-    public static readonly IReadOnlySet<string> BuiltInHandlers =
-        new HashSet<string>(StringComparer.Ordinal) { "echo", "broadcast", "forward", "udp-relay", "irc" };
-
     /// <summary>Sections directly under <c>actornet</c>; others are typos. Later features own their sections
     /// (chat, admin, faults, cluster) and validate them themselves.</summary>
     private static readonly HashSet<string> RootKeys =
-        ["node", "listener-defaults", "listeners", "supervision", "logging", "chat", "admin", "faults", "cluster", "plugins"];
+        ["node", "listener-defaults", "listeners", "transport", "supervision", "logging", "chat", "admin", "faults", "cluster", "plugins", "events", "shutdown"];
 
     [GeneratedRegex("^[A-Za-z0-9_-]+$")]
     private static partial Regex ActorName();
 
     /// <summary>Parses and validates the actornet section of a merged config (the reference defaults are applied
-    /// here too, so a config without them still loads).</summary>
-    public static LoadResult Load(Akka.Configuration.Config config, IReadOnlySet<string>? builtInHandlers = null)
+    /// here too, so a config without them still loads). Handler names and their transports are checked against
+    /// <paramref name="catalog"/>, the node's one list of them, with every other error; without one they are checked
+    /// later, by <see cref="ActorNetNode.Validate"/> and <see cref="ActorNetNode.Start"/>.</summary>
+    public static LoadResult Load(Akka.Configuration.Config config, Handlers.HandlerCatalog? catalog = null)
     {
         var errors = new ConfigErrors();
         if (HoconSyntaxCheck.CheckTree(config) is { } broken) // e.g. a cyclic substitution in a config built elsewhere
@@ -42,9 +40,12 @@ public static partial class NodeSettingsLoader
             errors.Add("actornet.node.name", $"'{nodeName}' must be non-empty letters, digits, '-' or '_'");
 
         var supervision = SupervisionSection.Parse(full, config, errors);
+        CheckEvents(full, config, errors);
+        var shutdown = ParseShutdown(full, config, errors);
+        var plugins = ParsePlugins(full, config, errors);
         var logging = LoggingSection.Parse(full, config, errors);
         var cluster = ClusterSection.Parse(full, config, errors);
-        var listeners = ListenerSection.ParseAll(full, config, builtInHandlers ?? BuiltInHandlers, errors);
+        var listeners = ListenerSection.ParseAll(full, config, catalog, errors);
         foreach (var listener in listeners.Where(l => l.Scope == BroadcastScope.Cluster && !cluster.Enabled))
             errors.Add(listener.Path + ".scope", "scope = cluster needs actornet.cluster.enabled = on");
         var admin = FaultsSection.ParseAdmin(full, config, errors);
@@ -52,10 +53,62 @@ public static partial class NodeSettingsLoader
 
         // The cluster section stands for Akka settings; the file's own akka { } keys still win over them.
         var akkaConfig = cluster.Enabled ? full.WithFallback(cluster.ToAkkaConfig()) : full;
+        // The phase that runs the node's stop lasts as long as the drain needs (a file's own akka { } still wins).
+        akkaConfig = akkaConfig.WithFallback(Akka.Configuration.ConfigurationFactory.ParseString(
+            $"akka.coordinated-shutdown.phases.service-unbind.timeout = {(long)shutdown.PhaseTimeout.TotalMilliseconds}ms"));
         listeners = listeners.Select(l => l with { NodeConfig = full }).ToList();
         return errors.Count > 0
             ? new LoadResult(null, errors.ToList())
-            : new LoadResult(new NodeSettings(nodeName, listeners, supervision, logging, akkaConfig, admin, faults) { Cluster = cluster }, []);
+            : new LoadResult(new NodeSettings(nodeName, listeners, supervision, logging, akkaConfig, admin, faults) { Cluster = cluster, Shutdown = shutdown, PluginsDirectory = plugins }, []);
+    }
+
+    private static string? ParsePlugins(Akka.Configuration.Config full, Akka.Configuration.Config given, ConfigErrors errors)
+    {
+        const string path = "actornet.plugins";
+        errors.UnknownKeys(given, path, ["directory"]);
+        var section = full.GetConfig(path);
+        var directory = section is null ? null : errors.String(section, path, "directory");
+        if (string.IsNullOrWhiteSpace(directory)) return null;
+        var absolute = Path.GetFullPath(directory);
+        if (!Directory.Exists(absolute))
+        {
+            errors.Add(path + ".directory", $"'{directory}' is not a directory ({absolute})");
+            return null;
+        }
+
+        return absolute;
+    }
+
+    private static ShutdownSettings ParseShutdown(Akka.Configuration.Config full, Akka.Configuration.Config given, ConfigErrors errors)
+    {
+        const string path = "actornet.shutdown";
+        errors.UnknownKeys(given, path, ["drain-timeout"]);
+        var section = full.GetConfig(path);
+        var drain = section is null ? null : errors.Duration(section, path, "drain-timeout");
+        if (drain is null) return ShutdownSettings.Default;
+        if (drain <= TimeSpan.Zero || drain > TimeSpan.FromMinutes(10))
+        {
+            errors.Add(path + ".drain-timeout", $"must be > 0 and at most 10m (got {drain})");
+            return ShutdownSettings.Default;
+        }
+
+        return new ShutdownSettings(drain.Value);
+    }
+
+    /// <summary><c>actornet.events</c> is read by <see cref="Runtime.NodeEvents"/> when the stream starts; checked here so
+    /// that a bad value fails the start, not the first consumer.</summary>
+    private static void CheckEvents(Akka.Configuration.Config full, Akka.Configuration.Config given, ConfigErrors errors)
+    {
+        const string path = "actornet.events";
+        errors.UnknownKeys(given, path, ["buffer-size", "consumer-buffer"]);
+        var section = full.GetConfig(path);
+        if (section is null) return;
+        var buffer = errors.Int(section, path, "buffer-size");
+        if (buffer is { } b && (b < 1 || b > 65536 || (b & (b - 1)) != 0))
+            errors.Add(path + ".buffer-size", $"must be a power of two 1..65536 (got {b})");
+        var consumer = errors.Int(section, path, "consumer-buffer");
+        if (consumer is { } c && (c < 1 || c > 65536))
+            errors.Add(path + ".consumer-buffer", $"must be 1..65536 (got {c})");
     }
 
     /// <summary>Keys of the object at <paramref name="path"/>, in file order, from the config as given (no defaults).</summary>

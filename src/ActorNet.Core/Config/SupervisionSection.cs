@@ -19,7 +19,24 @@ internal static class SupervisionSection
         if (window <= TimeSpan.Zero) errors.Add(Path + ".handler-restart-window", $"must be > 0 (got {window})");
         if (min <= TimeSpan.Zero) errors.Add(Path + ".bind-backoff.min", $"must be > 0 (got {min})");
         if (max < min) errors.Add(Path + ".bind-backoff.max", $"must be >= bind-backoff.min ({min}), got {max}");
+        TransportSection.Check(full, given, errors);
         return new SupervisionSettings(maxRestarts, window, min, max);
+    }
+}
+
+/// <summary>Checks <c>actornet.transport</c> (read where it is used: TcpListener, Connection).</summary>
+internal static class TransportSection
+{
+    private const string Path = "actornet.transport";
+
+    public static void Check(Akka.Configuration.Config full, Akka.Configuration.Config given, ConfigErrors errors)
+    {
+        errors.UnknownKeys(given, Path, ["accept-backlog", "websocket-handshake-timeout"]);
+        var section = full.GetConfig(Path);
+        if (errors.Int(section, Path, "accept-backlog") is { } backlog && backlog is < 1 or > 65535)
+            errors.Add(Path + ".accept-backlog", $"must be from 1 to 65535 (got {backlog})");
+        if (errors.Duration(section, Path, "websocket-handshake-timeout") is { } handshake && handshake <= TimeSpan.Zero)
+            errors.Add(Path + ".websocket-handshake-timeout", $"must be > 0 (got {handshake})");
     }
 }
 

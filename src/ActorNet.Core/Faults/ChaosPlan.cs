@@ -14,6 +14,35 @@ public sealed record ChaosSettings(bool Enabled, int Seed, TimeSpan Interval, do
 
     /// <summary><c>max-events</c>: recent kills kept for GET /chaos.</summary>
     public int MaxEvents { get; init; } = 100;
+
+    /// <summary>What a draw chooses among (<c>targets</c>); default connections only.</summary>
+    public IReadOnlyList<ChaosTarget> Targets { get; init; } = [ChaosTarget.Connections];
+}
+
+/// <summary>What chaos may hit.</summary>
+public enum ChaosTarget
+{
+    /// <summary>Open connections (of the chosen listeners), killed with one of the modes.</summary>
+    Connections,
+    /// <summary>Every actor under /user/actornet/services (the chat service and its children, relay topics, custom
+    /// services), crashed by path (<see cref="ActorCrash"/>).</summary>
+    Services,
+}
+
+/// <summary>Parses chaos targets as written in HOCON, JSON and the CLI.</summary>
+public static class ChaosTargets
+{
+    public static bool TryParse(string? text, out ChaosTarget target)
+    {
+        switch (text?.Trim().ToLowerInvariant())
+        {
+            case "connections": target = ChaosTarget.Connections; return true;
+            case "services": target = ChaosTarget.Services; return true;
+            default: target = default; return false;
+        }
+    }
+
+    public static string Name(ChaosTarget target) => target.ToString().ToLowerInvariant();
 }
 
 /// <summary>One chaos action: the draw's sequence number, the index into the candidates (open connections ordered

@@ -1,4 +1,5 @@
 using ActorNet.Admin;
+using ActorNet.Runtime;
 using ActorNet.Transport;
 using Akka.Actor;
 using Akka.Event;
@@ -42,6 +43,10 @@ public sealed class FaultInjector : ReceiveActor
         Receive<ChaosMonkey.Command>(command => _chaos.Forward(command));
     }
 
+    /// <summary>The chaos monkey restarts on failure (its configured run starts again), reported as a node event.</summary>
+    protected override SupervisorStrategy SupervisorStrategy() =>
+        new Supervision.ObservedStrategy(_runtime.Events, Akka.Actor.SupervisorStrategy.DefaultDecider);
+
     protected override void PreStart()
     {
         _runtime.ToxicSeed = _settings.Seed;
@@ -67,6 +72,7 @@ public sealed class FaultInjector : ReceiveActor
         }
 
         _log.Warning("toxic {Toxic} ({Type}, {Direction}) added on {Target}", toxic.Name, ToxicParser.KindName(toxic.Kind), toxic.Direction, Target(toxic));
+        _runtime.Events.Publish(new ToxicChanged(DateTimeOffset.UtcNow, toxic.Name, ToxicParser.KindName(toxic.Kind), Target(toxic), Added: true));
         Notify(toxic);
         return AdminResult.Done($"toxic {toxic.Name} added", toxic);
     }
@@ -76,6 +82,7 @@ public sealed class FaultInjector : ReceiveActor
         var toxic = _runtime.Toxics.Remove(name);
         if (toxic is null) return AdminResult.NotFound($"no toxic named '{name}'");
         _log.Warning("toxic {Toxic} removed from {Target}", toxic.Name, Target(toxic));
+        _runtime.Events.Publish(new ToxicChanged(DateTimeOffset.UtcNow, toxic.Name, ToxicParser.KindName(toxic.Kind), Target(toxic), Added: false));
         Notify(toxic);
         return AdminResult.Done($"toxic {name} removed", toxic);
     }

@@ -1,3 +1,4 @@
+using ActorNet.Runtime;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Event;
@@ -10,6 +11,7 @@ public sealed class ClusterMonitor : ReceiveActor
 {
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Cluster _cluster = Cluster.Get(Context.System);
+    private readonly NodeEvents _events = NodeEvents.Get(Context.System);
 
     public ClusterMonitor()
     {
@@ -18,8 +20,16 @@ public sealed class ClusterMonitor : ReceiveActor
         Receive<ClusterEvent.MemberLeft>(e => Log("leaving", e.Member));
         Receive<ClusterEvent.MemberExited>(e => Log("exited", e.Member));
         Receive<ClusterEvent.MemberRemoved>(e => Log("removed (was " + e.PreviousStatus + ")", e.Member));
-        Receive<ClusterEvent.UnreachableMember>(e => _log.Warning("cluster member {Member} is unreachable", e.Member.Address));
-        Receive<ClusterEvent.ReachableMember>(e => _log.Info("cluster member {Member} is reachable again", e.Member.Address));
+        Receive<ClusterEvent.UnreachableMember>(e =>
+        {
+            _log.Warning("cluster member {Member} is unreachable", e.Member.Address);
+            Publish("unreachable", e.Member);
+        });
+        Receive<ClusterEvent.ReachableMember>(e =>
+        {
+            _log.Info("cluster member {Member} is reachable again", e.Member.Address);
+            Publish("reachable", e.Member);
+        });
         Receive<ClusterEvent.IMemberEvent>(_ => { });
     }
 
@@ -32,6 +42,12 @@ public sealed class ClusterMonitor : ReceiveActor
 
     protected override void PostStop() => _cluster.Unsubscribe(Self);
 
-    private void Log(string what, Member member) =>
+    private void Log(string what, Member member)
+    {
         _log.Info("cluster member {Member} {Status} (roles: {Roles})", member.Address, what, string.Join(",", member.Roles));
+        Publish(what, member);
+    }
+
+    private void Publish(string status, Member member) =>
+        _events.Publish(new ClusterMemberChanged(DateTimeOffset.UtcNow, member.Address.ToString(), status));
 }

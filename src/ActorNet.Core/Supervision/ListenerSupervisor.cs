@@ -1,6 +1,7 @@
 using System.Net;
 using ActorNet.Config;
 using ActorNet.Faults;
+using ActorNet.Runtime;
 using ActorNet.Transport;
 using Akka.Actor;
 using Akka.Event;
@@ -52,10 +53,15 @@ public sealed class ListenerSupervisor : ReceiveActor, IWithTimers
     private readonly Dictionary<string, IActorRef> _running = new();
     private readonly Dictionary<string, ListenerBound> _bound = new();
 
-    public ListenerSupervisor(IReadOnlyList<ListenerSetup> setups, SupervisionSettings supervision)
+    private readonly TimeSpan _drainTimeout;
+
+    /// <param name="drainTimeout">actornet.shutdown.drain-timeout: how long <see cref="UnbindAll"/> lets connections
+    /// flush before it reports the listeners unbound regardless</param>
+    public ListenerSupervisor(IReadOnlyList<ListenerSetup> setups, SupervisionSettings supervision, TimeSpan? drainTimeout = null)
     {
         _setups = setups.ToDictionary(s => s.Settings.Name);
         _supervision = supervision;
+        _drainTimeout = drainTimeout ?? ShutdownSettings.Default.DrainTimeout;
         Running();
     }
 
@@ -66,12 +72,12 @@ public sealed class ListenerSupervisor : ReceiveActor, IWithTimers
         foreach (var name in _setups.Keys) StartListener(name);
     }
 
-    protected override SupervisorStrategy SupervisorStrategy() => new OneForOneStrategy(ex =>
+    protected override SupervisorStrategy SupervisorStrategy() => new ObservedStrategy(_runtime.Events, Decider.From(ex =>
     {
         var listener = (ex as BindFailedException)?.Listener ?? (ex as InjectedFaultException)?.Target ?? "?";
         _log.Warning("listener {Listener} failed: {Error}", listener, ex is BindFailedException or InjectedFaultException ? ex.Message : ex.ToString());
         return Directive.Stop;
-    }, loggingEnabled: false);
+    }), logging: false);
 
     private void Running()
     {
@@ -104,7 +110,9 @@ public sealed class ListenerSupervisor : ReceiveActor, IWithTimers
             var requester = Sender;
             Timers.CancelAll();
             foreach (var listener in _running.Values) listener.Tell(ListenerCommands.Unbind.Instance);
-            Timers.StartSingleTimer(UnbindTimeout.Instance, UnbindTimeout.Instance, TimeSpan.FromSeconds(10));
+            _log.Info("draining: {Connections} connections flush what is queued (up to {DrainTimeout}), then {Listeners} listeners unbind",
+                _runtime.Connections.Count, _drainTimeout, _running.Count);
+            Timers.StartSingleTimer(UnbindTimeout.Instance, UnbindTimeout.Instance, _drainTimeout);
             Become(() => Unbinding(requester));
             ReplyIfDone(requester);
         });
@@ -122,7 +130,8 @@ public sealed class ListenerSupervisor : ReceiveActor, IWithTimers
         });
         Receive<UnbindTimeout>(_ =>
         {
-            _log.Warning("listeners {Listeners} did not unbind in time", string.Join(", ", _running.Keys));
+            _log.Warning("shutdown drain ran out after {DrainTimeout}: {Connections} connections on listeners {Listeners} were still flushing; they are reset with the node",
+                _drainTimeout, _runtime.Connections.Count, string.Join(", ", _running.Keys));
             _running.Clear();
             ReplyIfDone(requester);
         });

@@ -2,6 +2,7 @@ using ActorNet.Admin;
 using ActorNet.Config;
 using ActorNet.Faults;
 using ActorNet.Handlers;
+using ActorNet.Runtime;
 using ActorNet.Transport;
 using Akka.Actor;
 using Akka.Event;
@@ -51,6 +52,10 @@ public sealed class NodeGuardian : ReceiveActor
         _log.Info("node {Node} starting with {Listeners} listeners", _settings.NodeName, _listeners.Count);
     }
 
+    /// <summary>faults/, admin/, services/ and cluster/ restart on failure (Akka's default decisions), reported as node events.</summary>
+    protected override SupervisorStrategy SupervisorStrategy() =>
+        new ObservedStrategy(NodeEvents.Get(Context.System), Akka.Actor.SupervisorStrategy.DefaultDecider);
+
     private void Starting()
     {
         Receive<ServicesSupervisor.ServicesReady>(ready =>
@@ -58,7 +63,7 @@ public sealed class NodeGuardian : ReceiveActor
             var setups = _listeners
                 .Select(l => new ListenerSetup(l.Listener, _settings.Supervision, l.Handler, ready.Services, _ids))
                 .ToList();
-            _listenerSupervisor = Context.ActorOf(Props.Create(() => new ListenerSupervisor(setups, _settings.Supervision)), "listeners");
+            _listenerSupervisor = Context.ActorOf(Props.Create(() => new ListenerSupervisor(setups, _settings.Supervision, _settings.Shutdown.DrainTimeout)), "listeners");
             Become(Running);
         });
         Receive<StopNode>(_ => Sender.Tell(NodeStopped.Instance));

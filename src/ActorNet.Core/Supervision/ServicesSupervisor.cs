@@ -1,4 +1,5 @@
 using ActorNet.Handlers;
+using ActorNet.Runtime;
 using Akka.Actor;
 
 namespace ActorNet.Supervision;
@@ -16,6 +17,10 @@ public sealed class ServicesSupervisor : ReceiveActor
     private readonly IReadOnlyList<ServiceDefinition> _definitions;
 
     public ServicesSupervisor(IReadOnlyList<ServiceDefinition> definitions) => _definitions = definitions;
+
+    /// <summary>Akka's default decisions (restart; stop on initialization failures), each one reported as a node event.</summary>
+    protected override SupervisorStrategy SupervisorStrategy() =>
+        new ObservedStrategy(NodeEvents.Get(Context.System), Akka.Actor.SupervisorStrategy.DefaultDecider);
 
     protected override void PreStart()
     {

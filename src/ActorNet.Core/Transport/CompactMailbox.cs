@@ -6,10 +6,8 @@ namespace ActorNet.Transport;
 
 /// <summary>
 /// The node's default mailbox (config/actornet.reference.conf, <c>akka.actor.default-mailbox</c>): unbounded, like
-/// Akka's <see cref="UnboundedMailbox"/>, but an empty queue costs ~100 bytes instead of ~1.1 KiB. Akka's queue is a
-/// <c>ConcurrentQueue</c> whose first segment (32 slots, 792 B) exists from the start; every accepted connection has
-/// three actors (Akka.IO's TcpConnection, the Connection, the handler), so 10,000 idle connections held ~33 MB of empty
-/// mailbox segments. Measured in docs/bench-results/mem-2026-11-24.txt.
+/// Akka's <see cref="UnboundedMailbox"/>, but an empty queue holds no slots, because every connection has three
+/// actors and most of them are idle. Measured: docs/BENCHMARKS.md, "Settings and why".
 /// </summary>
 public sealed class CompactMailbox : MailboxType, IProducesMessageQueue<CompactMessageQueue>
 {

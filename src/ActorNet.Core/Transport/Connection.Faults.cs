@@ -6,7 +6,8 @@ using Akka.IO;
 
 namespace ActorNet.Transport;
 
-/// <summary>The fault hooks of <see cref="Connection"/>: kills and toxics (one <see cref="ToxicLane"/> per direction).</summary>
+/// <summary>The fault hooks of <see cref="Connection"/>: kills, and toxics as a decorator of the data path (one
+/// <see cref="ToxicLane"/> per direction).</summary>
 public sealed partial class Connection
 {
     /// <summary>Kill this connection (admin endpoint, chaos): close, reset, or crash its handler.</summary>
@@ -33,13 +34,12 @@ public sealed partial class Connection
     private readonly ToxicLane _up;
     private readonly ToxicLane _down;
     private readonly List<ByteString> _released = new();
-    private bool _closing;
 
     private static double NowMs => Environment.TickCount64;
 
     private void OnKill(Kill kill)
     {
-        _metrics.Killed(kill.Mode);
+        _counters.Killed(kill.Mode);
         Log.Warning("connection {ConnectionId} on {Listener} from {Remote} killed ({Mode}): {Detail}",
             _info.Id, _info.Listener, _info.Remote, KillModes.Name(kill.Mode), kill.Detail);
         switch (kill.Mode)
@@ -77,37 +77,17 @@ public sealed partial class Connection
         ScheduleLane(ToxicDirection.Downstream);
     }
 
-    /// <summary>The frames of one read, client → handler: one message for the whole read (<see cref="ConnectionHandler.FramesReceived"/>)
-    /// when the handler accepts batches and no upstream toxic is active; otherwise frame by frame (through the upstream
-    /// lane). False when a toxic reset the connection.</summary>
-    private bool DeliverUp(List<ByteString> frames)
+    // The toxic lanes decorate the data path (Connection.cs): DeliverUp and SendDown pass a frame straight on
+    // (PassUp / Enqueue) while their lane has no toxic, and offer it to the lane here otherwise; a held-back frame is
+    // passed on by the lane's tick, in order.
+
+    /// <summary>A frame client → handler through the upstream lane. False when a toxic reset the connection.</summary>
+    private bool OfferUp(ByteString frame)
     {
-        if (frames.Count == 0) return true;
-        if (frames.Count == 1) return DeliverUp(frames[0]);
-        if (_up.IsPassThrough && _setup.Handler.AcceptsFrameBatches)
-        {
-            _handler?.Tell(new ConnectionHandler.FramesReceived(frames.ToArray()), Self);
-            return true;
-        }
-
-        foreach (var frame in frames)
-            if (!DeliverUp(frame)) return false;
-        return true;
-    }
-
-    /// <summary>One frame, client → handler through the upstream lane. False when a toxic reset the connection.</summary>
-    private bool DeliverUp(ByteString frame)
-    {
-        if (_up.IsPassThrough)
-        {
-            _handler?.Tell(new ConnectionHandler.FrameReceived(frame), Self);
-            return true;
-        }
-
         switch (_up.Offer(frame, NowMs))
         {
             case LaneVerdict.Deliver:
-                _handler?.Tell(new ConnectionHandler.FrameReceived(frame), Self);
+                PassUp(frame);
                 break;
             case LaneVerdict.Queued:
                 if (_up.QueuedBytes > Listener.WriteQueueLimitBytes)
@@ -119,7 +99,7 @@ public sealed partial class Connection
                 ScheduleLane(ToxicDirection.Upstream);
                 break;
             case LaneVerdict.Dropped or LaneVerdict.Swallowed:
-                _metrics.ToxicDropped();
+                _counters.ToxicDropped();
                 break;
             case LaneVerdict.Reset:
                 AbortNow(DisconnectReason.Toxic, "reset-after toxic (upstream)");
@@ -129,15 +109,9 @@ public sealed partial class Connection
         return true;
     }
 
-    /// <summary>Handler → client through the downstream lane.</summary>
-    private void SendDown(ByteString payload)
+    /// <summary>A frame handler → client through the downstream lane.</summary>
+    private void OfferDown(ByteString payload)
     {
-        if (_down.IsPassThrough)
-        {
-            Enqueue(payload);
-            return;
-        }
-
         switch (_down.Offer(payload, NowMs))
         {
             case LaneVerdict.Deliver:
@@ -145,9 +119,9 @@ public sealed partial class Connection
                 break;
             case LaneVerdict.Queued:
                 UpdateQueued();
-                if (_down.QueuedBytes + _outbound.TotalQueuedBytes > Listener.WriteQueueLimitBytes)
+                if (_down.QueuedBytes + _writer.TotalQueuedBytes > Listener.WriteQueueLimitBytes)
                 {
-                    _metrics.SlowConsumerCut();
+                    _counters.SlowConsumerCut();
                     AbortNow(DisconnectReason.SlowConsumer, "toxic backlog over write-queue-limit-bytes (downstream)");
                     return;
                 }
@@ -155,7 +129,7 @@ public sealed partial class Connection
                 ScheduleLane(ToxicDirection.Downstream);
                 break;
             case LaneVerdict.Dropped or LaneVerdict.Swallowed:
-                _metrics.ToxicDropped();
+                _counters.ToxicDropped();
                 break;
             case LaneVerdict.Reset:
                 AbortNow(DisconnectReason.Toxic, "reset-after toxic (downstream)");
@@ -170,14 +144,14 @@ public sealed partial class Connection
         lane.TakeDue(NowMs, _released);
         foreach (var frame in _released)
         {
-            if (_closing) break;
-            if (tick.Direction == ToxicDirection.Upstream) _handler?.Tell(new ConnectionHandler.FrameReceived(frame), Self);
+            if (_state is not State.Open) break;
+            if (tick.Direction == ToxicDirection.Upstream) PassUp(frame);
             else Enqueue(frame);
         }
 
         _released.Clear();
         UpdateQueued();
-        if (!_closing) ScheduleLane(tick.Direction);
+        if (_state is State.Open) ScheduleLane(tick.Direction);
     }
 
     private void ScheduleLane(ToxicDirection direction)
@@ -198,7 +172,7 @@ public sealed partial class Connection
         _released.Clear();
         foreach (var frame in frames)
         {
-            if (_closing) return;
+            if (SocketClosing) return;
             Enqueue(frame);
         }
     }
@@ -210,20 +184,20 @@ public sealed partial class Connection
     }
 
     /// <summary>Held open by a slow-close toxic; then FIN.</summary>
-    private bool SlowClosing(object message)
+    private bool SlowClosing(object message, Outcome outcome)
     {
         switch (message)
         {
             case SlowCloseDue:
                 _setup.Socket.Tell(Tcp.Close.Instance);
-                Become(Closing);
+                Enter(new State.Closing(outcome));
                 return true;
-            case WriteAck: OnAck(); return true;
+            case AckWriter.Ack: OnAck(); return true;
             case Abort a: AbortNow(a.Reason, a.Detail); return true;
             case Kill k:
                 if (k.Mode == KillMode.Reset) AbortNow(DisconnectReason.Killed, k.Detail);
                 return true;
-            case CloseTimeout: AbortNow(_reason ?? DisconnectReason.Shutdown, "slow close timed out"); return true;
+            case CloseTimeout: AbortNow(outcome.Reason, "slow close timed out"); return true;
             case Terminated t: OnTerminated(t); return true;
             case Tcp.ConnectionClosed c: OnClosedBySocket(c); return true;
             default: return true;

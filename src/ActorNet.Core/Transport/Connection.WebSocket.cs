@@ -14,8 +14,8 @@ namespace ActorNet.Transport;
 /// </summary>
 public sealed partial class Connection
 {
-    /// <summary>How long a client may take to send its opening handshake.</summary>
-    internal static readonly TimeSpan HandshakeTimeout = TimeSpan.FromSeconds(10);
+    /// <summary>How long a client may take to send its opening handshake (<c>actornet.transport.websocket-handshake-timeout</c>).</summary>
+    private TimeSpan HandshakeTimeout => Context.System.Settings.Config.GetTimeSpan("actornet.transport.websocket-handshake-timeout", TimeSpan.FromSeconds(10));
 
     private sealed record HandshakeTimedOut
     {
@@ -45,8 +45,7 @@ public sealed partial class Connection
                     if (response.Accepted) OnHandshakeAccepted(response.Subprotocol);
                     break;
                 case WebSocketAction.Frame frame:
-                    _stats.FrameIn();
-                    _metrics.FrameInOnly();
+                    _counters.FramesIn(1);
                     if (DeliverUp(frame.Payload)) break;
                     _wsActions.Clear();
                     return; // a toxic reset the connection
@@ -84,7 +83,7 @@ public sealed partial class Connection
         if (reason == DisconnectReason.FrameTooLong)
             SendErrorFrame(reason, $"frame too long (max {Listener.MaxFrameBytes} bytes)");
         FlushDownLane();
-        if (_closing) return;
+        if (SocketClosing) return;
         _wsCloseSent = true;
         if (!close.Bytes.IsEmpty) WriteRaw(close.Bytes);
         BeginClose(reason, $"websocket {close.Code}: {close.Reason}");

@@ -3,6 +3,7 @@ using ActorNet.Config;
 using ActorNet.Faults;
 using ActorNet.Framing;
 using ActorNet.Handlers;
+using ActorNet.Runtime;
 using Akka.Actor;
 using Akka.Event;
 using Akka.IO;
@@ -35,11 +36,6 @@ public sealed partial class Connection : ActorBase, IWithTimers
     /// <summary>Close at once with a TCP reset, dropping what is queued.</summary>
     public sealed record Abort(DisconnectReason Reason, string? Detail = null);
 
-    private sealed class WriteAck : Tcp.Event
-    {
-        public static readonly WriteAck Instance = new();
-    }
-
     private sealed record IdleCheck
     {
         public static readonly IdleCheck Instance = new();
@@ -62,17 +58,15 @@ public sealed partial class Connection : ActorBase, IWithTimers
     private ILoggingAdapter Log => _logger ??= Context.GetLogger();
     private readonly IFrameDecoder? _decoder;
     private IFrameEncoder _encoder;
-    private readonly OutboundQueue _outbound;
+    private readonly AckWriter _writer;
     private readonly List<ByteString> _frames = new();
     private readonly List<ArraySegment<byte>> _runs = new();
     private IActorRef? _handler;
     private readonly NodeRuntime _runtime = NodeRuntime.Get(Context.System);
-    private readonly ConnectionStats _stats = new();
-    private readonly ListenerMetrics _metrics;
+    private readonly ConnectionCounters _counters;
     private long _lastReadTicks = Environment.TickCount64;
     private int _handlerRestarts;
-    private DisconnectReason? _reason;
-    private string? _detail;
+    private State _state = State.Open.Instance;
 
     public Connection(ConnectionSetup setup)
     {
@@ -81,8 +75,8 @@ public sealed partial class Connection : ActorBase, IWithTimers
         _ws = CreateWebSocketCodec(setup.Listener);
         _decoder = _ws is null ? FrameCodecs.CreateDecoder(setup.Listener.Framing, setup.Listener.MaxFrameBytes) : null;
         _encoder = _ws is null ? FrameCodecs.GetEncoder(setup.Listener.Framing, setup.Listener.LineEnding) : WebSocketFrameEncoder.Text;
-        _outbound = new OutboundQueue(_encoder, setup.Listener.WriteQueueLimitBytes);
-        _metrics = _runtime.Metrics.For(setup.Info.Listener);
+        _counters = new ConnectionCounters(new ConnectionStats(), _runtime.Metrics.For(setup.Info.Listener));
+        _writer = new AckWriter(setup.Socket, _encoder, setup.Listener.WriteQueueLimitBytes, _counters);
         // One seeded sequence per connection, shared by both lanes, created only if a toxic ever draws from it.
         var seed = unchecked(_runtime.ToxicSeed * 31 + (int)setup.Info.Id);
         Random? random = null;
@@ -95,10 +89,15 @@ public sealed partial class Connection : ActorBase, IWithTimers
 
     private ListenerSettings Listener => _setup.Listener;
 
+    private ConnectionStats Stats => _counters.Stats;
+
+    /// <summary>Close or Abort was sent to Akka.IO (or is held back by a slow-close toxic): nothing more may be written.</summary>
+    private bool SocketClosing => _state is State.Closing or State.SlowClosing or State.Stopped;
+
     protected override void PreStart()
     {
         Context.Watch(_setup.Socket);
-        _metrics.ConnectionOpened();
+        _counters.Opened();
         _setup.Socket.Tell(new Tcp.Register(Self, keepOpenOnPeerClosed: false, useResumeWriting: true));
         if (_setup.Rejected is { } rejected)
         {
@@ -112,7 +111,8 @@ public sealed partial class Connection : ActorBase, IWithTimers
         // Debug, not Info: at 10,000 connects the open line was a measurable share of the accept cost (docs/bench-results/
         // mem-2026-11-24.txt); the Info close line below carries the whole life (id, remote, open duration, reason, bytes).
         Log.Debug("connection {ConnectionId} opened on {Listener} from {Remote}", _info.Id, _info.Listener, _info.Remote);
-        _runtime.Connections.Add(new ConnectionEntry(_info, Self, _stats));
+        _runtime.Connections.Add(new ConnectionEntry(_info, Self, Stats));
+        _runtime.Events.ConnectionOpened(_info); // nothing is built while no one listens
         ApplyToxics();
         if (_ws is null) StartHandler();
         else StartHandshakeTimer(); // a websocket handler starts once the handshake is accepted
@@ -132,18 +132,34 @@ public sealed partial class Connection : ActorBase, IWithTimers
         ex =>
         {
             _handlerRestarts++;
-            _stats.HandlerRestarted();
-            _metrics.HandlerRestarted();
+            _counters.HandlerRestarted();
+            _runtime.Events.Publish(new ActorFailed(DateTimeOffset.UtcNow, ActorCrash.PathOf(Self) + "/handler", "restart", ex.Message));
             Log.Warning(ex is InjectedFaultException ? null : ex, "handler of connection {ConnectionId} on {Listener} failed ({Restarts} so far, budget {Budget} per {Window}): {Error}",
                 _info.Id, _info.Listener, _handlerRestarts, _setup.Supervision.HandlerMaxRestarts, _setup.Supervision.HandlerRestartWindow, ex.Message);
             return Directive.Restart;
         },
         loggingEnabled: false);
 
-    // The behaviours are plain switches (ActorBase), not ReceiveActor's Receive<T> tables: those are built per
-    // instance (a delegate, a handler entry and a compiled matcher per message type), a measurable share of each
-    // accepted connection's CPU and memory (docs/BENCHMARKS.md).
+    // ---------------------------------------------------------------------------------------------------------------
+    // The state machine. The behaviours are plain switches (ActorBase), not ReceiveActor's Receive<T> tables: those
+    // are built per instance (a delegate, a handler entry and a compiled matcher per message type), a measurable share
+    // of each accepted connection's CPU and memory (docs/BENCHMARKS.md).
+    // ---------------------------------------------------------------------------------------------------------------
+
     protected override bool Receive(object message) => Open(message);
+
+    /// <summary>Switches to <paramref name="state"/> and its behaviour (which closes over the state's context).</summary>
+    private void Enter(State state)
+    {
+        _state = state;
+        switch (state)
+        {
+            case State.Draining d: Become(m => Draining(m, d.Outcome)); break;
+            case State.SlowClosing s: Become(m => SlowClosing(m, s.Outcome)); break;
+            case State.Closing c: Become(m => Closing(m, c.Outcome)); break;
+            case State.Stopped: Become(_ => true); break;
+        }
+    }
 
     /// <summary>Normal life: frames flow both ways.</summary>
     private bool Open(object message)
@@ -154,7 +170,7 @@ public sealed partial class Connection : ActorBase, IWithTimers
             case Send s: SendDown(s.Payload); return true;
             case SendMany m: OnSendMany(m); return true;
             case SendBatch b: OnSendBatch(b.Frames, b.Skip); return true;
-            case WriteAck: OnAck(); return true;
+            case AckWriter.Ack: OnAck(); return true;
             case Kill k: OnKill(k); return true;
             case ToxicsChanged: ApplyToxics(); return true;
             case LaneTick t: OnLaneTick(t); return true;
@@ -174,61 +190,32 @@ public sealed partial class Connection : ActorBase, IWithTimers
         }
     }
 
-    /// <summary>Flushing what is queued before a graceful close; input is ignored, the handler gets nothing more.</summary>
-    private bool Draining(object message)
-    {
-        switch (message)
-        {
-            case Tcp.Received r: CountIn(r.Data.Count); return true;
-            case Send or SendMany or SendBatch or Close or IdleCheck: return true;
-            case WriteAck:
-                OnAck();
-                if (!_outbound.WriteInFlight) CloseSocket();
-                return true;
-            case Kill k:
-                if (k.Mode == KillMode.Reset) AbortNow(DisconnectReason.Killed, k.Detail);
-                return true;
-            case Abort a: AbortNow(a.Reason, a.Detail); return true;
-            case CloseTimeout: AbortNow(_reason ?? DisconnectReason.Shutdown, "drain timed out"); return true;
-            case Terminated t: OnTerminated(t); return true;
-            case Tcp.ConnectionClosed c: OnClosedBySocket(c); return true;
-            case Tcp.CommandFailed f: OnCommandFailed(f); return true;
-            default: return false;
-        }
-    }
-
-    /// <summary>Close or Abort sent to Akka.IO; waiting for its confirmation.</summary>
-    private bool Closing(object message)
-    {
-        switch (message)
-        {
-            case Tcp.ConnectionClosed c: OnClosedBySocket(c); return true;
-            case CloseTimeout: Context.Stop(Self); return true;
-            case Terminated t:
-                if (t.ActorRef.Equals(_setup.Socket)) Context.Stop(Self);
-                return true;
-            default: return true; // everything else is moot now
-        }
-    }
+    // ---------------------------------------------------------------------------------------------------------------
+    // The data path. Client → handler: OnReceived → (websocket codec | frame decoder) → DeliverUp → upstream toxic
+    // lane → handler. Handler → client: SendDown → downstream toxic lane → Enqueue → AckWriter → socket. A byte
+    // transform layer (TLS) belongs between the socket and the framing: under DecodeAndDeliver on the way in (it
+    // turns the socket's bytes into plain bytes), under the AckWriter on the way out (see AckWriter's remarks).
+    // ---------------------------------------------------------------------------------------------------------------
 
     private void OnReceived(Tcp.Received received)
     {
         CountIn(received.Data.Count);
+        DecodeAndDeliver(received.Data);
+    }
+
+    /// <summary>Plain bytes from the client, through the framing, to the handler.</summary>
+    private void DecodeAndDeliver(ByteString data)
+    {
         if (_ws is not null)
         {
-            OnWebSocketBytes(received.Data);
+            OnWebSocketBytes(data);
             return;
         }
 
         _frames.Clear();
         // frames are zero-copy slices of the read (Akka.IO hands each read over as a fresh, immutable ByteString)
-        var status = _decoder!.Decode(received.Data, _frames);
-        if (_frames.Count > 0)
-        {
-            _stats.AddFramesIn(_frames.Count);
-            _metrics.AddFramesIn(_frames.Count);
-        }
-
+        var status = _decoder!.Decode(data, _frames);
+        _counters.FramesIn(_frames.Count);
         bool delivered = DeliverUp(_frames);
         _frames.Clear();
         if (!delivered) return; // a toxic reset the connection
@@ -250,9 +237,45 @@ public sealed partial class Connection : ActorBase, IWithTimers
 
     private void CountIn(int bytes)
     {
-        _stats.AddBytesIn(bytes);
-        _metrics.AddBytesIn(bytes);
+        _counters.BytesIn(bytes);
         _lastReadTicks = Environment.TickCount64;
+    }
+
+    /// <summary>The frames of one read, client → handler: one message for the whole read (<see cref="ConnectionHandler.FramesReceived"/>)
+    /// when the handler accepts batches and no upstream toxic is active; otherwise frame by frame (through the upstream
+    /// lane). False when a toxic reset the connection.</summary>
+    private bool DeliverUp(List<ByteString> frames)
+    {
+        if (frames.Count == 0) return true;
+        if (frames.Count == 1) return DeliverUp(frames[0]);
+        if (_up.IsPassThrough && _setup.Handler.AcceptsFrameBatches)
+        {
+            _handler?.Tell(new ConnectionHandler.FramesReceived(frames.ToArray()), Self);
+            return true;
+        }
+
+        foreach (var frame in frames)
+            if (!DeliverUp(frame)) return false;
+        return true;
+    }
+
+    /// <summary>One frame, client → handler; through the upstream toxic lane when it has toxics. False when a toxic
+    /// reset the connection.</summary>
+    private bool DeliverUp(ByteString frame)
+    {
+        if (!_up.IsPassThrough) return OfferUp(frame);
+        PassUp(frame);
+        return true;
+    }
+
+    /// <summary>The end of the upstream path: the frame reaches the handler.</summary>
+    private void PassUp(ByteString frame) => _handler?.Tell(new ConnectionHandler.FrameReceived(frame), Self);
+
+    /// <summary>One frame, handler → client; through the downstream toxic lane when it has toxics.</summary>
+    private void SendDown(ByteString payload)
+    {
+        if (_down.IsPassThrough) Enqueue(payload);
+        else OfferDown(payload);
     }
 
     private void OnSendMany(SendMany many)
@@ -261,7 +284,7 @@ public sealed partial class Connection : ActorBase, IWithTimers
         {
             foreach (var payload in many.Payloads)
             {
-                if (_reason is not null) return;
+                if (_state is not State.Open) return;
                 SendDown(payload);
             }
 
@@ -271,7 +294,7 @@ public sealed partial class Connection : ActorBase, IWithTimers
         var payloads = many.Payloads;
         for (var i = 0; i < payloads.Count; i++)
             if (!Enqueue(payloads[i], defer: true)) return; // over the limit: the connection is closing
-        if (_outbound.Flush() is { } write) Write(write);
+        _writer.Flush();
         UpdateQueued();
     }
 
@@ -281,7 +304,7 @@ public sealed partial class Connection : ActorBase, IWithTimers
         {
             foreach (var payload in batch.PayloadsExcept(skip))
             {
-                if (_reason is not null) return;
+                if (_state is not State.Open) return;
                 SendDown(payload);
             }
 
@@ -295,26 +318,19 @@ public sealed partial class Connection : ActorBase, IWithTimers
         {
             var frames = FramesOnWire(batch, encoded, skip, encoded.Runs(skip, _runs));
             if (frames == 0) return; // all of it skipped (or empty raw frames: nothing to put on the wire)
-            if (!_outbound.WriteInFlight && _outbound.PendingBytes == 0)
-            {
-                var bytes = 0;
-                foreach (var run in _runs) bytes += run.Count;
-                _outbound.TryWriteAsIs(bytes);
-                Write(_runs.Count == 1 ? ByteString.FromBytes(_runs[0]) : ByteString.FromBytes(_runs.ToArray()));
-            }
-            else
+            if (!_writer.TryWriteAsIs(_runs))
             {
                 foreach (var run in _runs)
                 {
-                    if (_outbound.Enqueue(run, RawFrameEncoder.Instance, out _, defer: true) != OutboundQueue.Result.LimitExceeded) continue;
+                    if (_writer.Enqueue(run, RawFrameEncoder.Instance, defer: true) != OutboundQueue.Result.LimitExceeded) continue;
                     CutSlowConsumer();
                     return;
                 }
 
-                if (_outbound.Flush() is { } write) Write(write);
+                _writer.Flush();
             }
 
-            CountFramesOut(frames);
+            _counters.FramesOut(frames);
             UpdateQueued();
         }
         finally
@@ -330,26 +346,19 @@ public sealed partial class Connection : ActorBase, IWithTimers
             ? batch.IndicesExcept(skip).Count(i => encoded.Ends[i] > encoded.Start(i))
             : notSkipped;
 
-    private void CountFramesOut(int frames)
-    {
-        _stats.AddFramesOut(frames);
-        _metrics.AddFramesOut(frames);
-    }
-
     /// <param name="raw">already framed (websocket handshake and control frames): sent as is, not counted as a frame</param>
     /// <param name="defer">frame into the pending buffer even when idle; the caller flushes (<see cref="OnSendMany"/>)</param>
     /// <returns>false when the queue limit was exceeded (the connection is now closing)</returns>
     private bool Enqueue(ByteString payload, bool raw = false, bool defer = false)
     {
         if (payload.IsEmpty && (raw || (Listener.Framing == FramingKind.Raw && _ws is null))) return true; // nothing to put on the wire
-        switch (_outbound.Enqueue(payload.ToReadOnlySpan(), raw ? RawFrameEncoder.Instance : _encoder, out var write, defer))
+        switch (_writer.Enqueue(payload.ToReadOnlySpan(), raw ? RawFrameEncoder.Instance : _encoder, defer))
         {
             case OutboundQueue.Result.WriteNow:
-                if (!raw) FrameOut();
-                Write(write!);
+                if (!raw) _counters.FramesOut(1);
                 break;
             case OutboundQueue.Result.Queued:
-                if (!raw) FrameOut();
+                if (!raw) _counters.FramesOut(1);
                 UpdateQueued();
                 break;
             case OutboundQueue.Result.LimitExceeded:
@@ -364,42 +373,28 @@ public sealed partial class Connection : ActorBase, IWithTimers
     /// already closing: reset).</summary>
     private void CutSlowConsumer()
     {
-        if (_reason is not null)
+        if (_state is not State.Open)
         {
             AbortNow(DisconnectReason.SlowConsumer, "write queue limit exceeded while closing");
             return;
         }
 
         Log.Warning("connection {ConnectionId} on {Listener} from {Remote} is a slow consumer: {QueuedBytes} bytes queued, limit {LimitBytes}",
-            _info.Id, _info.Listener, _info.Remote, _outbound.TotalQueuedBytes, Listener.WriteQueueLimitBytes);
-        _metrics.SlowConsumerCut();
+            _info.Id, _info.Listener, _info.Remote, _writer.TotalQueuedBytes, Listener.WriteQueueLimitBytes);
+        _counters.SlowConsumerCut();
         // If even the error line cannot leave, the drain timeout resets the connection.
-        _outbound.DropPending();
+        _writer.DropPending();
         SendErrorFrame(DisconnectReason.SlowConsumer, "slow consumer: write queue limit exceeded");
         BeginClose(DisconnectReason.SlowConsumer, $"write queue over {Listener.WriteQueueLimitBytes} bytes");
     }
 
     private void OnAck()
     {
-        var next = _outbound.OnAck();
-        if (next is not null) Write(next);
+        _writer.OnAck();
         UpdateQueued();
     }
 
-    private void FrameOut()
-    {
-        _stats.FrameOut();
-        _metrics.FrameOut();
-    }
-
-    private void UpdateQueued() => _stats.SetQueued(_outbound.TotalQueuedBytes + _down.QueuedBytes);
-
-    private void Write(ByteString data)
-    {
-        _stats.AddBytesOut(data.Count);
-        _metrics.AddBytesOut(data.Count);
-        _setup.Socket.Tell(Tcp.Write.Create(data, WriteAck.Instance));
-    }
+    private void UpdateQueued() => _counters.Queued(_writer.TotalQueuedBytes + _down.QueuedBytes);
 
     /// <summary>The client's last frame before the connection closes it: the handler's protocol error if it has
     /// one, else a plain error line for line framing, else nothing.</summary>
@@ -426,117 +421,5 @@ public sealed partial class Connection : ActorBase, IWithTimers
         {
             Timers.StartSingleTimer(IdleCheck.Instance, IdleCheck.Instance, Listener.IdleTimeout - idleFor);
         }
-    }
-
-    private void BeginClose(DisconnectReason reason, string? detail)
-    {
-        SetReason(reason, detail);
-        FlushDownLane();
-        if (_closing) return; // flushing the toxic lane overflowed the queue: already aborted
-        SendWebSocketClose(reason, detail);
-        if (_closing) return;
-        StopHandler();
-        Timers.StartSingleTimer(CloseTimeout.Instance, CloseTimeout.Instance, DrainTimeout);
-        if (_outbound.WriteInFlight)
-        {
-            Become(Draining);
-            return;
-        }
-
-        CloseSocket();
-    }
-
-    private void CloseSocket()
-    {
-        _closing = true;
-        if (_down.SlowClose > TimeSpan.Zero)
-        {
-            // slow-close toxic: hold the socket open a while before the FIN
-            Timers.StartSingleTimer(SlowCloseDue.Instance, SlowCloseDue.Instance, _down.SlowClose);
-            Timers.StartSingleTimer(CloseTimeout.Instance, CloseTimeout.Instance, _down.SlowClose + DrainTimeout);
-            Become(SlowClosing);
-            return;
-        }
-
-        // websocket: FIN after the close frame, then read on until the client closes too (no reset over unread input)
-        _setup.Socket.Tell(_ws is null ? Tcp.Close.Instance : Tcp.ConfirmedClose.Instance);
-        Become(Closing);
-    }
-
-    private void AbortNow(DisconnectReason reason, string? detail)
-    {
-        SetReason(reason, detail);
-        _closing = true;
-        StopHandler();
-        _setup.Socket.Tell(Tcp.Abort.Instance);
-        Timers.StartSingleTimer(CloseTimeout.Instance, CloseTimeout.Instance, DrainTimeout);
-        Become(Closing);
-    }
-
-    private void StopHandler()
-    {
-        if (_handler is null) return;
-        Context.Unwatch(_handler);
-        Context.Stop(_handler);
-        _handler = null;
-    }
-
-    private void SetReason(DisconnectReason reason, string? detail)
-    {
-        if (_reason is not null) return;
-        _reason = reason;
-        _detail = detail;
-    }
-
-    private void OnTerminated(Terminated terminated)
-    {
-        if (terminated.ActorRef.Equals(_setup.Socket))
-        {
-            SetReason(DisconnectReason.PeerReset, "socket actor stopped");
-            Context.Stop(Self);
-        }
-        else if (terminated.ActorRef.Equals(_handler))
-        {
-            _handler = null;
-            Log.Warning("handler of connection {ConnectionId} on {Listener} stopped after {Restarts} restarts; closing the connection",
-                _info.Id, _info.Listener, _handlerRestarts);
-            BeginClose(DisconnectReason.HandlerFailed, $"handler stopped after {_handlerRestarts} restarts");
-        }
-    }
-
-    private void OnClosedBySocket(Tcp.ConnectionClosed closed)
-    {
-        switch (closed)
-        {
-            case Tcp.PeerClosed:
-                SetReason(DisconnectReason.ClientClosed, null);
-                break;
-            case Tcp.ErrorClosed error:
-                SetReason(DisconnectReason.PeerReset, error.Cause);
-                break;
-            default:
-                SetReason(DisconnectReason.Shutdown, closed.GetType().Name);
-                break;
-        }
-
-        Context.Stop(Self);
-    }
-
-    private void OnCommandFailed(Tcp.CommandFailed failed)
-    {
-        SetReason(DisconnectReason.WriteFailed, failed.CauseString);
-        AbortNow(DisconnectReason.WriteFailed, failed.CauseString);
-    }
-
-    protected override void PostStop()
-    {
-        _decoder?.Dispose();
-        _ws?.Dispose();
-        _outbound.Dispose();
-        _metrics.ConnectionClosed(_reason ?? DisconnectReason.Shutdown);
-        if (_setup.Rejected is not null) return;
-        _runtime.Connections.Remove(_info.Id);
-        Log.Info("connection {ConnectionId} on {Listener} from {Remote} closed after {OpenFor}: {Reason} ({Detail}); bytes in/out {BytesIn}/{BytesOut}, frames in/out {FramesIn}/{FramesOut}",
-            new object[] { _info.Id, _info.Listener, _info.Remote, DateTimeOffset.UtcNow - _info.OpenedAt, (_reason ?? DisconnectReason.Shutdown).ToString(), _detail ?? "-", _stats.BytesIn, _stats.BytesOut, _stats.FramesIn, _stats.FramesOut });
     }
 }

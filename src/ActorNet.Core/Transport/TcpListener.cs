@@ -33,7 +33,7 @@ public sealed class TcpListener : ReceiveActor
     private string TransportName => _setup.Settings.Transport.ToString().ToLowerInvariant();
 
     protected override void PreStart() =>
-        Context.System.Tcp().Tell(new Tcp.Bind(Self, _setup.BindEndpoint, backlog: 1024, options: [], pullMode: false));
+        Context.System.Tcp().Tell(new Tcp.Bind(Self, _setup.BindEndpoint, backlog: Context.System.Settings.Config.GetInt("actornet.transport.accept-backlog", 1024), options: [], pullMode: false));
 
     private void Binding()
     {

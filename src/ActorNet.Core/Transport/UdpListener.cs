@@ -1,5 +1,6 @@
 using System.Net;
 using ActorNet.Handlers;
+using ActorNet.Runtime;
 using Akka.Actor;
 using Akka.Event;
 using Akka.IO;

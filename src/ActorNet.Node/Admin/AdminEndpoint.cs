@@ -6,6 +6,7 @@ using System.Text.Json;
 using ActorNet.Admin;
 using ActorNet.Config;
 using ActorNet.Faults;
+using ActorNet.Runtime;
 using Akka.Actor;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -47,7 +48,7 @@ public sealed class AdminEndpoint : IAsyncDisposable
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         builder.WebHost.UseKestrel(o => o.Listen(ListenerSetupHost(admin.Host), admin.Port));
         var app = builder.Build();
-        var routes = new AdminRoutes(new NodeControl(system), settings, admin.Token);
+        var routes = new AdminRoutes(new NodeControl(system), settings, admin.Token, logger.ForContext("SourceContext", "admin"));
         routes.Map(app);
         await app.StartAsync().ConfigureAwait(false);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
@@ -68,7 +69,7 @@ public sealed class AdminEndpoint : IAsyncDisposable
 }
 
 /// <summary>The routes of <see cref="AdminEndpoint"/>.</summary>
-internal sealed class AdminRoutes(NodeControl control, NodeSettings settings, string? token)
+internal sealed class AdminRoutes(NodeControl control, NodeSettings settings, string? token, Serilog.ILogger log)
 {
     private static readonly string Version =
         typeof(AdminRoutes).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion?.Split('+')[0] ?? "0.0.0";
@@ -98,6 +99,11 @@ internal sealed class AdminRoutes(NodeControl control, NodeSettings settings, st
         app.MapGet("/toxics", async () => Reply(await control.ListToxicsAsync(), data => ((IReadOnlyList<ToxicSpec>)data).Select(t => t.Describe())));
         app.MapGet("/chaos", async () => Reply(await control.ChaosStatusAsync()));
         app.MapGet("/cluster", async () => Ok(await control.ClusterAsync()));
+        app.MapGet("/events", async (HttpContext http) =>
+        {
+            if (Unauthorized(http) is { } denied) await denied.ExecuteAsync(http);
+            else await EventStream.ServeAsync(http, control.System, log);
+        });
 
         app.MapPost("/connections/{id}/kill", async (HttpContext http, string id, string? mode) =>
         {
@@ -112,6 +118,14 @@ internal sealed class AdminRoutes(NodeControl control, NodeSettings settings, st
             Unauthorized(http) ?? Reply(await control.KillListenerAsync(name)));
         app.MapPost("/links/{name}/kill", async (HttpContext http, string name) =>
             Unauthorized(http) ?? Reply(await control.KillLinkAsync(name)));
+        app.MapPost("/tree/crash", async (HttpContext http) =>
+        {
+            if (Unauthorized(http) is { } denied) return denied;
+            var (values, error) = await ReadObject(http);
+            if (values is null) return Error(400, error!);
+            if (values.Keys.FirstOrDefault(k => k != "path") is { } unknown) return Error(400, $"{unknown}: unknown key (expected {{\"path\": \"/user/actornet/...\"}})");
+            return Reply(await control.CrashAsync(values.GetValueOrDefault("path") ?? ""));
+        });
         app.MapPost("/toxics", async (HttpContext http) =>
         {
             if (Unauthorized(http) is { } denied) return denied;
@@ -223,6 +237,7 @@ internal static class ChaosRequest
         double? probability = null;
         List<KillMode>? modes = null;
         List<string>? listeners = null;
+        List<ChaosTarget>? targets = null;
         foreach (var (key, value) in values)
         {
             switch (key)
@@ -249,12 +264,26 @@ internal static class ChaosRequest
                 case "listeners":
                     listeners = value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).ToList();
                     break;
+                case "targets":
+                    targets = new List<ChaosTarget>();
+                    foreach (var text in value.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+                    {
+                        if (!ChaosTargets.TryParse(text, out var target))
+                        {
+                            error = $"targets: unknown target '{text}' (expected connections or services)";
+                            return null;
+                        }
+
+                        targets.Add(target);
+                    }
+
+                    break;
                 default:
-                    error = $"{key}: unknown key or bad value '{value}' (keys: seed, interval, probability, modes, listeners)";
+                    error = $"{key}: unknown key or bad value '{value}' (keys: seed, interval, probability, modes, listeners, targets)";
                     return null;
             }
         }
 
-        return new ChaosMonkey.Start(seed, interval, probability, modes, listeners);
+        return new ChaosMonkey.Start(seed, interval, probability, modes, listeners) { Targets = targets };
     }
 }

@@ -1,5 +1,5 @@
+using ActorNet.Admin;
 using ActorNet.Config;
-using ActorNet.Faults;
 using ActorNet.Node.Hosting;
 using Akka.Actor;
 using Microsoft.Extensions.Hosting;

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Reflection;
 using ActorNet.Config;
-using ActorNet.Faults;
+using ActorNet.Runtime;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 

@@ -50,6 +50,56 @@ public sealed class AdminClient(Uri endpoint, string? token, HttpMessageHandler?
         }
     }
 
+    /// <summary>GET <paramref name="path"/> as a Server-Sent Events stream: calls <paramref name="onEvent"/> with
+    /// each event's name and data until the node ends the stream or <paramref name="cancel"/> fires.</summary>
+    public async Task StreamAsync(string path, Func<string, string, Task> onEvent, CancellationToken cancel)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        if (!string.IsNullOrEmpty(token)) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        HttpResponseMessage response;
+        try
+        {
+            response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancel);
+        }
+        catch (HttpRequestException e) when (e.InnerException is SocketException || e.HttpRequestError == HttpRequestError.ConnectionError)
+        {
+            throw new AdminCallException($"cannot reach the admin endpoint at {endpoint} ({e.Message}); is the node running with actornet.admin.enabled = true?");
+        }
+
+        using (response)
+        {
+            if (!response.IsSuccessStatusCode)
+            {
+                var reason = ErrorOf(await response.Content.ReadAsStringAsync(cancel)) ?? response.ReasonPhrase ?? "request failed";
+                throw new AdminCallException(response.StatusCode == System.Net.HttpStatusCode.Unauthorized
+                    ? $"unauthorized: {reason} (pass --token or set ACTORNET_ADMIN_TOKEN)"
+                    : $"{(int)response.StatusCode} {response.StatusCode}: {reason}");
+            }
+
+            using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancel), Encoding.UTF8);
+            string? name = null;
+            var data = new StringBuilder();
+            try
+            {
+                while (await reader.ReadLineAsync(cancel) is { } line)
+                {
+                    if (line.Length == 0)
+                    {
+                        if (name is not null || data.Length > 0) await onEvent(name ?? "message", data.ToString());
+                        name = null;
+                        data.Clear();
+                    }
+                    else if (line.StartsWith("event:", StringComparison.Ordinal)) name = line[6..].Trim();
+                    else if (line.StartsWith("data:", StringComparison.Ordinal)) data.Append(data.Length > 0 ? "\n" : "").Append(line[5..].TrimStart());
+                }
+            }
+            catch (IOException) when (!cancel.IsCancellationRequested)
+            {
+                throw new AdminCallException("the node ended the event stream (it stopped, or this client fell behind and was dropped)");
+            }
+        }
+    }
+
     private static string? ErrorOf(string text)
     {
         try

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
+using ActorNet.Admin;
 using ActorNet.Config;
-using ActorNet.Faults;
 
 namespace ActorNet.Node.Cli;
 
@@ -68,6 +68,7 @@ public static class CtlCommand
         var mode = new Option<string>("--mode", "-m") { Description = "close | reset | crash", DefaultValueFactory = _ => "close" };
         var listenerName = new Argument<string>("name") { Description = "listener name" };
         var linkName = new Argument<string>("name") { Description = "link name, e.g. upstream-42 (see GET /links)" };
+        var actorPath = new Argument<string>("path") { Description = "actor path under /user/actornet (see `ctl tree`), e.g. /user/actornet/services/chat" };
         var toxicName = new Argument<string>("name") { Description = "toxic name" };
         var toxicFields = new Argument<string[]>("fields") { Description = "key=value: type=latency listener=echo latency=200ms …", Arity = ArgumentArity.ZeroOrMore };
         var seed = new Option<int?>("--seed") { Description = "chaos seed (same seed, same choices)" };
@@ -75,6 +76,7 @@ public static class CtlCommand
         var probability = new Option<double?>("--probability") { Description = "chance a draw kills, 0..1" };
         var modes = new Option<string?>("--modes") { Description = "comma-separated kill modes, e.g. close,reset" };
         var listeners = new Option<string?>("--listeners") { Description = "comma-separated listeners (default: all)" };
+        var targets = new Option<string?>("--targets") { Description = "comma-separated: connections, services (default: actornet.faults.chaos.targets)" };
 
         ctl.Subcommands.Add(Leaf("status", "Node name, version, uptime, listeners.", _ => Req(HttpMethod.Get, "/status"), CtlTables.Status));
         ctl.Subcommands.Add(Leaf("connections", "Open connections with their counters.", _ => Req(HttpMethod.Get, "/connections"), CtlTables.Connections));
@@ -84,7 +86,42 @@ public static class CtlCommand
         ctl.Subcommands.Add(Leaf("metrics", "Prometheus metrics.", _ => Req(HttpMethod.Get, "/metrics"), null));
         ctl.Subcommands.Add(Leaf("kill", "Kill a connection.", p => Req(HttpMethod.Post, $"/connections/{Uri.EscapeDataString(p.GetValue(id)!)}/kill?mode={Uri.EscapeDataString(p.GetValue(mode)!)}"), CtlTables.Message, id, mode));
         ctl.Subcommands.Add(Leaf("kill-listener", "Crash a listener; it re-binds after its backoff.", p => Req(HttpMethod.Post, $"/listeners/{Uri.EscapeDataString(p.GetValue(listenerName)!)}/kill"), CtlTables.Message, listenerName));
+        ctl.Subcommands.Add(Leaf("crash", "Make any actor under /user/actornet fail as if it threw; its supervisor decides what follows.", p => Req(HttpMethod.Post, "/tree/crash", new Dictionary<string, string> { ["path"] = p.GetValue(actorPath)! }), CtlTables.Message, actorPath));
         ctl.Subcommands.Add(Leaf("kill-link", "Drop an outbound link.", p => Req(HttpMethod.Post, $"/links/{Uri.EscapeDataString(p.GetValue(linkName)!)}/kill"), CtlTables.Message, linkName));
+
+        var events = new Command("events", "Tail the node's live events (connections, restarts, kills, toxics, chaos, cluster) until Ctrl-C.");
+        events.SetAction(async (parse, cancel) =>
+        {
+            var (client, problem) = Client(parse, endpoint, token, config);
+            if (client is null)
+            {
+                await stderr.WriteLineAsync("actornet ctl: " + problem);
+                return ExitCodes.Failure;
+            }
+
+            using (client)
+            {
+                try
+                {
+                    await client.StreamAsync("/events", async (name, data) =>
+                    {
+                        await stdout.WriteLineAsync(parse.GetValue(json) ? data : $"{name,-18} {data}");
+                        await stdout.FlushAsync(cancel);
+                    }, cancel);
+                    return ExitCodes.Ok;
+                }
+                catch (OperationCanceledException)
+                {
+                    return ExitCodes.Ok;
+                }
+                catch (AdminCallException e)
+                {
+                    await stderr.WriteLineAsync("actornet ctl: " + e.Message);
+                    return ExitCodes.Failure;
+                }
+            }
+        });
+        ctl.Subcommands.Add(events);
 
         var toxic = new Command("toxic", "Add, remove or list toxics.");
         toxic.Subcommands.Add(Leaf("add", "Add a toxic: toxic add NAME type=latency listener=echo latency=200ms", p => Req(HttpMethod.Post, "/toxics", Fields(p.GetValue(toxicName)!, p.GetValue(toxicFields) ?? [])), CtlTables.Message, toxicName, toxicFields));
@@ -101,8 +138,9 @@ public static class CtlCommand
             if (p.GetValue(probability) is { } pr) body["probability"] = pr;
             if (p.GetValue(modes) is { } m) body["modes"] = m;
             if (p.GetValue(listeners) is { } l) body["listeners"] = l;
+            if (p.GetValue(targets) is { } t) body["targets"] = t;
             return Req(HttpMethod.Post, "/chaos/start", body);
-        }, CtlTables.Chaos, seed, interval, probability, modes, listeners));
+        }, CtlTables.Chaos, seed, interval, probability, modes, listeners, targets));
         chaos.Subcommands.Add(Leaf("stop", "Stop chaos mode.", _ => Req(HttpMethod.Post, "/chaos/stop"), CtlTables.Chaos));
         chaos.Subcommands.Add(Leaf("status", "Show chaos mode.", _ => Req(HttpMethod.Get, "/chaos"), CtlTables.Chaos));
         ctl.Subcommands.Add(chaos);

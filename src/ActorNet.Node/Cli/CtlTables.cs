@@ -65,7 +65,7 @@ internal static class CtlTables
     {
         o.WriteLine(S(reply, "message"));
         if (reply.TryGetProperty("data", out var d) && d.ValueKind == JsonValueKind.Object)
-            o.WriteLine($"running {S(d, "running")}, seed {S(d, "seed")}, draws {S(d, "draws")}, kills {S(d, "kills")}, interval {S(d, "interval")}, probability {S(d, "probability")}, modes {string.Join(",", d.GetProperty("modes").EnumerateArray().Select(m => m.GetString()))}");
+            o.WriteLine($"running {S(d, "running")}, seed {S(d, "seed")}, draws {S(d, "draws")}, kills {S(d, "kills")}, interval {S(d, "interval")}, probability {S(d, "probability")}, modes {string.Join(",", d.GetProperty("modes").EnumerateArray().Select(m => m.GetString()))}, targets {(d.TryGetProperty("targets", out var t) ? string.Join(",", t.EnumerateArray().Select(m => m.GetString())) : "connections")}");
     }
 
     public static void Message(JsonElement reply, TextWriter o) => o.WriteLine(S(reply, "message"));

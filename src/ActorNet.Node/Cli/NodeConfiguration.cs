@@ -24,11 +24,11 @@ public static class NodeConfiguration
         if (sourceErrors.Count > 0 || config is null)
             return Failed(path, sourceErrors.Count > 0 ? sourceErrors : [new ConfigError(path, "could not be loaded")]);
 
-        var loaded = NodeSettingsLoader.Load(config);
+        var loaded = NodeSettingsLoader.Load(config, Hosting.NodeHandlers.Catalog);
         if (!loaded.Ok || loaded.Settings is null)
             return Failed(path, loaded.Errors.Count > 0 ? loaded.Errors : [new ConfigError("actornet", "settings could not be loaded")]);
 
-        var validation = ActorNetNode.Validate(loaded.Settings);
+        var validation = ActorNetNode.Validate(loaded.Settings, Hosting.NodeHandlers.For(loaded.Settings));
         return validation.Count > 0 ? Failed(path, validation) : new NodeConfigurationResult(loaded.Settings, []);
     }
 

@@ -14,5 +14,5 @@ public sealed record NodeEntryPoints(
     Func<IActorRef, TimeSpan, Task> Stop)
 {
     /// <summary>The real node: <see cref="ActorNetNode.Start"/> and <see cref="ActorNetNode.StopAsync"/>.</summary>
-    public static NodeEntryPoints Default { get; } = new((system, settings) => ActorNetNode.Start(system, settings), ActorNetNode.StopAsync);
+    public static NodeEntryPoints Default { get; } = new((system, settings) => ActorNetNode.Start(system, settings, NodeHandlers.For(settings)), ActorNetNode.StopAsync);
 }

@@ -64,7 +64,8 @@ public static class NodeHost
         builder.Logging.SetMinimumLevel(LogLevel.Trace);
         builder.Services.AddSerilog(logger, dispose: false);
         builder.Services.Configure<ConsoleLifetimeOptions>(o => o.SuppressStatusMessages = true);
-        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(30));
+        // Room for CoordinatedShutdown: the drain (service-unbind) and Akka's later phases.
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.Shutdown.PhaseTimeout + TimeSpan.FromSeconds(25));
 
         var systemName = ActorSystemNames.Sanitize(settings.SystemName);
         builder.Services.AddAkka(systemName, (akka, _) =>
@@ -100,6 +101,10 @@ public static class NodeHost
                 try
                 {
                     await entryPoints.Stop(guardian, stopTimeout);
+                }
+                catch (TimeoutException ex)
+                {
+                    log.Warning("node {NodeName}: {Failure}", settings.NodeName, ex.Message);
                 }
                 catch (Exception ex)
                 {

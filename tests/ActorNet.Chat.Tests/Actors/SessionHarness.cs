@@ -28,7 +28,7 @@ internal sealed class SessionHarness
             Flood = new FloodSettings(1000, 1000, 1000),
         };
         Runtime = new IrcRuntime(Settings, Time, Time.GetUtcNow());
-        Server = kit.Sys.ActorOf(ChatServer.Props(Settings, Time));
+        Server = kit.Sys.ActorOf(ChatService.Props(Settings, Time));
     }
 
     public ManualTime Time { get; } = new();

@@ -1,15 +1,21 @@
 using ActorNet.Config;
+using ActorNet.Handlers;
 using Xunit;
 
 namespace ActorNet.Core.Tests.Config;
 
 internal static class ConfigTestUtil
 {
+    /// <summary>Core's handlers and a stand-in for the executable's <c>irc</c> (ActorNet.Chat is not referenced here):
+    /// the loader checks handler names and transports against it.</summary>
+    public static readonly HandlerCatalog Catalog = HandlerCatalog.Default.With(
+        new BuiltInHandler("irc", [TransportKind.Tcp, TransportKind.WebSocket], _ => new ActorTypeHandlerFactory(typeof(ActorNet.Handlers.BuiltIn.EchoHandler))));
+
     public static LoadResult Load(string hocon, params string[] overrides)
     {
         var (config, errors) = ConfigSource.Parse(hocon, overrides);
         Assert.Empty(errors);
-        return NodeSettingsLoader.Load(config!);
+        return NodeSettingsLoader.Load(config!, Catalog);
     }
 
     public static NodeSettings LoadOk(string hocon, params string[] overrides)

@@ -130,4 +130,22 @@ public sealed class NodeSettingsLoaderTests
             ["actornet.listeners.one.bind", "actornet.listeners.three.colour", "actornet.listeners.two.handler", "actornet.logging.level"],
             result.Errors.Select(e => e.Path).Order(StringComparer.Ordinal));
     }
+
+    [Fact]
+    public void Shutdown_drain_sets_the_service_unbind_phase_unless_the_file_does()
+    {
+        var settings = LoadOk("actornet.shutdown.drain-timeout = 12s");
+        Assert.Equal(TimeSpan.FromSeconds(12), settings.Shutdown.DrainTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(15), settings.Config.GetTimeSpan("akka.coordinated-shutdown.phases.service-unbind.timeout"));
+        var own = LoadOk("actornet.shutdown.drain-timeout = 12s\nakka.coordinated-shutdown.phases.service-unbind.timeout = 30s");
+        Assert.Equal(TimeSpan.FromSeconds(30), own.Config.GetTimeSpan("akka.coordinated-shutdown.phases.service-unbind.timeout"));
+    }
+
+    [Theory]
+    [InlineData("actornet.shutdown.drain-timeout = 0s", "actornet.shutdown.drain-timeout", "must be > 0")]
+    [InlineData("actornet.shutdown.grace = 1s", "actornet.shutdown.grace", "")]
+    [InlineData("actornet.events.buffer-size = 100", "actornet.events.buffer-size", "power of two")]
+    [InlineData("actornet.events.consumer-buffer = 0", "actornet.events.consumer-buffer", "must be 1..65536")]
+    [InlineData("actornet.faults.chaos.targets = [nodes]", "actornet.faults.chaos.targets", "unknown target 'nodes'")]
+    public void Bad_shutdown_events_and_chaos_keys_are_reported(string hocon, string path, string reason) => LoadError(hocon, path, reason);
 }

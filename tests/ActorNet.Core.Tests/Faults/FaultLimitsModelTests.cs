@@ -1,4 +1,5 @@
 using ActorNet.Faults;
+using ActorNet.Runtime;
 using Xunit;
 using static ActorNet.Core.Tests.Config.ConfigTestUtil;
 
@@ -26,15 +27,17 @@ public sealed class FaultLimitsModelTests
     [Fact]
     public void A_closed_connection_takes_its_toxics_with_it()
     {
-        var runtime = new NodeRuntime();
-        runtime.Toxics.Add(Toxic("on-7", 7));
-        runtime.Toxics.Add(Toxic("on-8", 8));
-        runtime.Toxics.Add(Toxic("listener"));
-        runtime.Connections.Add(new ConnectionEntry(Info(7), Akka.Actor.ActorRefs.Nobody, new ConnectionStats()));
-        runtime.Connections.Remove(7);
-        Assert.Equal(["on-8", "listener"], runtime.Toxics.All.Select(t => t.Name));
-        runtime.Connections.Remove(7); // already gone: nothing more happens
-        Assert.Equal(2, runtime.Toxics.All.Count);
+        // wired as NodeRuntime wires them (the integration test FaultLimitTests checks the node itself)
+        var toxics = new ToxicTable();
+        var connections = new ConnectionRegistry(id => toxics.RemoveConnection(id));
+        toxics.Add(Toxic("on-7", 7));
+        toxics.Add(Toxic("on-8", 8));
+        toxics.Add(Toxic("listener"));
+        connections.Add(new ConnectionEntry(Info(7), Akka.Actor.ActorRefs.Nobody, new ConnectionStats()));
+        connections.Remove(7);
+        Assert.Equal(["on-8", "listener"], toxics.All.Select(t => t.Name));
+        Assert.Equal(0, toxics.RemoveConnection(7)); // already gone: nothing more happens
+        Assert.Equal(2, toxics.All.Count);
     }
 
     private static ActorNet.Transport.ConnectionInfo Info(long id) =>

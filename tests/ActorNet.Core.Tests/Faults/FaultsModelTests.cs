@@ -1,5 +1,7 @@
+using ActorNet.Admin;
 using ActorNet.Config;
 using ActorNet.Faults;
+using ActorNet.Runtime;
 using ActorNet.Transport;
 using Xunit;
 

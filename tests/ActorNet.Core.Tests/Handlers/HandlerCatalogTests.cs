@@ -16,7 +16,7 @@ public sealed class HandlerWithoutContextConstructor : ConnectionHandler
 
 public sealed class HandlerCatalogTests
 {
-    private static readonly HandlerCatalog Catalog = HandlerCatalog.CreateDefault();
+    private static readonly HandlerCatalog Catalog = HandlerCatalog.Default;
 
     private static ListenerSettings Listener(string handler, TransportKind transport = TransportKind.Tcp) => new(
         "l", transport, "127.0.0.1", 0, handler, FramingKind.Line, LineEnding.Lf, 1024, 10, 0, TimeSpan.Zero, 4096,
@@ -88,5 +88,23 @@ public sealed class HandlerCatalogTests
     {
         Assert.Null(Catalog.Resolve(Listener(Aqn<EchoHandler>(), TransportKind.Udp), out var error));
         Assert.Contains("does not support transport udp", error);
+    }
+
+    [Fact]
+    public void Core_does_not_know_chat_by_name()
+    {
+        Assert.Null(Catalog.Resolve(Listener("irc"), out var error));
+        Assert.Contains("unknown handler 'irc'", error);
+    }
+
+    [Fact]
+    public void A_host_adds_a_named_handler_with_its_transports()
+    {
+        var catalog = Catalog.With(new BuiltInHandler("kv", [TransportKind.Tcp], _ => new ActorTypeHandlerFactory(typeof(EchoHandler))));
+        Assert.NotNull(catalog.Resolve(Listener("kv"), out _)?.Stream);
+        Assert.Null(catalog.Resolve(Listener("kv", TransportKind.WebSocket), out var error));
+        Assert.Contains("needs transport = tcp", error);
+        Assert.Contains("kv", catalog.NameProblem("nope", TransportKind.Tcp));
+        Assert.Null(Catalog.Resolve(Listener("kv"), out _)); // the original is unchanged
     }
 }

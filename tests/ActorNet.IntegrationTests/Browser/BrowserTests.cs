@@ -138,6 +138,20 @@ public sealed class BrowserTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     [Fact(Timeout = 60_000)]
+    public async Task The_unlocked_dashboard_follows_live_events_instead_of_polling()
+    {
+        var page = await DashboardAsync();
+        await page.WaitForAsync("document.getElementById('log').innerText.includes('following live events')");
+        await using var client = await _web.Node.ConnectAsync("echo", "evented");
+        var id = await _web.Node.ConnectionIdOfAsync(client);
+        await page.WaitForAsync($"document.querySelector('[data-conn=\"{id}\"]')"); // the opened event refreshed the tree
+        var path = $"/user/actornet/listeners/echo/c-{id}/handler";
+        Assert.True((await _web.Node.Control.CrashAsync(path)).Ok);
+        await page.WaitForAsync($"[...document.querySelectorAll('#log div')].some(d => d.textContent.includes('actor-failed') && d.textContent.includes({Js(path + ": restart")}))");
+        await page.WaitForAsync($"document.querySelector('[data-conn=\"{id}\"] .restarts')"); // ↻ 1 restart
+    }
+
+    [Fact(Timeout = 60_000)]
     public async Task A_toxic_added_on_the_dashboard_shows_up_in_the_admin_api_and_can_be_removed()
     {
         var page = await DashboardAsync();

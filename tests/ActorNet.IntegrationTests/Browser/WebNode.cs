@@ -1,7 +1,8 @@
 using System.Net;
 using System.Net.Http.Headers;
-using ActorNet.Faults;
+using ActorNet.Admin;
 using ActorNet.Node.Admin;
+using ActorNet.Node.Hosting;
 using ActorNet.Testing;
 
 namespace ActorNet.IntegrationTests.Browser;
@@ -42,7 +43,7 @@ internal sealed class WebNode : IAsyncDisposable
               }
               chat { server-name = irc.test, network-name = TestNet, motd = "hello web" }
             }
-            """);
+            """, catalog: NodeHandlers.Catalog);
         try
         {
             var admin = await AdminEndpoint.StartAsync(node.System, node.Settings, new AdminSettings(true, "127.0.0.1", 0, token),

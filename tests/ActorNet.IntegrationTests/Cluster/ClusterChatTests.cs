@@ -176,7 +176,7 @@ public sealed class ClusterChatTests
         await Race(kit.Nodes[1], kit.Nodes[2], "after", rounds: 10);
 
         // the new registry instance learnt bob's and carol's claims from their nodes (re-assert after hand-over)
-        var proxy = kit.Nodes[2].System.ActorSelection("/user/actornet/services/chat/nick-registry-proxy");
+        var proxy = kit.Nodes[2].System.ActorSelection("/user/actornet/services/chat/nicks/registry-proxy");
         var bobOwner = await proxy.Ask<NickRegistry.Owner>(new NickRegistry.GetOwner("BOB"), Long);
         Assert.Equal(kit.Nodes[1].Cluster.SelfAddress.ToString(), bobOwner.Node);
         var carolOwner = await proxy.Ask<NickRegistry.Owner>(new NickRegistry.GetOwner("carol"), Long);

@@ -3,6 +3,7 @@ using ActorNet.Config;
 using Akka.Actor;
 using Akka.Cluster;
 using Xunit;
+using ActorNet.Node.Hosting;
 
 namespace ActorNet.IntegrationTests.Cluster;
 
@@ -36,7 +37,7 @@ public sealed class ClusterNode : IAsyncDisposable
         var system = settings.Cluster.Tls.CreateSetup() is { } tls
             ? ActorSystem.Create(settings.SystemName, setup.And(tls))
             : ActorSystem.Create(settings.SystemName, setup);
-        var guardian = ActorNetNode.Start(system, settings);
+        var guardian = ActorNetNode.Start(system, settings, NodeHandlers.Catalog);
         var bound = await ActorNetNode.WaitForBindingsAsync(guardian, settings, TimeSpan.FromSeconds(15));
         return new ClusterNode(system, guardian, bound.ToDictionary(b => b.Key, b => (IPEndPoint)b.Value));
     }

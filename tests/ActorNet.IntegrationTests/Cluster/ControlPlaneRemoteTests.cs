@@ -1,5 +1,6 @@
 using ActorNet.Admin;
 using ActorNet.Faults;
+using ActorNet.Runtime;
 using ActorNet.IntegrationTests.Support;
 using Akka.Actor;
 using Xunit;
@@ -41,6 +42,7 @@ public sealed class ControlPlaneRemoteTests
         Assert.Equal(AdminOutcome.Forbidden, kill.Outcome);
         Assert.Contains("only from the node itself", kill.Message);
         Assert.Equal(AdminOutcome.Forbidden, (await AskRemote("admin", new AdminActor.KillListener("echo"))).Outcome);
+        Assert.Equal(AdminOutcome.Forbidden, (await AskRemote("admin", new AdminActor.CrashActor($"/user/{ActorNetNode.GuardianName}/listeners/echo"))).Outcome);
         Assert.Equal(AdminOutcome.Forbidden, (await AskRemote("admin", new ChaosMonkey.Start(Seed: 7))).Outcome);
         // the fault injector and the chaos monkey are reachable by path too: same answer
         Assert.Equal(AdminOutcome.Forbidden, (await AskRemote("faults", new ChaosMonkey.Start(Seed: 7))).Outcome);

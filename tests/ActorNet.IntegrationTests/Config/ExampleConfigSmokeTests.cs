@@ -3,6 +3,7 @@ using ActorNet.Config;
 using ActorNet.IntegrationTests.Support;
 using Xunit;
 using Xunit.Abstractions;
+using ActorNet.Node.Hosting;
 
 namespace ActorNet.IntegrationTests.Config;
 
@@ -30,9 +31,9 @@ public sealed class ExampleConfigSmokeTests(ITestOutputHelper output) : NodeTest
         var path = RepoPaths.File(relativePath);
         var (first, errors) = ConfigSource.Load(path, []);
         Assert.Empty(errors);
-        var loaded = NodeSettingsLoader.Load(first!);
+        var loaded = NodeSettingsLoader.Load(first!, NodeHandlers.Catalog);
         Assert.True(loaded.Ok, string.Join("\n", loaded.Errors));
-        Assert.Empty(ActorNetNode.Validate(loaded.Settings!));
+        Assert.Empty(ActorNetNode.Validate(loaded.Settings!, NodeHandlers.Catalog));
 
         var overrides = loaded.Settings!.Listeners.Select(l => $"actornet.listeners.{l.Name}.bind=\"{(l.Host.Contains(':') ? $"[{l.Host}]" : l.Host)}:0\"").ToList();
         if (loaded.Settings.Cluster.Enabled)
@@ -69,7 +70,7 @@ public sealed class ExampleConfigSmokeTests(ITestOutputHelper output) : NodeTest
         var system = Akka.Actor.ActorSystem.Create(settings.SystemName, settings.Config);
         try
         {
-            var guardian = ActorNetNode.Start(system, settings);
+            var guardian = ActorNetNode.Start(system, settings, NodeHandlers.Catalog);
             var bound = await ActorNetNode.WaitForBindingsAsync(guardian, settings, TimeSpan.FromSeconds(15));
             foreach (var listener in settings.Listeners.Where(l => l.Transport == TransportKind.Tcp))
             {
@@ -102,7 +103,7 @@ public sealed class HandlerValidationTests
             actornet.listeners.chat { bind = "127.0.0.1:0", handler = irc, options { ping-interval = never } }
             """);
         var settings = NodeSettingsLoader.Load(config!).Settings!;
-        var errors = ActorNetNode.Validate(settings);
+        var errors = ActorNetNode.Validate(settings, NodeHandlers.Catalog);
         Assert.Contains(errors, e => e.Path == "actornet.chat.nick-length");
         Assert.Contains(errors, e => e.Path == "actornet.chat.flood.per-second");
         Assert.Contains(errors, e => e.Path == "actornet.listeners.chat.options.ping-interval");

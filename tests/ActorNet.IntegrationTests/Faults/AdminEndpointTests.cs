@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using ActorNet.Admin;
 using ActorNet.Faults;
 using ActorNet.Node.Admin;
 using ActorNet.Node.Cli;

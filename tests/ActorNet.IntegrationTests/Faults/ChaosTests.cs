@@ -1,5 +1,8 @@
 using ActorNet.Faults;
+using ActorNet.Runtime;
 using ActorNet.Testing;
+using Akka.Streams;
+using Akka.Streams.Dsl;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -59,5 +62,38 @@ public sealed class ChaosTests(ITestOutputHelper output)
         var memoryAfter = GC.GetTotalMemory(forceFullCollection: true);
         output.WriteLine($"managed memory {memoryBefore / 1024} KiB before, {memoryAfter / 1024} KiB after");
         Assert.True(memoryAfter < memoryBefore + 64L * 1024 * 1024, "memory back within bounds");
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task Chaos_can_draw_services_and_connections_are_left_alone_when_it_draws_only_services()
+    {
+        await using var node = await TestNode.StartAsync("""
+            actornet {
+              listeners.echo { transport = tcp, bind = "127.0.0.1:0", handler = echo }
+              listeners.relay { transport = tcp, bind = "127.0.0.1:0", handler = broadcast }
+              faults.chaos { seed = 99, interval = 50ms, probability = 1, modes = [reset], targets = [services] }
+            }
+            """);
+        var baseline = await node.TreeSizeAsync();
+        var (ready, crashes) = NodeEvents.Get(node.System).Subscribe()
+            .Where(e => e is ActorFailed f && f.Path.StartsWith("/user/actornet/services/", StringComparison.Ordinal))
+            .Take(5)
+            .ToMaterialized(Sink.Seq<NodeEvent>(), Keep.Both)
+            .Run(node.System.Materializer());
+        await ready.WaitAsync(TimeSpan.FromSeconds(5));
+        var clients = new List<CountingClient>();
+        for (var i = 0; i < 10; i++) clients.Add(await node.ConnectAsync("echo", "s" + i));
+
+        var started = await node.Control.StartChaosAsync(new ChaosMonkey.Start());
+        Assert.True(started.Ok, started.Message);
+        var failed = await crashes.WaitAsync(TimeSpan.FromSeconds(20)); // five service crashes, each decided by its supervisor
+        var status = (ChaosMonkey.Status)(await node.Control.StopChaosAsync()).Data!;
+        output.WriteLine($"seed {status.Seed}: {status.Draws} draws, {status.Kills} crashes: " +
+                         string.Join(", ", failed.Cast<ActorFailed>().Select(f => f.Path + " " + f.Directive)));
+        Assert.Equal(["services"], status.Targets);
+        Assert.All(failed.Cast<ActorFailed>(), f => Assert.Equal("restart", f.Directive));
+        foreach (var c in clients) Assert.True(await c.ExchangeAsync(5) && c.Intact, "connections are not drawn: " + c);
+        Assert.True(await node.WaitForTreeSizeAsync(baseline + clients.Count * 2, TimeSpan.FromSeconds(10)), "the tree returns to its size");
+        foreach (var c in clients) await c.DisposeAsync();
     }
 }

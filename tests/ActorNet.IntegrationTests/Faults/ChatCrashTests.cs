@@ -1,6 +1,7 @@
 using System.Net;
 using ActorNet.Faults;
 using ActorNet.IntegrationTests.Chat;
+using ActorNet.Node.Hosting;
 using ActorNet.Testing;
 using Xunit;
 
@@ -20,7 +21,7 @@ public sealed class ChatCrashTests
     [Fact(Timeout = 60_000)]
     public async Task Crashed_chat_session_keeps_socket_nick_and_channels()
     {
-        await using var node = await TestNode.StartAsync(ChatNode);
+        await using var node = await TestNode.StartAsync(ChatNode, catalog: NodeHandlers.Catalog);
         await using var alice = await IrcClient.RegisteredAsync(node.Endpoint("chat"), "alice");
         await using var bob = await IrcClient.RegisteredAsync(node.Endpoint("chat"), "bob");
         await alice.SendAsync("JOIN #crash");

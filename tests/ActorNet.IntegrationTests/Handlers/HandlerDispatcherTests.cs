@@ -6,6 +6,7 @@ using Akka.Actor;
 using Akka.TestKit.Xunit2;
 using Xunit;
 using Xunit.Abstractions;
+using ActorNet.Node.Hosting;
 
 namespace ActorNet.IntegrationTests.Handlers;
 
@@ -35,7 +36,7 @@ public sealed class HandlerDispatcherTests(ITestOutputHelper output) : TestKit(N
     public async Task A_factory_can_put_its_handlers_on_a_dispatcher_of_their_own()
     {
         var settings = TestSettings.Node(null, TestSettings.Listener("own", typeof(OwnDispatcherHandlerFactory).AssemblyQualifiedName!));
-        var guardian = ActorNetNode.Start(Sys, settings);
+        var guardian = ActorNetNode.Start(Sys, settings, NodeHandlers.Catalog);
         var bound = await ActorNetNode.WaitForBindingsAsync(guardian, settings, TimeSpan.FromSeconds(10));
         await using var client = await LineClient.ConnectAsync((IPEndPoint)bound["own"]);
 

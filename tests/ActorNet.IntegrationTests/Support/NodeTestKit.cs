@@ -4,6 +4,7 @@ using Akka.Actor;
 using Akka.TestKit.Xunit2;
 using Xunit;
 using Xunit.Abstractions;
+using ActorNet.Node.Hosting;
 
 namespace ActorNet.IntegrationTests.Support;
 
@@ -30,7 +31,7 @@ public abstract class NodeTestKit : TestKit
     /// <summary>Starts the node and waits until every listener is bound; returns the bound endpoints by name.</summary>
     protected async Task<IReadOnlyDictionary<string, IPEndPoint>> StartNodeAsync(NodeSettings settings)
     {
-        Guardian = ActorNetNode.Start(Sys, settings);
+        Guardian = ActorNetNode.Start(Sys, settings, NodeHandlers.Catalog);
         var bound = await ActorNetNode.WaitForBindingsAsync(Guardian, settings, TimeSpan.FromSeconds(10));
         return bound.ToDictionary(b => b.Key, b => (IPEndPoint)b.Value);
     }

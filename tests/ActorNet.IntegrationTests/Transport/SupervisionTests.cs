@@ -3,6 +3,7 @@ using ActorNet.Handlers;
 using ActorNet.IntegrationTests.Support;
 using Xunit;
 using Xunit.Abstractions;
+using ActorNet.Node.Hosting;
 
 namespace ActorNet.IntegrationTests.Transport;
 
@@ -65,7 +66,7 @@ public sealed class SupervisionTests(ITestOutputHelper output) : NodeTestKit(out
             var settings = TestSettings.Node(null,
                 TestSettings.Listener("blocked", "echo", port: port),
                 TestSettings.Listener("free", "echo"));
-            Guardian = ActorNetNode.Start(Sys, settings);
+            Guardian = ActorNetNode.Start(Sys, settings, NodeHandlers.Catalog);
 
             // the other listener serves while the blocked one retries
             var free = await AwaitBoundAsync("free");

@@ -3,6 +3,7 @@ using System.Net.Sockets;
 using System.Text;
 using ActorNet.Config;
 using ActorNet.Faults;
+using ActorNet.Runtime;
 using ActorNet.IntegrationTests.Support;
 using Xunit;
 using Xunit.Abstractions;

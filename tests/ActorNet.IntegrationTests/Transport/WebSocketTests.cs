@@ -4,6 +4,7 @@ using System.Text;
 using ActorNet.Config;
 using ActorNet.Faults;
 using ActorNet.IntegrationTests.Support;
+using ActorNet.Runtime;
 using ActorNet.Transport;
 using Xunit;
 using Xunit.Abstractions;
@@ -74,7 +75,7 @@ public sealed class WebSocketTests(ITestOutputHelper output) : NodeTestKit(outpu
         using (var cts = new CancellationTokenSource(Timeout))
             await ws.CloseAsync(WebSocketCloseStatus.NormalClosure, "done", cts.Token);
         Assert.Equal(WebSocketCloseStatus.NormalClosure, ws.CloseStatus);
-        await AwaitAssertAsync(() => Assert.Equal(0, ActorNet.Faults.NodeRuntime.Get(Sys).Connections.Count), Timeout);
+        await AwaitAssertAsync(() => Assert.Equal(0, ActorNet.Runtime.NodeRuntime.Get(Sys).Connections.Count), Timeout);
     }
 
     [Fact(Timeout = 30_000)]

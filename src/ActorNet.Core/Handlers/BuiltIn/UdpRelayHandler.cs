@@ -1,6 +1,7 @@
 using System.Net;
 using ActorNet.Config;
 using ActorNet.Faults;
+using ActorNet.Runtime;
 using Akka.Actor;
 using Akka.Event;
 using Akka.IO;

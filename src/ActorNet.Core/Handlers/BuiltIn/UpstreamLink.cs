@@ -1,7 +1,8 @@
 using System.Net;
 using ActorNet.Config;
-using ActorNet.Faults;
 using ActorNet.Framing;
+using ActorNet.Runtime;
+using ActorNet.Transport;
 using Akka.Actor;
 using Akka.Event;
 using Akka.IO;
@@ -10,7 +11,7 @@ namespace ActorNet.Handlers.BuiltIn;
 
 /// <summary>
 /// One outbound TCP connection (Akka.IO Tcp.Connect) owned by a <see cref="ForwardHandler"/>. Uses the listener's
-/// framing both ways, ack-based coalesced writes and the same write-queue limit as client connections. Frames sent
+/// framing both ways, the same ack-based writer (<see cref="AckWriter"/>) and write-queue limit as client connections. Frames sent
 /// before the connection is up are queued (within the limit). States: Connecting → Connected → Closing.
 /// </summary>
 public sealed class UpstreamLink : ReceiveActor
@@ -34,16 +35,11 @@ public sealed class UpstreamLink : ReceiveActor
     /// <summary>Several frames for the upstream (one client read): framed together, one write when none is in flight.</summary>
     public sealed record SendMany(IReadOnlyList<ByteString> Frames);
 
-    private sealed class WriteAck : Tcp.Event
-    {
-        public static readonly WriteAck Instance = new();
-    }
-
     private readonly Setup _setup;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly IFrameDecoder _decoder;
     private readonly IFrameEncoder _encoder;
-    private readonly OutboundQueue _outbound;
+    private readonly AckWriter _writer;
     private readonly List<ByteString> _beforeConnect = new();
     private readonly List<ByteString> _frames = new();
     private long _beforeConnectBytes;
@@ -53,7 +49,7 @@ public sealed class UpstreamLink : ReceiveActor
         _setup = setup;
         _decoder = FrameCodecs.CreateDecoder(setup.Listener.Framing, setup.Listener.MaxFrameBytes);
         _encoder = FrameCodecs.GetEncoder(setup.Listener.Framing, setup.Listener.LineEnding);
-        _outbound = new OutboundQueue(_encoder, setup.Listener.WriteQueueLimitBytes);
+        _writer = new AckWriter(null, _encoder, setup.Listener.WriteQueueLimitBytes);
         Connecting();
     }
 
@@ -72,6 +68,7 @@ public sealed class UpstreamLink : ReceiveActor
         {
             var socket = Sender;
             socket.Tell(new Tcp.Register(Self));
+            _writer.Socket = socket;
             Become(() => Connected(socket));
             foreach (var frame in _beforeConnect) Enqueue(socket, frame);
             _beforeConnect.Clear();
@@ -108,18 +105,14 @@ public sealed class UpstreamLink : ReceiveActor
         {
             foreach (var frame in many.Frames)
                 if (!Enqueue(socket, frame, defer: true)) return;
-            if (_outbound.Flush() is { } write) socket.Tell(Tcp.Write.Create(write, WriteAck.Instance));
+            _writer.Flush();
         });
         Receive<Kill>(kill =>
         {
             socket.Tell(Tcp.Abort.Instance);
             Fail("killed: " + kill.Detail);
         });
-        Receive<WriteAck>(_ =>
-        {
-            var next = _outbound.OnAck();
-            if (next is not null) socket.Tell(Tcp.Write.Create(next, WriteAck.Instance));
-        });
+        Receive<AckWriter.Ack>(_ => _writer.OnAck());
         Receive<Tcp.Received>(received =>
         {
             _frames.Clear();
@@ -142,18 +135,10 @@ public sealed class UpstreamLink : ReceiveActor
     private bool Enqueue(IActorRef socket, ByteString data, bool defer = false)
     {
         if (data.IsEmpty && _setup.Listener.Framing == FramingKind.Raw) return true;
-        switch (_outbound.Enqueue(data.ToReadOnlySpan(), _encoder, out var write, defer))
-        {
-            case OutboundQueue.Result.WriteNow:
-                socket.Tell(Tcp.Write.Create(write!, WriteAck.Instance));
-                break;
-            case OutboundQueue.Result.LimitExceeded:
-                socket.Tell(Tcp.Abort.Instance);
-                Fail($"upstream is too slow: more than {_setup.Listener.WriteQueueLimitBytes} bytes queued");
-                return false;
-        }
-
-        return true;
+        if (_writer.Enqueue(data.ToReadOnlySpan(), defer: defer) != OutboundQueue.Result.LimitExceeded) return true;
+        socket.Tell(Tcp.Abort.Instance);
+        Fail($"upstream is too slow: more than {_setup.Listener.WriteQueueLimitBytes} bytes queued");
+        return false;
     }
 
     private void Fail(string reason)
@@ -168,6 +153,6 @@ public sealed class UpstreamLink : ReceiveActor
     {
         NodeRuntime.Get(Context.System).Links.Remove(_setup.LinkName, Self);
         _decoder.Dispose();
-        _outbound.Dispose();
+        _writer.Dispose();
     }
 }

@@ -1,10 +1,15 @@
-// ActorNet dashboard: polls the admin API every second; mutating controls only with a checked token.
+// ActorNet dashboard. With a checked token it follows GET /events (Server-Sent Events, read with fetch so the
+// bearer token can be sent) and re-reads tree, toxics and chaos only when something happened; the charts sample
+// /metrics once a second. Without a token (events need one) it polls everything once a second.
 const $ = (id) => document.getElementById(id);
 const KEY = 'actornet-admin-token';
 const HISTORY = 180; // samples (one a second): the last three minutes
 const conns = [], rates = [];
 let last = null; // { t, frames }
 let token = sessionStorage.getItem(KEY);
+let events = null; // AbortController of the live /events stream
+let live = false;  // true while the stream is open: state is refreshed on events, not by polling
+let pending = null;
 
 const esc = (s) => String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' }[c]));
 const fmtBytes = (n) => n < 1024 ? `${n} B` : n < 1048576 ? `${(n / 1024).toFixed(1)} KiB` : `${(n / 1048576).toFixed(1)} MiB`;
@@ -46,6 +51,8 @@ async function setToken(candidate) {
   token = candidate;
   if (token) { sessionStorage.setItem(KEY, token); $('login-error').textContent = ''; } else sessionStorage.removeItem(KEY);
   document.body.classList.toggle('authed', !!token);
+  if (!token && events) { events.abort(); events = null; live = false; }
+  followEvents();
 }
 
 function findPath(node, suffix) {
@@ -82,34 +89,101 @@ function chart(svg, values, color) {
     (values.length > 1 ? `<polygon points="${x0},${h} ${pts} ${w},${h}" fill="${color}" opacity="0.18"/><polyline points="${pts}" fill="none" stroke="${color}" stroke-width="2" vector-effect="non-scaling-stroke"/>` : '');
 }
 
-function framesFrom(metrics) {
+function sumOf(metrics, ...names) {
   let sum = 0;
   for (const line of metrics.split('\n')) {
-    if (line.startsWith('actornet_frames_in_total') || line.startsWith('actornet_frames_out_total')) sum += Number(line.split(' ').pop()) || 0;
+    if (names.some((n) => line.startsWith(n + '{'))) sum += Number(line.split(' ').pop()) || 0;
   }
   return sum;
 }
 
+// One chart sample a second, from /metrics alone.
+async function sample() {
+  try {
+    const metrics = await fetch('/metrics', { cache: 'no-store' }).then((r) => r.text());
+    const now = performance.now(), frames = sumOf(metrics, 'actornet_frames_in_total', 'actornet_frames_out_total');
+    const open = sumOf(metrics, 'actornet_connections_open');
+    if (last) { rates.push(Math.max(0, (frames - last.frames) / ((now - last.t) / 1000))); if (rates.length > HISTORY) rates.shift(); }
+    last = { t: now, frames };
+    conns.push(open); if (conns.length > HISTORY) conns.shift();
+    $('conn-now').textContent = open;
+    $('msg-now').textContent = rates.length ? Math.round(rates[rates.length - 1]) : '–';
+    chart($('conn-chart'), conns, '#3fb950');
+    chart($('msg-chart'), rates, '#4aa3ff');
+  } catch (e) {
+    $('summary').textContent = `admin API unreachable: ${e.message}`;
+  }
+}
+
+// Events come in bursts (a chaos run, 100 clients connecting): one refresh per 250 ms at most.
+function scheduleRefresh() {
+  if (pending) return;
+  pending = setTimeout(() => { pending = null; refresh(); }, 250);
+}
+
+function describe(kind, e) {
+  switch (kind) {
+    case 'actor-failed': return `${e.path}: ${e.directive} (${e.error})`;
+    case 'killed': return `${e.target}: ${e.mode} by ${e.by}`;
+    case 'toxic-added': case 'toxic-removed': return `${e.name} (${e.type}) on ${e.target}`;
+    case 'cluster-member': return `${e.address} ${e.status}`;
+    case 'connection-closed': return `connection ${e.id} on ${e.listener}: ${e.reason}`;
+    default: return JSON.stringify(e);
+  }
+}
+
+function onEvent(block) {
+  let kind = null, data = '';
+  for (const line of block.split('\n')) {
+    if (line.startsWith('event:')) kind = line.slice(6).trim();
+    else if (line.startsWith('data:')) data += line.slice(5).trim();
+  }
+  if (!kind) { // the comment the node sends first: the stream is live
+    live = true;
+    log('following live events', 'ok');
+    refresh();
+    return;
+  }
+  const e = JSON.parse(data);
+  if (kind !== 'connection-opened' && kind !== 'chaos-draw' && !(kind === 'connection-closed' && e.reason === 'ClientClosed'))
+    log(`${kind}  ${describe(kind, e)}`, kind === 'actor-failed' || kind === 'killed' ? 'bad' : '');
+  scheduleRefresh();
+}
+
+async function followEvents() {
+  if (!token || events) return;
+  const ctl = new AbortController();
+  events = ctl;
+  try {
+    const r = await fetch('/events', { headers: { Authorization: `Bearer ${token}` }, signal: ctl.signal, cache: 'no-store' });
+    if (!r.ok) throw new Error(`${r.status}`);
+    const reader = r.body.pipeThrough(new TextDecoderStream()).getReader();
+    let buffer = '';
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      buffer += value;
+      let end;
+      while ((end = buffer.indexOf('\n\n')) >= 0) { onEvent(buffer.slice(0, end)); buffer = buffer.slice(end + 2); }
+    }
+  } catch (e) {
+    if (!ctl.signal.aborted) log(`events: ${e.message}; polling until they are back`, 'bad');
+  }
+  live = false;
+  if (events === ctl) events = null;
+  if (token && !ctl.signal.aborted) setTimeout(followEvents, 2000);
+}
+
 async function refresh() {
   try {
-    const [status, tree, connections, metrics, toxics, chaos] = await Promise.all([
-      getJson('/status'), getJson('/tree'), getJson('/connections'),
-      fetch('/metrics', { cache: 'no-store' }).then((r) => r.text()), getJson('/toxics'), getJson('/chaos')]);
+    const [status, tree, connections, toxics, chaos] = await Promise.all([
+      getJson('/status'), getJson('/tree'), getJson('/connections'), getJson('/toxics'), getJson('/chaos')]);
     $('node').textContent = `${status.node} · v${status.version} · up ${status.uptimeSeconds}s`;
     $('summary').textContent = `${status.connections} connection${status.connections === 1 ? '' : 's'} · ${status.listeners.length} listeners`;
     const byId = new Map(connections.map((c) => [c.id, c]));
     const listeners = findPath(tree.data, '/listeners');
     $('tree').innerHTML = listeners && listeners.children.length
       ? listeners.children.map((l) => renderNode(l, 0, byId)).join('') : '<li class="dim">no listeners</li>';
-
-    const now = performance.now(), frames = framesFrom(metrics);
-    if (last) { rates.push(Math.max(0, (frames - last.frames) / ((now - last.t) / 1000))); if (rates.length > HISTORY) rates.shift(); }
-    last = { t: now, frames };
-    conns.push(status.connections); if (conns.length > HISTORY) conns.shift();
-    $('conn-now').textContent = status.connections;
-    $('msg-now').textContent = rates.length ? Math.round(rates[rates.length - 1]) : '–';
-    chart($('conn-chart'), conns, '#3fb950');
-    chart($('msg-chart'), rates, '#4aa3ff');
 
     const list = toxics.data ?? [];
     $('toxics').innerHTML = list.length ? list.map((t) => `<tr data-toxic="${esc(t.name)}"><td><b>${esc(t.name)}</b></td><td>${esc(t.type)}</td><td class="dim">${esc(Object.entries(t).filter(([k]) => k !== 'name' && k !== 'type').map(([k, v]) => `${k}=${v}`).join(' '))}</td><td><button class="danger authed-only" data-remove-toxic="${esc(t.name)}">remove</button></td></tr>`).join('')
@@ -145,4 +219,5 @@ $('chaos-stop').addEventListener('click', () => call('POST', '/chaos/stop'));
 
 setToken(token);
 refresh();
-setInterval(refresh, 1000);
+sample();
+setInterval(() => { sample(); if (!live) refresh(); }, 1000);

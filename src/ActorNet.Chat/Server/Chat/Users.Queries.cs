@@ -7,7 +7,7 @@ using Akka.Event;
 
 namespace ActorNet.Chat.Server;
 
-public sealed partial class ChatServer
+public sealed partial class UsersActor
 {
     /// <summary>Requests the server answers itself from its directory; returns the replies for the asker.</summary>
     private IReadOnlyList<IrcMessage> Query(User me, ChatRequest request)
@@ -27,7 +27,7 @@ public sealed partial class ChatServer
                 {
                     var s = u.State;
                     var exact = Casemap.Equals(s.Nick, w.Mask);
-                    if (s.Invisible && !exact && !u.Session.Equals(me.Session) && !u.Channels.Overlaps(me.Channels)) continue;
+                    if (s.Invisible && !exact && !u.Session.Equals(me.Session) && !u.Channels.Keys.Any(me.Channels.ContainsKey)) continue;
                     if (!exact && !ChannelModeParser.WildcardMatch(mask, Casemap.Fold(s.NickOrStar)) && !ChannelModeParser.WildcardMatch(mask, Casemap.Fold(s.Prefix)))
                         continue;
                     Num(Numerics.RPL_WHOREPLY, "*", s.User ?? "*", s.Host, Server, s.NickOrStar, (s.Away is null ? "H" : "G") + (s.Oper ? "*" : ""), "0 " + (s.RealName ?? ""));
@@ -47,7 +47,7 @@ public sealed partial class ChatServer
 
                 var t = target.State;
                 Num(Numerics.RPL_WHOISUSER, t.NickOrStar, t.User ?? "*", t.Host, "*", t.RealName ?? "");
-                var channels = target.Channels.Select(k => _channels.TryGetValue(k, out var e) ? e.Name : null).OfType<string>().ToArray();
+                var channels = target.Channels.Values.ToArray();
                 if (channels.Length > 0) Num(Numerics.RPL_WHOISCHANNELS, t.NickOrStar, string.Join(' ', channels));
                 Num(Numerics.RPL_WHOISSERVER, t.NickOrStar, Server, _settings.NetworkName);
                 if (t.Oper) Num(Numerics.RPL_WHOISOPERATOR, t.NickOrStar, "is an IRC operator");
@@ -65,14 +65,6 @@ public sealed partial class ChatServer
                 }
 
                 Num(Numerics.RPL_ENDOFWHOWAS, w.Nick, "End of WHOWAS");
-                break;
-            case ListRequest l:
-                Num(Numerics.RPL_LISTSTART, "Channel", "Users  Name");
-                var wanted = l.Channels?.Select(Casemap.Fold).ToHashSet(StringComparer.Ordinal);
-                foreach (var (key, entry) in _channels.OrderBy(c => c.Key, StringComparer.Ordinal))
-                    if (wanted is null || wanted.Contains(key))
-                        Num(Numerics.RPL_LIST, entry.Name, entry.Members.ToString(CultureInfo.InvariantCulture), entry.Topic ?? "");
-                Num(Numerics.RPL_LISTEND, "End of /LIST");
                 break;
             case UserhostRequest u:
                 var found = u.Nicks.Select(n => TryFind(n, out var x) ? x.State : null).OfType<SessionState>()

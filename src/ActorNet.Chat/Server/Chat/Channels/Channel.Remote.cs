@@ -47,7 +47,7 @@ public sealed partial class ChannelActor
         if (!_clustered) return;
         var s = who.State;
         var info = new RemoteUserInfo(s.NickOrStar, s.User, s.Host, s.RealName, s.Away, s.Oper);
-        Context.Parent.Tell(new ChannelEvent("", _key, _name, kind, WireLine.From(message), info, op, target, topic));
+        Link.Tell(new ChannelEvent("", _key, _name, kind, WireLine.From(message), info, op, target, topic));
     }
 
     private void OnRemoteEvent(ChannelEvent e)

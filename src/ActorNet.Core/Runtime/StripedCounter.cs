@@ -1,4 +1,4 @@
-namespace ActorNet.Faults;
+namespace ActorNet.Runtime;
 
 /// <summary>
 /// A counter many threads add to at once (e.g. frames out of every connection of a listener): each processor adds to

@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
 using ActorNet.Transport;
 
-namespace ActorNet.Faults;
+using ActorNet.Faults;
+
+namespace ActorNet.Runtime;
 
 /// <summary>Counters of one listener. Incremented by its actors, read by the metrics endpoint; all atomic. The per-frame
 /// and per-byte counters are striped (<see cref="StripedCounter"/>): every connection of the listener adds to them.</summary>

@@ -9,13 +9,20 @@ using Akka.Event;
 namespace ActorNet.Chat.Server;
 
 /// <summary>
-/// The chat service (<c>/user/actornet/services/chat</c>): the nick registry (uniqueness under the declared
-/// casemapping), the directory of users (the latest <see cref="SessionState"/> each session saved, which is also what
-/// a restarted session recovers), the channel actors (its children) and the queries that span users
-/// (WHOIS, WHO, LIST, ...). It watches sessions: a session that stops without QUIT is seen quitting by its peers.
+/// <c>chat/users</c>: the directory of users (the latest <see cref="SessionState"/> each session saved, which is also
+/// what a restarted session recovers), this node's nicks (uniqueness under the declared casemapping), WHOWAS, the
+/// queries that span users (WHOIS, WHO, LUSERS, ...) and private messages. Requests for a channel go on to
+/// <c>channels</c>. It watches sessions: a session that stops without QUIT is seen quitting by its peers.
 /// </summary>
-public sealed partial class ChatServer : ReceiveActor
+public sealed partial class UsersActor : ChatChild
 {
+    /// <summary>channels → users: a local session joined (true) or left (false) the channel <paramref name="Name"/>;
+    /// the sender is the channel actor.</summary>
+    public sealed record MembershipChanged(Membership Membership, string Name);
+
+    /// <summary>channels → users: how many channels there are (for LUSERS).</summary>
+    public sealed record ChannelCount(int Count);
+
     /// <summary>LUSERS counts kept up to date as users' states change (not recounted per registration: with
     /// 10,000 users that was O(n) work and a list per new user).</summary>
     private sealed class Tally
@@ -65,58 +72,55 @@ public sealed partial class ChatServer : ReceiveActor
 
         /// <summary>The user is gone: out of the counts.</summary>
         public void Forget() => _tally.Move(_state, null);
-        public HashSet<string> Channels { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>Folded channel name → display name of the channels the user is on.</summary>
+        public Dictionary<string, string> Channels { get; } = new(StringComparer.Ordinal);
         public MemberRef Ref => new(Session, Connection, State);
     }
 
-    private sealed class ChannelEntry(IActorRef actor, string name)
-    {
-        public IActorRef Actor { get; } = actor;
-        public string Name { get; set; } = name;
-        public int Members { get; set; }
-        public string? Topic { get; set; }
-    }
-
     private sealed record WhowasEntry(SessionState State, DateTimeOffset At);
-
-    private const int WhowasLimit = 200;
 
     private readonly ChatSettings _settings;
     private readonly TimeProvider _time;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<IActorRef, User> _users = new();
     private readonly Dictionary<string, IActorRef> _nicks;
-    private readonly Dictionary<string, ChannelEntry> _channels = new(StringComparer.Ordinal);
     private readonly LinkedList<WhowasEntry> _whowas = new();
     private readonly Tally _tally = new();
     private int _maxUsers;
-    private long _channelSeq;
+    private int _channelCount;
     private readonly string _chanTypes;
 
-    public ChatServer(ChatSettings settings, TimeProvider time, IReadOnlyList<ActorNet.Config.ConfigError>? configErrors = null)
+    public UsersActor(ChatSettings settings, TimeProvider time)
     {
-        foreach (var error in configErrors ?? [])
-            _log.Error("chat settings: {Path}: {Reason} (the default is used)", error.Path, error.Reason);
         _settings = settings;
         _time = time;
         _chanTypes = settings.ISupport.ChanTypes;
         _nicks = new Dictionary<string, IActorRef>(settings.CaseMapping);
+        _remoteUsers = new Dictionary<string, RemoteUser>(settings.CaseMapping);
+    }
+
+    public static Props Props(ChatSettings settings, TimeProvider time) => Akka.Actor.Props.Create(() => new UsersActor(settings, time));
+
+    protected override void Running()
+    {
         Receive<SaveState>(OnSave);
         Receive<RecoverState>(r => Sender.Tell(new RecoveredState(_users.TryGetValue(r.Session, out var u) ? u.State : null)));
         Receive<FromSession>(OnRequest);
-        Receive<ChannelInfo>(OnChannelInfo);
-        Receive<Membership>(OnMembership);
-        Receive<ChannelEmpty>(OnChannelEmpty);
+        Receive<MembershipChanged>(OnMembership);
+        Receive<ChannelCount>(c => _channelCount = c.Count);
         Receive<Terminated>(t =>
         {
-            ForgetClaims(t.ActorRef);
+            Tree.Nicks?.Tell(new NicksActor.SessionGone(t.ActorRef));
             Quit(t.ActorRef, "Connection closed");
         });
-        StartCluster();
+        ReceiveRemote();
     }
 
-    public static Props Props(ChatSettings settings, TimeProvider time, IReadOnlyList<ActorNet.Config.ConfigError>? configErrors = null) =>
-        Akka.Actor.Props.Create(() => new ChatServer(settings, time, configErrors));
+    protected override void OnTree()
+    {
+        if (Tree.Clustered) StartCluster();
+    }
 
     private string Server => _settings.ServerName;
 
@@ -138,9 +142,7 @@ public sealed partial class ChatServer : ReceiveActor
                                   || before.Invisible != s.State.Invisible))
         {
             if (before.Away != s.State.Away || before.Oper != s.State.Oper) AnnounceUser("UPDATE", s.State);
-            var update = new MemberUpdated(user.Ref);
-            foreach (var key in user.Channels)
-                if (_channels.TryGetValue(key, out var ch)) ch.Actor.Tell(update);
+            if (user.Channels.Count > 0) Tree.Channels.Tell(new ChannelsActor.ToEach(user.Channels.Keys.ToArray(), new MemberUpdated(user.Ref)));
         }
     }
 
@@ -163,46 +165,44 @@ public sealed partial class ChatServer : ReceiveActor
             return;
         }
 
+        var me = user.State.NickOrStar;
         switch (r.Request)
         {
             case ChangeNickRequest n:
                 ChangeNick(user, n.NewNick);
                 break;
             case JoinRequest j:
-                var key = Casemap.Fold(j.Channel);
-                if (!_channels.TryGetValue(key, out var entry))
-                {
-                    entry = NewChannel(key, j.Channel);
-                }
-
-                entry.Actor.Tell(new ToChannel(r, user.Ref));
+                ToChannel(r, user, j.Channel, create: true, missing: null);
                 break;
             case MessageRequest m when !IrcNames.IsChannelName(m.Target, _chanTypes):
                 PrivateMessage(user, m);
                 break;
             case MessageRequest m:
-                ToChannelOr(r, user, m.Target, m.Command == "NOTICE" ? null : Replies.NoSuchChannel(Server, user.State.NickOrStar, m.Target));
+                ToChannel(r, user, m.Target, missing: m.Command == "NOTICE" ? null : Replies.NoSuchChannel(Server, me, m.Target));
                 break;
             case PartRequest p:
-                ToChannelOr(r, user, p.Channel, Replies.NoSuchChannel(Server, user.State.NickOrStar, p.Channel));
+                ToChannel(r, user, p.Channel, missing: Replies.NoSuchChannel(Server, me, p.Channel));
                 break;
             case TopicRequest t:
-                ToChannelOr(r, user, t.Channel, Replies.NoSuchChannel(Server, user.State.NickOrStar, t.Channel));
+                ToChannel(r, user, t.Channel, missing: Replies.NoSuchChannel(Server, me, t.Channel));
                 break;
             case ChannelModeRequest mode:
-                ToChannelOr(r, user, mode.Channel, Replies.NoSuchChannel(Server, user.State.NickOrStar, mode.Channel));
+                ToChannel(r, user, mode.Channel, missing: Replies.NoSuchChannel(Server, me, mode.Channel));
                 break;
             case KickRequest k:
-                ToChannelOr(r, user, k.Channel, Replies.NoSuchChannel(Server, user.State.NickOrStar, k.Channel));
+                ToChannel(r, user, k.Channel, missing: Replies.NoSuchChannel(Server, me, k.Channel));
                 break;
             case NamesRequest n:
-                ToChannelOr(r, user, n.Channel, Replies.Numeric(Server, Numerics.RPL_ENDOFNAMES, user.State.NickOrStar, n.Channel, "End of /NAMES list"));
+                ToChannel(r, user, n.Channel, missing: Replies.Numeric(Server, Numerics.RPL_ENDOFNAMES, me, n.Channel, "End of /NAMES list"));
                 break;
             case WhoRequest w when IrcNames.IsChannelName(w.Mask, _chanTypes):
-                ToChannelOr(r, user, w.Mask, Replies.Numeric(Server, Numerics.RPL_ENDOFWHO, user.State.NickOrStar, w.Mask, "End of /WHO list"));
+                ToChannel(r, user, w.Mask, missing: Replies.Numeric(Server, Numerics.RPL_ENDOFWHO, me, w.Mask, "End of /WHO list"));
                 break;
             case InviteRequest i:
                 Invite(r, user, i);
+                break;
+            case ListRequest l:
+                Tree.Channels.Tell(new ChannelsActor.List(r.Session, me, l.Channels));
                 break;
             default:
                 r.Session.Tell(new RepliesEvent(Query(user, r.Request)));
@@ -210,13 +210,10 @@ public sealed partial class ChatServer : ReceiveActor
         }
     }
 
-    private void ToChannelOr(FromSession r, User user, string channel, IrcMessage? missing)
-    {
-        if (_channels.TryGetValue(Casemap.Fold(channel), out var entry))
-            entry.Actor.Tell(new ToChannel(r, user.Ref));
-        else
-            r.Session.Tell(missing is null ? Completed.Instance : new RepliesEvent([missing]));
-    }
+    /// <summary>To the channel's actor through <c>channels</c> (which creates it for a JOIN, or answers
+    /// <paramref name="missing"/> when there is no such channel).</summary>
+    private void ToChannel(FromSession r, User user, string channel, IrcMessage? missing, bool create = false, MemberRef? target = null) =>
+        Tree.Channels.Tell(new ChannelsActor.Route(channel, new ToChannel(r, user.Ref, target), create, missing));
 
     private void Register(FromSession r, RegisterRequest reg)
     {
@@ -285,18 +282,19 @@ public sealed partial class ChatServer : ReceiveActor
         StartPeerBroadcast(user, message, renamed: null, final: null, UserAnnouncement("QUIT", user.State, line: message));
     }
 
+    /// <summary>NICK/QUIT seen once by everyone sharing a channel with the user (channels starts the chain over
+    /// the user's channels; with none, <paramref name="final"/> and <paramref name="announce"/> go out at once).</summary>
     private void StartPeerBroadcast(User user, Outgoing message, MemberRef? renamed, ChatEvent? final, UserEvent? announce)
     {
-        var channels = user.Channels.Select(k => _channels.TryGetValue(k, out var e) ? e.Actor : null).OfType<IActorRef>().ToArray();
-        if (channels.Length == 0)
+        if (user.Channels.Count == 0)
         {
             if (final is not null) user.Session.Tell(final);
-            if (announce is not null) ToPeers(announce);
+            if (announce is not null) Tree.Link?.Tell(announce);
             return;
         }
 
-        channels[0].Tell(new PeerBroadcast(message, user.Session, renamed, channels[1..],
-            ImmutableHashSet.Create<IActorRef>(user.Connection), final, announce));
+        Tree.Channels.Tell(new ChannelsActor.Chain(user.Channels.Keys.ToArray(), new PeerBroadcast(message, user.Session, renamed, [],
+            ImmutableHashSet.Create<IActorRef>(user.Connection), final, announce)));
     }
 
     private void PrivateMessage(User from, MessageRequest m)
@@ -323,25 +321,16 @@ public sealed partial class ChatServer : ReceiveActor
         var me = user.State.NickOrStar;
         if (!_nicks.TryGetValue(i.Nick, out var session) || !_users.TryGetValue(session, out var target))
             r.Session.Tell(new RepliesEvent([Replies.NoSuchNick(Server, me, i.Nick)]));
-        else if (!_channels.TryGetValue(Casemap.Fold(i.Channel), out var entry))
-            r.Session.Tell(new RepliesEvent([Replies.NoSuchChannel(Server, me, i.Channel)]));
         else
-            entry.Actor.Tell(new ToChannel(r, user.Ref, target.Ref));
+            ToChannel(r, user, i.Channel, missing: Replies.NoSuchChannel(Server, me, i.Channel), target: target.Ref);
     }
 
-    private void OnChannelInfo(ChannelInfo info)
+    private void OnMembership(MembershipChanged changed)
     {
-        if (!_channels.TryGetValue(info.Key, out var entry) || !entry.Actor.Equals(Sender)) return;
-        entry.Name = info.Name;
-        entry.Members = info.Members;
-        entry.Topic = info.Topic;
-    }
-
-    private void OnMembership(Membership m)
-    {
+        var m = changed.Membership;
         if (_users.TryGetValue(m.Session, out var user))
         {
-            if (m.Joined) user.Channels.Add(m.Key);
+            if (m.Joined) user.Channels[m.Key] = changed.Name;
             else user.Channels.Remove(m.Key);
         }
         else if (m.Joined)
@@ -351,21 +340,12 @@ public sealed partial class ChatServer : ReceiveActor
         }
     }
 
-    private void OnChannelEmpty(ChannelEmpty e)
-    {
-        if (!_channels.TryGetValue(e.Key, out var entry) || !entry.Actor.Equals(Sender)) return;
-        _channels.Remove(e.Key);
-        Sender.Tell(PoisonPill.Instance); // after whatever is still queued for it (which it bounces back here)
-    }
-
     private void RememberWhowas(SessionState state)
     {
         _whowas.AddFirst(new WhowasEntry(state, _time.GetUtcNow()));
-        if (_whowas.Count > WhowasLimit) _whowas.RemoveLast();
+        if (_whowas.Count > _settings.WhowasSize) _whowas.RemoveLast();
     }
 
-    private LusersCounts Counts()
-    {
-        return new LusersCounts(_tally.Registered, _tally.Invisible, _tally.Opers, _users.Count - _tally.Registered, _channels.Count, _maxUsers);
-    }
+    private LusersCounts Counts() =>
+        new(_tally.Registered, _tally.Invisible, _tally.Opers, _users.Count - _tally.Registered, _channelCount, _maxUsers);
 }

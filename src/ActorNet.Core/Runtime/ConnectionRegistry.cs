@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using ActorNet.Transport;
 using Akka.Actor;
 
-namespace ActorNet.Faults;
+namespace ActorNet.Runtime;
 
 /// <summary>One open connection as the control plane sees it.</summary>
 /// <param name="Info">id, listener, endpoints, opened-at</param>

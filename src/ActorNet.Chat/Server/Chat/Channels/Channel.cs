@@ -7,10 +7,12 @@ using Akka.Actor;
 namespace ActorNet.Chat.Server;
 
 /// <summary>
-/// One channel: members with their prefixes, modes (+o +v +t +n +m +k +l +i +b), topic with setter and time, invites.
-/// Every message to the channel is encoded once (<see cref="Outgoing"/>) and the same <c>Connection.Send</c> is told
-/// to each member's connection actor. Only the chat server talks to it. When the last member leaves it tells the
-/// server and bounces anything else it gets back to the server until the server stops it.
+/// <c>chat/channels/ch-N</c>: one channel: members with their prefixes, modes (+o +v +t +n +m +k +l +i +b), topic
+/// with setter and time, invites. Every message to the channel is encoded once (<see cref="Outgoing"/>) and the same
+/// <c>Connection.Send</c> is told to each member's connection actor. Requests come from <c>channels</c> (its parent)
+/// and, for channel messages, straight from members' sessions. What the other cluster members must see goes to
+/// <c>cluster-link</c> (the parent when no link is given: tests). When the last member leaves it tells its parent
+/// and bounces anything else it gets back to it until the parent stops it.
 /// </summary>
 public sealed partial class ChannelActor : ReceiveActor
 {
@@ -59,6 +61,7 @@ public sealed partial class ChannelActor : ReceiveActor
     private readonly HashSet<string> _invited;
     private readonly Dictionary<string, RemoteMember> _remote;
     private readonly bool _clustered;
+    private readonly IActorRef? _link;
     private bool _inviteOnly, _moderated, _noExternal = true, _topicLocked = true;
     private string? _channelKey;
     private int? _limit;
@@ -66,9 +69,10 @@ public sealed partial class ChannelActor : ReceiveActor
     private string _topicSetter = "";
     private DateTimeOffset _topicTime;
 
-    public ChannelActor(string name, ChatSettings settings, TimeProvider time, bool clustered = false)
+    public ChannelActor(string name, ChatSettings settings, TimeProvider time, bool clustered = false, IActorRef? link = null)
     {
         _clustered = clustered;
+        _link = link;
         _remote = new Dictionary<string, RemoteMember>(settings.CaseMapping);
         _name = name;
         _settings = settings;
@@ -80,8 +84,11 @@ public sealed partial class ChannelActor : ReceiveActor
         Open();
     }
 
-    public static Props Props(string name, ChatSettings settings, TimeProvider time, bool clustered = false) =>
-        Akka.Actor.Props.Create(() => new ChannelActor(name, settings, time, clustered));
+    public static Props Props(string name, ChatSettings settings, TimeProvider time, bool clustered = false, IActorRef? link = null) =>
+        Akka.Actor.Props.Create(() => new ChannelActor(name, settings, time, clustered, link));
+
+    /// <summary>Where events for the other cluster members go (in the order this channel handled them).</summary>
+    private IActorRef Link => _link ?? Context.Parent;
 
     private string Server => _settings.ServerName;
 
@@ -184,7 +191,7 @@ public sealed partial class ChannelActor : ReceiveActor
         else
         {
             if (b.Final is not null) b.Subject.Tell(b.Final);
-            if (b.Announce is not null) Context.Parent.Tell(b.Announce);
+            if (b.Announce is not null) Link.Tell(b.Announce);
         }
 
         if (b.Renamed is null && subject is not null) AfterLeave();

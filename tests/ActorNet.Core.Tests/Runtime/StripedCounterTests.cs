@@ -1,7 +1,7 @@
-using ActorNet.Faults;
+using ActorNet.Runtime;
 using Xunit;
 
-namespace ActorNet.Core.Tests.Faults;
+namespace ActorNet.Core.Tests.Runtime;
 
 public class StripedCounterTests
 {

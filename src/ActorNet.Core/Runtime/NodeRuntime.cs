@@ -2,7 +2,9 @@ using System.Collections.Concurrent;
 using System.Net;
 using Akka.Actor;
 
-namespace ActorNet.Faults;
+using ActorNet.Faults;
+
+namespace ActorNet.Runtime;
 
 /// <summary>A listener as the status endpoint shows it.</summary>
 /// <param name="Name">listener name</param>
@@ -20,8 +22,9 @@ public sealed class NodeRuntime : IExtension
 {
     private readonly ConcurrentDictionary<string, ListenerStatus> _listeners = new(StringComparer.Ordinal);
 
-    public NodeRuntime(TimeProvider? time = null)
+    public NodeRuntime(NodeEvents events, TimeProvider? time = null)
     {
+        Events = events;
         Time = time ?? TimeProvider.System;
         StartedAt = Time.GetUtcNow();
         Connections = new ConnectionRegistry(id => Toxics.RemoveConnection(id));
@@ -37,6 +40,9 @@ public sealed class NodeRuntime : IExtension
     public TimeSpan Uptime => Time.GetUtcNow() - StartedAt;
 
     public ConnectionRegistry Connections { get; }
+
+    /// <summary>The live event stream (GET /events).</summary>
+    public NodeEvents Events { get; }
 
     public LinkRegistry Links { get; } = new();
 
@@ -56,5 +62,5 @@ public sealed class NodeRuntime : IExtension
 /// <summary>Creates the <see cref="NodeRuntime"/> extension.</summary>
 public sealed class NodeRuntimeProvider : ExtensionIdProvider<NodeRuntime>
 {
-    public override NodeRuntime CreateExtension(ExtendedActorSystem system) => new();
+    public override NodeRuntime CreateExtension(ExtendedActorSystem system) => new(NodeEvents.Get(system));
 }

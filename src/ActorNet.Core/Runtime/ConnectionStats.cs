@@ -1,4 +1,4 @@
-namespace ActorNet.Faults;
+namespace ActorNet.Runtime;
 
 /// <summary>Live counters of one connection. Written only by its connection actor (one thread at a time, so a plain
 /// read-modify-write is safe and no lock prefix is paid per frame), read by anyone (admin endpoint, metrics) without

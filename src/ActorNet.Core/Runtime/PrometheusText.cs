@@ -2,7 +2,9 @@ using System.Globalization;
 using System.Text;
 using ActorNet.Transport;
 
-namespace ActorNet.Faults;
+using ActorNet.Faults;
+
+namespace ActorNet.Runtime;
 
 /// <summary>Renders <see cref="NodeMetrics"/> in the Prometheus text exposition format (version 0.0.4). Pure.</summary>
 public static class PrometheusText

@@ -1,0 +1,101 @@
+using ActorNet.Framing;
+using Akka.Actor;
+using Akka.IO;
+
+namespace ActorNet.Transport;
+
+/// <summary>
+/// The write side of one Akka.IO TCP socket, shared by <see cref="Connection"/> (accepted sockets) and the forward
+/// handler's upstream link (outbound sockets): a bounded <see cref="OutboundQueue"/>, at most one
+/// <see cref="Tcp.Write"/> in flight, and the ack that releases the next coalesced write. The owner actor forwards
+/// <see cref="Ack"/> to <see cref="OnAck"/>; everything else it does through the methods here, so the rule "one
+/// write in flight, the rest coalesced, never past the limit" lives in one place.
+/// </summary>
+/// <remarks>
+/// This is the seam below the framing on the way out: the writer only ever sees framed bytes and hands them to
+/// <see cref="Socket"/>. A byte transform between the framing and the socket (TLS) either wraps the bytes handed to
+/// the socket here or takes the socket's place (an actor that accepts the same <see cref="Tcp.Write"/> with its ack).
+/// </remarks>
+public sealed class AckWriter : IDisposable
+{
+    /// <summary>The ack token of every write (one instance; Akka.IO sends it back to the writer's owner).</summary>
+    public sealed class Ack : Tcp.Event
+    {
+        public static readonly Ack Instance = new();
+
+        private Ack()
+        {
+        }
+    }
+
+    private readonly OutboundQueue _queue;
+    private readonly IFrameEncoder _encoder;
+    private readonly ConnectionCounters? _counters;
+
+    /// <param name="socket">the Akka.IO connection actor (may be set later, see <see cref="Socket"/>)</param>
+    /// <param name="encoder">the framing of every payload not enqueued with an encoder of its own</param>
+    /// <param name="limitBytes">most bytes that may wait beyond the write in flight</param>
+    /// <param name="counters">bytes written are counted here (null: not counted)</param>
+    public AckWriter(IActorRef? socket, IFrameEncoder encoder, long limitBytes, ConnectionCounters? counters = null)
+    {
+        Socket = socket ?? ActorRefs.Nobody;
+        _encoder = encoder;
+        _queue = new OutboundQueue(encoder, limitBytes);
+        _counters = counters;
+    }
+
+    /// <summary>The socket writes go to; an outbound link sets it once connected (nothing is written before).</summary>
+    public IActorRef Socket { get; set; }
+
+    public bool WriteInFlight => _queue.WriteInFlight;
+
+    public long PendingBytes => _queue.PendingBytes;
+
+    /// <summary>Pending plus in-flight bytes.</summary>
+    public long TotalQueuedBytes => _queue.TotalQueuedBytes;
+
+    /// <summary>Frames one payload (with <paramref name="encoder"/>, default the writer's own) and writes it now when
+    /// nothing is in flight, else queues it. <see cref="OutboundQueue.Result.LimitExceeded"/>: nothing was queued; the
+    /// caller decides what a slow reader costs (cut the client, fail the link).</summary>
+    /// <param name="defer">queue even when idle; the caller calls <see cref="Flush"/> before it returns</param>
+    public OutboundQueue.Result Enqueue(ReadOnlySpan<byte> payload, IFrameEncoder? encoder = null, bool defer = false)
+    {
+        var result = _queue.Enqueue(payload, encoder ?? _encoder, out var write, defer);
+        if (result == OutboundQueue.Result.WriteNow) Write(write!);
+        return result;
+    }
+
+    /// <summary>After deferred enqueues: writes what is pending if nothing is in flight.</summary>
+    public void Flush()
+    {
+        if (_queue.Flush() is { } write) Write(write);
+    }
+
+    /// <summary>Idle (nothing in flight, nothing pending): writes caller-owned, already framed, immutable runs as they
+    /// are, without a copy, and returns true. Otherwise returns false (enqueue them instead).</summary>
+    public bool TryWriteAsIs(List<ArraySegment<byte>> runs)
+    {
+        var bytes = 0;
+        foreach (var run in runs) bytes += run.Count;
+        if (!_queue.TryWriteAsIs(bytes)) return false;
+        Write(runs.Count == 1 ? ByteString.FromBytes(runs[0]) : ByteString.FromBytes(runs.ToArray()));
+        return true;
+    }
+
+    /// <summary>The write in flight was acked: the next coalesced write leaves, if any.</summary>
+    public void OnAck()
+    {
+        if (_queue.OnAck() is { } next) Write(next);
+    }
+
+    /// <summary>Discards what is queued and not yet in flight.</summary>
+    public void DropPending() => _queue.DropPending();
+
+    private void Write(ByteString data)
+    {
+        _counters?.BytesOut(data.Count);
+        Socket.Tell(Tcp.Write.Create(data, Ack.Instance));
+    }
+
+    public void Dispose() => _queue.Dispose();
+}
