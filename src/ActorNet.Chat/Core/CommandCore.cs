@@ -176,6 +176,12 @@ internal sealed class Out(SessionState state, ChatView view)
         return this;
     }
 
+    public Out Effect(Effect effect)
+    {
+        _effects.Add(effect);
+        return this;
+    }
+
     public Out Close(DisconnectReason reason, string text)
     {
         _effects.Add(new CloseLink(reason, text));

@@ -19,6 +19,10 @@ public sealed record Notify(ChatRequest Body) : Effect;
 /// <summary>Send <c>ERROR :Text</c> and close the connection.</summary>
 public sealed record CloseLink(DisconnectReason Reason, string Text) : Effect;
 
+/// <summary>An OPER attempt failed (unknown name or wrong password): the session logs it and counts it against the
+/// client's address, whose further attempts are throttled.</summary>
+public sealed record OperFailed(string Name, bool UnknownName) : Effect;
+
 /// <summary>The outcome of one command: the new state and the effects, in order.</summary>
 public sealed record CoreResult(SessionState State, IReadOnlyList<Effect> Effects);
 

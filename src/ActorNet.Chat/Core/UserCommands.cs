@@ -23,15 +23,20 @@ internal static class UserCommands
     public static CoreResult Oper(SessionState s, ChatView v, IrcMessage m)
     {
         var o = new Out(s, v);
-        if (!v.Settings.Opers.TryGetValue(m.Params[0], out var password))
-            return o.Num(Numerics.ERR_NOOPERHOST, "No O-lines for your host").Result;
-        if (!string.Equals(password, m.Params[1], StringComparison.Ordinal))
-            return o.Num(Numerics.ERR_PASSWDMISMATCH, "Password incorrect").Result;
+        if (!v.Settings.Opers.TryGetValue(m.Params[0], out var stored))
+            return o.Effect(new OperFailed(m.Params[0], UnknownName: true)).Num(Numerics.ERR_NOOPERHOST, "No O-lines for your host").Result;
+        if (!Settings.OperPassword.Matches(stored, m.Params[1]))
+            return o.Effect(new OperFailed(m.Params[0], UnknownName: false)).Num(Numerics.ERR_PASSWDMISMATCH, "Password incorrect").Result;
         if (s.Oper) return o.Num(Numerics.RPL_YOUREOPER, "You are now an IRC operator").Result;
         o.State = s with { Oper = true };
         o.Num(Numerics.RPL_YOUREOPER, "You are now an IRC operator");
         return o.Send(IrcMessage.FromSource(s.Nick, "MODE", s.NickOrStar, "+o")).Result;
     }
+
+    /// <summary>OPER from an address that failed too often: refused without looking at the password.</summary>
+    public static CoreResult OperThrottled(SessionState s, ChatView v, TimeSpan retryAfter) =>
+        new Out(s, v).Num(Numerics.ERR_PASSWDMISMATCH,
+            $"Too many failed OPER attempts; try again in {Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds))}s").Result;
 
     // RFC 2812 3.1.5: MODE <nickname> *( ( "+" / "-" ) *( "i" / "w" / "o" ) ); channels: RFC 2812 3.2.3
     public static CoreResult Mode(SessionState s, ChatView v, IrcMessage m)

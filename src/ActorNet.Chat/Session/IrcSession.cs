@@ -12,7 +12,11 @@ using Akka.IO;
 namespace ActorNet.Chat.Session;
 
 /// <summary>What every session of a listener shares: settings, clock and the server's start time.</summary>
-public sealed record IrcRuntime(ChatSettings Settings, TimeProvider Time, DateTimeOffset Created);
+public sealed record IrcRuntime(ChatSettings Settings, TimeProvider Time, DateTimeOffset Created)
+{
+    /// <summary>Failed OPER attempts per client address, shared by every session of the node (thread-safe, bounded).</summary>
+    public ActorNet.Security.FailureThrottle OperThrottle { get; init; } = new(Settings.OperThrottle, Time);
+}
 
 /// <summary>
 /// The handler of one IRC connection. Parses each line, runs the pure <see cref="CommandCore"/> and carries out the
@@ -180,9 +184,9 @@ public sealed class IrcSession : ConnectionHandler, IWithTimers, IAcceptsFrameBa
             }
 
             var line = _input.Dequeue();
-            var result = IrcParser.TryParse(line.ToReadOnlySpan(), out var message, out var error)
-                ? CommandCore.Handle(_state, View, message)
-                : CommandCore.HandleInvalid(_state, View, error);
+            var result = !IrcParser.TryParse(line.ToReadOnlySpan(), out var message, out var error) ? CommandCore.HandleInvalid(_state, View, error)
+                : IsOper(message) && !_rt.OperThrottle.MayTry(_state.Host, out var retry) ? Core.UserCommands.OperThrottled(_state, View, retry)
+                : CommandCore.Handle(_state, View, message);
             Commit(result);
         }
     }
@@ -273,11 +277,18 @@ public sealed class IrcSession : ConnectionHandler, IWithTimers, IAcceptsFrameBa
                 case CloseLink c:
                     CloseWith(c.Reason, c.Text);
                     break;
+                case OperFailed f:
+                    var left = _rt.OperThrottle.Failed(_state.Host);
+                    _log.Warning("chat: failed OPER {OperName} ({Failure}) by {Nick} from {Remote} on connection {ConnectionId}; {Left} attempt(s) left from this address before throttling",
+                        f.Name, f.UnknownName ? "no such operator" : "wrong password", _state.NickOrStar, _state.Host, Handler.Connection.Id, left);
+                    break;
             }
         }
 
         SendReplies(ref replies);
     }
+
+    private static bool IsOper(Protocol.IrcMessage message) => string.Equals(message.Command, "OPER", StringComparison.OrdinalIgnoreCase) && message.ParamCount >= 2;
 
     private void SendReplies(ref List<ByteString>? replies)
     {

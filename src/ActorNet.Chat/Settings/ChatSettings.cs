@@ -35,6 +35,12 @@ public sealed record ChatSettings(
     /// <summary>max-connections-per-ip of irc listeners; 0 = the listener's own setting.</summary>
     public int MaxConnectionsPerIp { get; init; }
 
+    /// <summary>OPER throttling: failed attempts allowed per client address (see <see cref="ActorNet.Security.FailureThrottle"/>).</summary>
+    public ActorNet.Security.ThrottleSettings OperThrottle { get; init; } = new(3, TimeSpan.FromMinutes(1), 4096);
+
+    /// <summary>Operators whose password is stored as plain:PASSWORD (warned about at start).</summary>
+    public IEnumerable<string> PlainTextOpers => Opers.Where(o => OperPassword.IsPlain(o.Value)).Select(o => o.Key);
+
     /// <summary>request-timeout: how long a session waits for the chat service before its input flows again.</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
@@ -192,10 +198,14 @@ public sealed record ChatSettings(
             Read(key, (c, k) => c.GetInt(k), v => v >= min && v <= max, $"must be an integer from {min} to {max}");
 
         public double Double(string key, double min, double max) =>
-            Read(key, (c, k) => c.GetDouble(k), v => v >= min && v <= max, $"must be a number from {min} to {max}");
+            Read(key, (c, k) => c.GetDouble(k), v => double.IsFinite(v) && v >= min && v <= max, $"must be a number from {min} to {max}");
 
         public TimeSpan Duration(string key, TimeSpan min) =>
-            Read(key, (c, k) => c.GetTimeSpan(k, null, allowInfinite: false), v => v >= min, $"must be a duration of at least {min.TotalSeconds}s (e.g. 90s)");
+            Read(key, (c, k) => c.GetTimeSpan(k, null, allowInfinite: false), v => v >= min && v <= MaxDuration,
+                $"must be a duration from {min.TotalSeconds}s to {MaxDuration.TotalDays:0}d (e.g. 90s)");
+
+        /// <summary>Timers take at most ~24.8 days; no chat timeout needs more.</summary>
+        private static readonly TimeSpan MaxDuration = TimeSpan.FromDays(24);
 
         public IReadOnlyDictionary<string, string> Opers(string key)
         {
@@ -211,6 +221,8 @@ public sealed record ChatSettings(
                         Errors.Add(new ConfigError(P(key + "." + entry.Key), "an operator password must be a non-empty string without spaces"));
                     else if (entry.Key.Length == 0 || entry.Key.Contains(' '))
                         Errors.Add(new ConfigError(P(key + "." + entry.Key), "an operator name must not be empty or contain spaces"));
+                    else if (OperPassword.Problem(password) is { } problem)
+                        Errors.Add(new ConfigError(P(key + "." + entry.Key), problem));
                     else
                         result[entry.Key] = password;
                 }

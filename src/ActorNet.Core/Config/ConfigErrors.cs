@@ -65,16 +65,32 @@ internal sealed class ConfigErrors : IReadOnlyList<ConfigError>
         Read<int?>(prefix, key, () => section.GetInt(key), "expected a whole number");
 
     public double? Double(Akka.Configuration.Config section, string prefix, string key) =>
-        Read<double?>(prefix, key, () => section.GetDouble(key), "expected a number");
+        Finite(prefix, key, Read<double?>(prefix, key, () => section.GetDouble(key), "expected a number"));
+
+    /// <summary>Longest duration any key takes: timers take at most ~24.8 days (int milliseconds), and nothing in a
+    /// node needs longer. Beyond it (or 1e300s, which overflows TimeSpan) is an error, never an exception later.</summary>
+    public static readonly TimeSpan MaxDuration = TimeSpan.FromDays(24);
 
     public IReadOnlyList<string>? StringList(Akka.Configuration.Config section, string prefix, string key) =>
         Read<IReadOnlyList<string>?>(prefix, key, () => section.HasPath(key) ? section.GetStringList(key).ToList() : null, "expected a list such as [a, b]");
 
     public long? Bytes(Akka.Configuration.Config section, string prefix, string key) =>
-        Read(prefix, key, () => section.GetByteSize(key), "expected a size such as 512, 64KiB or 1MiB");
+        Read(prefix, key, () => section.GetByteSize(key) ?? (section.HasPath(key) ? throw new FormatException("not a size") : null), "expected a size such as 512, 64KiB or 1MiB");
 
-    public TimeSpan? Duration(Akka.Configuration.Config section, string prefix, string key) =>
-        Read<TimeSpan?>(prefix, key, () => section.GetTimeSpan(key, null, allowInfinite: false), "expected a duration such as 250ms, 10s or 2m");
+    public TimeSpan? Duration(Akka.Configuration.Config section, string prefix, string key)
+    {
+        var value = Read<TimeSpan?>(prefix, key, () => section.GetTimeSpan(key, null, allowInfinite: false), "expected a duration such as 250ms, 10s or 2m");
+        if (value is not { } d || d <= MaxDuration) return value;
+        Add($"{prefix}.{key}", $"must be at most {MaxDuration.TotalDays:0}d (got {d})");
+        return null;
+    }
+
+    private double? Finite(string prefix, string key, double? value)
+    {
+        if (value is not { } v || double.IsFinite(v)) return value;
+        Add($"{prefix}.{key}", $"expected a finite number (got {v})");
+        return null;
+    }
 
     private T? Read<T>(string prefix, string key, Func<T?> read, string? expected = null)
     {

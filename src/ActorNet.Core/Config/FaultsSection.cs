@@ -12,14 +12,46 @@ internal static class FaultsSection
 
     public static AdminSettings ParseAdmin(Akka.Configuration.Config full, Akka.Configuration.Config given, ConfigErrors errors)
     {
-        errors.UnknownKeys(given, AdminPath, ["enabled", "bind", "token"]);
+        errors.UnknownKeys(given, AdminPath, ["enabled", "bind", "token", "read-token", "token-file", "allowed-hosts", "auth-throttle"]);
+        errors.UnknownKeys(given, AdminPath + ".auth-throttle", ["failures", "window", "max-clients"]);
         var section = full.GetConfig(AdminPath);
         if (section is null) return AdminSettings.Default;
         var enabled = errors.Bool(section, AdminPath, "enabled") ?? false;
         var bindText = errors.String(section, AdminPath, "bind") ?? "127.0.0.1:8080";
         var bind = ListenerSection.ParseHostPort(bindText, AdminPath + ".bind", minPort: 0, bindable: true, errors);
         var token = errors.String(section, AdminPath, "token");
-        return new AdminSettings(enabled, bind?.Host ?? "127.0.0.1", bind?.Port ?? 8080, string.IsNullOrEmpty(token) ? null : token);
+        var readToken = errors.String(section, AdminPath, "read-token");
+        var tokenFile = errors.String(section, AdminPath, "token-file");
+        var hosts = errors.StringList(section, AdminPath, "allowed-hosts") ?? [];
+        foreach (var (name, secret) in new[] { ("token", token), ("read-token", readToken) })
+        {
+            if (string.IsNullOrEmpty(secret)) continue;
+            if (secret.Length < 16) errors.Add($"{AdminPath}.{name}", "must be at least 16 characters (a guessable token is no protection); leave it empty and the node makes a random one");
+            else if (secret.Any(c => c <= ' ' || c > '~')) errors.Add($"{AdminPath}.{name}", "must be printable ASCII without spaces (it travels in an HTTP header)");
+        }
+
+        if (!string.IsNullOrEmpty(readToken) && readToken == token)
+            errors.Add(AdminPath + ".read-token", "must differ from token");
+        var throttle = ActorNet.Security.ThrottleSettings.Default;
+        var throttlePath = AdminPath + ".auth-throttle";
+        if (section.GetConfig("auth-throttle") is { } t)
+        {
+            var failures = errors.Int(t, throttlePath, "failures") ?? throttle.Failures;
+            var window = errors.Duration(t, throttlePath, "window") ?? throttle.Window;
+            var maxClients = errors.Int(t, throttlePath, "max-clients") ?? throttle.MaxTracked;
+            if (failures is < 1 or > 1000) errors.Add(throttlePath + ".failures", $"must be 1..1000 (got {failures})");
+            if (window < TimeSpan.FromSeconds(1) || window > TimeSpan.FromDays(1)) errors.Add(throttlePath + ".window", $"must be 1s..1d (got {window})");
+            if (maxClients is < 1 or > 1_000_000) errors.Add(throttlePath + ".max-clients", $"must be 1..1000000 (got {maxClients})");
+            throttle = new ActorNet.Security.ThrottleSettings(failures, window, maxClients);
+        }
+
+        return new AdminSettings(enabled, bind?.Host ?? "127.0.0.1", bind?.Port ?? 8080, string.IsNullOrEmpty(token) ? null : token)
+        {
+            ReadToken = string.IsNullOrEmpty(readToken) ? null : readToken,
+            TokenFile = string.IsNullOrEmpty(tokenFile) ? null : tokenFile,
+            AllowedHosts = hosts.Count == 0 ? Array.Empty<string>() : hosts,
+            AuthThrottle = throttle,
+        };
     }
 
     public static FaultSettings ParseFaults(Akka.Configuration.Config full, Akka.Configuration.Config given, IReadOnlyList<ListenerSettings> listeners, ConfigErrors errors)

@@ -13,7 +13,7 @@ internal static partial class ListenerSection
     private static readonly HashSet<string> Keys =
     [
         "transport", "bind", "handler", "framing", "line-ending", "max-frame-bytes", "max-connections",
-        "max-connections-per-ip", "idle-timeout", "write-queue-limit-bytes", "upstream", "connect-timeout", "close-timeout", "peer-ttl", "require-hello", "relay-rate-packets", "relay-rate-bytes", "hello-rate", "options", "scope", "path",
+        "max-connections-per-ip", "idle-timeout", "write-queue-limit-bytes", "upstream", "connect-timeout", "close-timeout", "peer-ttl", "require-hello", "relay-rate-packets", "relay-rate-bytes", "hello-rate", "options", "scope", "path", "allowed-origins",
     ];
 
     [GeneratedRegex("^[A-Za-z0-9_-]+$")]
@@ -116,12 +116,26 @@ internal static partial class ListenerSection
         if (!wsPath.StartsWith('/') || wsPath.Any(ch => ch <= ' ' || ch == '?' || ch == '#' || ch > '~'))
             errors.Add(path + ".path", $"must be an absolute request path like \"/\" or \"/irc\" (got '{wsPath}')");
 
+        ActorNet.Framing.OriginPolicy? origins = null;
+        if (errors.StringList(c, path, "allowed-origins") is { Count: > 0 } originList)
+        {
+            if (transport is { } tr && tr != TransportKind.WebSocket)
+                errors.Add(path + ".allowed-origins", "only for transport = websocket (browsers send Origin only there)");
+            origins = ActorNet.Framing.OriginPolicy.FromList(originList, out var originError);
+            if (originError is not null) errors.Add(path + ".allowed-origins", originError);
+        }
+
         var options = c.HasPath("options") && c.GetValue("options").IsObject() ? c.GetConfig("options") : Akka.Configuration.Config.Empty;
         if (c.HasPath("options") && !c.GetValue("options").IsObject())
             errors.Add(path + ".options", "expected an object { key = value ... }");
 
         if (errors.Count > before || bind is null || transport is null || framing is null || lineEnding is null || handler is null)
             return null;
+        if (maxFrame is null || maxConnections is null || perIp is null || idle is null || queueLimit is null || connectTimeout is null || peerTtl is null)
+        {
+            errors.Add(path, "a size, count or duration key has a value of the wrong type"); // never a NullReference later
+            return null;
+        }
 
         return new ListenerSettings(name, transport.Value, bind.Host, bind.Port, handler, framing.Value, lineEnding.Value,
             (int)maxFrame!.Value, maxConnections!.Value, perIp!.Value, idle!.Value, queueLimit!.Value, upstream,
@@ -129,6 +143,7 @@ internal static partial class ListenerSection
         {
             Scope = scope ?? BroadcastScope.Node,
             WebSocketPath = wsPath,
+            AllowedOrigins = origins,
             CloseTimeout = closeTimeout ?? TimeSpan.FromSeconds(5),
             UdpRelay = new UdpRelayLimits(requireHello, ratePackets, rateBytes, helloRate),
         };

@@ -108,6 +108,10 @@ public sealed record ListenerSettings(
     /// <summary>udp-relay only: proof of address and per-source rate limits.</summary>
     public UdpRelayLimits UdpRelay { get; init; } = UdpRelayLimits.Default;
 
+    /// <summary>websocket only: <c>allowed-origins</c>; null (the default) = the pages the node serves itself
+    /// (<see cref="ActorNet.Framing.OriginPolicy.SelfServed"/>: this listener's address and the admin endpoint).</summary>
+    public ActorNet.Framing.OriginPolicy? AllowedOrigins { get; init; }
+
     /// <summary>A connection-oriented transport (tcp or websocket): stream handlers, Connection actors.</summary>
     public bool IsStream => Transport != TransportKind.Udp;
 

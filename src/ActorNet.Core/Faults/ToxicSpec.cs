@@ -152,7 +152,7 @@ public static class ToxicParser
                 spec = spec with { Delay = Duration(values, "timeout", errors, required: false) };
                 break;
             case ToxicKind.ResetAfter:
-                spec = spec with { Bytes = (long)Number(values, "bytes", errors, min: 0, max: long.MaxValue) };
+                spec = spec with { Bytes = (long)Number(values, "bytes", errors, min: 0, max: MaxBytes) };
                 break;
             case ToxicKind.Drop:
                 spec = spec with { Probability = Number(values, "probability", errors, min: 0, max: 1) };
@@ -162,7 +162,15 @@ public static class ToxicParser
         return errors.Count == 0 ? spec : null;
     }
 
-    /// <summary>A duration: 250ms, 2s, 1m or a bare number of milliseconds.</summary>
+    /// <summary>Longest duration a toxic or chaos mode takes (latency, delay, timeout, interval): beyond it a value is
+    /// a typo or an attack (1e300 would overflow TimeSpan; a day-long latency only pins frames in memory).</summary>
+    public static readonly TimeSpan MaxDuration = TimeSpan.FromHours(1);
+
+    /// <summary>Largest reset-after byte count (1 PiB): beyond it the count no longer fits the counters exactly.</summary>
+    public const double MaxBytes = 1L << 50;
+
+    /// <summary>A duration from 0 to <see cref="MaxDuration"/>: 250ms, 2s, 1m or a bare number of milliseconds.
+    /// NaN, infinities, negative and out-of-range values are refused (never an exception).</summary>
     public static bool TryParseDuration(string text, out TimeSpan duration)
     {
         duration = default;
@@ -174,7 +182,8 @@ public static class ToxicParser
             _ when text.EndsWith('m') => (text[..^1], 60000.0),
             _ => (text, 1.0),
         };
-        if (!double.TryParse(digits.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || value < 0 || double.IsInfinity(value))
+        if (!double.TryParse(digits.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !double.IsFinite(value) || value < 0
+            || value * scale > MaxDuration.TotalMilliseconds)
             return false;
         duration = TimeSpan.FromMilliseconds(value * scale);
         return true;
@@ -189,7 +198,7 @@ public static class ToxicParser
         }
 
         if (TryParseDuration(text, out var duration)) return duration;
-        errors.Add($"{key}: expected a duration such as 200ms or 2s (got '{text}')");
+        errors.Add($"{key}: expected a duration from 0 to {MaxDuration.TotalMinutes:0}m such as 200ms or 2s (got '{Clip(text)}')");
         return TimeSpan.Zero;
     }
 
@@ -201,9 +210,12 @@ public static class ToxicParser
             return 0;
         }
 
-        if (double.TryParse(text.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && value >= min && value <= max)
+        if (double.TryParse(text.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value) && value >= min && value <= max)
             return value;
-        errors.Add($"{key}: expected a number between {min} and {max} (got '{text}')");
+        errors.Add($"{key}: expected a number between {min.ToString(CultureInfo.InvariantCulture)} and {max.ToString(CultureInfo.InvariantCulture)} (got '{Clip(text)}')");
         return 0;
     }
+
+    /// <summary>Echoed input is cut short: an error message must not become an amplifier.</summary>
+    internal static string Clip(string text) => text.Length <= 40 ? text : text[..40] + "...";
 }

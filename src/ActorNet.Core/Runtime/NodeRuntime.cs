@@ -53,6 +53,16 @@ public sealed class NodeRuntime : IExtension
     /// <summary>Seed of the per-connection random numbers toxics draw (drop, jitter); set from config.</summary>
     public int ToxicSeed { get; set; } = 1;
 
+    /// <summary>Where the admin endpoint listens once bound (null: none). Its pages (the web chat) are an allowed
+    /// Origin of every WebSocket listener without an explicit allowed-origins.</summary>
+    public System.Net.IPEndPoint? AdminEndpoint
+    {
+        get => Volatile.Read(ref _adminEndpoint);
+        set => Volatile.Write(ref _adminEndpoint, value);
+    }
+
+    private System.Net.IPEndPoint? _adminEndpoint;
+
     /// <summary>Every configured listener, bound or waiting to re-bind, by name.</summary>
     public IReadOnlyList<ListenerStatus> Listeners => _listeners.Values.OrderBy(l => l.Name, StringComparer.Ordinal).ToList();
 

@@ -26,9 +26,10 @@ public sealed partial class Connection
     private readonly List<WebSocketAction> _wsActions = new();
     private bool _wsCloseSent;
 
-    private static WebSocketCodec? CreateWebSocketCodec(ListenerSettings listener) =>
-        listener.Transport == TransportKind.WebSocket
-            ? new WebSocketCodec(new WebSocketOptions(listener.MaxFrameBytes, listener.WebSocketPath))
+    private WebSocketCodec? CreateWebSocketCodec(ConnectionSetup setup) =>
+        setup.Listener.Transport == TransportKind.WebSocket
+            ? new WebSocketCodec(new WebSocketOptions(setup.Listener.MaxFrameBytes, setup.Listener.WebSocketPath,
+                Origins: setup.Listener.AllowedOrigins ?? OriginPolicy.SelfServed(setup.Info.Local as System.Net.IPEndPoint, _runtime.AdminEndpoint)))
             : null;
 
     /// <summary>Bytes from the socket of a websocket connection, through the codec.</summary>

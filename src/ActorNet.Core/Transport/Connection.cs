@@ -72,7 +72,7 @@ public sealed partial class Connection : ActorBase, IWithTimers
     {
         _setup = setup;
         _info = setup.Info;
-        _ws = CreateWebSocketCodec(setup.Listener);
+        _ws = CreateWebSocketCodec(setup);
         _decoder = _ws is null ? FrameCodecs.CreateDecoder(setup.Listener.Framing, setup.Listener.MaxFrameBytes) : null;
         _encoder = _ws is null ? FrameCodecs.GetEncoder(setup.Listener.Framing, setup.Listener.LineEnding) : WebSocketFrameEncoder.Text;
         _counters = new ConnectionCounters(new ConnectionStats(), _runtime.Metrics.For(setup.Info.Listener));

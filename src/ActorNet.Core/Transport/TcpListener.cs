@@ -40,6 +40,9 @@ public sealed class TcpListener : ReceiveActor
         Receive<Tcp.Bound>(bound =>
         {
             _log.Info("listener {Listener} bound {Transport} {Endpoint}", Name, TransportName, bound.LocalAddress);
+            if (_setup.Settings.AllowedOrigins is { AllowAll: true })
+                _log.Warning("listener {Listener}: allowed-origins = [\"*\"]: ANY web page the user opens can connect to {Endpoint} and act as them (cross-site WebSocket hijacking); list the pages that may connect instead",
+                    Name, bound.LocalAddress);
             Context.Parent.Tell(new ListenerSupervisor.ListenerBound(Name, TransportName, bound.LocalAddress));
             var socketListener = Sender;
             Become(() => Bound(socketListener));

@@ -21,8 +21,9 @@ namespace ActorNet.Node.Admin;
 
 /// <summary>
 /// The HTTP admin endpoint (ASP.NET Core minimal API on Kestrel): read calls (status, connections, links, tree,
-/// metrics, toxics, chaos) read the node's registries; mutating calls (kills, toxics, chaos) need
-/// <c>Authorization: Bearer TOKEN</c> and go through the admin actor. Errors are 4xx JSON <c>{"error": reason}</c>.
+/// metrics, toxics, chaos) read the node's registries; mutating calls (kills, toxics, chaos) go through the admin
+/// actor. Every request passes <see cref="AdminGate"/> first (Host allow-list, bearer token, throttling), so only the
+/// pages are open. Errors are 4xx JSON <c>{"error": reason}</c>.
 /// </summary>
 public sealed class AdminEndpoint : IAsyncDisposable
 {
@@ -48,13 +49,17 @@ public sealed class AdminEndpoint : IAsyncDisposable
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
         builder.WebHost.UseKestrel(o => o.Listen(ListenerSetupHost(admin.Host), admin.Port));
         var app = builder.Build();
-        var routes = new AdminRoutes(new NodeControl(system), settings, admin.Token, logger.ForContext("SourceContext", "admin"));
+        // No token given (a test, an embedding): a random one nobody knows, so every protected call is refused.
+        var token = string.IsNullOrEmpty(admin.Token) ? ActorNet.Security.Secrets.NewToken() : admin.Token;
+        new AdminGate(admin, token, logger.ForContext("SourceContext", "admin")).Use(app);
+        var routes = new AdminRoutes(new NodeControl(system), settings, logger.ForContext("SourceContext", "admin"));
         routes.Map(app);
         await app.StartAsync().ConfigureAwait(false);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         var uri = new Uri(address);
         var bound = new IPEndPoint(IPAddress.Parse(uri.Host.Trim('[', ']')), uri.Port);
         logger.Information("admin bound {Transport} {Endpoint}", "http", bound);
+        ActorNet.Runtime.NodeRuntime.Get(system).AdminEndpoint = bound; // its web chat is an allowed Origin of the websocket listeners
         return new AdminEndpoint(app, bound);
     }
 
@@ -69,7 +74,7 @@ public sealed class AdminEndpoint : IAsyncDisposable
 }
 
 /// <summary>The routes of <see cref="AdminEndpoint"/>.</summary>
-internal sealed class AdminRoutes(NodeControl control, NodeSettings settings, string? token, Serilog.ILogger log)
+internal sealed class AdminRoutes(NodeControl control, NodeSettings settings, Serilog.ILogger log)
 {
     private static readonly string Version =
         typeof(AdminRoutes).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion?.Split('+')[0] ?? "0.0.0";
@@ -101,7 +106,7 @@ internal sealed class AdminRoutes(NodeControl control, NodeSettings settings, st
         app.MapGet("/cluster", async () => Ok(await control.ClusterAsync()));
         app.MapGet("/events", async (HttpContext http) =>
         {
-            if (Unauthorized(http) is { } denied) await denied.ExecuteAsync(http);
+            if (ReadDenied(http) is { } denied) await denied.ExecuteAsync(http);
             else await EventStream.ServeAsync(http, control.System, log);
         });
 
@@ -165,23 +170,29 @@ internal sealed class AdminRoutes(NodeControl control, NodeSettings settings, st
         toxics = Runtime.Toxics.All.Select(t => t.Name),
     };
 
-    /// <summary>null when the request carries the right bearer token; else the 401 to return.</summary>
-    private IResult? Unauthorized(HttpContext http)
-    {
-        if (string.IsNullOrEmpty(token))
-            return Error(401, "no admin token is configured (actornet.admin.token or ACTORNET_ADMIN_TOKEN): mutating calls are disabled");
-        var header = http.Request.Headers.Authorization.ToString();
-        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
-            return Error(401, "missing bearer token (Authorization: Bearer TOKEN)");
-        var given = Encoding.UTF8.GetBytes(header[7..].Trim());
-        var expected = Encoding.UTF8.GetBytes(token);
-        return CryptographicOperations.FixedTimeEquals(given, expected) ? null : Error(401, "invalid token");
-    }
+    /// <summary>null when <see cref="AdminGate"/> let the request in with either token (a read); else the 401.</summary>
+    internal IResult? ReadDenied(HttpContext http) =>
+        http.Items.TryGetValue(AdminGate.RoleItem, out var role) && role is AdminRole.Admin or AdminRole.Reader ? null
+        : Error(401, "this call needs a token (Authorization: Bearer TOKEN)");
+
+    /// <summary>null when <see cref="AdminGate"/> let the request in with the admin token; else the 401/403 to return.
+    /// The gate already refuses such requests before any route runs; routes call this as a second line of defence.</summary>
+    internal IResult? Unauthorized(HttpContext http) =>
+        http.Items.TryGetValue(AdminGate.RoleItem, out var role) && role is AdminRole.Admin ? null
+        : role is AdminRole.Reader ? Error(403, "the read-only token cannot change the node; use the admin token")
+        : Error(401, "this call needs the admin token (Authorization: Bearer TOKEN)");
+
+    /// <summary>Largest JSON body read (a toxic or chaos request is a few hundred bytes).</summary>
+    internal const int MaxBodyChars = 64 * 1024;
 
     private static async Task<(Dictionary<string, string>? Values, string? Error)> ReadObject(HttpContext http, bool allowEmpty = false)
     {
         using var reader = new StreamReader(http.Request.Body, Encoding.UTF8);
-        var body = await reader.ReadToEndAsync();
+        var buffer = new char[MaxBodyChars + 1];
+        var read = 0;
+        while (read < buffer.Length && await reader.ReadAsync(buffer.AsMemory(read)) is var n and > 0) read += n;
+        if (read > MaxBodyChars) return (null, $"body too large (at most {MaxBodyChars} characters)");
+        var body = new string(buffer, 0, read);
         if (string.IsNullOrWhiteSpace(body))
             return allowEmpty ? (new Dictionary<string, string>(), null) : (null, "expected a JSON object body");
         try
@@ -203,13 +214,17 @@ internal sealed class AdminRoutes(NodeControl control, NodeSettings settings, st
         }
         catch (JsonException e)
         {
-            return (null, "malformed JSON: " + e.Message);
+            return (null, "malformed JSON: " + (e.Message.Length <= 200 ? e.Message : e.Message[..200]));
+        }
+        catch (InvalidOperationException)
+        {
+            return (null, "malformed JSON: a string is not valid UTF-16 (a lone surrogate such as \\ud800)");
         }
     }
 
     private static IResult Ok(object data) => Results.Json(data, AdminEndpoint.Json);
 
-    private static IResult Error(int status, string reason) => Results.Json(new { error = reason }, AdminEndpoint.Json, statusCode: status);
+    internal static IResult Error(int status, string reason) => Results.Json(new { error = reason }, AdminEndpoint.Json, statusCode: status);
 
     private static IResult Reply(AdminResult result, Func<object, object>? project = null)
     {
@@ -229,6 +244,11 @@ internal sealed class AdminRoutes(NodeControl control, NodeSettings settings, st
 /// <summary>Parses the optional body of POST /chaos/start.</summary>
 internal static class ChaosRequest
 {
+    /// <summary>Shortest chaos interval: a kill every few microseconds would only burn the node's CPU.</summary>
+    public static readonly TimeSpan MinInterval = TimeSpan.FromMilliseconds(10);
+
+    private static string Clip(string s) => s.Length <= 40 ? s : s[..40] + "...";
+
     public static ChaosMonkey.Start? Parse(IReadOnlyDictionary<string, string> values, out string? error)
     {
         error = null;
@@ -243,7 +263,7 @@ internal static class ChaosRequest
             switch (key)
             {
                 case "seed" when int.TryParse(value, out var s): seed = s; break;
-                case "interval" when ToxicParser.TryParseDuration(value, out var i) && i > TimeSpan.Zero: interval = i; break;
+                case "interval" when ToxicParser.TryParseDuration(value, out var i) && i >= MinInterval: interval = i; break;
                 case "probability" when double.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var p) && p is >= 0 and <= 1:
                     probability = p;
                     break;
@@ -253,7 +273,7 @@ internal static class ChaosRequest
                     {
                         if (!KillModes.TryParse(text, out var mode))
                         {
-                            error = $"modes: unknown mode '{text}' (expected close, reset or crash)";
+                            error = $"modes: unknown mode '{Clip(text)}' (expected close, reset or crash)";
                             return null;
                         }
 
@@ -270,7 +290,7 @@ internal static class ChaosRequest
                     {
                         if (!ChaosTargets.TryParse(text, out var target))
                         {
-                            error = $"targets: unknown target '{text}' (expected connections or services)";
+                            error = $"targets: unknown target '{Clip(text)}' (expected connections or services)";
                             return null;
                         }
 
@@ -279,7 +299,7 @@ internal static class ChaosRequest
 
                     break;
                 default:
-                    error = $"{key}: unknown key or bad value '{value}' (keys: seed, interval, probability, modes, listeners, targets)";
+                    error = $"{Clip(key)}: unknown key or bad value '{Clip(value)}' (keys: seed, an integer; interval, {MinInterval.TotalMilliseconds}ms to {ToxicParser.MaxDuration.TotalMinutes}m; probability, 0 to 1; modes; listeners; targets)";
                     return null;
             }
         }

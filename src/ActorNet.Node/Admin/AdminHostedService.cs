@@ -17,16 +17,22 @@ internal sealed class AdminHostedService(IServiceProvider services, NodeSettings
     {
         var admin = settings.AdminOrDefault.WithEnvironment();
         if (!admin.Enabled || !state.Started) return;
-        if (string.IsNullOrEmpty(admin.Token))
-            logger.Warning("admin endpoint has no token (actornet.admin.token or {Variable}): mutating calls will be refused", AdminSettings.TokenEnvironmentVariable);
         try
         {
+            if (string.IsNullOrEmpty(admin.Token))
+            {
+                // Loopback only (NodeConfiguration refuses a non-loopback bind without a token before anything starts).
+                var file = AdminTokenFile.PathFor(settings);
+                admin = admin with { Token = AdminTokenFile.Generate(file) };
+                logger.Information("admin token generated (none configured): written to {TokenFile}, readable only by this user; actornet ctl reads it from there, the dashboard asks for it", file);
+            }
+
             var system = (ActorSystem)services.GetService(typeof(ActorSystem))!;
             _endpoint = await AdminEndpoint.StartAsync(system, settings, admin, logger);
         }
         catch (Exception ex)
         {
-            logger.Error("admin endpoint could not bind http {Endpoint}: {Error}", admin.BindDisplay, ex.Message);
+            logger.Error("admin endpoint did not start on http {Endpoint}: {Error}", admin.BindDisplay, ex.Message);
         }
     }
 

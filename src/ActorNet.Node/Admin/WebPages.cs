@@ -10,7 +10,7 @@ namespace ActorNet.Node.Admin;
 /// <summary>
 /// The browser side of the admin endpoint: the dashboard (<c>/</c>, <c>/dashboard</c>), the web chat (<c>/chat</c>),
 /// their scripts and stylesheet (embedded resources under <c>/web/</c>, no CDN), <c>/config.json</c> (the web chat's
-/// WebSocket URL) and <c>/auth</c> (checks a bearer token so the dashboard only shows mutating controls to a holder).
+/// WebSocket URL) and <c>/auth</c> (checks a bearer token: the dashboard asks for it before it shows anything).
 /// </summary>
 internal static class WebPages
 {
@@ -40,7 +40,12 @@ internal static class WebPages
             node = settings.NodeName,
             chatUrl = ChatUrl(settings, runtime, http.Request.Host.Host),
         }, AdminEndpoint.Json));
-        app.MapGet("/auth", (HttpContext http) => unauthorized(http) ?? Results.Json(new { ok = true }, AdminEndpoint.Json));
+        // /auth is not an open page: AdminGate checks (and throttles) the token before this runs.
+        app.MapGet("/auth", (HttpContext http) => Results.Json(new
+        {
+            ok = true,
+            role = http.Items.TryGetValue(AdminGate.RoleItem, out var role) && role is AdminRole.Admin ? "admin" : "reader",
+        }, AdminEndpoint.Json));
     }
 
     /// <summary>

@@ -45,7 +45,7 @@ public sealed class AdminClient(Uri endpoint, string? token, HttpMessageHandler?
             if (response.IsSuccessStatusCode) return text;
             var reason = ErrorOf(text) ?? response.ReasonPhrase ?? "request failed";
             if (response.StatusCode == System.Net.HttpStatusCode.Unauthorized)
-                throw new AdminCallException($"unauthorized: {reason} (pass --token or set ACTORNET_ADMIN_TOKEN)");
+                throw new AdminCallException($"unauthorized: {reason} (pass --token, set ACTORNET_ADMIN_TOKEN, or run ctl as the user who runs the node with the same --config so it finds the token file)");
             throw new AdminCallException($"{(int)response.StatusCode} {response.StatusCode}: {reason}");
         }
     }

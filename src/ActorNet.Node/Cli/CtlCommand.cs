@@ -6,13 +6,14 @@ using ActorNet.Config;
 namespace ActorNet.Node.Cli;
 
 /// <summary><c>actornet ctl</c>: talks to a running node's admin endpoint. Endpoint and token come from
-/// <c>--endpoint</c>/<c>--token</c>, else ACTORNET_ADMIN_TOKEN, else <c>actornet.admin</c> of <c>--config</c>.</summary>
+/// <c>--endpoint</c>/<c>--token</c>, else ACTORNET_ADMIN_TOKEN, else <c>actornet.admin</c> of <c>--config</c>, else the
+/// token file the node wrote (~/.actornet/NODE.admin-token).</summary>
 public static class CtlCommand
 {
     public static Command Build(TextWriter stdout, TextWriter stderr)
     {
         var endpoint = new Option<string?>("--endpoint", "-e") { Description = "admin endpoint, e.g. http://127.0.0.1:8080 (default: actornet.admin.bind of --config)", Recursive = true };
-        var token = new Option<string?>("--token", "-t") { Description = "bearer token (default: ACTORNET_ADMIN_TOKEN, then actornet.admin.token)", Recursive = true };
+        var token = new Option<string?>("--token", "-t") { Description = "bearer token (default: ACTORNET_ADMIN_TOKEN, then actornet.admin.token, then the token file the node wrote, ~/.actornet/NODE.admin-token)", Recursive = true };
         var config = new Option<string>("--config", "-c") { Description = "node config to read actornet.admin from", DefaultValueFactory = _ => NodeCli.DefaultConfigPath, Recursive = true };
         var json = new Option<bool>("--json") { Description = "print the raw JSON reply", Recursive = true };
         var ctl = new Command("ctl", "Control a running node through its admin endpoint.") { endpoint, token, config, json };
@@ -160,7 +161,8 @@ public static class CtlCommand
         return values;
     }
 
-    /// <summary>Endpoint and token from the flags, the environment and the config file.</summary>
+    /// <summary>Endpoint and token from the flags, the environment, the config file and, when no token is configured,
+    /// the token file the node wrote at start (<see cref="Admin.AdminTokenFile"/>).</summary>
     private static (AdminClient? Client, string? Problem) Client(ParseResult parse, Option<string?> endpointOption, Option<string?> tokenOption, Option<string> configOption)
     {
         var endpoint = parse.GetValue(endpointOption);
@@ -169,15 +171,21 @@ public static class CtlCommand
         {
             var path = parse.GetValue(configOption) ?? NodeCli.DefaultConfigPath;
             AdminSettings admin = AdminSettings.Default;
+            NodeSettings? node = null;
             if (File.Exists(path))
             {
                 var (config, _) = ConfigSource.Load(path, []);
                 var loaded = config is null ? null : NodeSettingsLoader.Load(config);
-                if (loaded?.Settings is { } settings) admin = settings.AdminOrDefault;
+                if (loaded?.Settings is { } settings)
+                {
+                    node = settings;
+                    admin = settings.AdminOrDefault;
+                }
             }
 
             endpoint ??= "http://" + admin.BindDisplay;
             token ??= admin.Token;
+            if (token is null && node is not null) token = Admin.AdminTokenFile.Read(Admin.AdminTokenFile.PathFor(node));
         }
 
         if (!endpoint.Contains("://", StringComparison.Ordinal)) endpoint = "http://" + endpoint;

@@ -3,18 +3,18 @@ using ActorNet.Node.Hosting;
 
 namespace ActorNet.Node.Cli;
 
-/// <summary>The <c>actornet</c> command line: <c>run</c>, <c>check</c>, <c>ctl</c>, <c>--version</c>, <c>--help</c>.</summary>
+/// <summary>The <c>actornet</c> command line: <c>run</c>, <c>check</c>, <c>ctl</c>, <c>hash-password</c>, <c>bench</c>, <c>--version</c>, <c>--help</c>.</summary>
 public static class NodeCli
 {
     /// <summary>Config file used when <c>--config</c> is not given, relative to the current directory.</summary>
     public const string DefaultConfigPath = "config/node.conf";
 
     /// <summary>Parses <paramref name="args"/>, runs the chosen command and returns the process exit code.</summary>
-    public static Task<int> RunAsync(string[] args, TextWriter? stdout = null, TextWriter? stderr = null)
+    public static Task<int> RunAsync(string[] args, TextWriter? stdout = null, TextWriter? stderr = null, TextReader? stdin = null)
     {
         var output = stdout ?? Console.Out;
         var error = stderr ?? Console.Error;
-        var root = BuildRootCommand(output, error);
+        var root = BuildRootCommand(output, error, stdin);
         var invocation = new InvocationConfiguration
         {
             Output = output,
@@ -27,7 +27,7 @@ public static class NodeCli
     }
 
     /// <summary>Builds the command tree (exposed for help/usage tests).</summary>
-    public static RootCommand BuildRootCommand(TextWriter stdout, TextWriter stderr)
+    public static RootCommand BuildRootCommand(TextWriter stdout, TextWriter stderr, TextReader? stdin = null)
     {
         var root = new RootCommand("ActorNet: an Akka.NET messaging node (TCP/UDP listeners, chat, relay).");
 
@@ -47,6 +47,7 @@ public static class NodeCli
         root.Subcommands.Add(run);
         root.Subcommands.Add(check);
         root.Subcommands.Add(CtlCommand.Build(stdout, stderr));
+        root.Subcommands.Add(HashPasswordCommand.Build(stdin ?? Console.In, stdout, stderr));
         root.Subcommands.Add(ActorNet.Bench.Cli.BenchCli.Create(stdout, stderr));
         return root;
     }

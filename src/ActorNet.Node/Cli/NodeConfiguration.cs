@@ -28,7 +28,8 @@ public static class NodeConfiguration
         if (!loaded.Ok || loaded.Settings is null)
             return Failed(path, loaded.Errors.Count > 0 ? loaded.Errors : [new ConfigError("actornet", "settings could not be loaded")]);
 
-        var validation = ActorNetNode.Validate(loaded.Settings, Hosting.NodeHandlers.For(loaded.Settings));
+        var validation = ActorNetNode.Validate(loaded.Settings, Hosting.NodeHandlers.For(loaded.Settings)).ToList();
+        if (Admin.AdminTokenFile.RequireTokenOffLoopback(loaded.Settings.AdminOrDefault.WithEnvironment()) is { } noToken) validation.Add(noToken);
         return validation.Count > 0 ? Failed(path, validation) : new NodeConfigurationResult(loaded.Settings, []);
     }
 

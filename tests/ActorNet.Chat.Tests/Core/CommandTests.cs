@@ -72,7 +72,7 @@ public sealed class CommandTests
     [Fact]
     public void Oper_with_the_configured_password_gives_381_and_plus_o()
     {
-        var h = new CoreHarness(ChatSettings.Default with { ServerName = "irc.test", Opers = new Dictionary<string, string> { ["root"] = "pw" } }).Registered();
+        var h = new CoreHarness(ChatSettings.Default with { ServerName = "irc.test", Opers = new Dictionary<string, string> { ["root"] = "pbkdf2-sha256$10000$YWN0b3JuZXQtdGVzdC0wMg==$mR6agHfH4UYEu5pjXjiLJxZKgUcSU35ut7Zaq2tzino=" } }).Registered();
         Assert.Equal([":irc.test 464 alice :Password incorrect"], Lines(h.Run("OPER root nope")));
         Assert.False(h.State.Oper);
         Assert.Equal([":irc.test 381 alice :You are now an IRC operator", ":alice MODE alice +o"], Lines(h.Run("OPER root pw")));

@@ -32,7 +32,7 @@ public sealed class ChatSettingsTests
               network-name = "Test Net"
               motd = "line one\nline two"
               password = secret
-              opers { alice = pw1, bob = pw2 }
+              opers { alice = "pbkdf2-sha256$10000$YWN0b3JuZXQtdGVzdC0wMw==$yQLn4DXPUXG0tPFxVyZS/e18hbqx4E3pID74sIGGzuw=", bob = "plain:pw2" }
               ping-interval = 5s
               ping-timeout = 3s
               registration-timeout = 2s
@@ -52,8 +52,10 @@ public sealed class ChatSettingsTests
         Assert.Equal("Test Net", s.NetworkName);
         Assert.Equal(["line one", "line two"], s.Motd);
         Assert.Equal("secret", s.Password);
-        Assert.Equal("pw1", s.Opers["alice"]);
-        Assert.Equal("pw2", s.Opers["bob"]);
+        Assert.True(OperPassword.Matches(s.Opers["alice"], "pw1"));
+        Assert.False(OperPassword.Matches(s.Opers["alice"], "pw2"));
+        Assert.True(OperPassword.Matches(s.Opers["bob"], "pw2"));
+        Assert.Equal(["bob"], s.PlainTextOpers);
         Assert.Equal(TimeSpan.FromSeconds(5), s.PingInterval);
         Assert.Equal(TimeSpan.FromSeconds(3), s.PingTimeout);
         Assert.Equal(TimeSpan.FromSeconds(2), s.RegistrationTimeout);
@@ -97,5 +99,31 @@ public sealed class ChatSettingsTests
         Assert.Contains("CASEMAPPING=rfc1459", tokens);
         Assert.Contains("PREFIX=(ov)@+", tokens);
         Assert.Contains("CHANMODES=b,k,l,imnt", tokens);
+    }
+
+    [Theory]
+    [InlineData("change-me")]                 // the password config/node.conf used to ship
+    [InlineData("pbkdf2-sha256$10$c2FsdHNhbHQ=$aGFzaGhhc2hoYXNoaGFzaA==")] // too few iterations
+    [InlineData("pbkdf2-sha256$100000$!!$!!")]
+    [InlineData("plain:")]
+    public void A_plain_text_or_broken_operator_password_is_a_config_error(string stored)
+    {
+        var block = ConfigurationFactory.ParseString($"opers {{ admin = \"{stored}\" }}");
+        ChatSettings.Parse(block, "actornet.chat", out var errors);
+        var error = Assert.Single(errors);
+        Assert.Equal("actornet.chat.opers.admin", error.Path);
+    }
+
+    [Fact]
+    public void A_hash_from_hash_password_is_accepted_and_checked_in_constant_time()
+    {
+        var hash = ActorNet.Security.PasswordHash.Create("operpassword", 10_000);
+        Assert.StartsWith("pbkdf2-sha256$10000$", hash);
+        var s = ChatSettings.Parse(ConfigurationFactory.ParseString($"opers {{ operuser = \"{hash}\" }}"), "actornet.chat", out var errors);
+        Assert.Empty(errors);
+        Assert.True(OperPassword.Matches(s.Opers["operuser"], "operpassword"));
+        Assert.False(OperPassword.Matches(s.Opers["operuser"], "operpassworD"));
+        Assert.Empty(s.PlainTextOpers);
+        Assert.NotEqual(hash, ActorNet.Security.PasswordHash.Create("operpassword", 10_000)); // salted
     }
 }

@@ -78,7 +78,7 @@ public sealed class NodeSettingsLoaderTests
     [InlineData("""bind = "127.0.0.1:1", handler = forward""", "actornet.listeners.l.upstream", "required for handler = forward")]
     [InlineData("""bind = "127.0.0.1:1", handler = forward, upstream = "127.0.0.1:0" """, "actornet.listeners.l.upstream", "out of range 1..65535")]
     [InlineData("""bind = "127.0.0.1:1", handler = echo, max-conections = 5""", "actornet.listeners.l.max-conections", "did you mean 'max-connections'?")]
-    [InlineData("""bind = "127.0.0.1:1", handler = echo, colour = red""", "actornet.listeners.l.colour", "unknown key (known: bind,")]
+    [InlineData("""bind = "127.0.0.1:1", handler = echo, colour = red""", "actornet.listeners.l.colour", "unknown key (known: allowed-origins, bind,")]
     [InlineData("""bind = "127.0.0.1:1", handler = echo, connect-timeout = 0s""", "actornet.listeners.l.connect-timeout", "must be > 0")]
     [InlineData("""bind = "127.0.0.1:1", handler = echo, close-timeout = 0s""", "actornet.listeners.l.close-timeout", "must be > 0")]
     public void Each_kind_of_listener_error_names_its_path_and_reason(string body, string path, string reason) =>

@@ -121,7 +121,7 @@ public sealed class FaultsConfigTests
         var result = Load("""
             actornet {
               listeners.echo { bind = "127.0.0.1:0", handler = echo }
-              admin { enabled = true, bind = "127.0.0.1:9090", token = s3cret }
+              admin { enabled = true, bind = "127.0.0.1:9090", token = s3cret-0123456789abcdef }
               faults {
                 toxics.slow { listener = echo, type = latency, latency = 150ms }
                 chaos { enabled = true, seed = 7, interval = 250ms, probability = 0.2, modes = [crash], listeners = [echo] }
@@ -130,7 +130,7 @@ public sealed class FaultsConfigTests
             """);
         Assert.True(result.Ok, string.Join("; ", result.Errors));
         var s = result.Settings!;
-        Assert.Equal(new AdminSettings(true, "127.0.0.1", 9090, "s3cret"), s.Admin);
+        Assert.Equal(new AdminSettings(true, "127.0.0.1", 9090, "s3cret-0123456789abcdef"), s.Admin);
         Assert.Equal(TimeSpan.FromMilliseconds(150), s.FaultsOrDefault.Toxics.Single().Latency);
         var chaos = s.FaultsOrDefault.Chaos;
         Assert.Equal((true, 7, TimeSpan.FromMilliseconds(250), 0.2), (chaos.Enabled, chaos.Seed, chaos.Interval, chaos.Probability));

@@ -55,11 +55,13 @@ public sealed class BrowserTests(ITestOutputHelper output) : IAsyncLifetime
     private async Task<CdpPage> DashboardAsync()
     {
         var page = await _browser.NewPageAsync($"{_web.Url}/");
-        await page.WaitForAsync("document.querySelector('[data-listener=\"echo\"]')");
+        await page.WaitForAsync("document.getElementById('summary').textContent.startsWith('locked')");
         Assert.False((await page.EvalAsync("document.body.classList.contains('authed')"))!.GetValue<bool>());
+        Assert.False((await page.EvalAsync("!!document.querySelector('[data-listener]')"))!.GetValue<bool>()); // nothing shown before the token
         Assert.False((await page.EvalAsync("document.getElementById('toxic-form').offsetParent !== null"))!.GetValue<bool>());
         await page.EvalAsync($"document.getElementById('token').value = {Js(WebNode.Token)}; document.getElementById('login').requestSubmit(); true");
         await page.WaitForAsync("document.body.classList.contains('authed') && document.getElementById('toxic-form').offsetParent !== null");
+        await page.WaitForAsync("document.querySelector('[data-listener=\"echo\"]')");
         return page;
     }
 

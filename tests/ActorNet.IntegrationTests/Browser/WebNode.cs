@@ -10,20 +10,24 @@ namespace ActorNet.IntegrationTests.Browser;
 /// <summary>An in-process node with an IRC chat on TCP and WebSocket, an echo listener, and the admin endpoint.</summary>
 internal sealed class WebNode : IAsyncDisposable
 {
-    public const string Token = "web-test-token";
+    public const string Token = "web-test-token-0123456789";
 
     private WebNode(TestNode node, AdminEndpoint admin)
     {
         Node = node;
         Admin = admin;
         Http = new HttpClient { BaseAddress = new Uri(Url), Timeout = TimeSpan.FromSeconds(10) };
+        Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token);
+        _anonymous = new HttpClient { BaseAddress = new Uri(Url), Timeout = TimeSpan.FromSeconds(10) };
     }
+
+    private readonly HttpClient _anonymous;
 
     public TestNode Node { get; }
 
     public AdminEndpoint Admin { get; }
 
-    /// <summary>A client of the admin endpoint (no token).</summary>
+    /// <summary>A client of the admin endpoint that sends the admin token (<see cref="GetAsync"/> sends none unless told).</summary>
     public HttpClient Http { get; }
 
     /// <summary>http://host:port of the admin endpoint (no trailing slash).</summary>
@@ -62,12 +66,13 @@ internal sealed class WebNode : IAsyncDisposable
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, path);
         if (bearer is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
-        return await Http.SendAsync(request);
+        return await _anonymous.SendAsync(request);
     }
 
     public async ValueTask DisposeAsync()
     {
         Http.Dispose();
+        _anonymous.Dispose();
         await Admin.DisposeAsync();
         await Node.DisposeAsync();
     }

@@ -65,6 +65,6 @@ public sealed class WebPagesTests : IAsyncLifetime
         await using var web = await WebNode.StartAsync(token: null);
         using var response = await web.GetAsync("/auth", "anything");
         Assert.Equal(HttpStatusCode.Unauthorized, response.StatusCode);
-        Assert.Contains("no admin token", await response.Content.ReadAsStringAsync());
+        Assert.Contains("invalid token", await response.Content.ReadAsStringAsync());
     }
 }

@@ -14,7 +14,7 @@ public abstract class ChatNodeTestKit(ITestOutputHelper output) : NodeTestKit(ou
         server-name = irc.test
         network-name = TestNet
         motd = "hello tests"
-        opers { root = rootpw }
+        opers { root = "pbkdf2-sha256$10000$YWN0b3JuZXQtdGVzdC0wMQ==$ddqRXnMzEgzCim+F6qmCbkNyyu5Eku8YKLQTlVarl1w=" }   # OPER root rootpw (hashed with 10000 iterations)
         flood { burst = 10000, per-second = 10000, max-queued = 10000 }
         """;
 

@@ -14,7 +14,7 @@ namespace ActorNet.IntegrationTests.Faults;
 /// <summary>The HTTP admin endpoint and <c>actornet ctl</c> against an in-process node.</summary>
 public sealed class AdminEndpointTests : IAsyncLifetime
 {
-    private const string Token = "test-token";
+    private const string Token = "test-token-0123456789";
     private TestNode _node = null!;
     private AdminEndpoint _endpoint = null!;
     private HttpClient _http = null!;
@@ -30,11 +30,16 @@ public sealed class AdminEndpointTests : IAsyncLifetime
         _endpoint = await AdminEndpoint.StartAsync(_node.System, _node.Settings, new AdminSettings(true, "127.0.0.1", 0, Token),
             new Serilog.LoggerConfiguration().CreateLogger());
         _http = new HttpClient { BaseAddress = new Uri($"http://{_endpoint.Bound}"), Timeout = TimeSpan.FromSeconds(10) };
+        _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Token); // every admin call needs it
+        _anon = new HttpClient { BaseAddress = new Uri($"http://{_endpoint.Bound}"), Timeout = TimeSpan.FromSeconds(10) };
     }
+
+    private HttpClient _anon = null!;
 
     public async Task DisposeAsync()
     {
         _http.Dispose();
+        _anon.Dispose();
         await _endpoint.DisposeAsync();
         await _node.DisposeAsync();
     }
@@ -172,7 +177,8 @@ public sealed class AdminEndpointTests : IAsyncLifetime
     {
         var stdout = new StringWriter();
         var stderr = new StringWriter();
-        var code = await NodeCli.RunAsync(["ctl", .. args, "--endpoint", Url], stdout, stderr);
+        string[] token = args.Contains("--token") ? [] : ["--token", Token];
+        var code = await NodeCli.RunAsync(["ctl", .. args, "--endpoint", Url, .. token], stdout, stderr);
         return (code, stdout.ToString(), stderr.ToString());
     }
 
@@ -181,7 +187,7 @@ public sealed class AdminEndpointTests : IAsyncLifetime
         using var request = new HttpRequestMessage(method, path);
         if (token is not null) request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         if (body is not null) request.Content = new StringContent(body, Encoding.UTF8, "application/json");
-        using var response = await _http.SendAsync(request);
+        using var response = await _anon.SendAsync(request);
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(expected == response.StatusCode, $"{method} {path}: expected {expected}, got {response.StatusCode}: {text}");
         if ((int)expected >= 400)

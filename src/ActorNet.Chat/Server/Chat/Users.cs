@@ -93,6 +93,8 @@ public sealed partial class UsersActor : ChatChild
 
     public UsersActor(ChatSettings settings, TimeProvider time)
     {
+        foreach (var oper in settings.PlainTextOpers)
+            _log.Warning("chat: operator {OperName} has a PLAIN-TEXT password in actornet.chat.opers (plain:...); store the hash `actornet hash-password` prints", oper);
         _settings = settings;
         _time = time;
         _chanTypes = settings.ISupport.ChanTypes;

@@ -9,7 +9,8 @@ namespace ActorNet.Framing;
 /// <param name="MaxMessageBytes">largest message (all fragments together) accepted; more = close 1009</param>
 /// <param name="Path">the request path the listener serves (others get 404)</param>
 /// <param name="MaxHandshakeBytes">largest opening handshake request head</param>
-public sealed record WebSocketOptions(int MaxMessageBytes, string Path = "/", int MaxHandshakeBytes = 8192);
+/// <param name="Origins">which pages may open the socket (the Origin check); null = no check</param>
+public sealed record WebSocketOptions(int MaxMessageBytes, string Path = "/", int MaxHandshakeBytes = 8192, OriginPolicy? Origins = null);
 
 /// <summary>
 /// The server side of one RFC 6455 connection as a pure, stateful byte consumer: the opening handshake, then client
@@ -111,7 +112,7 @@ public sealed class WebSocketCodec : IDisposable
         }
 
         end += from;
-        var result = WebSocketHandshake.Respond(_request.Span[..end], _options.Path);
+        var result = WebSocketHandshake.Respond(_request.Span[..end], _options.Path, _options.Origins);
         int consumed = end + HeadEnd.Length - before;
         _request.Dispose();
         if (!result.Accepted)

@@ -7,7 +7,7 @@ namespace ActorNet.Framing;
 /// <summary>The outcome of reading an opening handshake: the HTTP answer and, when accepted, the subprotocol.</summary>
 /// <param name="Accepted">101 Switching Protocols was answered</param>
 /// <param name="Response">the full HTTP response to write</param>
-/// <param name="Status">the HTTP status code (101, 400, 404, 426)</param>
+/// <param name="Status">the HTTP status code (101, 400, 403, 404, 426)</param>
 /// <param name="Error">why the request was refused (null when accepted)</param>
 /// <param name="Subprotocol">the negotiated Sec-WebSocket-Protocol, or null</param>
 public sealed record HandshakeResult(bool Accepted, ByteString Response, int Status, string? Error, string? Subprotocol);
@@ -15,7 +15,8 @@ public sealed record HandshakeResult(bool Accepted, ByteString Response, int Sta
 /// <summary>
 /// The server side of the RFC 6455 opening handshake (§4.2), as pure functions: parses one HTTP/1.1 request head and
 /// answers 101 with Sec-WebSocket-Accept, or 400 (malformed, wrong method, missing key or host), 404 (wrong path),
-/// 426 (no Upgrade: websocket, or a version other than 13). Subprotocols: the first of the client's list that the
+/// 426 (no Upgrade: websocket, or a version other than 13), 403 (an <c>Origin</c> the <see cref="OriginPolicy"/> does
+/// not allow: cross-site WebSocket hijacking). Subprotocols: the first of the client's list that the
 /// server supports (text.ircv3.net, binary.ircv3.net: IRCv3 WebSocket), in the client's order of preference.
 /// </summary>
 public static class WebSocketHandshake
@@ -37,7 +38,8 @@ public static class WebSocketHandshake
     /// <summary>Reads a request head (everything before the blank line, CRLF-separated) and decides.</summary>
     /// <param name="head">the request line and headers, without the final CRLFCRLF</param>
     /// <param name="path">the path the listener serves (the request target's path must equal it; query ignored)</param>
-    public static HandshakeResult Respond(ReadOnlySpan<byte> head, string path)
+    /// <param name="origins">which pages may connect; null = no Origin check</param>
+    public static HandshakeResult Respond(ReadOnlySpan<byte> head, string path, OriginPolicy? origins = null)
     {
         var lines = Encoding.Latin1.GetString(head).Split("\r\n");
         var request = lines[0].Split(' ');
@@ -65,6 +67,8 @@ public static class WebSocketHandshake
             return Refuse(404, "Not Found", $"no websocket at {Clip(target)} (this listener serves {path})");
         if (!headers.ContainsKey("Host"))
             return Refuse(400, "Bad Request", "missing Host header");
+        if (origins is not null && !origins.Allows(headers.GetValueOrDefault("Origin")))
+            return Refuse(403, "Forbidden", $"Origin {Clip(headers["Origin"])} is not in this listener's allowed-origins");
         if (!HasToken(headers, "Upgrade", "websocket"))
             return Refuse(426, "Upgrade Required", "missing Upgrade: websocket", "Upgrade: websocket\r\n");
         if (!HasToken(headers, "Connection", "Upgrade"))

@@ -1,6 +1,7 @@
-// ActorNet dashboard. With a checked token it follows GET /events (Server-Sent Events, read with fetch so the
-// bearer token can be sent) and re-reads tree, toxics and chaos only when something happened; the charts sample
-// /metrics once a second. Without a token (events need one) it polls everything once a second.
+// ActorNet dashboard. It shows nothing until it has a checked token (every admin call needs one: reads reveal who
+// is connected). Then it follows GET /events (Server-Sent Events, read with fetch so the bearer token can be sent)
+// and re-reads tree, toxics and chaos only when something happened; the charts sample /metrics once a second.
+// While the event stream is down it polls everything once a second.
 const $ = (id) => document.getElementById(id);
 const KEY = 'actornet-admin-token';
 const HISTORY = 180; // samples (one a second): the last three minutes
@@ -21,11 +22,14 @@ function log(text, cls = '') {
   $('log').prepend(line);
 }
 
-async function getJson(path) {
-  const r = await fetch(path, { cache: 'no-store' });
+async function getAuthed(path) {
+  const r = await fetch(path, { cache: 'no-store', headers: { Authorization: `Bearer ${token}` } });
+  if (r.status === 401) { setToken(null); throw new Error('the token was refused; enter it again'); }
   if (!r.ok) throw new Error(`${path}: ${r.status}`);
-  return r.json();
+  return r;
 }
+
+const getJson = async (path) => (await getAuthed(path)).json();
 
 async function call(method, path, body) {
   const headers = { Authorization: `Bearer ${token}` };
@@ -53,6 +57,7 @@ async function setToken(candidate) {
   document.body.classList.toggle('authed', !!token);
   if (!token && events) { events.abort(); events = null; live = false; }
   followEvents();
+  if (token) refresh();
 }
 
 function findPath(node, suffix) {
@@ -99,8 +104,9 @@ function sumOf(metrics, ...names) {
 
 // One chart sample a second, from /metrics alone.
 async function sample() {
+  if (!token) return;
   try {
-    const metrics = await fetch('/metrics', { cache: 'no-store' }).then((r) => r.text());
+    const metrics = await getAuthed('/metrics').then((r) => r.text());
     const now = performance.now(), frames = sumOf(metrics, 'actornet_frames_in_total', 'actornet_frames_out_total');
     const open = sumOf(metrics, 'actornet_connections_open');
     if (last) { rates.push(Math.max(0, (frames - last.frames) / ((now - last.t) / 1000))); if (rates.length > HISTORY) rates.shift(); }
@@ -175,6 +181,10 @@ async function followEvents() {
 }
 
 async function refresh() {
+  if (!token) {
+    $('summary').textContent = 'locked: enter the admin token (the node logs where it wrote it, e.g. ~/.actornet/actornet-1.admin-token)';
+    return;
+  }
   try {
     const [status, tree, connections, toxics, chaos] = await Promise.all([
       getJson('/status'), getJson('/tree'), getJson('/connections'), getJson('/toxics'), getJson('/chaos')]);
