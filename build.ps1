@@ -25,6 +25,7 @@ usage: ./build.ps1 <verb> [args]
   publish          publish a runnable $PublishDir/actornet (framework-dependent)
   check [PATH]     validate a config file (default: $DefaultConfig); exit 2 if invalid
   bench            benchmark ActorNet vs raw baseline, ngircd, nats-server on 127.0.0.1 (docs/BENCHMARKS.md)
+  conformance      publish, start a node on config/conformance.conf, run the irctest server suite (docs/CONFORMANCE.md)
 "@
 }
 
@@ -91,6 +92,8 @@ switch ($verb) {
     'check'   { Invoke-Check $rest }
     # bench: the one-shot benchmark (bash script: needs Linux, apt-get, ngircd, nats-server; 127.0.0.1 only)
     'bench'   { & bash (Join-Path $PSScriptRoot 'bench/run-bench.sh') @rest; exit $LASTEXITCODE }
+    # conformance: the irctest server suite against a fresh node (bash script: needs Linux, apt-get, python3)
+    'conformance' { Invoke-Publish; & bash (Join-Path $PSScriptRoot 'tests/conformance/run.sh') @rest; exit $LASTEXITCODE }
     { $_ -in @('help', '-h', '--help') } { Show-Usage }
     default   { [Console]::Error.WriteLine((Show-Usage)); exit 64 }
 }

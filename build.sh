@@ -26,6 +26,8 @@ usage: ./build.sh <verb> [args]
   publish          publish a runnable $PUBLISH_DIR/actornet (framework-dependent)
   check [PATH]     validate a config file (default: $DEFAULT_CONFIG); exit 2 if invalid
   bench            benchmark ActorNet vs raw baseline, ngircd, nats-server on 127.0.0.1 (docs/BENCHMARKS.md)
+  conformance      publish, start a node on config/conformance.conf, run the irctest server suite
+                   (../shared/irctest-run.sh or IRCTEST_DIR); last line 'N passed, N failed, N skipped' (docs/CONFORMANCE.md)
 USAGE
 }
 
@@ -102,6 +104,7 @@ case "$verb" in
     publish) publish ;;
     check)   check_config "$@" ;;
     bench)   exec bench/run-bench.sh "$@" ;;
+    conformance) publish && exec tests/conformance/run.sh "$@" ;;
     -h|--help|help) usage ;;
     *)       usage >&2; exit 64 ;;
 esac

@@ -227,6 +227,20 @@ public sealed class UdpCountingClient : IDisposable
         }
     }
 
+    /// <summary>The udp-relay's proof of address (README: UDP relay): says hello, echoes the COOKIE it gets, and
+    /// returns once the relay answered WELCOME; from then on this client is a relay peer.</summary>
+    public async Task HelloAsync(TimeSpan? timeout = null)
+    {
+        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(10));
+        await _udp.SendAsync("hello"u8.ToArray(), _target, cts.Token).ConfigureAwait(false);
+        while (true)
+        {
+            var reply = (await _udp.ReceiveAsync(cts.Token).ConfigureAwait(false)).Buffer;
+            if (reply.AsSpan().StartsWith("COOKIE "u8)) await _udp.SendAsync(reply, _target, cts.Token).ConfigureAwait(false);
+            else if (reply.AsSpan().SequenceEqual("WELCOME\n"u8)) return;
+        }
+    }
+
     /// <summary>Receives until <paramref name="expected"/> distinct datagrams arrived or the timeout passes.</summary>
     public async Task<long> ReceiveAsync(long expected, TimeSpan timeout)
     {

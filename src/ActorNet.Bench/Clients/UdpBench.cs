@@ -7,7 +7,9 @@ using ActorNet.Bench.Core;
 namespace ActorNet.Bench.Clients;
 
 /// <summary>
-/// The udp workload against a udp-relay listener: C peers register (two hello rounds), then each sends M datagrams
+/// The udp workload against a udp-relay listener: C peers register (a hello answered by the relay's COOKIE, which each
+/// peer echoes to prove its address and is answered WELCOME; then a second hello round that every other peer must
+/// see relayed), then each sends M datagrams
 /// of S bytes; every datagram should reach the C-1 other peers. Reports relayed datagrams/s and loss.
 /// </summary>
 public static class UdpBench
@@ -35,6 +37,16 @@ public static class UdpBench
             using (new ProgressLine(stderr, o.Progress, () => $"[udp C={o.Clients}] relayed {Received():N0}/{expected:N0}"))
             {
                 foreach (var p in peers) await p.SendAsync(Hello1, cts.Token).ConfigureAwait(false);
+                // proof of address (README: UDP relay): echo the cookie; a relay with require-hello = off sends none
+                var asked = Stopwatch.GetTimestamp();
+                while (peers.Any(p => Volatile.Read(ref p.Cookie) is null) && Stopwatch.GetElapsedTime(asked) < TimeSpan.FromSeconds(2))
+                    await Task.Delay(10, cts.Token).ConfigureAwait(false);
+                foreach (var p in peers)
+                    if (Volatile.Read(ref p.Cookie) is { } cookie) await p.SendAsync(cookie, cts.Token).ConfigureAwait(false);
+                while (peers.Any(p => p.Cookie is not null && Volatile.Read(ref p.Welcomed) == 0) && Stopwatch.GetElapsedTime(asked) < TimeSpan.FromSeconds(5))
+                    await Task.Delay(10, cts.Token).ConfigureAwait(false);
+                if (peers.Any(p => p.Cookie is not null && Volatile.Read(ref p.Welcomed) == 0))
+                    errors.Add("a peer echoed its COOKIE but got no WELCOME within 5 s");
                 foreach (var p in peers) await p.SendAsync(Hello2, cts.Token).ConfigureAwait(false);
                 var ready = Stopwatch.GetTimestamp();
                 while (peers.Any(p => Volatile.Read(ref p.Hellos) < o.Clients - 1) && Stopwatch.GetElapsedTime(ready) < TimeSpan.FromSeconds(3))
@@ -101,6 +113,8 @@ public static class UdpBench
         private readonly BenchOptions _o;
         private readonly int _id;
         public int Hellos;
+        public int Welcomed;
+        public byte[]? Cookie;
 
         public Peer(int id, BenchOptions o)
         {
@@ -156,6 +170,8 @@ public static class UdpBench
                     catch (SocketException) when (!ct.IsCancellationRequested) { continue; }
                     var data = buffer.AsSpan(0, n);
                     if (data.SequenceEqual(Hello2)) { Interlocked.Increment(ref Hellos); continue; }
+                    if (data.StartsWith("COOKIE "u8)) { Volatile.Write(ref Cookie, data.ToArray()); continue; }
+                    if (data.SequenceEqual("WELCOME\n"u8)) { Volatile.Write(ref Welcomed, 1); continue; }
                     if (!Payload.TryRead(data, out int s, out long seq, out long ts) || s == _id)
                         continue;
                     long now = Stopwatch.GetTimestamp();

@@ -6,14 +6,15 @@ namespace ActorNet.Chat.Cluster;
 // Everything in this file crosses the network between the chat services of cluster members: plain records of
 // strings, booleans, numbers and arrays (no ByteString, no actor-local objects). Node = the member's Akka address.
 
-/// <summary>One IRC message in transit (no client tags): rebuilt and encoded once on the receiving node.</summary>
-public sealed record WireLine(string? Source, string Command, string[] Params, long TimeMs)
+/// <summary>One IRC message in transit (no client tags): rebuilt and encoded once on the receiving node. The msgid
+/// travels with it, so clients on every node see the same id for the same message.</summary>
+public sealed record WireLine(string? Source, string Command, string[] Params, long TimeMs, string? MsgId = null)
 {
     /// <summary>The wire form of a message about to be sent locally.</summary>
-    public static WireLine From(Outgoing o) => new(o.Message.Source, o.Message.Command, o.Message.Params.ToArray(), o.Time.ToUnixTimeMilliseconds());
+    public static WireLine From(Outgoing o) => new(o.Message.Source, o.Message.Command, o.Message.Params.ToArray(), o.Time.ToUnixTimeMilliseconds(), o.MsgId);
 
     /// <summary>The message again, ready to encode for the local recipients.</summary>
-    public Outgoing ToOutgoing() => new(new IrcMessage(Source, Command, Params), DateTimeOffset.FromUnixTimeMilliseconds(TimeMs));
+    public Outgoing ToOutgoing() => new(new IrcMessage(Source, Command, Params), DateTimeOffset.FromUnixTimeMilliseconds(TimeMs), msgId: MsgId);
 }
 
 /// <summary>What other nodes know of a user on some node.</summary>

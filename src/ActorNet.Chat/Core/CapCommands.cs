@@ -11,9 +11,10 @@ internal static class CapCommands
     public const string ServerTime = "server-time";
     public const string MessageTags = "message-tags";
     public const string EchoMessage = "echo-message";
+    public const string UserhostInNames = "userhost-in-names";
 
     /// <summary>The capabilities this server offers, in LS order.</summary>
-    public static readonly ImmutableArray<string> Supported = [EchoMessage, MessageTags, MultiPrefix, ServerTime];
+    public static readonly ImmutableArray<string> Supported = [EchoMessage, MessageTags, MultiPrefix, ServerTime, UserhostInNames];
 
     /// <summary>Bytes of capability names per CAP LS line before a continuation line is started.</summary>
     public const int LsChunkBytes = 400;

@@ -59,6 +59,18 @@ internal static class ChannelCommands
     // RFC 2812 3.3.2: NOTICE <msgtarget> <text>  (never answered with an error)
     public static CoreResult Notice(SessionState s, ChatView v, IrcMessage m) => Message(s, v, m, "NOTICE");
 
+    // IRCv3 message-tags: TAGMSG <msgtarget>: only tags, relayed only to clients that enabled message-tags. Without
+    // client-only tags there is nothing to relay (no reply either: TAGMSG, like NOTICE, is never answered with an error).
+    public static CoreResult Tagmsg(SessionState s, ChatView v, IrcMessage m)
+    {
+        var o = new Out(s, v);
+        if (!s.Has(CapCommands.MessageTags) || m.Params[0].Length == 0) return o.Result;
+        var tags = m.Tags.Where(t => t.Key.StartsWith('+')).ToArray();
+        var targets = m.Params[0].Split(',', StringSplitOptions.RemoveEmptyEntries).Distinct(v.CaseMapping);
+        foreach (var target in targets.Take(MaxTargets)) o.Ask(new MessageRequest("TAGMSG", target, "", tags));
+        return o.Result;
+    }
+
     private static CoreResult Message(SessionState s, ChatView v, IrcMessage m, string command)
     {
         var o = new Out(s, v);
@@ -71,7 +83,15 @@ internal static class ChannelCommands
             ? m.Tags.Where(t => t.Key.StartsWith('+')).ToArray()
             : [];
         var targets = m.Params[0].Split(',', StringSplitOptions.RemoveEmptyEntries).Distinct(v.CaseMapping).ToArray();
-        foreach (var target in targets.Take(MaxTargets)) o.Ask(new MessageRequest(command, target, m.Params[1], tags));
+        foreach (var target in targets.Take(MaxTargets))
+        {
+            // STATUSMSG (ISUPPORT STATUSMSG=@+): "@#chan" to the channel's operators, "+#chan" to voiced and operators.
+            if (target.Length > 1 && target[0] is '@' or '+' && IrcNames.IsChannelName(target[1..], v.ChanTypes))
+                o.Ask(new MessageRequest(command, target[1..], m.Params[1], tags) { Status = target[0] });
+            else
+                o.Ask(new MessageRequest(command, target, m.Params[1], tags));
+        }
+
         if (targets.Length > MaxTargets && !notice)
             o.Num("407", targets[MaxTargets], "Too many targets");
         return o.Result;
@@ -86,7 +106,15 @@ internal static class ChannelCommands
     {
         var o = new Out(s, v);
         var reason = Replies.Truncate(m.Param(2) is { Length: > 0 } r ? r : s.NickOrStar, v.Settings.KickLength);
-        foreach (var nick in m.Params[1].Split(',', StringSplitOptions.RemoveEmptyEntries)) o.Ask(new KickRequest(m.Params[0], nick, reason));
+        var channels = m.Params[0].Split(',', StringSplitOptions.RemoveEmptyEntries);
+        var nicks = m.Params[1].Split(',', StringSplitOptions.RemoveEmptyEntries);
+        if (channels.Length == 0 || nicks.Length == 0) return o.Num(Numerics.ERR_NEEDMOREPARAMS, "KICK", "Not enough parameters").Result;
+        // RFC 2812 3.2.8: one channel and several users kicks each from it; otherwise channel i goes with user i.
+        // Every KICK sent to clients names one channel and one user.
+        if (channels.Length == 1)
+            foreach (var nick in nicks) o.Ask(new KickRequest(channels[0], nick, reason));
+        else
+            for (var i = 0; i < Math.Min(channels.Length, nicks.Length); i++) o.Ask(new KickRequest(channels[i], nicks[i], reason));
         return o.Result;
     }
 
@@ -99,8 +127,11 @@ internal static class ChannelCommands
     {
         var o = new Out(s, v);
         if (m.ParamCount == 0) return o.Num(Numerics.RPL_ENDOFNAMES, "*", "End of /NAMES list").Result;
-        foreach (var name in m.Params[0].Split(',', StringSplitOptions.RemoveEmptyEntries)) o.Ask(new NamesRequest(name));
-        return o.Result;
+        var names = m.Params[0].Split(',', StringSplitOptions.RemoveEmptyEntries);
+        if (names.Length <= 1) return o.Ask(new NamesRequest(names.Length == 0 ? m.Params[0] : names[0])).Result;
+        // Several channels: their 353s, then one 366 naming the list as given (Modern IRC, irctest names.py).
+        foreach (var name in names) o.Ask(new NamesRequest(name, End: false));
+        return o.Num(Numerics.RPL_ENDOFNAMES, m.Params[0], "End of /NAMES list").Result;
     }
 
     // RFC 2812 3.2.6: LIST [ <channel> *( "," <channel> ) [ <target> ] ]

@@ -48,6 +48,7 @@ public static class CommandCore
         new("TIME", 0, false, ServerCommands.Time),
         new("INFO", 0, false, ServerCommands.Info),
         new("HELP", 0, false, ServerCommands.Help),
+        new("HELPOP", 0, false, ServerCommands.Help), // the older name many clients and servers still use
         new("LINKS", 0, false, ServerCommands.Links),
         new("LUSERS", 0, false, ServerCommands.Lusers),
         new("AWAY", 0, false, UserCommands.Away),
@@ -64,6 +65,7 @@ public static class CommandCore
         new("PART", 1, false, ChannelCommands.Part),
         new("PRIVMSG", 0, false, ChannelCommands.Privmsg),
         new("NOTICE", 0, false, ChannelCommands.Notice),
+        new("TAGMSG", 1, false, ChannelCommands.Tagmsg),
         new("TOPIC", 1, false, ChannelCommands.Topic),
         new("KICK", 2, false, ChannelCommands.Kick),
         new("INVITE", 2, false, ChannelCommands.Invite),
@@ -97,6 +99,12 @@ public static class CommandCore
             _ => o.Result,
         };
     }
+
+    /// <summary>A line that is not valid UTF-8 (IRCv3 utf8-only, ISUPPORT UTF8ONLY): refused with
+    /// <c>FAIL &lt;command&gt; INVALID_UTF8</c> and not run, so nothing non-UTF-8 reaches other clients.</summary>
+    public static CoreResult InvalidUtf8(SessionState state, ChatView view, string? command) =>
+        new Out(state, view).Send(new IrcMessage(view.Server, "FAIL",
+            [string.IsNullOrEmpty(command) ? "*" : command, "INVALID_UTF8", "Message rejected, your IRC software MUST use UTF-8 encoding on this network"])).Result;
 
     /// <summary>Applies what the chat service answered to a request.</summary>
     public static CoreResult Apply(SessionState state, ChatView view, ChatEvent chatEvent)

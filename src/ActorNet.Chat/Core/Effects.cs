@@ -42,25 +42,37 @@ public sealed record JoinRequest(string Channel, string? Key) : ChatRequest;
 public sealed record PartRequest(string Channel, string? Reason) : ChatRequest;
 
 /// <summary>PRIVMSG or NOTICE to one target; <paramref name="Tags"/> are the client-only (+) tags to relay.</summary>
-public sealed record MessageRequest(string Command, string Target, string Text, IReadOnlyList<KeyValuePair<string, string?>> Tags) : ChatRequest;
+public sealed record MessageRequest(string Command, string Target, string Text, IReadOnlyList<KeyValuePair<string, string?>> Tags) : ChatRequest
+{
+    /// <summary>STATUSMSG (<c>@#chan</c>, <c>+#chan</c>): only members with at least this prefix get it; null = all.</summary>
+    public char? Status { get; init; }
+}
 
 /// <summary>TOPIC query (NewTopic null) or change.</summary>
 public sealed record TopicRequest(string Channel, string? NewTopic) : ChatRequest;
 
 /// <summary>Channel MODE query (no args) or change.</summary>
-public sealed record ChannelModeRequest(string Channel, IReadOnlyList<string> Args) : ChatRequest;
+public sealed record ChannelModeRequest(string Channel, IReadOnlyList<string> Args) : ChatRequest
+{
+    /// <summary>Arguments that name no user anywhere (filled in by the chat service, which knows every nick): a
+    /// +o/+v of one of them is 401, of a user who is merely not on the channel 441.</summary>
+    public IReadOnlyList<string> NoSuchNicks { get; init; } = [];
+}
 
 public sealed record KickRequest(string Channel, string Nick, string Reason) : ChatRequest;
 
 public sealed record InviteRequest(string Nick, string Channel) : ChatRequest;
 
-public sealed record NamesRequest(string Channel) : ChatRequest;
+/// <summary>NAMES of one channel; <paramref name="End"/> false: no 366 (NAMES of several channels ends with one 366
+/// naming them all, sent by the core after the last).</summary>
+public sealed record NamesRequest(string Channel, bool End = true) : ChatRequest;
 
 public sealed record WhoRequest(string Mask) : ChatRequest;
 
 public sealed record WhoisRequest(string Nick) : ChatRequest;
 
-public sealed record WhowasRequest(string Nick) : ChatRequest;
+/// <summary>WHOWAS of one nick (or mask); <paramref name="Count"/> &gt; 0: at most that many entries, else all kept.</summary>
+public sealed record WhowasRequest(string Nick, int Count = 0) : ChatRequest;
 
 /// <summary>LIST; null = every channel.</summary>
 public sealed record ListRequest(IReadOnlyList<string>? Channels) : ChatRequest;

@@ -7,8 +7,8 @@ namespace ActorNet.Chat.Core;
 internal static class RegistrationCommands
 {
     /// <summary>User modes and channel modes advertised in 004.</summary>
-    public const string UserModes = "iow";
-    public const string ChannelModes = "biklmnotv";
+    public const string UserModes = "Biow";
+    public const string ChannelModes = "biklmnopstv";
     public const string ChannelModesWithParam = "bklov";
 
     // RFC 2812 3.1.1: PASS <password>
@@ -44,7 +44,8 @@ internal static class RegistrationCommands
         var o = new Out(s, v);
         if (s.Registered) return o.Num(Numerics.ERR_ALREADYREGISTERED, "You may not reregister").Result;
         var user = new string(m.Params[0].Where(c => c > ' ' && c is not ('@' or '!' or ':' or ',') && c != '\x7F').Take(10).ToArray());
-        if (user.Length == 0) return o.Num(Numerics.ERR_NEEDMOREPARAMS, "USER", "Not enough parameters").Result;
+        // Modern IRC: <username> and <realname> must not be empty; an empty parameter is answered with 461 too.
+        if (user.Length == 0 || m.Params[3].Length == 0) return o.Num(Numerics.ERR_NEEDMOREPARAMS, "USER", "Not enough parameters").Result;
         var mode = m.Params[1];
         o.State = s with
         {

@@ -82,13 +82,14 @@ internal static class ServerCommands
         if (!CommandCore.Table.TryGetValue(subject, out var spec))
             return o.Num(Numerics.ERR_HELPNOTFOUND, subject, "No help available on this topic").Result;
         o.Num(Numerics.RPL_HELPSTART, subject, $"{subject}: at least {spec.MinParams} parameter(s)");
+        o.Num(Numerics.RPL_HELPTXT, subject, spec.BeforeRegistration ? "Allowed before registration" : "Needs registration");
         return o.Num(Numerics.RPL_ENDOFHELP, subject, "End of /HELP").Result;
     }
 
     // RFC 2812 3.4.5: LINKS [[<remote server>] <server mask>]
     public static CoreResult Links(SessionState s, ChatView v, IrcMessage m) =>
         new Out(s, v)
-            .Num(Numerics.RPL_LINKS, v.Server, v.Server, "0 " + v.Settings.NetworkName)
+            .Num(Numerics.RPL_LINKS, v.Server, v.Server, "0 " + v.Settings.ServerInfo)
             .Num(Numerics.RPL_ENDOFLINKS, m.Param(0) ?? "*", "End of /LINKS list").Result;
 
     // RFC 2812 3.4.2: LUSERS [<mask> [<target>]]

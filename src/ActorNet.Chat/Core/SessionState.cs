@@ -46,6 +46,9 @@ public sealed record SessionState
     /// <summary>User mode +o (after OPER).</summary>
     public bool Oper { get; init; }
 
+    /// <summary>User mode +B (IRCv3 bot-mode): marked as a bot (WHOIS 335, WHO flag B, the bot tag on its messages).</summary>
+    public bool Bot { get; init; }
+
     /// <summary>User mode +w (receives WALLOPS).</summary>
     public bool Wallops { get; init; }
 
@@ -65,5 +68,5 @@ public sealed record SessionState
     public bool Has(string cap) => Caps.Contains(cap);
 
     /// <summary>User modes as a MODE string, e.g. "+iw".</summary>
-    public string UserModes => "+" + (Invisible ? "i" : "") + (Oper ? "o" : "") + (Wallops ? "w" : "");
+    public string UserModes => "+" + (Bot ? "B" : "") + (Invisible ? "i" : "") + (Oper ? "o" : "") + (Wallops ? "w" : "");
 }

@@ -74,6 +74,10 @@ internal static class UserCommands
                     changed = state.Wallops != add;
                     state = state with { Wallops = add };
                     break;
+                case 'B':
+                    changed = state.Bot != add;
+                    state = state with { Bot = add };
+                    break;
                 case 'o':
                     changed = !add && state.Oper; // +o only through OPER
                     if (changed) state = state with { Oper = false };
@@ -115,9 +119,16 @@ internal static class UserCommands
         return nick.Length == 0 ? o.Num(Numerics.ERR_NONICKNAMEGIVEN, "No nickname given").Result : o.Ask(new WhoisRequest(nick)).Result;
     }
 
-    // RFC 2812 3.6.3: WHOWAS <nickname> *( "," <nickname> ) [ <count> [ <target> ] ]
-    public static CoreResult Whowas(SessionState s, ChatView v, IrcMessage m) =>
-        new Out(s, v).Ask(new WhowasRequest(m.Params[0].Split(',')[0])).Result;
+    // RFC 2812 3.6.3: WHOWAS <nickname> *( "," <nickname> ) [ <count> [ <target> ] ]; Modern: a count that is not
+    // a positive number means a full search.
+    public static CoreResult Whowas(SessionState s, ChatView v, IrcMessage m)
+    {
+        var o = new Out(s, v);
+        var nick = m.Params[0].Split(',')[0];
+        if (nick.Length == 0) return o.Num(Numerics.ERR_NONICKNAMEGIVEN, "No nickname given").Result;
+        var count = int.TryParse(m.Param(1), System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var n) && n > 0 ? n : 0;
+        return o.Ask(new WhowasRequest(nick, count)).Result;
+    }
 
     // RFC 2812 3.7.1: KILL <nickname> <comment>
     public static CoreResult Kill(SessionState s, ChatView v, IrcMessage m)

@@ -32,7 +32,7 @@ public sealed record ISupportSettings(string NetworkName)
     public string Prefix { get; init; } = "(ov)@+";
 
     /// <summary>CHANMODES: list (A), always-parameter (B), parameter-when-set (C), flag (D) modes.</summary>
-    public string ChanModes { get; init; } = "b,k,l,imnt";
+    public string ChanModes { get; init; } = "b,k,l,imnpst";
 
     /// <summary>MODES: parameter-taking modes per MODE command.</summary>
     public int Modes { get; init; } = 4;

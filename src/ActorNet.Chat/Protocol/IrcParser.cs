@@ -24,6 +24,10 @@ public static class IrcParser
     /// <summary>Maximum bytes of the tags section, counting the leading '@' and the trailing space.</summary>
     public const int MaxTagSectionBytes = 8191;
 
+    /// <summary>Maximum bytes of the tags section a client may send, counting the leading '@' and the trailing space
+    /// (IRCv3 message-tags: 4094 bytes of tag data from clients; the 8191 above is what servers may send).</summary>
+    public const int MaxClientTagSectionBytes = 4096;
+
     /// <summary>Maximum number of parameters.</summary>
     public const int MaxParams = 15;
 
@@ -33,7 +37,8 @@ public static class IrcParser
     /// <param name="line">The raw bytes of the line.</param>
     /// <param name="msg">The message when the result is true.</param>
     /// <param name="error"><see cref="IrcParseError.None"/> on success, otherwise why the line was rejected.</param>
-    public static bool TryParse(ReadOnlySpan<byte> line, [NotNullWhen(true)] out IrcMessage? msg, out IrcParseError error)
+    /// <param name="maxTagSectionBytes">longest tags section accepted (<see cref="MaxClientTagSectionBytes"/> for client input)</param>
+    public static bool TryParse(ReadOnlySpan<byte> line, [NotNullWhen(true)] out IrcMessage? msg, out IrcParseError error, int maxTagSectionBytes = MaxTagSectionBytes)
     {
         msg = null;
         if (IsBlank(line))
@@ -50,7 +55,7 @@ public static class IrcParser
             var rest = line[start..];
             var sp = rest.IndexOf(Space);
             var sectionLength = sp < 0 ? rest.Length : sp + 1;
-            if (sectionLength > MaxTagSectionBytes)
+            if (sectionLength > maxTagSectionBytes)
             {
                 error = IrcParseError.TagsTooLong;
                 return false;

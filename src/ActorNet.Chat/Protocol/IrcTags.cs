@@ -13,6 +13,18 @@ public static class IrcTags
     /// <summary>The server-time tag key.</summary>
     public const string TimeKey = "time";
 
+    /// <summary>The IRCv3 message-ids tag key (https://ircv3.net/specs/extensions/message-ids).</summary>
+    public const string MsgIdKey = "msgid";
+
+    /// <summary>A new msgid: 128 random bits as 22 base64url characters. Unique across the cluster without
+    /// coordination (no node prefix or counter to share), and a valid tag value (no escaping needed).</summary>
+    public static string NewMsgId()
+    {
+        Span<byte> bytes = stackalloc byte[16];
+        System.Security.Cryptography.RandomNumberGenerator.Fill(bytes);
+        return Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+    }
+
     /// <summary>The server-time value format: ISO 8601 UTC with milliseconds, e.g. 2011-10-19T16:40:51.620Z.</summary>
     public const string TimeFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
 

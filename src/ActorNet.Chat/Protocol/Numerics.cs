@@ -268,6 +268,12 @@ public static class Numerics
     /// <summary>Numeric 476.</summary>
     public const string ERR_BADCHANMASK = "476";
 
+    /// <summary>Numeric 335: WHOIS of a user with the bot mode.</summary>
+    public const string RPL_WHOISBOT = "335";
+
+    /// <summary>Numeric 478: a channel list mode (+b) is full (MAXLIST).</summary>
+    public const string ERR_BANLISTFULL = "478";
+
     /// <summary>Numeric 481.</summary>
     public const string ERR_NOPRIVILEGES = "481";
 

@@ -35,7 +35,7 @@ public static class ChannelModeParser
                 case '-':
                     add = false;
                     break;
-                case 'i' or 'm' or 'n' or 't':
+                case 'i' or 'm' or 'n' or 'p' or 's' or 't':
                     changes.Add(new ModeChange(add, c, null));
                     break;
                 case 'o' or 'v' or 'b' or 'k' or 'l':

@@ -8,16 +8,30 @@ namespace ActorNet.Chat.Server;
 
 /// <summary>
 /// One message to many clients, encoded at most once per capability variant (plain; with the server-time tag; with
-/// the sender's client tags; both) and wrapped once in a <see cref="Connection.Send"/> that every recipient's
+/// the sender's client tags and the msgid; both) and wrapped once in a <see cref="Connection.Send"/> that every recipient's
 /// connection actor is told. Not thread-safe: used inside one actor at a time (it is passed along, never shared concurrently).
 /// </summary>
-public sealed class Outgoing(IrcMessage message, DateTimeOffset time, IReadOnlyList<KeyValuePair<string, string?>>? clientTags = null)
+public sealed class Outgoing(IrcMessage message, DateTimeOffset time, IReadOnlyList<KeyValuePair<string, string?>>? clientTags = null,
+    string? msgId = null, bool assignMsgId = false)
 {
+    private string? _msgId = msgId;
+
     private readonly Connection.Send?[] _variants = new Connection.Send?[4];
 
     public IrcMessage Message { get; } = message;
 
     public DateTimeOffset Time { get; } = time;
+
+    /// <summary>The IRCv3 msgid, one per message (the same for every recipient, the sender's echo and other nodes);
+    /// null: none. With <c>assignMsgId</c> it is drawn on first use, so a message no message-tags client gets (and
+    /// that leaves no node) costs no random draw.</summary>
+    public string? MsgId => _msgId ??= assignMsgId ? IrcTags.NewMsgId() : null;
+
+    private bool HasMsgId => assignMsgId || _msgId is not null;
+
+    /// <summary>The client tags of a message, plus IRCv3 bot-mode's valueless <c>bot</c> tag when its sender is a bot.</summary>
+    public static IReadOnlyList<KeyValuePair<string, string?>> WithBotTag(IReadOnlyList<KeyValuePair<string, string?>> tags, bool bot) =>
+        bot ? [.. tags, new KeyValuePair<string, string?>("bot", null)] : tags;
 
     /// <summary>The message for a client with these capabilities.</summary>
     public Connection.Send For(ImmutableHashSet<string> caps) =>
@@ -26,7 +40,7 @@ public sealed class Outgoing(IrcMessage message, DateTimeOffset time, IReadOnlyL
     /// <summary>The message for a client with (or without) the server-time and message-tags capabilities.</summary>
     public Connection.Send For(bool serverTime, bool messageTags)
     {
-        var withTags = messageTags && clientTags is { Count: > 0 };
+        var withTags = messageTags && (HasMsgId || clientTags is { Count: > 0 });
         var index = (serverTime ? 1 : 0) | (withTags ? 2 : 0);
         return _variants[index] ??= new Connection.Send(Encode(serverTime, withTags));
     }
@@ -35,7 +49,12 @@ public sealed class Outgoing(IrcMessage message, DateTimeOffset time, IReadOnlyL
     {
         var m = Message;
         if (withTags)
-            foreach (var tag in clientTags!) m = m.WithTag(tag.Key, tag.Value);
+        {
+            if (clientTags is not null)
+                foreach (var tag in clientTags) m = m.WithTag(tag.Key, tag.Value);
+            if (MsgId is not null) m = m.WithTag(IrcTags.MsgIdKey, MsgId);
+        }
+
         if (withTime) m = m.WithTag(IrcTags.TimeKey, IrcTags.FormatTime(Time));
         return Encode(m);
     }

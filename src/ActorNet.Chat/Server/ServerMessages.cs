@@ -44,10 +44,10 @@ public sealed record PeerBroadcast(
     object? Announce = null);
 
 /// <summary>Channel → server: its summary changed (members, topic) or a member joined/left.</summary>
-public sealed record ChannelInfo(string Key, string Name, int Members, string? Topic);
+public sealed record ChannelInfo(string Key, string Name, int Members, string? Topic, bool Secret = false);
 
 /// <summary>Channel → server: a session joined (true) or left (false).</summary>
-public sealed record Membership(string Key, IActorRef Session, bool Joined);
+public sealed record Membership(string Key, IActorRef Session, bool Joined, string Prefix = "");
 
 /// <summary>Channel → server: the last member left; the channel bounces whatever else it gets back to the server.</summary>
 public sealed record ChannelEmpty(string Key);

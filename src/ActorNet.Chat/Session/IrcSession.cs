@@ -184,7 +184,10 @@ public sealed class IrcSession : ConnectionHandler, IWithTimers, IAcceptsFrameBa
             }
 
             var line = _input.Dequeue();
-            var result = !IrcParser.TryParse(line.ToReadOnlySpan(), out var message, out var error) ? CommandCore.HandleInvalid(_state, View, error)
+            var bytes = line.ToReadOnlySpan();
+            var result = !IrcParser.TryParse(bytes, out var message, out var error, IrcParser.MaxClientTagSectionBytes)
+                ? CommandCore.HandleInvalid(_state, View, error)
+                : !System.Text.Unicode.Utf8.IsValid(bytes) ? CommandCore.InvalidUtf8(_state, View, message.Command)
                 : IsOper(message) && !_rt.OperThrottle.MayTry(_state.Host, out var retry) ? Core.UserCommands.OperThrottled(_state, View, retry)
                 : CommandCore.Handle(_state, View, message);
             Commit(result);

@@ -32,6 +32,21 @@ public sealed record ChatSettings(
     /// <summary>sendq-bytes: the write-queue limit of irc listeners; 0 = the listener's write-queue-limit-bytes.</summary>
     public long SendqBytes { get; init; }
 
+    /// <summary>server-info: the server's description (LINKS 364 after the hop count).</summary>
+    public string ServerInfo { get; init; } = "ActorNet IRC";
+
+    /// <summary>max-list-entries: entries of one channel list mode (+b, +e, +I) — MAXLIST; more answers 478.</summary>
+    public int MaxListEntries { get; init; } = 100;
+
+    /// <summary>max-invites: pending invitations one channel keeps (the oldest is forgotten first).</summary>
+    public int MaxInvites { get; init; } = 100;
+
+    /// <summary>max-who-replies: 352 (WHO) lines one command may produce; the rest is cut, the end numeric still comes.</summary>
+    public int MaxWhoReplies { get; init; } = 500;
+
+    /// <summary>max-list-replies: 322 (LIST) lines one command may produce.</summary>
+    public int MaxListReplies { get; init; } = 1000;
+
     /// <summary>max-connections-per-ip of irc listeners; 0 = the listener's own setting.</summary>
     public int MaxConnectionsPerIp { get; init; }
 
@@ -93,7 +108,8 @@ public sealed record ChatSettings(
         KickLen = KickLength,
         CaseMapping = CaseMapping,
         ChanLimit = MaxChannelsPerUser,
-        Extra = ["TARGMAX=PRIVMSG:4,NOTICE:4,JOIN:,PART:,KICK:,NAMES:,WHOIS:1"],
+        // UTF8ONLY (IRCv3 utf8-only): lines that are not UTF-8 are refused with FAIL ... INVALID_UTF8.
+        Extra = ["TARGMAX=PRIVMSG:4,NOTICE:4,TAGMSG:4,JOIN:,PART:,KICK:,NAMES:,WHOIS:1", "UTF8ONLY", "BOT=B", "STATUSMSG=@+", "MAXLIST=b:" + MaxListEntries.ToString(System.Globalization.CultureInfo.InvariantCulture)],
     };
 
     /// <summary>Reads <c>actornet.chat</c> of the node's root configuration, falling back to the reference.</summary>
@@ -113,6 +129,11 @@ public sealed record ChatSettings(
         var reader = new Reader((block ?? Akka.Configuration.Config.Empty).WithFallback(ReferenceConfig), path);
         var serverName = reader.String("server-name", s => s.Length is > 0 and <= 63 && !s.Any(c => c is ' ' or ',' or '!' or '@' or '*' or ':' || char.IsControl(c)),
             "must be 1-63 characters without spaces, ',', '!', '@', '*' or ':'");
+        var maxList = reader.Int("max-list-entries", 1, 100_000);
+        var maxInvites = reader.Int("max-invites", 1, 100_000);
+        var maxWho = reader.Int("max-who-replies", 1, 1_000_000);
+        var maxListReplies = reader.Int("max-list-replies", 1, 1_000_000);
+        var serverInfo = reader.String("server-info", s => s.Length is > 0 and <= 200 && !s.Any(char.IsControl), "must be 1-200 printable characters");
         var network = reader.String("network-name", s => s.Length is > 0 and <= 64 && !s.Any(char.IsControl), "must be 1-64 printable characters");
         var motdText = reader.String("motd", s => !s.Contains('\r') && !s.Contains('\0'), "must not contain CR or NUL");
         var password = reader.String("password", s => !s.Contains(' '), "must not contain spaces");
@@ -157,6 +178,11 @@ public sealed record ChatSettings(
             caseMapping ?? CaseMapping.Rfc1459)
         {
             SendqBytes = sendq,
+            ServerInfo = serverInfo,
+            MaxListEntries = maxList,
+            MaxInvites = maxInvites,
+            MaxWhoReplies = maxWho,
+            MaxListReplies = maxListReplies,
             MaxConnectionsPerIp = perIp,
             RequestTimeout = requestTimeout,
             ClaimTimeout = claimTimeout,

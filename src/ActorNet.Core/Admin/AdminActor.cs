@@ -10,7 +10,8 @@ namespace ActorNet.Admin;
 /// <summary>
 /// /user/actornet/admin: the control plane behind the admin endpoint and <c>actornet ctl</c>. Validates each
 /// command against the node's registries, acts with Tell only, and replies an <see cref="AdminResult"/>. Toxic and
-/// chaos commands go to /user/actornet/faults.
+/// chaos commands go to /user/actornet/faults. Only <see cref="GetNodeSummary"/> is cluster-wide (GET /cluster asks
+/// every member); every other command is accepted only from this node's own ActorSystem (<see cref="ControlPlaneGuard"/>).
 /// </summary>
 public sealed class AdminActor : ReceiveActor
 {
@@ -55,6 +56,10 @@ public sealed class AdminActor : ReceiveActor
             else reload.Forward(m);
         });
         _nodeName = nodeName.Length > 0 ? nodeName : Context.System.Name;
+        var guard = new ControlPlaneGuard(Context.System, _log, "admin");
+        // first, so that it sees every command before its handler does
+        Receive<object>(m => m is not GetNodeSummary && !ControlPlaneGuard.IsLocal(Sender, Context.System),
+            m => guard.Refuse(m, Sender, Self));
         Receive<KillConnection>(kill => Sender.Tell(OnKillConnection(kill)));
         Receive<KillListener>(kill => Sender.Tell(OnKillListener(kill)));
         Receive<KillLink>(kill => Sender.Tell(OnKillLink(kill)));

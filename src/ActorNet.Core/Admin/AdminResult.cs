@@ -11,6 +11,8 @@ public enum AdminOutcome
     NotFound,
     /// <summary>Not possible in the current state, e.g. a toxic name taken, a listener waiting to re-bind (HTTP 409).</summary>
     Conflict,
+    /// <summary>Refused: a node-local command sent from another ActorSystem (HTTP 403).</summary>
+    Forbidden,
 }
 
 /// <summary>The reply to every control-plane command: outcome, a human-readable message, optional data.</summary>
@@ -25,4 +27,6 @@ public sealed record AdminResult(AdminOutcome Outcome, string Message, object? D
     public static AdminResult Bad(string message) => new(AdminOutcome.BadRequest, message);
 
     public static AdminResult Conflict(string message) => new(AdminOutcome.Conflict, message);
+
+    public static AdminResult Forbidden(string message) => new(AdminOutcome.Forbidden, message);
 }

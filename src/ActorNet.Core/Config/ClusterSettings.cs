@@ -23,11 +23,15 @@ public sealed record ClusterSettings(
     TimeSpan DownAfter,
     SplitBrainStrategy Strategy)
 {
+    /// <summary>actornet.cluster.tls (off unless configured).</summary>
+    public ClusterTlsSettings Tls { get; init; } = ClusterTlsSettings.Disabled;
+
     public static ClusterSettings Disabled { get; } =
         new(false, "actornet", "127.0.0.1", 0, [], [], 1, TimeSpan.FromSeconds(10), SplitBrainStrategy.KeepMajority);
 
     /// <summary>The Akka address of a member listening at <paramref name="endpoint"/>.</summary>
-    public string AddressOf(HostPort endpoint) => $"akka.tcp://{Name}@{endpoint}";
+    /// <remarks>Over TLS Akka.Remote's addresses say so (akka.ssl.tcp): a seed named akka.tcp would never answer.</remarks>
+    public string AddressOf(HostPort endpoint) => $"{(Tls.Enabled ? "akka.ssl.tcp" : "akka.tcp")}://{Name}@{endpoint}";
 
     /// <summary>The akka { } settings this section stands for (empty when disabled).</summary>
     public Akka.Configuration.Config ToAkkaConfig()
@@ -45,7 +49,8 @@ public sealed record ClusterSettings(
             .AppendLine($"akka.cluster.split-brain-resolver.stable-after = {(long)DownAfter.TotalMilliseconds}ms")
             // a member that leaves (SIGTERM) hands off before its system stops
             .AppendLine("akka.coordinated-shutdown.run-by-clr-shutdown-hook = on")
-            .AppendLine("akka.cluster.run-coordinated-shutdown-when-down = on");
+            .AppendLine("akka.cluster.run-coordinated-shutdown-when-down = on")
+            .Append(Tls.ToHocon());
         return Akka.Configuration.ConfigurationFactory.ParseString(hocon.ToString());
     }
 
@@ -60,7 +65,7 @@ internal static class ClusterSection
     public static ClusterSettings Parse(Akka.Configuration.Config full, Akka.Configuration.Config given, ConfigErrors errors)
     {
         errors.UnknownKeys(given, Path,
-            ["enabled", "name", "hostname", "port", "seed-nodes", "roles", "min-members", "down-after", "split-brain-resolver"]);
+            ["enabled", "name", "hostname", "port", "seed-nodes", "roles", "min-members", "down-after", "split-brain-resolver", "tls"]);
         var c = full.GetConfig(Path);
         var d = ClusterSettings.Disabled;
         var enabled = errors.Bool(c, Path, "enabled") ?? false;
@@ -93,7 +98,8 @@ internal static class ClusterSection
         if (enabled && seeds.Count == 0)
             errors.Add(Path + ".seed-nodes", "a cluster needs at least one seed node (\"host:port\"; a node may list itself)");
 
-        return new ClusterSettings(enabled, name, hostname, port, seeds, roles, minMembers, downAfter, strategy ?? SplitBrainStrategy.KeepMajority);
+        var tls = ClusterTlsSection.Parse(full, given, errors);
+        return new ClusterSettings(enabled, name, hostname, port, seeds, roles, minMembers, downAfter, strategy ?? SplitBrainStrategy.KeepMajority) { Tls = tls };
     }
 
     private static List<string> StringList(Akka.Configuration.Config c, string key, ConfigErrors errors)

@@ -56,11 +56,13 @@ internal static class FaultsSection
 
     public static FaultSettings ParseFaults(Akka.Configuration.Config full, Akka.Configuration.Config given, IReadOnlyList<ListenerSettings> listeners, ConfigErrors errors)
     {
-        errors.UnknownKeys(given, FaultsPath, ["seed", "toxics", "chaos"]);
-        errors.UnknownKeys(given, ChaosPath, ["enabled", "seed", "interval", "probability", "modes", "listeners", "targets"]);
+        errors.UnknownKeys(given, FaultsPath, ["seed", "toxics", "max-toxics", "chaos"]);
+        errors.UnknownKeys(given, ChaosPath, ["enabled", "seed", "interval", "probability", "modes", "listeners", "targets", "max-events"]);
         var section = full.GetConfig(FaultsPath);
         if (section is null) return FaultSettings.Default;
         var seed = errors.Int(section, FaultsPath, "seed") ?? 1;
+        var maxToxics = errors.Int(section, FaultsPath, "max-toxics") ?? 100;
+        if (maxToxics < 1) errors.Add(FaultsPath + ".max-toxics", $"must be >= 1 (got {maxToxics})");
         var names = listeners.Select(l => l.Name).ToHashSet(StringComparer.Ordinal);
 
         var toxics = new List<ToxicSpec>();
@@ -113,12 +115,17 @@ internal static class FaultsSection
             }
 
             if (targetNames.Count == 0) errors.Add(ChaosPath + ".targets", "give at least one of connections, services");
+            var maxEvents = errors.Int(c, ChaosPath, "max-events") ?? 100;
+            if (maxEvents < 0) errors.Add(ChaosPath + ".max-events", $"must be >= 0, 0 = keep none (got {maxEvents})");
             chaos = new ChaosSettings(enabled, chaosSeed, interval, probability, modes.Distinct().ToList(), chaosListeners)
             {
                 Targets = targets.Distinct().ToList(),
+                MaxEvents = maxEvents,
             };
         }
 
-        return new FaultSettings(toxics, chaos, seed);
+        if (toxics.Count > maxToxics)
+            errors.Add(FaultsPath + ".toxics", $"{toxics.Count} toxics configured, more than max-toxics ({maxToxics})");
+        return new FaultSettings(toxics, chaos, seed) { MaxToxics = maxToxics };
     }
 }

@@ -13,7 +13,7 @@ internal static partial class ListenerSection
     private static readonly HashSet<string> Keys =
     [
         "transport", "bind", "handler", "framing", "line-ending", "max-frame-bytes", "max-connections",
-        "max-connections-per-ip", "idle-timeout", "write-queue-limit-bytes", "upstream", "connect-timeout", "close-timeout", "peer-ttl", "options", "scope", "path", "allowed-origins",
+        "max-connections-per-ip", "idle-timeout", "write-queue-limit-bytes", "upstream", "connect-timeout", "close-timeout", "peer-ttl", "require-hello", "relay-rate-packets", "relay-rate-bytes", "hello-rate", "options", "scope", "path", "allowed-origins",
         "tls", "upstream-tls",
     ];
 
@@ -93,6 +93,15 @@ internal static partial class ListenerSection
         var peerTtl = errors.Duration(c, path, "peer-ttl");
         if (peerTtl <= TimeSpan.Zero) errors.Add(path + ".peer-ttl", $"must be > 0 (got {peerTtl})");
 
+        var requireHello = errors.Bool(c, path, "require-hello") ?? true;
+        var ratePackets = errors.Int(c, path, "relay-rate-packets") ?? UdpRelayLimits.Default.PacketsPerSecond;
+        if (ratePackets < 1) errors.Add(path + ".relay-rate-packets", $"must be >= 1 datagram per second (got {ratePackets})");
+        var rateBytes = errors.Bytes(c, path, "relay-rate-bytes") ?? UdpRelayLimits.Default.BytesPerSecond;
+        if (maxFrame is { } mf3 && rateBytes < mf3)
+            errors.Add(path + ".relay-rate-bytes", $"must be >= max-frame-bytes ({mf3}) or the largest datagram could never pass (got {rateBytes})");
+        var helloRate = errors.Int(c, path, "hello-rate") ?? UdpRelayLimits.Default.HelloRate;
+        if (helloRate < 1) errors.Add(path + ".hello-rate", $"must be >= 1 cookie per second (got {helloRate})");
+
         HostPort? upstream = null;
         var upstreamText = c.HasPath("upstream") ? errors.String(c, path, "upstream") : null;
         if (upstreamText is not null)
@@ -142,6 +151,7 @@ internal static partial class ListenerSection
             CloseTimeout = closeTimeout ?? TimeSpan.FromSeconds(5),
             Tls = tls,
             UpstreamTls = upstreamTls,
+            UdpRelay = new UdpRelayLimits(requireHello, ratePackets, rateBytes, helloRate),
         };
     }
 

@@ -111,6 +111,9 @@ public sealed record ListenerSettings(
     /// <summary>forward only, <c>upstream-tls { }</c>: connect to the upstream over TLS (null = plain).</summary>
     public ActorNet.Transport.Tls.UpstreamTlsSettings? UpstreamTls { get; init; }
 
+    /// <summary>udp-relay only: proof of address and per-source rate limits.</summary>
+    public UdpRelayLimits UdpRelay { get; init; } = UdpRelayLimits.Default;
+
     /// <summary>websocket only: <c>allowed-origins</c>; null (the default) = the pages the node serves itself
     /// (<see cref="ActorNet.Framing.OriginPolicy.SelfServed"/>: this listener's address and the admin endpoint).</summary>
     public ActorNet.Framing.OriginPolicy? AllowedOrigins { get; init; }
@@ -122,6 +125,16 @@ public sealed record ListenerSettings(
     public Akka.Configuration.Config NodeConfig { get; init; } = Akka.Configuration.Config.Empty;
 
     public string BindDisplay => Host.Contains(':') ? $"[{Host}]:{Port}" : $"{Host}:{Port}";
+}
+
+/// <summary>udp-relay's defences against amplification (README: UDP relay).</summary>
+/// <param name="RequireHello">relay only among senders that echoed their address cookie</param>
+/// <param name="PacketsPerSecond">datagrams per second one peer may have relayed (burst: one second's worth)</param>
+/// <param name="BytesPerSecond">bytes per second one peer may have relayed</param>
+/// <param name="HelloRate">cookie answers per second for the whole listener (what spoofed sources can make it send)</param>
+public sealed record UdpRelayLimits(bool RequireHello, int PacketsPerSecond, long BytesPerSecond, int HelloRate)
+{
+    public static UdpRelayLimits Default { get; } = new(true, 500, 512 * 1024, 1000);
 }
 
 public sealed record HostPort(string Host, int Port)

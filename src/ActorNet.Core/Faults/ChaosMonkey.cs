@@ -41,7 +41,13 @@ public sealed class ChaosMonkey : ReceiveActor, IWithTimers
     {
         /// <summary>connections and/or services.</summary>
         public IReadOnlyList<string> Targets { get; init; } = ["connections"];
+
+        /// <summary>The latest kills, oldest first; at most <c>chaos.max-events</c> of them.</summary>
+        public IReadOnlyList<Event> Recent { get; init; } = [];
     }
+
+    /// <summary>One chaos kill, as GET /chaos lists it. Target: "connection 42" or an actor path.</summary>
+    public sealed record Event(int Seed, long Sequence, DateTimeOffset At, string Mode, string Target);
 
     private sealed record Tick
     {
@@ -56,11 +62,15 @@ public sealed class ChaosMonkey : ReceiveActor, IWithTimers
     private ChaosSettings _current;
     private ChaosPlan? _plan;
     private long _kills;
+    private readonly Queue<Event> _events = new();
 
     public ChaosMonkey(ChaosSettings settings)
     {
         _configured = settings;
         _current = settings;
+        var guard = new ControlPlaneGuard(Context.System, _log, "chaos");
+        // reachable by path too (/user/actornet/faults/chaos): node-local commands only
+        Receive<Command>(_ => !ControlPlaneGuard.IsLocal(Sender, Context.System), m => guard.Refuse(m, Sender, Self));
         Receive<Start>(start => Sender.Tell(OnStart(start)));
         Receive<Stop>(_ =>
         {
@@ -101,6 +111,7 @@ public sealed class ChaosMonkey : ReceiveActor, IWithTimers
                 return AdminResult.NotFound($"no listener named '{listener}'");
         _plan = new ChaosPlan(seed, _current.Probability, _current.Modes);
         _kills = 0;
+        _events.Clear();
         Timers.StartPeriodicTimer(Tick.Instance, Tick.Instance, _current.Interval);
         _log.Warning("chaos started: seed {Seed}, interval {Interval}, probability {Probability}, modes {Modes}, listeners {Listeners}, targets {Targets}",
             seed, _current.Interval, _current.Probability, string.Join(",", _current.Modes.Select(KillModes.Name)),
@@ -135,6 +146,7 @@ public sealed class ChaosMonkey : ReceiveActor, IWithTimers
             target.Actor.Tell(new Connection.Kill(choice.Mode, by));
             _runtime.Events.Publish(new ChaosDrawn(DateTimeOffset.UtcNow, _plan.Seed, choice.Sequence, "connection " + target.Info.Id));
             _runtime.Events.Publish(new Killed(DateTimeOffset.UtcNow, "connection " + target.Info.Id, KillModes.Name(choice.Mode), by));
+            Remember(KillModes.Name(choice.Mode), "connection " + target.Info.Id);
             return;
         }
 
@@ -144,11 +156,20 @@ public sealed class ChaosMonkey : ReceiveActor, IWithTimers
         ActorCrash.Crash(service, new InjectedFaultException($"crashed by {by}: {path}", service.Path.Name));
         _runtime.Events.Publish(new ChaosDrawn(DateTimeOffset.UtcNow, _plan.Seed, choice.Sequence, path));
         _runtime.Events.Publish(new Killed(DateTimeOffset.UtcNow, path, "crash", by));
+        Remember("crash", path);
+    }
+
+    /// <summary>Keeps the kill for GET /chaos; bounded, so that a long chaos run does not grow the node's memory.</summary>
+    private void Remember(string mode, string target)
+    {
+        _events.Enqueue(new Event(_plan!.Seed, _plan.Sequence, _runtime.Time.GetUtcNow(), mode, target));
+        while (_events.Count > _configured.MaxEvents) _events.Dequeue();
     }
 
     private Status CurrentStatus() => new(_plan is not null, _plan?.Seed ?? _current.Seed, _plan?.Sequence ?? 0, _kills,
         _current.Interval, _current.Probability, _current.Modes.Select(KillModes.Name).ToList(), _current.Listeners)
     {
         Targets = _current.Targets.Select(ChaosTargets.Name).ToList(),
+        Recent = _events.ToList(),
     };
 }

@@ -12,6 +12,9 @@ public sealed record ChaosSettings(bool Enabled, int Seed, TimeSpan Interval, do
     public static ChaosSettings Default { get; } =
         new(false, 0, TimeSpan.FromSeconds(1), 0.5, [KillMode.Close, KillMode.Reset, KillMode.Crash], []);
 
+    /// <summary><c>max-events</c>: recent kills kept for GET /chaos.</summary>
+    public int MaxEvents { get; init; } = 100;
+
     /// <summary>What a draw chooses among (<c>targets</c>); default connections only.</summary>
     public IReadOnlyList<ChaosTarget> Targets { get; init; } = [ChaosTarget.Connections];
 }

@@ -37,6 +37,10 @@ public sealed class FaultInjector : ReceiveActor
     public FaultInjector(FaultSettings settings)
     {
         _settings = settings;
+        var guard = new ControlPlaneGuard(Context.System, _log, "faults");
+        // reachable by path too (/user/actornet/faults): node-local commands only, like the admin actor
+        Receive<object>(m => m is (AddToxic or RemoveToxic or ListToxics or ChaosMonkey.Command) && !ControlPlaneGuard.IsLocal(Sender, Context.System),
+            m => guard.Refuse(m, Sender, Self));
         Receive<AddToxic>(add => Sender.Tell(Add(add.Toxic)));
         Receive<RemoveToxic>(remove => Sender.Tell(Remove(remove.Name)));
         Receive<ListToxics>(_ => Sender.Tell(AdminResult.Done($"{_runtime.Toxics.All.Count} toxic(s)", _runtime.Toxics.All)));
@@ -75,6 +79,7 @@ public sealed class FaultInjector : ReceiveActor
     protected override void PreStart()
     {
         _runtime.ToxicSeed = _settings.Seed;
+        _runtime.Toxics.Limit = _settings.MaxToxics;
         foreach (var toxic in _settings.Toxics)
             if (_runtime.Toxics.TryAdd(toxic))
                 _log.Info("toxic {Toxic} ({Type}, {Direction}) active on {Target}", toxic.Name, ToxicParser.KindName(toxic.Kind), toxic.Direction, Target(toxic));
@@ -87,8 +92,14 @@ public sealed class FaultInjector : ReceiveActor
             return AdminResult.NotFound($"no listener named '{listener}'");
         if (toxic.ConnectionId is { } id && !_runtime.Connections.TryGet(id, out _))
             return AdminResult.NotFound($"no open connection {id}");
-        if (!_runtime.Toxics.TryAdd(toxic))
-            return AdminResult.Conflict($"a toxic named '{toxic.Name}' exists; remove it first");
+        switch (_runtime.Toxics.Add(toxic))
+        {
+            case ToxicAddResult.NameTaken:
+                return AdminResult.Conflict($"a toxic named '{toxic.Name}' exists; remove it first");
+            case ToxicAddResult.Full:
+                return AdminResult.Conflict($"{_runtime.Toxics.All.Count} toxics are active, the most max-toxics allows; remove one first");
+        }
+
         _log.Warning("toxic {Toxic} ({Type}, {Direction}) added on {Target}", toxic.Name, ToxicParser.KindName(toxic.Kind), toxic.Direction, Target(toxic));
         _runtime.Events.Publish(new ToxicChanged(DateTimeOffset.UtcNow, toxic.Name, ToxicParser.KindName(toxic.Kind), Target(toxic), Added: true));
         Notify(toxic);

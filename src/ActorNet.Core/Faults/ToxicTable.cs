@@ -1,5 +1,8 @@
 namespace ActorNet.Faults;
 
+/// <summary>What <see cref="ToxicTable.Add"/> did.</summary>
+public enum ToxicAddResult { Added, NameTaken, Full }
+
 /// <summary>The node's active toxics. Thread-safe; changed by the fault injector, read by connections (when they
 /// start and when told <c>ToxicsChanged</c>) and by UDP listeners.</summary>
 public sealed class ToxicTable
@@ -10,14 +13,35 @@ public sealed class ToxicTable
     /// <summary>Every toxic, in the order added.</summary>
     public IReadOnlyList<ToxicSpec> All => Volatile.Read(ref _toxics);
 
-    /// <summary>Adds <paramref name="toxic"/>; false if a toxic of that name exists.</summary>
-    public bool TryAdd(ToxicSpec toxic)
+    /// <summary>At most this many toxics at once (<c>actornet.faults.max-toxics</c>; set by the fault injector).</summary>
+    public int Limit { get; set; } = 100;
+
+    /// <summary>Adds <paramref name="toxic"/>; false if a toxic of that name exists or the table is full.</summary>
+    public bool TryAdd(ToxicSpec toxic) => Add(toxic) == ToxicAddResult.Added;
+
+    /// <summary>Adds <paramref name="toxic"/> unless its name is taken or the table holds <see cref="Limit"/> toxics.</summary>
+    public ToxicAddResult Add(ToxicSpec toxic)
     {
         lock (_gate)
         {
-            if (_toxics.Any(t => t.Name == toxic.Name)) return false;
+            if (_toxics.Any(t => t.Name == toxic.Name)) return ToxicAddResult.NameTaken;
+            if (_toxics.Count >= Limit) return ToxicAddResult.Full;
             Volatile.Write(ref _toxics, [.. _toxics, toxic]);
-            return true;
+            return ToxicAddResult.Added;
+        }
+    }
+
+    /// <summary>Removes the toxics on connection <paramref name="connectionId"/> (it closed: its id never comes back,
+    /// so they would only take room); returns how many.</summary>
+    public int RemoveConnection(long connectionId)
+    {
+        if (Volatile.Read(ref _toxics).All(t => t.ConnectionId != connectionId)) return 0; // the usual case: no lock
+        lock (_gate)
+        {
+            var kept = _toxics.Where(t => t.ConnectionId != connectionId).ToList();
+            var removed = _toxics.Count - kept.Count;
+            Volatile.Write(ref _toxics, kept);
+            return removed;
         }
     }
 

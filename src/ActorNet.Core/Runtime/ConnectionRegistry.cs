@@ -15,6 +15,10 @@ public sealed record ConnectionEntry(ConnectionInfo Info, IActorRef Actor, Conne
 public sealed class ConnectionRegistry
 {
     private readonly ConcurrentDictionary<long, ConnectionEntry> _open = new();
+    private readonly Action<long>? _closed;
+
+    /// <param name="closed">called with the id of each connection removed (the node drops its per-connection toxics)</param>
+    public ConnectionRegistry(Action<long>? closed = null) => _closed = closed;
 
     public int Count => _open.Count;
 
@@ -25,7 +29,10 @@ public sealed class ConnectionRegistry
 
     internal void Add(ConnectionEntry entry) => _open[entry.Info.Id] = entry;
 
-    internal void Remove(long id) => _open.TryRemove(id, out _);
+    internal void Remove(long id)
+    {
+        if (_open.TryRemove(id, out _)) _closed?.Invoke(id);
+    }
 }
 
 /// <summary>An outbound link (e.g. a forward upstream) that can be killed by name.</summary>

@@ -12,7 +12,8 @@ public sealed class ListenerMetrics
     private readonly long[] _closed = new long[Enum.GetValues<DisconnectReason>().Length];
     private readonly long[] _kills = new long[Enum.GetValues<KillMode>().Length];
     private readonly StripedCounter _framesIn = new(), _framesOut = new(), _bytesIn = new(), _bytesOut = new();
-    private long _accepted, _open, _handlerRestarts, _slowConsumerCuts, _bindRetries, _listenerKills, _toxicDrops;
+    private long _accepted, _open, _handlerRestarts, _slowConsumerCuts, _bindRetries, _listenerKills, _toxicDrops,
+        _udpUnverifiedDrops, _udpRateLimitDrops, _udpCookiesSent;
 
     public ListenerMetrics(string listener) => Listener = listener;
 
@@ -29,6 +30,12 @@ public sealed class ListenerMetrics
     public long BindRetries => Interlocked.Read(ref _bindRetries);
     public long ListenerKills => Interlocked.Read(ref _listenerKills);
     public long ToxicDrops => Interlocked.Read(ref _toxicDrops);
+    /// <summary>udp-relay: datagrams from senders that have not proven their address (not relayed).</summary>
+    public long UdpUnverifiedDrops => Interlocked.Read(ref _udpUnverifiedDrops);
+    /// <summary>udp-relay: datagrams of peers over their per-source rate (not relayed).</summary>
+    public long UdpRateLimitDrops => Interlocked.Read(ref _udpRateLimitDrops);
+    /// <summary>udp-relay: COOKIE challenges sent.</summary>
+    public long UdpCookiesSent => Interlocked.Read(ref _udpCookiesSent);
 
     public long Closed(DisconnectReason reason) => Interlocked.Read(ref _closed[(int)reason]);
 
@@ -63,6 +70,9 @@ public sealed class ListenerMetrics
     internal void BindRetried() => Interlocked.Increment(ref _bindRetries);
     internal void ListenerKilled() => Interlocked.Increment(ref _listenerKills);
     internal void ToxicDropped() => Interlocked.Increment(ref _toxicDrops);
+    internal void UdpUnverifiedDropped() => Interlocked.Increment(ref _udpUnverifiedDrops);
+    internal void UdpRateLimitDropped() => Interlocked.Increment(ref _udpRateLimitDrops);
+    internal void UdpCookieSent() => Interlocked.Increment(ref _udpCookiesSent);
     internal void Killed(KillMode mode) => Interlocked.Increment(ref _kills[(int)mode]);
 }
 

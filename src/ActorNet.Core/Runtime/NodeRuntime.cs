@@ -27,6 +27,7 @@ public sealed class NodeRuntime : IExtension
         Events = events;
         Time = time ?? TimeProvider.System;
         StartedAt = Time.GetUtcNow();
+        Connections = new ConnectionRegistry(id => Toxics.RemoveConnection(id));
     }
 
     /// <summary>The runtime of <paramref name="system"/>, created on first use.</summary>
@@ -38,7 +39,7 @@ public sealed class NodeRuntime : IExtension
 
     public TimeSpan Uptime => Time.GetUtcNow() - StartedAt;
 
-    public ConnectionRegistry Connections { get; } = new();
+    public ConnectionRegistry Connections { get; }
 
     /// <summary>The live event stream (GET /events).</summary>
     public NodeEvents Events { get; }

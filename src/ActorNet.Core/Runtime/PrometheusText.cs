@@ -34,6 +34,9 @@ public static class PrometheusText
         Family(sb, "actornet_listener_kills_total", "counter", "Listener actors crashed on purpose.", listeners, m => m.ListenerKills);
         Family(sb, "actornet_bind_retries_total", "counter", "Listener re-creations after a failure (bind retries).", listeners, m => m.BindRetries);
         Family(sb, "actornet_toxic_drops_total", "counter", "Frames or datagrams dropped or swallowed by toxics.", listeners, m => m.ToxicDrops);
+        Family(sb, "actornet_udp_unverified_drops_total", "counter", "udp-relay datagrams from senders without proof of address (not relayed).", listeners, m => m.UdpUnverifiedDrops);
+        Family(sb, "actornet_udp_rate_limit_drops_total", "counter", "udp-relay datagrams over the per-source rate (not relayed).", listeners, m => m.UdpRateLimitDrops);
+        Family(sb, "actornet_udp_cookies_sent_total", "counter", "udp-relay COOKIE challenges sent.", listeners, m => m.UdpCookiesSent);
         return sb.ToString();
     }
 

@@ -236,6 +236,7 @@ internal sealed class AdminRoutes(NodeControl control, NodeSettings settings, Se
             {
                 AdminOutcome.NotFound => 404,
                 AdminOutcome.Conflict => 409,
+                AdminOutcome.Forbidden => 403,
                 _ => 400,
             }, result.Message);
         var data = result.Data is null ? null : project is null ? result.Data : project(result.Data);

@@ -71,6 +71,8 @@ public static class NodeHost
         builder.Services.AddAkka(systemName, (akka, _) =>
         {
             akka.AddHocon(settings.Config, HoconAddMode.Prepend);
+            // cluster TLS: the certificates and the CA check go in as a setup (see ClusterTlsSettings)
+            if (settings.Cluster.Enabled && settings.Cluster.Tls.CreateSetup() is { } tls) akka.AddSetup(tls);
             // A server sees many writes racing a client's close; those dead letters are expected, not news.
             // A node's own akka { } section can turn them back on.
             akka.AddHocon("akka.log-dead-letters = off\nakka.log-dead-letters-during-shutdown = off", HoconAddMode.Append);

@@ -26,6 +26,17 @@ public sealed class IrcSessionTests : TestKit
     }
 
     [Fact]
+    public void A_line_that_is_not_utf8_gets_fail_invalid_utf8_and_is_not_run()
+    {
+        var h = new SessionHarness(this);
+        var (s, c) = h.Start();
+        s.Tell(new ConnectionHandler.FrameReceived(Akka.IO.ByteString.FromBytes([.. "PING hi"u8, 0xAA])));
+        Send(s, "PING after");
+        Assert.Equal(":irc.test FAIL PING INVALID_UTF8 :Message rejected, your IRC software MUST use UTF-8 encoding on this network", Next(c));
+        Assert.Equal(":irc.test PONG irc.test after", Next(c));
+    }
+
+    [Fact]
     public void Flood_delays_lines_over_the_bucket_then_cuts_with_excess_flood()
     {
         var h = new SessionHarness(this, ChatSettings.Default with { ServerName = "irc.test", Flood = new FloodSettings(2, 1, 3) });

@@ -33,6 +33,7 @@ public sealed class CommandTests
     [InlineData("MODE bob +i", ":irc.test 502 alice :Can't change mode for other users")]
     [InlineData("MODE alice", ":irc.test 221 alice +")]
     [InlineData("MODE alice +i", ":alice!~a@127.0.0.1 MODE alice +i")]
+    [InlineData("MODE alice +B", ":alice!~a@127.0.0.1 MODE alice +B")]
     [InlineData("MODE alice +z", ":irc.test 501 alice :Unknown MODE flag")]
     [InlineData("HELP nosuch", ":irc.test 524 alice NOSUCH :No help available on this topic")]
     [InlineData("NAMES", ":irc.test 366 alice * :End of /NAMES list")]
@@ -98,7 +99,7 @@ public sealed class CommandTests
         Assert.StartsWith(":irc.test 391 alice irc.test ", Lines(h.Run("TIME")).Single());
         Assert.StartsWith(":irc.test 351 alice actornet-0.1 irc.test", Lines(h.Run("VERSION"))[0]);
         Assert.EndsWith(" 374 alice :End of /INFO list", Lines(h.Run("INFO")).Last());
-        Assert.Equal([":irc.test 364 alice irc.test irc.test :0 ActorNet", ":irc.test 365 alice * :End of /LINKS list"], Lines(h.Run("LINKS")));
+        Assert.Equal([":irc.test 364 alice irc.test irc.test :0 ActorNet IRC", ":irc.test 365 alice * :End of /LINKS list"], Lines(h.Run("LINKS")));
         Assert.EndsWith(" 706 alice * :End of /HELP", Lines(h.Run("HELP")).Last());
         Assert.IsType<LusersRequest>(Assert.Single(Requests(h.Run("LUSERS"))));
         Assert.Equal(7, Lines(h.Apply(new LusersEvent(new LusersCounts(1, 0, 0, 0, 0, 1)))).Count);
@@ -110,5 +111,89 @@ public sealed class CommandTests
         var h = new CoreHarness(ChatSettings.Default with { ServerName = "irc.test", TopicLength = 5, KickLength = 3 }).Registered();
         Assert.Equal(new TopicRequest("#a", "12345"), Assert.Single(Requests(h.Run("TOPIC #a :1234567"))));
         Assert.Equal(new KickRequest("#a", "bob", "why"), Assert.Single(Requests(h.Run("KICK #a bob :why not"))));
+    }
+
+    [Theory]
+    [InlineData("WHOWAS nick2", "nick2", 0)]
+    [InlineData("WHOWAS nick2 1", "nick2", 1)]
+    [InlineData("WHOWAS nick2 2", "nick2", 2)]
+    [InlineData("WHOWAS nick2 0", "nick2", 0)]
+    [InlineData("WHOWAS nick2 -1", "nick2", 0)]
+    [InlineData("WHOWAS nick2 many", "nick2", 0)]
+    [InlineData("WHOWAS nick2,nick3 1", "nick2", 1)]
+    public void Whowas_passes_the_nick_and_a_positive_count_or_zero_for_a_full_search(string line, string nick, int count) =>
+        Assert.Equal(new WhowasRequest(nick, count), Assert.Single(Requests(new CoreHarness().Registered().Run(line))));
+
+    [Fact]
+    public void Whowas_of_an_empty_nick_is_431() =>
+        Assert.Equal([":irc.test 431 alice :No nickname given"], Lines(new CoreHarness().Registered().Run("WHOWAS :")));
+
+    [Fact]
+    public void Tagmsg_relays_only_client_tags_and_needs_message_tags()
+    {
+        var h = new CoreHarness().Registered();
+        Assert.Empty(h.Run("@+typing=active TAGMSG #chan")); // message-tags not enabled: nothing, no error
+        h.Run("CAP REQ message-tags");
+        var requests = Requests(h.Run("@+typing=active;label=x;time=y TAGMSG #chan,bob"));
+        Assert.Equal(2, requests.Count);
+        var request = Assert.IsType<MessageRequest>(requests[0]);
+        Assert.Equal("TAGMSG", request.Command);
+        Assert.Equal("#chan", request.Target);
+        Assert.Equal([new KeyValuePair<string, string?>("+typing", "active")], request.Tags);
+        Assert.Equal([":irc.test 461 alice TAGMSG :Not enough parameters"], Lines(h.Run("TAGMSG")));
+    }
+
+    [Theory]
+    [InlineData("KICK #chan bar,baz :bye", "#chan bar", "#chan baz")]
+    [InlineData("KICK #chan,#chan bar,baz :bye", "#chan bar", "#chan baz")]
+    [InlineData("KICK #a,#b bar,baz,qux :bye", "#a bar", "#b baz")]
+    public void Kick_of_several_targets_is_one_request_per_channel_and_user(string line, string first, string second)
+    {
+        var kicks = Requests(new CoreHarness().Registered().Run(line)).Cast<KickRequest>().Select(k => k.Channel + " " + k.Nick).ToList();
+        Assert.Equal([first, second], kicks);
+    }
+
+    [Fact]
+    public void Names_of_several_channels_asks_each_without_an_end_then_ends_once_with_the_list()
+    {
+        var h = new CoreHarness().Registered();
+        var effects = h.Run("NAMES #chan1,#chan2");
+        Assert.Equal([new NamesRequest("#chan1", End: false), new NamesRequest("#chan2", End: false)], Requests(effects));
+        Assert.IsType<Reply>(effects[^1]);
+        Assert.Equal([":irc.test 366 alice #chan1,#chan2 :End of /NAMES list"], Lines(effects));
+        Assert.Equal([new NamesRequest("#one")], Requests(h.Run("NAMES #one")));
+    }
+
+    [Theory]
+    [InlineData("HELP")]
+    [InlineData("HELPOP")]
+    public void Help_and_helpop_answer_704_705_706_for_a_command_and_524_for_anything_else(string command)
+    {
+        var h = new CoreHarness().Registered();
+        Assert.Equal(
+            [":irc.test 704 alice PRIVMSG :PRIVMSG: at least 0 parameter(s)", ":irc.test 705 alice PRIVMSG :Needs registration", ":irc.test 706 alice PRIVMSG :End of /HELP"],
+            Lines(h.Run(command + " privmsg")));
+        Assert.Equal([":irc.test 524 alice THISISNOTACOMMAND :No help available on this topic"], Lines(h.Run(command + " THISISNOTACOMMAND")));
+        Assert.StartsWith(":irc.test 704 alice * ", Lines(h.Run(command))[0]);
+    }
+
+    [Fact]
+    public void A_line_that_is_not_utf8_is_refused_with_fail_invalid_utf8_and_utf8only_is_advertised()
+    {
+        var h = new CoreHarness().Registered();
+        var r = CommandCore.InvalidUtf8(h.State, h.View, "PRIVMSG");
+        Assert.Equal([":irc.test FAIL PRIVMSG INVALID_UTF8 :Message rejected, your IRC software MUST use UTF-8 encoding on this network"], Lines(r.Effects));
+        Assert.Same(h.State, r.State);
+        Assert.StartsWith(":irc.test FAIL * INVALID_UTF8 ", Lines(CommandCore.InvalidUtf8(h.State, h.View, null).Effects)[0]);
+        Assert.Contains(h.Effects.OfType<Reply>(), e => e.Message.Command == "005" && e.Message.Params.Contains("UTF8ONLY"));
+    }
+
+    [Fact]
+    public void Privmsg_to_at_or_plus_channel_is_a_statusmsg_for_that_channel()
+    {
+        var h = new CoreHarness().Registered();
+        var requests = Requests(h.Run("PRIVMSG @#chan,+#other,bob :for ops")).Cast<MessageRequest>().ToList();
+        Assert.Equal([("#chan", (char?)'@'), ("#other", '+'), ("bob", null)], requests.Select(r => (r.Target, r.Status)));
+        Assert.Contains(h.Effects.OfType<Reply>(), e => e.Message.Command == "005" && e.Message.Params.Contains("STATUSMSG=@+"));
     }
 }

@@ -23,7 +23,7 @@ public sealed class RegistrationTests
         Assert.Equal(":irc.test 001 alice :Welcome to the ActorNet Internet Relay Chat Network alice!~bob@127.0.0.1", lines[0]);
         Assert.StartsWith(":irc.test 002 alice :Your host is irc.test", lines[1]);
         Assert.StartsWith(":irc.test 003 alice :", lines[2]);
-        Assert.Equal(":irc.test 004 alice irc.test actornet-0.1 iow biklmnotv bklov", lines[3]);
+        Assert.Equal(":irc.test 004 alice irc.test actornet-0.1 Biow biklmnopstv bklov", lines[3]);
         Assert.Contains(lines, l => l.StartsWith(":irc.test 005 alice ") && l.Contains("NICKLEN=30") && l.EndsWith(":are supported by this server"));
         Assert.Contains(":irc.test 251 alice :There are 2 users and 1 invisible on 1 servers", lines);
         Assert.Contains(":irc.test 254 alice 2 :channels formed", lines);
@@ -144,5 +144,16 @@ public sealed class RegistrationTests
     {
         var r = CommandCore.RegistrationTimedOut(SessionState.Connected("h"), new CoreHarness().View);
         Assert.Contains("Registration timed out", Assert.IsType<CloseLink>(Assert.Single(r.Effects)).Text);
+    }
+
+    [Theory]
+    [InlineData("USER username * * :")]
+    [InlineData("USER : * * :Real")]
+    public void Empty_username_or_realname_is_461_and_does_not_register(string line)
+    {
+        var h = new CoreHarness();
+        h.Run("NICK foo");
+        Assert.Equal([":irc.test 461 foo USER :Not enough parameters"], Lines(h.Run(line)));
+        Assert.Empty(Requests(h.Effects));
     }
 }

@@ -12,7 +12,7 @@ public sealed class ISupportTests
     {
         Assert.Equal(
             [
-                "AWAYLEN=200", "CASEMAPPING=rfc1459", "CHANLIMIT=#&:20", "CHANMODES=b,k,l,imnt", "CHANNELLEN=50",
+                "AWAYLEN=200", "CASEMAPPING=rfc1459", "CHANLIMIT=#&:20", "CHANMODES=b,k,l,imnpst", "CHANNELLEN=50",
                 "CHANTYPES=#&", "KICKLEN=255", "MODES=4", "NETWORK=ActorNet", "NICKLEN=30", "PREFIX=(ov)@+", "TOPICLEN=390",
             ],
             ISupport.Tokens(Defaults));

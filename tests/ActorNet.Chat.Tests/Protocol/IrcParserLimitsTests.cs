@@ -64,6 +64,21 @@ public sealed class IrcParserLimitsTests
     }
 
     [Fact]
+    public void Client_input_tags_section_of_4096_bytes_parses_and_4097_is_tags_too_long()
+    {
+        // irctest message_tags testLengthLimits: '@' + tags + ' ' = 4096 is the most a client may send.
+        var at = "@foo=bar;+baz=" + new string('a', 4081) + " TAGMSG #test";
+        Assert.Equal(4096, at.IndexOf("TAGMSG", StringComparison.Ordinal));
+        Assert.True(IrcParser.TryParse(Bytes(at), out var m, out _, IrcParser.MaxClientTagSectionBytes));
+        Assert.Equal(new string('a', 4081), m.GetTag("+baz"));
+
+        var over = "@foo=bar;+baz=" + new string('a', 4082) + " TAGMSG #test";
+        Assert.False(IrcParser.TryParse(Bytes(over), out _, out var error, IrcParser.MaxClientTagSectionBytes));
+        Assert.Equal(IrcParseError.TagsTooLong, error);
+        Assert.True(IrcParser.TryParse(Bytes(over), out _, out _)); // within what a server may send
+    }
+
+    [Fact]
     public void Oversized_tags_without_a_space_are_tags_too_long()
     {
         Assert.False(IrcParser.TryParse(Bytes("@a=" + new string('v', 9000)), out _, out var error));

@@ -51,4 +51,14 @@ public sealed class IrcTagsTests
         Assert.True(IrcTags.TryParseTime(back.GetTag(IrcTags.TimeKey), out var parsed));
         Assert.Equal(t, parsed);
     }
+
+    [Fact]
+    public void New_msgids_are_22_url_safe_characters_that_survive_a_tags_round_trip_and_differ()
+    {
+        var ids = Enumerable.Range(0, 1000).Select(_ => IrcTags.NewMsgId()).ToList();
+        Assert.Equal(1000, ids.Distinct().Count());
+        Assert.All(ids, id => Assert.Matches("^[A-Za-z0-9_-]{22}$", id));
+        var m = IrcParser.Parse("@msgid=" + ids[0] + " :a!b@c PRIVMSG #x :hi");
+        Assert.Equal(ids[0], m.GetTag(IrcTags.MsgIdKey));
+    }
 }

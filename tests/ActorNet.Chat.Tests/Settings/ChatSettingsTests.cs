@@ -30,6 +30,11 @@ public sealed class ChatSettingsTests
             actornet.chat {
               server-name = irc.test
               network-name = "Test Net"
+              server-info = "test server"
+              max-list-entries = 5
+              max-invites = 6
+              max-who-replies = 7
+              max-list-replies = 8
               motd = "line one\nline two"
               password = secret
               opers { alice = "pbkdf2-sha256$10000$YWN0b3JuZXQtdGVzdC0wMw==$yQLn4DXPUXG0tPFxVyZS/e18hbqx4E3pID74sIGGzuw=", bob = "plain:pw2" }
@@ -50,6 +55,8 @@ public sealed class ChatSettingsTests
         Assert.Empty(errors);
         Assert.Equal("irc.test", s.ServerName);
         Assert.Equal("Test Net", s.NetworkName);
+        Assert.Equal("test server", s.ServerInfo);
+        Assert.Equal((5, 6, 7, 8), (s.MaxListEntries, s.MaxInvites, s.MaxWhoReplies, s.MaxListReplies));
         Assert.Equal(["line one", "line two"], s.Motd);
         Assert.Equal("secret", s.Password);
         Assert.True(OperPassword.Matches(s.Opers["alice"], "pw1"));
@@ -98,7 +105,7 @@ public sealed class ChatSettingsTests
         Assert.Contains("TOPICLEN=80", tokens);
         Assert.Contains("CASEMAPPING=rfc1459", tokens);
         Assert.Contains("PREFIX=(ov)@+", tokens);
-        Assert.Contains("CHANMODES=b,k,l,imnt", tokens);
+        Assert.Contains("CHANMODES=b,k,l,imnpst", tokens);
     }
 
     [Theory]

@@ -63,7 +63,9 @@ public sealed class IrcChannelSemanticsTests(ITestOutputHelper output) : ChatNod
         Assert.Contains(":irc.test 442 user #m :You're not on that channel", await u.CommandAsync("MODE #m -i"));
         Assert.Contains(":irc.test 472 op z :is unknown mode char to me", await op.CommandAsync("MODE #m +z"));
         Assert.Contains(":irc.test 696 op #m l abc :Invalid limit mode parameter", await op.CommandAsync("MODE #m +l abc"));
-        Assert.Contains(":irc.test 441 op ghost #m :They aren't on that channel", await op.CommandAsync("MODE #m +o ghost"));
+        // Modern IRC / irctest: a nick that exists nowhere is 401; one that exists but is not on the channel 441
+        Assert.Contains(":irc.test 401 op ghost :No such nick/channel", await op.CommandAsync("MODE #m +o ghost"));
+        Assert.Contains(":irc.test 441 op user #m :They aren't on that channel", await op.CommandAsync("MODE #m +o user"));
 
         Assert.Contains(":irc.test 341 op user #m", await op.CommandAsync("INVITE user #m"));
         await u.ExpectAsync(":op!~op@127.0.0.1 INVITE user #m");

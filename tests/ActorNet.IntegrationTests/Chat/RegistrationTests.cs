@@ -27,7 +27,7 @@ public sealed class IrcRegistrationTests(ITestOutputHelper output) : ChatNodeTes
         await c.SendAsync("CAP LS 302");
         await c.SendAsync("NICK bob");
         await c.SendAsync("USER bob 0 * :Bob");
-        Assert.Equal(":irc.test CAP * LS :echo-message message-tags multi-prefix server-time", await c.ReadAsync());
+        Assert.Equal(":irc.test CAP * LS :echo-message message-tags multi-prefix server-time userhost-in-names", await c.ReadAsync());
         await c.SendAsync("CAP REQ :multi-prefix server-time");
         Assert.Equal(":irc.test CAP bob ACK :multi-prefix server-time", await c.ReadAsync());
         await c.SendAsync("PING held");
@@ -77,6 +77,9 @@ public sealed class IrcRegistrationTests(ITestOutputHelper output) : ChatNodeTes
         await c.SendAsync("BOGUS");
         Assert.Equal(":irc.test 421 x BOGUS :Unknown command", await c.ReadAsync());
         await c.Raw.SendAsync(new byte[] { 0x50, 0x49, 0x4E, 0x47, 0x20, 0xFF, 0xFE, 0xC3, 0x0D, 0x0A }); // PING <invalid utf-8>
-        Assert.StartsWith(":irc.test PONG irc.test ", await c.ReadAsync());
+        // UTF8ONLY: refused with a standard reply, and the session goes on
+        Assert.Equal(":irc.test FAIL PING INVALID_UTF8 :Message rejected, your IRC software MUST use UTF-8 encoding on this network", await c.ReadAsync());
+        await c.SendAsync("PING ok");
+        Assert.Equal(":irc.test PONG irc.test ok", await c.ReadAsync());
     }
 }

@@ -33,13 +33,16 @@ public sealed class ClusterNode : IAsyncDisposable
         var loaded = NodeSettingsLoader.Load(config!);
         Assert.True(loaded.Ok, string.Join("\n", loaded.Errors));
         var settings = loaded.Settings!;
-        var system = ActorSystem.Create(settings.SystemName, settings.Config);
+        var setup = Akka.Actor.BootstrapSetup.Create().WithConfig(settings.Config);
+        var system = settings.Cluster.Tls.CreateSetup() is { } tls
+            ? ActorSystem.Create(settings.SystemName, setup.And(tls))
+            : ActorSystem.Create(settings.SystemName, setup);
         var guardian = ActorNetNode.Start(system, settings, NodeHandlers.Catalog);
         var bound = await ActorNetNode.WaitForBindingsAsync(guardian, settings, TimeSpan.FromSeconds(15));
         return new ClusterNode(system, guardian, bound.ToDictionary(b => b.Key, b => (IPEndPoint)b.Value));
     }
 
-    public static string Config(string nodeName, int remotingPort, int seedPort, string listeners) => $$"""
+    public static string Config(string nodeName, int remotingPort, int seedPort, string listeners, string tls = "") => $$"""
         actornet {
           node.name = "{{nodeName}}"
           cluster {
@@ -49,6 +52,7 @@ public sealed class ClusterNode : IAsyncDisposable
             port = {{remotingPort}}
             seed-nodes = ["127.0.0.1:{{seedPort}}"]
             down-after = 2s
+            {{tls}}
           }
           listeners { {{listeners}} }
         }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.RegularExpressions;
+using ActorNet.IntegrationTests.Support;
 using Xunit;
 
 namespace ActorNet.IntegrationTests.EndToEnd;
@@ -90,6 +91,8 @@ public sealed class NodeRunEndToEndTests(ActornetBinary binary) : IDisposable
         using var sender = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
         using var receiver = new UdpClient(new IPEndPoint(IPAddress.Loopback, 0));
         var deadline = DateTime.UtcNow + IoTimeout;
+        await UdpHello.HelloAsync(sender, relay);
+        await UdpHello.HelloAsync(receiver, relay);
 
         // The receiver joins by sending a datagram; until the relay has seen it, the sender's datagram may go
         // nowhere, so both are repeated (bounded) until one arrives.

@@ -90,7 +90,8 @@ public sealed class ToxicTests(ITestOutputHelper output)
             """);
         using var a = node.ConnectUdp("udp", "a");
         using var b = node.ConnectUdp("udp", "b");
-        await b.SendAsync(1); // b becomes a relay peer
+        await b.HelloAsync(); // both prove their address: relay peers
+        await a.HelloAsync();
         await a.SendAsync(1);
         Assert.Equal(1, await b.ReceiveAsync(1, TimeSpan.FromSeconds(5)));
 

@@ -40,7 +40,8 @@ public sealed class ChannelsActor : ChatChild, IWithTimers
     public sealed record Chain(IReadOnlyList<string> Keys, object Message);
 
     /// <summary>users → channels: LIST for a session.</summary>
-    public sealed record List(IActorRef Session, string Nick, IReadOnlyList<string>? Channels);
+    /// <summary>LIST for <paramref name="Nick"/>; <paramref name="Joined"/>: the folded channels it is on (it sees those even when +s).</summary>
+    public sealed record List(IActorRef Session, string Nick, IReadOnlyList<string>? Channels, IReadOnlyCollection<string>? Joined = null);
 
     /// <summary>cluster-link → channels: what another member sent, in the order it arrived.</summary>
     public sealed record FromPeer(object Message);
@@ -51,6 +52,7 @@ public sealed class ChannelsActor : ChatChild, IWithTimers
         public string Name { get; set; } = name;
         public int Members { get; set; }
         public string? Topic { get; set; }
+        public bool Secret { get; set; }
     }
 
     private readonly ChatSettings _settings;
@@ -174,9 +176,15 @@ public sealed class ChannelsActor : ChatChild, IWithTimers
         void Num(string code, params string[] p) => replies.Add(Replies.Numeric(_settings.ServerName, code, l.Nick, p));
         Num(Numerics.RPL_LISTSTART, "Channel", "Users  Name");
         var wanted = l.Channels?.Select(Casemap.Fold).ToHashSet(StringComparer.Ordinal);
+        var shown = 0;
         foreach (var (key, entry) in _channels.OrderBy(c => c.Key, StringComparer.Ordinal))
-            if (wanted is null || wanted.Contains(key))
-                Num(Numerics.RPL_LIST, entry.Name, entry.Members.ToString(CultureInfo.InvariantCulture), entry.Topic ?? "");
+        {
+            if (wanted is not null && !wanted.Contains(key)) continue;
+            if (entry.Secret && l.Joined?.Contains(key) != true) continue; // +s: only its members see it
+            if (++shown > _settings.MaxListReplies) break; // one LIST cannot hold this actor over every channel
+            Num(Numerics.RPL_LIST, entry.Name, entry.Members.ToString(CultureInfo.InvariantCulture), entry.Topic ?? "");
+        }
+
         Num(Numerics.RPL_LISTEND, "End of /LIST");
         l.Session.Tell(new RepliesEvent(replies));
     }
@@ -187,6 +195,7 @@ public sealed class ChannelsActor : ChatChild, IWithTimers
         entry.Name = info.Name;
         entry.Members = info.Members;
         entry.Topic = info.Topic;
+        entry.Secret = info.Secret;
     }
 
     private void OnChannelEmpty(ChannelEmpty e)

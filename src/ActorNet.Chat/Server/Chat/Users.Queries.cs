@@ -23,14 +23,17 @@ public sealed partial class UsersActor
                 break;
             case WhoRequest w:
                 var mask = Casemap.Fold(w.Mask);
+                var left = _settings.MaxWhoReplies; // WHO * cannot walk (and answer) the whole user table
                 foreach (var u in _users.Values.Where(u => u.State.Registered))
                 {
+                    if (left <= 0) break;
                     var s = u.State;
                     var exact = Casemap.Equals(s.Nick, w.Mask);
                     if (s.Invisible && !exact && !u.Session.Equals(me.Session) && !u.Channels.Keys.Any(me.Channels.ContainsKey)) continue;
                     if (!exact && !ChannelModeParser.WildcardMatch(mask, Casemap.Fold(s.NickOrStar)) && !ChannelModeParser.WildcardMatch(mask, Casemap.Fold(s.Prefix)))
                         continue;
-                    Num(Numerics.RPL_WHOREPLY, "*", s.User ?? "*", s.Host, Server, s.NickOrStar, (s.Away is null ? "H" : "G") + (s.Oper ? "*" : ""), "0 " + (s.RealName ?? ""));
+                    Num(Numerics.RPL_WHOREPLY, "*", s.User ?? "*", s.Host, Server, s.NickOrStar, (s.Away is null ? "H" : "G") + (s.Oper ? "*" : "") + (s.Bot ? "B" : ""), "0 " + (s.RealName ?? ""));
+                    left--;
                 }
 
                 Num(Numerics.RPL_ENDOFWHO, w.Mask, "End of /WHO list");
@@ -47,16 +50,19 @@ public sealed partial class UsersActor
 
                 var t = target.State;
                 Num(Numerics.RPL_WHOISUSER, t.NickOrStar, t.User ?? "*", t.Host, "*", t.RealName ?? "");
-                var channels = target.Channels.Values.ToArray();
+                // 319 with each channel's prefix (Modern IRC: "@#chan +#other").
+                var channels = target.Channels.Select(kv => target.Prefixes.GetValueOrDefault(kv.Key, "") + kv.Value).ToArray();
                 if (channels.Length > 0) Num(Numerics.RPL_WHOISCHANNELS, t.NickOrStar, string.Join(' ', channels));
                 Num(Numerics.RPL_WHOISSERVER, t.NickOrStar, Server, _settings.NetworkName);
                 if (t.Oper) Num(Numerics.RPL_WHOISOPERATOR, t.NickOrStar, "is an IRC operator");
+                if (t.Bot) Num(Numerics.RPL_WHOISBOT, t.NickOrStar, "is a bot"); // IRCv3 bot-mode
                 if (t.Away is { } away) Num(Numerics.RPL_AWAY, t.NickOrStar, away);
                 Num(Numerics.RPL_WHOISIDLE, t.NickOrStar, "0", Replies.Unix(t.SignedOn), "seconds idle, signon time");
                 Num(Numerics.RPL_ENDOFWHOIS, t.NickOrStar, "End of /WHOIS list");
                 break;
             case WhowasRequest w:
-                var seen = _whowas.Where(e => Casemap.Equals(e.State.Nick, w.Nick)).Take(10).ToList();
+                // Newest first (the history is searched backward); Count > 0 limits it, else every entry kept.
+                var seen = _whowas.Where(e => Casemap.Equals(e.State.Nick, w.Nick)).Take(w.Count > 0 ? w.Count : int.MaxValue).ToList();
                 if (seen.Count == 0) Num(Numerics.ERR_WASNOSUCHNICK, w.Nick, "There was no such nickname");
                 foreach (var e in seen)
                 {

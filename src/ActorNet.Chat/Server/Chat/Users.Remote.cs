@@ -128,7 +128,13 @@ public sealed partial class UsersActor
     private bool PrivateMessageRemote(User from, MessageRequest m)
     {
         if (!Clustered || !_remoteUsers.TryGetValue(m.Target, out var target)) return false;
-        var message = new Outgoing(new IrcMessage(from.State.Prefix, m.Command, [target.Info.Nick, m.Text]), _time.GetUtcNow());
+        if (m.Command == "TAGMSG")
+        {
+            from.Session.Tell(Completed.Instance); // TAGMSG stays node-local (README)
+            return true;
+        }
+
+        var message = new Outgoing(new IrcMessage(from.State.Prefix, m.Command, [target.Info.Nick, m.Text]), _time.GetUtcNow(), assignMsgId: true);
         PeerUsers(target.Node).Tell(new PrivateLine(_selfNode, target.Info.Nick, WireLine.From(message)), Self);
         if (from.State.Has(CapCommands.EchoMessage)) from.Connection.Tell(message.For(from.State.Caps), ActorRefs.NoSender);
         from.Session.Tell(m.Command != "NOTICE" && target.Info.Away is { } away

@@ -75,6 +75,9 @@ public sealed partial class UsersActor : ChatChild
 
         /// <summary>Folded channel name → display name of the channels the user is on.</summary>
         public Dictionary<string, string> Channels { get; } = new(StringComparer.Ordinal);
+
+        /// <summary>Folded channel name → the user's highest prefix there ("@", "+" or ""), for WHOIS 319.</summary>
+        public Dictionary<string, string> Prefixes { get; } = new(StringComparer.Ordinal);
         public MemberRef Ref => new(Session, Connection, State);
     }
 
@@ -180,7 +183,7 @@ public sealed partial class UsersActor : ChatChild
                 PrivateMessage(user, m);
                 break;
             case MessageRequest m:
-                ToChannel(r, user, m.Target, missing: m.Command == "NOTICE" ? null : Replies.NoSuchChannel(Server, me, m.Target));
+                ToChannel(r, user, m.Target, missing: m.Command is "NOTICE" or "TAGMSG" ? null : Replies.NoSuchChannel(Server, me, m.Target));
                 break;
             case PartRequest p:
                 ToChannel(r, user, p.Channel, missing: Replies.NoSuchChannel(Server, me, p.Channel));
@@ -189,13 +192,15 @@ public sealed partial class UsersActor : ChatChild
                 ToChannel(r, user, t.Channel, missing: Replies.NoSuchChannel(Server, me, t.Channel));
                 break;
             case ChannelModeRequest mode:
-                ToChannel(r, user, mode.Channel, missing: Replies.NoSuchChannel(Server, me, mode.Channel));
+                var nobody = mode.Args.Skip(1).Where(a => !_nicks.ContainsKey(a) && !_remoteUsers.ContainsKey(a)).ToArray();
+                ToChannel(nobody.Length == 0 ? r : r with { Request = mode with { NoSuchNicks = nobody } }, user, mode.Channel,
+                    missing: Replies.NoSuchChannel(Server, me, mode.Channel));
                 break;
             case KickRequest k:
                 ToChannel(r, user, k.Channel, missing: Replies.NoSuchChannel(Server, me, k.Channel));
                 break;
             case NamesRequest n:
-                ToChannel(r, user, n.Channel, missing: Replies.Numeric(Server, Numerics.RPL_ENDOFNAMES, me, n.Channel, "End of /NAMES list"));
+                ToChannel(r, user, n.Channel, missing: n.End ? Replies.Numeric(Server, Numerics.RPL_ENDOFNAMES, me, n.Channel, "End of /NAMES list") : null);
                 break;
             case WhoRequest w when IrcNames.IsChannelName(w.Mask, _chanTypes):
                 ToChannel(r, user, w.Mask, missing: Replies.Numeric(Server, Numerics.RPL_ENDOFWHO, me, w.Mask, "End of /WHO list"));
@@ -204,7 +209,7 @@ public sealed partial class UsersActor : ChatChild
                 Invite(r, user, i);
                 break;
             case ListRequest l:
-                Tree.Channels.Tell(new ChannelsActor.List(r.Session, me, l.Channels));
+                Tree.Channels.Tell(new ChannelsActor.List(r.Session, me, l.Channels, user.Channels.Keys.ToArray()));
                 break;
             default:
                 r.Session.Tell(new RepliesEvent(Query(user, r.Request)));
@@ -301,7 +306,7 @@ public sealed partial class UsersActor : ChatChild
 
     private void PrivateMessage(User from, MessageRequest m)
     {
-        var notice = m.Command == "NOTICE";
+        var notice = m.Command is "NOTICE" or "TAGMSG";
         if (!_nicks.TryGetValue(m.Target, out var session) || !_users.TryGetValue(session, out var target))
         {
             if (PrivateMessageRemote(from, m)) return;
@@ -309,8 +314,10 @@ public sealed partial class UsersActor : ChatChild
             return;
         }
 
-        var message = new Outgoing(new IrcMessage(from.State.Prefix, m.Command, [target.State.NickOrStar, m.Text]), _time.GetUtcNow(), m.Tags);
-        target.Connection.Tell(message.For(target.State.Caps), ActorRefs.NoSender);
+        var tagmsg = m.Command == "TAGMSG";
+        var message = new Outgoing(new IrcMessage(from.State.Prefix, m.Command, tagmsg ? [target.State.NickOrStar] : [target.State.NickOrStar, m.Text]),
+            _time.GetUtcNow(), Outgoing.WithBotTag(m.Tags, from.State.Bot), assignMsgId: true);
+        if (!tagmsg || target.State.Has(CapCommands.MessageTags)) target.Connection.Tell(message.For(target.State.Caps), ActorRefs.NoSender);
         if (from.State.Has(CapCommands.EchoMessage) && !from.Session.Equals(target.Session))
             from.Connection.Tell(message.For(from.State.Caps), ActorRefs.NoSender);
         from.Session.Tell(!notice && target.State.Away is { } away
@@ -332,8 +339,16 @@ public sealed partial class UsersActor : ChatChild
         var m = changed.Membership;
         if (_users.TryGetValue(m.Session, out var user))
         {
-            if (m.Joined) user.Channels[m.Key] = changed.Name;
-            else user.Channels.Remove(m.Key);
+            if (m.Joined)
+            {
+                user.Channels[m.Key] = changed.Name;
+                user.Prefixes[m.Key] = m.Prefix;
+            }
+            else
+            {
+                user.Channels.Remove(m.Key);
+                user.Prefixes.Remove(m.Key);
+            }
         }
         else if (m.Joined)
         {

@@ -140,6 +140,8 @@ public sealed record ReloadPlan(
         Check(inPlace, "connect-timeout", a.ConnectTimeout, b.ConnectTimeout);
         Check(inPlace, "close-timeout", a.CloseTimeout, b.CloseTimeout);
         Check(inPlace, "peer-ttl", a.PeerTtl, b.PeerTtl);
+        Check(inPlace, "require-hello/relay-rate/hello-rate", a.UdpRelay, b.UdpRelay);
+        Check(inPlace, "allowed-origins", a.AllowedOrigins?.ToString(), b.AllowedOrigins?.ToString());
         Check(inPlace, "options", a.Options.ToString(), b.Options.ToString());
         if (a.Tls is not null && b.Tls is not null) Check(inPlace, "tls", a.Tls, b.Tls);
         return (rebind, inPlace);

@@ -32,8 +32,8 @@ public sealed partial class ChannelActor
         _members[who.Session] = member;
         _byNick[who.Nick] = who.Session;
         _invited.Remove(who.Nick);
-        Context.Parent.Tell(new Membership(_key, who.Session, true));
-        Context.Parent.Tell(new ChannelInfo(_key, _name, TotalMembers, _topic));
+        Context.Parent.Tell(new Membership(_key, who.Session, true, member.Prefixes(false)));
+        Context.Parent.Tell(Info());
         var join = From(who, "JOIN", _name);
         Broadcast(join, except: null);
         Publish("JOIN", who, join, op: member.Op);
@@ -81,8 +81,34 @@ public sealed partial class ChannelActor
             return;
         }
 
-        var message = new Outgoing(new IrcMessage(who.State.Prefix, m.Command, [_name, m.Text]), _time.GetUtcNow(), m.Tags);
         var echo = who.State.Has(CapCommands.EchoMessage);
+        if (m.Command == "TAGMSG")
+        {
+            // Only to members that enabled message-tags (IRCv3: never to clients without it), so not in the
+            // batch, which every member gets; what was batched before it goes first.
+            FlushPending();
+            var tagmsg = new Outgoing(new IrcMessage(who.State.Prefix, "TAGMSG", [_name]), _time.GetUtcNow(), Outgoing.WithBotTag(m.Tags, who.State.Bot), assignMsgId: true);
+            foreach (var member in _members.Values)
+                if (member.MessageTags && (echo || !member.Ref.Session.Equals(who.Session))) member.Ref.Connection.Tell(member.Variant(tagmsg), ActorRefs.NoSender);
+            if (echo && sender is null) who.Connection.Tell(tagmsg.For(who.State.Caps), ActorRefs.NoSender);
+            return;
+        }
+
+        if (m.Status is { } status)
+        {
+            // STATUSMSG: to the members with that prefix or a higher one, not batched (the batch goes to everyone).
+            FlushPending();
+            var toStatus = new Outgoing(new IrcMessage(who.State.Prefix, m.Command, [status + _name, m.Text]), _time.GetUtcNow(),
+                Outgoing.WithBotTag(m.Tags, who.State.Bot), assignMsgId: true);
+            foreach (var member in _members.Values)
+                if ((member.Op || (status == '+' && member.Voice)) && (echo || !member.Ref.Session.Equals(who.Session)))
+                    member.Ref.Connection.Tell(member.Variant(toStatus), ActorRefs.NoSender);
+            if (echo && sender is null) who.Connection.Tell(toStatus.For(who.State.Caps), ActorRefs.NoSender);
+            return;
+        }
+
+        // One msgid per message: every member's variant and the sender's echo carry the same one.
+        var message = new Outgoing(new IrcMessage(who.State.Prefix, m.Command, [_name, m.Text]), _time.GetUtcNow(), Outgoing.WithBotTag(m.Tags, who.State.Bot), assignMsgId: true);
         BroadcastBatched(message, except: echo ? null : who.Session);
         if (echo && sender is null)
         {
@@ -126,7 +152,7 @@ public sealed partial class ChannelActor
         var message = From(who, "TOPIC", _name, newTopic);
         Broadcast(message, except: null);
         Publish("TOPIC", who, message, topic: newTopic);
-        Context.Parent.Tell(new ChannelInfo(_key, _name, TotalMembers, _topic));
+        Context.Parent.Tell(Info());
     }
 
     private void Kick(MemberRef who, string nick, string reason)
@@ -187,35 +213,49 @@ public sealed partial class ChannelActor
             return;
         }
 
-        _invited.Add(target.Nick);
+        RememberInvite(target.Nick);
         Reply(who, Numerics.RPL_INVITING, target.Nick, _name);
         target.Connection.Tell(From(who, "INVITE", target.Nick, _name).For(target.State.Caps), ActorRefs.NoSender);
         if (target.State.Away is { } away) Reply(who, Numerics.RPL_AWAY, target.Nick, away);
     }
 
-    private void Names(MemberRef who)
+    private void Names(MemberRef who, bool end = true)
     {
         var multi = who.State.Has(CapCommands.MultiPrefix);
-        var names = _members.Values.Select(m => m.Prefixes(multi) + m.Ref.Nick)
-            .Concat(_remote.Values.Select(r => r.Prefixes(multi) + r.Info.Nick)).ToList();
-        const int perLine = 40;
+        // IRCv3 userhost-in-names: nick!user@host instead of the nick.
+        var full = who.State.Has(CapCommands.UserhostInNames);
+        // RFC 2812 3.2.5 / Modern: a +s channel is not shown to non-members (only the end).
+        if (_secret && !_members.ContainsKey(who.Session))
+        {
+            if (end) Reply(who, Numerics.RPL_ENDOFNAMES, _name, "End of /NAMES list");
+            return;
+        }
+
+        var names = _members.Values.Select(m => m.Prefixes(multi) + (full ? m.Ref.State.Prefix : m.Ref.Nick))
+            .Concat(_remote.Values.Select(r => r.Prefixes(multi) + (full ? r.Info.Prefix : r.Info.Nick))).ToList();
+        // 353's symbol: "@" secret, "*" private, "=" public; lines kept under the 512-byte limit with full hosts.
+        var symbol = _secret ? "@" : _private ? "*" : "=";
+        var perLine = full ? 8 : 40;
         for (var i = 0; i < names.Count; i += perLine)
-            Reply(who, Numerics.RPL_NAMREPLY, "=", _name, string.Join(' ', names.Skip(i).Take(perLine)));
-        Reply(who, Numerics.RPL_ENDOFNAMES, _name, "End of /NAMES list");
+            Reply(who, Numerics.RPL_NAMREPLY, symbol, _name, string.Join(' ', names.Skip(i).Take(perLine)));
+        if (end) Reply(who, Numerics.RPL_ENDOFNAMES, _name, "End of /NAMES list");
     }
 
     private void Who(MemberRef who)
     {
         var multi = who.State.Has(CapCommands.MultiPrefix);
+        var left = _settings.MaxWhoReplies; // one WHO cannot hold the channel for a huge member list
         foreach (var m in _members.Values)
         {
+            if (left-- <= 0) break;
             var s = m.Ref.State;
-            var flags = (s.Away is null ? "H" : "G") + (s.Oper ? "*" : "") + m.Prefixes(multi);
+            var flags = (s.Away is null ? "H" : "G") + (s.Oper ? "*" : "") + (s.Bot ? "B" : "") + m.Prefixes(multi);
             Reply(who, Numerics.RPL_WHOREPLY, _name, s.User ?? "*", s.Host, Server, s.NickOrStar, flags, "0 " + (s.RealName ?? ""));
         }
 
         foreach (var r in _remote.Values)
         {
+            if (left-- <= 0) break;
             var i = r.Info;
             var flags = (i.Away is null ? "H" : "G") + (i.Oper ? "*" : "") + r.Prefixes(multi);
             Reply(who, Numerics.RPL_WHOREPLY, _name, i.User ?? "*", i.Host, Server, i.Nick, flags, "1 " + (i.RealName ?? ""));
@@ -224,13 +264,13 @@ public sealed partial class ChannelActor
         Reply(who, Numerics.RPL_ENDOFWHO, _name, "End of /WHO list");
     }
 
-    private void Mode(MemberRef who, IReadOnlyList<string> args)
+    private void Mode(MemberRef who, IReadOnlyList<string> args, IReadOnlyList<string>? noSuchNicks = null)
     {
         _members.TryGetValue(who.Session, out var member);
         if (args.Count == 0)
         {
             var modes = "+" + (_inviteOnly ? "i" : "") + (_channelKey is not null ? "k" : "") + (_limit is not null ? "l" : "")
-                + (_moderated ? "m" : "") + (_noExternal ? "n" : "") + (_topicLocked ? "t" : "");
+                + (_moderated ? "m" : "") + (_noExternal ? "n" : "") + (_private ? "p" : "") + (_secret ? "s" : "") + (_topicLocked ? "t" : "");
             var modeArgs = new List<string> { _name, modes };
             if (_channelKey is not null) modeArgs.Add(member is not null ? _channelKey : "*");
             if (_limit is { } l) modeArgs.Add(l.ToString(CultureInfo.InvariantCulture));
@@ -264,7 +304,7 @@ public sealed partial class ChannelActor
             Reply(who, Numerics.ERR_INVALIDMODEPARAM, _name, c.ToString(), "*", $"You must specify a parameter for the {c} mode");
         var applied = new List<ModeChange>();
         foreach (var change in parsed.Changes)
-            if (ApplyMode(who, change) is { } done) applied.Add(done);
+            if (ApplyMode(who, change, noSuchNicks ?? []) is { } done) applied.Add(done);
         if (applied.Count == 0) return;
         var mode = From(who, "MODE", [_name, .. ChannelModeParser.Format(applied)]);
         Broadcast(mode, except: null);
@@ -272,7 +312,7 @@ public sealed partial class ChannelActor
     }
 
     /// <summary>Applies one change; returns what to announce, or null when nothing changed (errors already sent).</summary>
-    private ModeChange? ApplyMode(MemberRef who, ModeChange c)
+    private ModeChange? ApplyMode(MemberRef who, ModeChange c, IReadOnlyList<string> noSuchNicks)
     {
         switch (c.Mode)
         {
@@ -280,6 +320,11 @@ public sealed partial class ChannelActor
             case 'm': return Flag(ref _moderated, c);
             case 'n': return Flag(ref _noExternal, c);
             case 't': return Flag(ref _topicLocked, c);
+            case 'p': return Flag(ref _private, c);
+            case 's':
+                var secret = Flag(ref _secret, c);
+                if (secret is not null) Context.Parent.Tell(Info()); // LIST hides it from now on (or shows it again)
+                return secret;
             case 'k':
                 if (!c.Add)
                 {
@@ -291,7 +336,7 @@ public sealed partial class ChannelActor
                 var key = c.Arg ?? "";
                 if (key.Any(ch => ch is ' ' or ',' || char.IsControl(ch)) || key.Length > 23)
                 {
-                    Reply(who, Numerics.ERR_INVALIDMODEPARAM, _name, "k", key, "Invalid key");
+                    Reply(who, Numerics.ERR_INVALIDMODEPARAM, _name, "k", "*", "Invalid key");
                     return null;
                 }
 
@@ -317,6 +362,12 @@ public sealed partial class ChannelActor
                 var mask = NormalizeMask(c.Arg!);
                 var existing = _bans.FindIndex(b => _settings.CaseMapping.Equals(b, mask));
                 if (c.Add == existing >= 0) return null;
+                if (c.Add && _bans.Count >= _settings.MaxListEntries)
+                {
+                    Reply(who, Numerics.ERR_BANLISTFULL, _name, "b", "Channel ban list is full"); // MAXLIST
+                    return null;
+                }
+
                 if (c.Add) _bans.Add(mask);
                 else _bans.RemoveAt(existing);
                 return c with { Arg = mask };
@@ -328,7 +379,8 @@ public sealed partial class ChannelActor
             case 'o' or 'v':
                 if (!_byNick.TryGetValue(c.Arg!, out var session) || !_members.TryGetValue(session, out var target))
                 {
-                    Reply(who, Numerics.ERR_USERNOTINCHANNEL, c.Arg!, _name, "They aren't on that channel");
+                    if (noSuchNicks.Contains(c.Arg!, _settings.CaseMapping)) Reply(who, Numerics.ERR_NOSUCHNICK, c.Arg!, "No such nick/channel");
+                    else Reply(who, Numerics.ERR_USERNOTINCHANNEL, c.Arg!, _name, "They aren't on that channel");
                     return null;
                 }
 
@@ -336,6 +388,7 @@ public sealed partial class ChannelActor
                 if (was == c.Add) return null;
                 if (c.Mode == 'o') target.Op = c.Add;
                 else target.Voice = c.Add;
+                Context.Parent.Tell(new Membership(_key, session, true, target.Prefixes(false))); // WHOIS shows it
                 return c with { Arg = target.Ref.Nick };
             default:
                 return null;

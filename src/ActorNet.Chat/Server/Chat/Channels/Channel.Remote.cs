@@ -58,7 +58,7 @@ public sealed partial class ChannelActor
             case "JOIN" when e.Who is { } who:
                 _remote[who.Nick] = new RemoteMember(e.Node, who, e.Op, false);
                 Broadcast(message, except: null);
-                Context.Parent.Tell(new ChannelInfo(_key, _name, TotalMembers, _topic));
+                Context.Parent.Tell(Info());
                 return;
             case "PART" or "QUIT" when e.Who is { } who:
                 Broadcast(message, except: null);
@@ -84,7 +84,7 @@ public sealed partial class ChannelActor
                 _topicSetter = e.Line.Source ?? "";
                 _topicTime = message.Time;
                 Broadcast(message, except: null);
-                Context.Parent.Tell(new ChannelInfo(_key, _name, TotalMembers, _topic));
+                Context.Parent.Tell(Info());
                 return;
             case "MODE":
                 // the origin node checked the change: apply it here too, so modes and ops are the same on every node

@@ -59,10 +59,14 @@ public sealed partial class ChannelActor : ReceiveActor
     private readonly Dictionary<string, IActorRef> _byNick;
     private readonly List<string> _bans = new();
     private readonly HashSet<string> _invited;
+
+    /// <summary>The invited nicks in the order of their invitation (may hold nicks already used up), so that past
+    /// max-invites the oldest is forgotten.</summary>
+    private readonly Queue<string> _inviteOrder = new();
     private readonly Dictionary<string, RemoteMember> _remote;
     private readonly bool _clustered;
     private readonly IActorRef? _link;
-    private bool _inviteOnly, _moderated, _noExternal = true, _topicLocked = true;
+    private bool _inviteOnly, _moderated, _noExternal = true, _topicLocked = true, _secret, _private;
     private string? _channelKey;
     private int? _limit;
     private string? _topic;
@@ -143,7 +147,7 @@ public sealed partial class ChannelActor : ReceiveActor
                 Topic(from, topic.NewTopic);
                 break;
             case ChannelModeRequest mode:
-                Mode(from, mode.Args);
+                Mode(from, mode.Args, mode.NoSuchNicks);
                 break;
             case KickRequest k:
                 Kick(from, k.Nick, k.Reason);
@@ -151,8 +155,8 @@ public sealed partial class ChannelActor : ReceiveActor
             case InviteRequest when t.Target is { } target:
                 Invite(from, target);
                 break;
-            case NamesRequest:
-                Names(from);
+            case NamesRequest n:
+                Names(from, n.End);
                 break;
             case WhoRequest:
                 Who(from);
@@ -208,6 +212,23 @@ public sealed partial class ChannelActor : ReceiveActor
             if (!ReferenceEquals(m, except)) m.Ref.Connection.Tell(m.Variant(message), ActorRefs.NoSender);
     }
 
+    /// <summary>Remembers an invitation; past max-invites pending ones the oldest is forgotten (bounded memory).</summary>
+    private void RememberInvite(string nick)
+    {
+        if (!_invited.Add(nick)) return;
+        _inviteOrder.Enqueue(nick);
+        while (_invited.Count > _settings.MaxInvites && _inviteOrder.TryDequeue(out var oldest)) _invited.Remove(oldest);
+        if (_inviteOrder.Count > 2 * _settings.MaxInvites) // drop entries of invitations already used
+        {
+            var live = _inviteOrder.Where(_invited.Contains).Distinct(_settings.CaseMapping).ToList();
+            _inviteOrder.Clear();
+            foreach (var n in live) _inviteOrder.Enqueue(n);
+        }
+    }
+
+    /// <summary>What <c>channels</c> keeps of this channel for LIST.</summary>
+    private ChannelInfo Info() => new(_key, _name, TotalMembers, _topic, _secret);
+
     private Member? MemberOrNull(IActorRef? session) => session is not null && _members.TryGetValue(session, out var m) ? m : null;
 
     private Outgoing From(MemberRef who, string command, params string[] parameters) =>
@@ -225,7 +246,7 @@ public sealed partial class ChannelActor : ReceiveActor
     {
         if (TotalMembers > 0)
         {
-            Context.Parent.Tell(new ChannelInfo(_key, _name, TotalMembers, _topic));
+            Context.Parent.Tell(Info());
             return;
         }
 
