@@ -14,6 +14,7 @@ internal static partial class ListenerSection
     [
         "transport", "bind", "handler", "framing", "line-ending", "max-frame-bytes", "max-connections",
         "max-connections-per-ip", "idle-timeout", "write-queue-limit-bytes", "upstream", "connect-timeout", "close-timeout", "peer-ttl", "options", "scope", "path",
+        "input-credit-bytes",
     ];
 
     /// <summary>Built-in handlers that only make sense on some transports (echo and custom handlers: any).</summary>
@@ -100,6 +101,9 @@ internal static partial class ListenerSection
         if (connectTimeout <= TimeSpan.Zero) errors.Add(path + ".connect-timeout", $"must be > 0 (got {connectTimeout})");
         var closeTimeout = errors.Duration(c, path, "close-timeout");
         if (closeTimeout <= TimeSpan.Zero) errors.Add(path + ".close-timeout", $"must be > 0 (got {closeTimeout})");
+        var inputCredit = errors.Bytes(c, path, "input-credit-bytes");
+        if (inputCredit is { } ic && (ic < 1024 || ic > int.MaxValue))
+            errors.Add(path + ".input-credit-bytes", $"must be 1KiB .. 2GiB (got {ic})");
         var peerTtl = errors.Duration(c, path, "peer-ttl");
         if (peerTtl <= TimeSpan.Zero) errors.Add(path + ".peer-ttl", $"must be > 0 (got {peerTtl})");
 
@@ -132,6 +136,7 @@ internal static partial class ListenerSection
             Scope = scope ?? BroadcastScope.Node,
             WebSocketPath = wsPath,
             CloseTimeout = closeTimeout ?? TimeSpan.FromSeconds(5),
+            InputCreditBytes = inputCredit ?? 256 * 1024,
         };
     }
 

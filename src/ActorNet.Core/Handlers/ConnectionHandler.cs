@@ -39,12 +39,39 @@ public abstract class ConnectionHandler : ReceiveActor
 
     protected ConnectionHandler(HandlerContext context) => Handler = context;
 
-    /// <summary>Turns <see cref="InjectedCrash"/> into an exception before any receive (survives Become).</summary>
+    /// <summary>Turns <see cref="InjectedCrash"/> into an exception before any receive (survives Become), and
+    /// returns the read credit of each frame message from the connection once the handler has processed it (even if
+    /// it threw), so that the connection reads on.</summary>
     protected override bool AroundReceive(Receive receive, object message)
     {
         if (message is InjectedCrash crash)
             throw new Faults.InjectedFaultException("injected crash: " + crash.Detail);
-        return base.AroundReceive(receive, message);
+        var cost = Handler.Credit is null || !Sender.Equals(Handler.ConnectionActor) ? 0 : CreditCost(message);
+        if (cost == 0) return base.AroundReceive(receive, message);
+        try
+        {
+            return base.AroundReceive(receive, message);
+        }
+        finally
+        {
+            if (Handler.Credit!.Processed(cost))
+                Handler.ConnectionActor.Tell(Connection.CreditReturned.Instance, ActorRefs.NoSender);
+        }
+    }
+
+    private static long CreditCost(object message)
+    {
+        switch (message)
+        {
+            case FrameReceived f:
+                return InputCredit.Cost(1, f.Data.Count);
+            case FramesReceived b:
+                long bytes = 0;
+                foreach (var frame in b.Frames) bytes += frame.Count;
+                return InputCredit.Cost(b.Frames.Count, bytes);
+            default:
+                return 0;
+        }
     }
 
     /// <summary>This handler's connection, listener settings and services.</summary>
@@ -59,6 +86,14 @@ public abstract class ConnectionHandler : ReceiveActor
 
     /// <summary>Queues one UTF-8 text frame to the client.</summary>
     protected void Send(string text) => Send(ByteString.FromBytes(Encoding.UTF8.GetBytes(text)));
+
+    /// <summary>Asks the connection to stop reading the client (flow control of the handler's own making, e.g. while
+    /// it waits on something slower); frames already read still arrive. Undone by <see cref="ResumeInput"/> (and by a
+    /// restart of the handler).</summary>
+    protected void PauseInput() => Handler.ConnectionActor.Tell(Connection.PauseInput.Instance, ActorRefs.NoSender);
+
+    /// <summary>Asks the connection to read the client again after <see cref="PauseInput"/>.</summary>
+    protected void ResumeInput() => Handler.ConnectionActor.Tell(Connection.ResumeInput.Instance, ActorRefs.NoSender);
 
     /// <summary>Asks the connection to flush what is queued and close (reason HandlerClosed).</summary>
     protected void CloseConnection(string detail) =>

@@ -35,6 +35,35 @@ public sealed partial class Connection : ActorBase, IWithTimers
     /// <summary>Close at once with a TCP reset, dropping what is queued.</summary>
     public sealed record Abort(DisconnectReason Reason, string? Detail = null);
 
+    /// <summary>From the handler: stop reading the client until <see cref="ResumeInput"/> (what is already read still
+    /// arrives; the kernel's buffer and TCP's window hold the rest, so the client slows down).</summary>
+    public sealed record PauseInput
+    {
+        public static readonly PauseInput Instance = new();
+    }
+
+    /// <summary>From the handler: read the client again (undoes <see cref="PauseInput"/>).</summary>
+    public sealed record ResumeInput
+    {
+        public static readonly ResumeInput Instance = new();
+    }
+
+    /// <summary>From the handler: it caught up with the input it was given while reads were stopped for lack of
+    /// credit (<see cref="InputCredit"/>).</summary>
+    internal sealed record CreditReturned
+    {
+        public static readonly CreditReturned Instance = new();
+    }
+
+    /// <summary>Why reads are held back, besides the handler's credit. Any reason set: no socket read is requested.</summary>
+    [Flags]
+    private enum ReadPause
+    {
+        None = 0,
+        /// <summary>The handler asked (<see cref="PauseInput"/>).</summary>
+        Handler = 1,
+    }
+
     private sealed record IdleCheck
     {
         public static readonly IdleCheck Instance = new();
@@ -63,6 +92,12 @@ public sealed partial class Connection : ActorBase, IWithTimers
     private IActorRef? _handler;
     private readonly NodeRuntime _runtime = NodeRuntime.Get(Context.System);
     private readonly ConnectionCounters _counters;
+    private readonly InputCredit _credit;
+    private ReadPause _pauses;
+
+    /// <summary>Pull mode: at most one socket read is requested at a time (Tcp.ResumeReading), and only while the
+    /// handler has credit and nothing pauses input. True from the request until its Tcp.Received.</summary>
+    private bool _readRequested;
     private long _lastReadTicks = Environment.TickCount64;
     private int _handlerRestarts;
     private State _state = State.Open.Instance;
@@ -76,6 +111,7 @@ public sealed partial class Connection : ActorBase, IWithTimers
         _encoder = _ws is null ? FrameCodecs.GetEncoder(setup.Listener.Framing, setup.Listener.LineEnding) : WebSocketFrameEncoder.Text;
         _counters = new ConnectionCounters(new ConnectionStats(), _runtime.Metrics.For(setup.Info.Listener));
         _writer = new AckWriter(setup.Socket, _encoder, setup.Listener.WriteQueueLimitBytes, _counters);
+        _credit = new InputCredit(setup.Listener.InputCreditBytes);
         // One seeded sequence per connection, shared by both lanes, created only if a toxic ever draws from it.
         var seed = unchecked(_runtime.ToxicSeed * 31 + (int)setup.Info.Id);
         Random? random = null;
@@ -114,13 +150,14 @@ public sealed partial class Connection : ActorBase, IWithTimers
         ApplyToxics();
         if (_ws is null) StartHandler();
         else StartHandshakeTimer(); // a websocket handler starts once the handshake is accepted
+        RequestRead(); // the listener binds in pull mode: nothing is read before this
         if (Listener.IdleTimeout > TimeSpan.Zero)
             Timers.StartSingleTimer(IdleCheck.Instance, IdleCheck.Instance, Listener.IdleTimeout);
     }
 
     private void StartHandler()
     {
-        _handler = Context.ActorOf(_setup.Handler.CreateHandler(new HandlerContext(_info, Listener, Self, _setup.Services)), "handler");
+        _handler = Context.ActorOf(_setup.Handler.CreateHandler(new HandlerContext(_info, Listener, Self, _setup.Services) { Credit = _credit }), "handler");
         Context.Watch(_handler);
     }
 
@@ -131,6 +168,9 @@ public sealed partial class Connection : ActorBase, IWithTimers
         {
             _handlerRestarts++;
             _counters.HandlerRestarted();
+            // the new incarnation knows nothing of a pause its predecessor asked for
+            _pauses &= ~ReadPause.Handler;
+            RequestRead();
             Log.Warning(ex is InjectedFaultException ? null : ex, "handler of connection {ConnectionId} on {Listener} failed ({Restarts} so far, budget {Budget} per {Window}): {Error}",
                 _info.Id, _info.Listener, _handlerRestarts, _setup.Supervision.HandlerMaxRestarts, _setup.Supervision.HandlerRestartWindow, ex.Message);
             return Directive.Restart;
@@ -151,9 +191,15 @@ public sealed partial class Connection : ActorBase, IWithTimers
         _state = state;
         switch (state)
         {
-            case State.Draining d: Become(m => Draining(m, d.Outcome)); break;
+            case State.Draining d:
+                Become(m => Draining(m, d.Outcome));
+                ReadOn();
+                break;
             case State.SlowClosing s: Become(m => SlowClosing(m, s.Outcome)); break;
-            case State.Closing c: Become(m => Closing(m, c.Outcome)); break;
+            case State.Closing c:
+                Become(m => Closing(m, c));
+                if (c.UntilPeerCloses) ReadOn();
+                break;
             case State.Stopped: Become(_ => true); break;
         }
     }
@@ -168,6 +214,12 @@ public sealed partial class Connection : ActorBase, IWithTimers
             case SendMany m: OnSendMany(m); return true;
             case SendBatch b: OnSendBatch(b.Frames, b.Skip); return true;
             case AckWriter.Ack: OnAck(); return true;
+            case CreditReturned: RequestRead(); return true;
+            case PauseInput: _pauses |= ReadPause.Handler; return true;
+            case ResumeInput:
+                _pauses &= ~ReadPause.Handler;
+                RequestRead();
+                return true;
             case Kill k: OnKill(k); return true;
             case ToxicsChanged: ApplyToxics(); return true;
             case LaneTick t: OnLaneTick(t); return true;
@@ -196,8 +248,29 @@ public sealed partial class Connection : ActorBase, IWithTimers
 
     private void OnReceived(Tcp.Received received)
     {
+        _readRequested = false;
         CountIn(received.Data.Count);
         DecodeAndDeliver(received.Data);
+        if (_state is State.Open) RequestRead();
+    }
+
+    /// <summary>Requests the next socket read (Akka.IO pull mode: one read per Tcp.ResumeReading) unless one is
+    /// requested already, something pauses input, or the handler is out of credit (it wakes us with
+    /// <see cref="CreditReturned"/> once it caught up). One message per read, none per frame.</summary>
+    private void RequestRead()
+    {
+        if (_readRequested || _pauses != ReadPause.None || !_credit.MayRead()) return;
+        _readRequested = true;
+        _setup.Socket.Tell(Tcp.ResumeReading.Instance);
+    }
+
+    /// <summary>While closing: read on regardless of credit (input is discarded), so that the client's FIN is seen and
+    /// unread input does not turn the close into a reset.</summary>
+    private void ReadOn()
+    {
+        if (_readRequested) return;
+        _readRequested = true;
+        _setup.Socket.Tell(Tcp.ResumeReading.Instance);
     }
 
     /// <summary>Plain bytes from the client, through the framing, to the handler.</summary>
@@ -247,7 +320,11 @@ public sealed partial class Connection : ActorBase, IWithTimers
         if (frames.Count == 1) return DeliverUp(frames[0]);
         if (_up.IsPassThrough && _setup.Handler.AcceptsFrameBatches)
         {
-            _handler?.Tell(new ConnectionHandler.FramesReceived(frames.ToArray()), Self);
+            if (_handler is null) return true;
+            long bytes = 0;
+            foreach (var frame in frames) bytes += frame.Count;
+            _credit.Delivered(InputCredit.Cost(frames.Count, bytes));
+            _handler.Tell(new ConnectionHandler.FramesReceived(frames.ToArray()), Self);
             return true;
         }
 
@@ -266,7 +343,12 @@ public sealed partial class Connection : ActorBase, IWithTimers
     }
 
     /// <summary>The end of the upstream path: the frame reaches the handler.</summary>
-    private void PassUp(ByteString frame) => _handler?.Tell(new ConnectionHandler.FrameReceived(frame), Self);
+    private void PassUp(ByteString frame)
+    {
+        if (_handler is null) return;
+        _credit.Delivered(InputCredit.Cost(1, frame.Count));
+        _handler.Tell(new ConnectionHandler.FrameReceived(frame), Self);
+    }
 
     /// <summary>One frame, handler → client; through the downstream toxic lane when it has toxics.</summary>
     private void SendDown(ByteString payload)
@@ -407,6 +489,7 @@ public sealed partial class Connection : ActorBase, IWithTimers
 
     private void OnIdleCheck()
     {
+        if (!_readRequested) _lastReadTicks = Environment.TickCount64; // not reading (held back): the client is not idle
         var idleFor = TimeSpan.FromMilliseconds(Environment.TickCount64 - _lastReadTicks);
         if (idleFor >= Listener.IdleTimeout)
         {
