@@ -14,7 +14,7 @@ internal static partial class ListenerSection
     [
         "transport", "bind", "handler", "framing", "line-ending", "max-frame-bytes", "max-connections",
         "max-connections-per-ip", "idle-timeout", "write-queue-limit-bytes", "upstream", "connect-timeout", "close-timeout", "peer-ttl", "options", "scope", "path",
-        "input-credit-bytes",
+        "input-credit-bytes", "write-queue-soft-limit-bytes",
     ];
 
     /// <summary>Built-in handlers that only make sense on some transports (echo and custom handlers: any).</summary>
@@ -101,6 +101,9 @@ internal static partial class ListenerSection
         if (connectTimeout <= TimeSpan.Zero) errors.Add(path + ".connect-timeout", $"must be > 0 (got {connectTimeout})");
         var closeTimeout = errors.Duration(c, path, "close-timeout");
         if (closeTimeout <= TimeSpan.Zero) errors.Add(path + ".close-timeout", $"must be > 0 (got {closeTimeout})");
+        var softLimit = errors.Bytes(c, path, "write-queue-soft-limit-bytes");
+        if (softLimit is { } sl && sl < 1)
+            errors.Add(path + ".write-queue-soft-limit-bytes", $"must be >= 1 byte (got {sl})");
         var inputCredit = errors.Bytes(c, path, "input-credit-bytes");
         if (inputCredit is { } ic && (ic < 1024 || ic > int.MaxValue))
             errors.Add(path + ".input-credit-bytes", $"must be 1KiB .. 2GiB (got {ic})");
@@ -137,6 +140,8 @@ internal static partial class ListenerSection
             WebSocketPath = wsPath,
             CloseTimeout = closeTimeout ?? TimeSpan.FromSeconds(5),
             InputCreditBytes = inputCredit ?? 256 * 1024,
+            // at most half the hard limit, so that a listener that only lowers write-queue-limit-bytes keeps two tiers
+            WriteQueueSoftLimitBytes = Math.Min(softLimit ?? 256 * 1024, Math.Max(1, queueLimit!.Value / 2)),
         };
     }
 

@@ -78,6 +78,10 @@ public sealed record ListenerSettings(
     /// connection stops reading the socket beyond it and resumes at half (<c>input-credit-bytes</c>).</summary>
     public long InputCreditBytes { get; init; } = 256 * 1024;
 
+    /// <summary>The write queue's soft limit: above it the connection pauses its input and tells its handler OutputBusy
+    /// (<c>write-queue-soft-limit-bytes</c>); <see cref="WriteQueueLimitBytes"/> is the hard one that cuts.</summary>
+    public long WriteQueueSoftLimitBytes { get; init; } = 256 * 1024;
+
     /// <summary>broadcast only: <c>scope = node | cluster</c>.</summary>
     public BroadcastScope Scope { get; init; } = BroadcastScope.Node;
 

@@ -56,7 +56,8 @@ public sealed partial class Connection
                 CountIn(r.Data.Count);
                 ReadOn();
                 return true;
-            case Send or SendMany or SendBatch or Close or IdleCheck: return true;
+            case Tcp.PeerClosed: return true; // a half-close: Akka.IO keeps the socket open, the flush goes on
+            case Send or SendMany or SendAcked or SendBatch or Close or IdleCheck or PauseInput or ResumeInput or CreditReturned: return true;
             case AckWriter.Ack:
                 OnAck();
                 if (!_writer.WriteInFlight) CloseSocket(outcome);

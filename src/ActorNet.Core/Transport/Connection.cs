@@ -24,6 +24,11 @@ public sealed partial class Connection : ActorBase, IWithTimers
     /// batch of messages): they are framed together and leave as one write when nothing is in flight.</summary>
     public sealed record SendMany(IReadOnlyList<ByteString> Payloads);
 
+    /// <summary>Queue several frames, then tell the sender <paramref name="Ack"/> once the write queue is below its soft
+    /// limit (at once if it is): write credit for a handler that relays a stream from elsewhere (the forward
+    /// handler's upstream) and must not read its source faster than the client takes it. No ack while closing.</summary>
+    public sealed record SendAcked(IReadOnlyList<ByteString> Payloads, object Ack);
+
     /// <summary>Queue the frames of a batch shared with other connections (a fan-out), minus those at the ascending
     /// indices in <paramref name="Skip"/> (e.g. the recipient's own messages). The batch is framed once for all its
     /// recipients; each copies the runs between skipped frames as blocks.</summary>
@@ -62,6 +67,11 @@ public sealed partial class Connection : ActorBase, IWithTimers
         None = 0,
         /// <summary>The handler asked (<see cref="PauseInput"/>).</summary>
         Handler = 1,
+        /// <summary>The client is not taking its output: the write queue is above the soft limit (a client that does not
+        /// read its replies is not read either; the handler is told <see cref="ConnectionHandler.OutputBusy"/>).</summary>
+        Output = 2,
+        /// <summary>The client half-closed (sent its FIN): there is nothing more to read.</summary>
+        PeerClosed = 4,
     }
 
     private sealed record IdleCheck
@@ -94,6 +104,10 @@ public sealed partial class Connection : ActorBase, IWithTimers
     private readonly ConnectionCounters _counters;
     private readonly InputCredit _credit;
     private ReadPause _pauses;
+
+    /// <summary>Acks of <see cref="SendAcked"/> held while the write queue is above its soft limit (as many as the
+    /// feeders' windows: the forward handler's is two).</summary>
+    private List<(IActorRef Sender, object Ack)>? _heldAcks;
 
     /// <summary>Pull mode: at most one socket read is requested at a time (Tcp.ResumeReading), and only while the
     /// handler has credit and nothing pauses input. True from the request until its Tcp.Received.</summary>
@@ -133,7 +147,8 @@ public sealed partial class Connection : ActorBase, IWithTimers
     {
         Context.Watch(_setup.Socket);
         _counters.Opened();
-        _setup.Socket.Tell(new Tcp.Register(Self, keepOpenOnPeerClosed: false, useResumeWriting: true));
+        // keepOpenOnPeerClosed: a client's FIN is a half-close (PeerHalfClosed to the handler, which may still answer)
+        _setup.Socket.Tell(new Tcp.Register(Self, keepOpenOnPeerClosed: true, useResumeWriting: true));
         if (_setup.Rejected is { } rejected)
         {
             Log.Warning("connection {ConnectionId} on {Listener} from {Remote} refused: {Reason}", _info.Id, _info.Listener, _info.Remote, rejected.ToString());
@@ -211,7 +226,8 @@ public sealed partial class Connection : ActorBase, IWithTimers
         {
             case Tcp.Received r: OnReceived(r); return true;
             case Send s: SendDown(s.Payload); return true;
-            case SendMany m: OnSendMany(m); return true;
+            case SendMany m: OnSendMany(m.Payloads); return true;
+            case SendAcked a: OnSendAcked(a); return true;
             case SendBatch b: OnSendBatch(b.Frames, b.Skip); return true;
             case AckWriter.Ack: OnAck(); return true;
             case CreditReturned: RequestRead(); return true;
@@ -233,6 +249,7 @@ public sealed partial class Connection : ActorBase, IWithTimers
             case IdleCheck: OnIdleCheck(); return true;
             case HandshakeTimedOut: OnHandshakeTimeout(); return true;
             case Terminated t: OnTerminated(t); return true;
+            case Tcp.PeerClosed: OnPeerHalfClosed(); return true;
             case Tcp.ConnectionClosed c: OnClosedBySocket(c); return true;
             case Tcp.CommandFailed f: OnCommandFailed(f); return true;
             default: return false;
@@ -252,6 +269,24 @@ public sealed partial class Connection : ActorBase, IWithTimers
         CountIn(received.Data.Count);
         DecodeAndDeliver(received.Data);
         if (_state is State.Open) RequestRead();
+    }
+
+    /// <summary>The client sent its FIN (Akka.IO keeps the socket open for writing): what a toxic still holds goes up
+    /// first, then the handler is told <see cref="ConnectionHandler.PeerHalfClosed"/> and may keep writing; it closes
+    /// the connection when it is done (by default at once, after the queued output).</summary>
+    private void OnPeerHalfClosed()
+    {
+        _readRequested = false;
+        _pauses |= ReadPause.PeerClosed;
+        FlushUpLane();
+        if (_state is not State.Open) return;
+        if (_handler is null)
+        {
+            BeginClose(DisconnectReason.ClientClosed, null);
+            return;
+        }
+
+        _handler.Tell(ConnectionHandler.PeerHalfClosed.Instance, Self);
     }
 
     /// <summary>Requests the next socket read (Akka.IO pull mode: one read per Tcp.ResumeReading) unless one is
@@ -357,11 +392,19 @@ public sealed partial class Connection : ActorBase, IWithTimers
         else OfferDown(payload);
     }
 
-    private void OnSendMany(SendMany many)
+    private void OnSendAcked(SendAcked acked)
+    {
+        OnSendMany(acked.Payloads);
+        if (_state is not State.Open) return;
+        if ((_pauses & ReadPause.Output) == 0) Sender.Tell(acked.Ack, Self);
+        else (_heldAcks ??= new List<(IActorRef, object)>()).Add((Sender, acked.Ack)); // released below the soft limit
+    }
+
+    private void OnSendMany(IReadOnlyList<ByteString> many)
     {
         if (!_down.IsPassThrough)
         {
-            foreach (var payload in many.Payloads)
+            foreach (var payload in many)
             {
                 if (_state is not State.Open) return;
                 SendDown(payload);
@@ -370,7 +413,7 @@ public sealed partial class Connection : ActorBase, IWithTimers
             return;
         }
 
-        var payloads = many.Payloads;
+        var payloads = many;
         for (var i = 0; i < payloads.Count; i++)
             if (!Enqueue(payloads[i], defer: true)) return; // over the limit: the connection is closing
         _writer.Flush();
@@ -435,6 +478,7 @@ public sealed partial class Connection : ActorBase, IWithTimers
         {
             case OutboundQueue.Result.WriteNow:
                 if (!raw) _counters.FramesOut(1);
+                if (!defer) UpdateQueued();
                 break;
             case OutboundQueue.Result.Queued:
                 if (!raw) _counters.FramesOut(1);
@@ -473,7 +517,34 @@ public sealed partial class Connection : ActorBase, IWithTimers
         UpdateQueued();
     }
 
-    private void UpdateQueued() => _counters.Queued(_writer.TotalQueuedBytes + _down.QueuedBytes);
+    /// <summary>Publishes the queued bytes and applies the soft limit (<c>write-queue-soft-limit-bytes</c>): above it
+    /// input pauses and the handler is told <see cref="ConnectionHandler.OutputBusy"/> (a 1:1 handler pauses whatever
+    /// feeds it); at half of it input resumes and the handler is told <see cref="ConnectionHandler.OutputReady"/>. Only
+    /// the hard limit cuts (<see cref="CutSlowConsumer"/>): what fan-out producers, who never pause, run into.</summary>
+    private void UpdateQueued()
+    {
+        var queued = _writer.TotalQueuedBytes + _down.QueuedBytes;
+        _counters.Queued(queued);
+        if ((_pauses & ReadPause.Output) == 0)
+        {
+            if (queued <= Listener.WriteQueueSoftLimitBytes) return;
+            _pauses |= ReadPause.Output;
+            _handler?.Tell(ConnectionHandler.OutputBusy.Instance, Self);
+        }
+        else if (queued <= Listener.WriteQueueSoftLimitBytes / 2)
+        {
+            _pauses &= ~ReadPause.Output;
+            if (_state is not State.Open) return;
+            _handler?.Tell(ConnectionHandler.OutputReady.Instance, Self);
+            if (_heldAcks is { Count: > 0 })
+            {
+                foreach (var (sender, ack) in _heldAcks) sender.Tell(ack, Self);
+                _heldAcks.Clear();
+            }
+
+            RequestRead();
+        }
+    }
 
     /// <summary>The client's last frame before the connection closes it: the handler's protocol error if it has
     /// one, else a plain error line for line framing, else nothing.</summary>
@@ -489,7 +560,8 @@ public sealed partial class Connection : ActorBase, IWithTimers
 
     private void OnIdleCheck()
     {
-        if (!_readRequested) _lastReadTicks = Environment.TickCount64; // not reading (held back): the client is not idle
+        // not reading because input is held back (credit, pause): the client is not idle; after its FIN it may be
+        if (!_readRequested && (_pauses & ReadPause.PeerClosed) == 0) _lastReadTicks = Environment.TickCount64;
         var idleFor = TimeSpan.FromMilliseconds(Environment.TickCount64 - _lastReadTicks);
         if (idleFor >= Listener.IdleTimeout)
         {
