@@ -15,6 +15,7 @@ internal static partial class ListenerSection
         "transport", "bind", "handler", "framing", "line-ending", "max-frame-bytes", "max-connections",
         "max-connections-per-ip", "idle-timeout", "write-queue-limit-bytes", "upstream", "connect-timeout", "close-timeout", "peer-ttl", "require-hello", "relay-rate-packets", "relay-rate-bytes", "hello-rate", "options", "scope", "path", "allowed-origins",
         "tls", "upstream-tls",
+        "input-credit-bytes", "write-queue-soft-limit-bytes",
     ];
 
     [GeneratedRegex("^[A-Za-z0-9_-]+$")]
@@ -90,6 +91,12 @@ internal static partial class ListenerSection
         if (connectTimeout <= TimeSpan.Zero) errors.Add(path + ".connect-timeout", $"must be > 0 (got {connectTimeout})");
         var closeTimeout = errors.Duration(c, path, "close-timeout");
         if (closeTimeout <= TimeSpan.Zero) errors.Add(path + ".close-timeout", $"must be > 0 (got {closeTimeout})");
+        var softLimit = errors.Bytes(c, path, "write-queue-soft-limit-bytes");
+        if (softLimit is { } sl && sl < 1)
+            errors.Add(path + ".write-queue-soft-limit-bytes", $"must be >= 1 byte (got {sl})");
+        var inputCredit = errors.Bytes(c, path, "input-credit-bytes");
+        if (inputCredit is { } ic && (ic < 1024 || ic > int.MaxValue))
+            errors.Add(path + ".input-credit-bytes", $"must be 1KiB .. 2GiB (got {ic})");
         var peerTtl = errors.Duration(c, path, "peer-ttl");
         if (peerTtl <= TimeSpan.Zero) errors.Add(path + ".peer-ttl", $"must be > 0 (got {peerTtl})");
 
@@ -152,6 +159,9 @@ internal static partial class ListenerSection
             Tls = tls,
             UpstreamTls = upstreamTls,
             UdpRelay = new UdpRelayLimits(requireHello, ratePackets, rateBytes, helloRate),
+            InputCreditBytes = inputCredit ?? 256 * 1024,
+            // at most half the hard limit, so that a listener that only lowers write-queue-limit-bytes keeps two tiers
+            WriteQueueSoftLimitBytes = Math.Min(softLimit ?? 256 * 1024, Math.Max(1, queueLimit!.Value / 2)),
         };
     }
 

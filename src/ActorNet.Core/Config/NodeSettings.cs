@@ -99,6 +99,14 @@ public sealed record ListenerSettings(
     /// frames) before the socket is reset.</summary>
     public TimeSpan CloseTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>Most client input (payload bytes plus 64 per frame) handed to the handler and not yet processed; the
+    /// connection stops reading the socket beyond it and resumes at half (<c>input-credit-bytes</c>).</summary>
+    public long InputCreditBytes { get; init; } = 256 * 1024;
+
+    /// <summary>The write queue's soft limit: above it the connection pauses its input and tells its handler OutputBusy
+    /// (<c>write-queue-soft-limit-bytes</c>); <see cref="WriteQueueLimitBytes"/> is the hard one that cuts.</summary>
+    public long WriteQueueSoftLimitBytes { get; init; } = 256 * 1024;
+
     /// <summary>broadcast only: <c>scope = node | cluster</c>.</summary>
     public BroadcastScope Scope { get; init; } = BroadcastScope.Node;
 

@@ -33,18 +33,108 @@ public abstract class ConnectionHandler : ReceiveActor
     /// store it for long.</remarks>
     public sealed record FramesReceived(IReadOnlyList<ByteString> Frames);
 
+    /// <summary>From the connection: its write queue passed <c>write-queue-soft-limit-bytes</c> (the client reads more
+    /// slowly than it is fed). The connection has paused its own input; a handler fed from elsewhere (an upstream
+    /// socket) pauses that source until <see cref="OutputReady"/>. Ignored by default.</summary>
+    public sealed record OutputBusy
+    {
+        public static readonly OutputBusy Instance = new();
+    }
+
+    /// <summary>From the connection: its write queue is down to half the soft limit again; input is resumed. Ignored by
+    /// default.</summary>
+    public sealed record OutputReady
+    {
+        public static readonly OutputReady Instance = new();
+    }
+
+    /// <summary>From the connection: the client half-closed (TCP FIN, <c>shutdown(SHUT_WR)</c>): it sends nothing more
+    /// but may still read. Every frame it sent came before this. The handler may keep sending and closes the
+    /// connection when done; by default (not handled) the connection is closed at once, after what is queued has been
+    /// written, with reason ClientClosed.</summary>
+    public sealed record PeerHalfClosed
+    {
+        public static readonly PeerHalfClosed Instance = new();
+    }
+
     /// <summary>Sent by the connection when an operator or chaos kills it with mode=crash: the handler throws
     /// <see cref="Faults.InjectedFaultException"/> whatever its state, so supervision restarts it on the same socket.</summary>
     public sealed record InjectedCrash(string Detail);
 
     protected ConnectionHandler(HandlerContext context) => Handler = context;
 
-    /// <summary>Turns <see cref="InjectedCrash"/> into an exception before any receive (survives Become).</summary>
+    /// <summary>Turns <see cref="InjectedCrash"/> into an exception before any receive (survives Become), and
+    /// returns the read credit of each frame message from the connection once the handler has processed it (even if
+    /// it threw), so that the connection reads on.</summary>
     protected override bool AroundReceive(Receive receive, object message)
     {
         if (message is InjectedCrash crash)
             throw new Faults.InjectedFaultException("injected crash: " + crash.Detail);
-        return base.AroundReceive(receive, message);
+        var cost = Handler.Credit is null || !Sender.Equals(Handler.ConnectionActor) ? 0 : CreditCost(message);
+        if (cost == 0) return base.AroundReceive(receive, message);
+        _currentCost = cost;
+        _deferred = false;
+        try
+        {
+            return base.AroundReceive(receive, message);
+        }
+        finally
+        {
+            _currentCost = 0;
+            if (!_deferred) ReturnCredit(cost);
+        }
+    }
+
+    private long _currentCost;
+    private bool _deferred;
+
+    /// <summary>Inside the receive of a frame message: keep its read credit instead of returning it when the receive
+    /// returns, and get its cost; give it back later with <see cref="ReturnCredit"/> (e.g. once the frames are written
+    /// somewhere slower). While credit is kept the connection reads at most <c>input-credit-bytes</c> ahead. Returns 0
+    /// outside a frame message.</summary>
+    protected long DeferCredit()
+    {
+        _deferred = true;
+        return _currentCost;
+    }
+
+    /// <summary>Gives back read credit kept with <see cref="DeferCredit"/>.</summary>
+    protected void ReturnCredit(long cost)
+    {
+        if (cost > 0 && Handler.Credit is { } credit && credit.Processed(cost))
+            Handler.ConnectionActor.Tell(Connection.CreditReturned.Instance, ActorRefs.NoSender);
+    }
+
+    /// <summary>Flow-control events the handler does not handle itself get their default here (rather than being
+    /// published as unhandled).</summary>
+    protected override void Unhandled(object message)
+    {
+        switch (message)
+        {
+            case OutputBusy or OutputReady:
+                return;
+            case PeerHalfClosed:
+                CloseAfterHalfClose();
+                return;
+            default:
+                base.Unhandled(message);
+                return;
+        }
+    }
+
+    private static long CreditCost(object message)
+    {
+        switch (message)
+        {
+            case FrameReceived f:
+                return InputCredit.Cost(1, f.Data.Count);
+            case FramesReceived b:
+                long bytes = 0;
+                foreach (var frame in b.Frames) bytes += frame.Count;
+                return InputCredit.Cost(b.Frames.Count, bytes);
+            default:
+                return 0;
+        }
     }
 
     /// <summary>This handler's connection, listener settings and services.</summary>
@@ -59,6 +149,19 @@ public abstract class ConnectionHandler : ReceiveActor
 
     /// <summary>Queues one UTF-8 text frame to the client.</summary>
     protected void Send(string text) => Send(ByteString.FromBytes(Encoding.UTF8.GetBytes(text)));
+
+    /// <summary>Asks the connection to stop reading the client (flow control of the handler's own making, e.g. while
+    /// it waits on something slower); frames already read still arrive. Undone by <see cref="ResumeInput"/> (and by a
+    /// restart of the handler).</summary>
+    protected void PauseInput() => Handler.ConnectionActor.Tell(Connection.PauseInput.Instance, ActorRefs.NoSender);
+
+    /// <summary>Asks the connection to read the client again after <see cref="PauseInput"/>.</summary>
+    protected void ResumeInput() => Handler.ConnectionActor.Tell(Connection.ResumeInput.Instance, ActorRefs.NoSender);
+
+    /// <summary>After <see cref="PeerHalfClosed"/>: flush what is queued and close, reason ClientClosed (the client
+    /// ended the conversation).</summary>
+    protected void CloseAfterHalfClose() =>
+        Handler.ConnectionActor.Tell(new Connection.Close(DisconnectReason.ClientClosed, "client half-closed"), ActorRefs.NoSender);
 
     /// <summary>Asks the connection to flush what is queued and close (reason HandlerClosed).</summary>
     protected void CloseConnection(string detail) =>

@@ -21,6 +21,10 @@ public sealed record HandlerContext(
         Services.TryGetValue(name, out var service)
             ? service
             : throw new InvalidOperationException($"service '{name}' is not running; declare it in IHandlerFactory.Services");
+
+    /// <summary>The connection's read credit: <see cref="ConnectionHandler"/> returns what each frame message cost once
+    /// it is processed. Null when the handler runs without a connection (tests): nothing is counted.</summary>
+    public InputCredit? Credit { get; init; }
 }
 
 /// <summary>What a datagram (UDP) handler is given when it is created.</summary>

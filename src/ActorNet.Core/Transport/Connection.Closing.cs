@@ -28,8 +28,9 @@ public sealed partial class Connection
         /// <summary>Flushed, the FIN held back by a slow-close toxic.</summary>
         public sealed record SlowClosing(Outcome Outcome) : State;
 
-        /// <summary>Close or Abort sent to Akka.IO; waiting for its confirmation.</summary>
-        public sealed record Closing(Outcome Outcome) : State;
+        /// <summary>Close or Abort sent to Akka.IO; waiting for its confirmation. <paramref name="UntilPeerCloses"/>:
+        /// a ConfirmedClose (our FIN sent), reading on until the client's FIN.</summary>
+        public sealed record Closing(Outcome Outcome, bool UntilPeerCloses = false) : State;
 
         /// <summary>Stopping (the actor is told to stop; PostStop logs the outcome).</summary>
         public sealed record Stopped(Outcome Outcome) : State;
@@ -50,8 +51,13 @@ public sealed partial class Connection
     {
         switch (message)
         {
-            case Tcp.Received r: CountIn(r.Data.Count); return true;
-            case Send or SendMany or SendBatch or Close or IdleCheck: return true;
+            case Tcp.Received r:
+                _readRequested = false;
+                CountIn(r.Data.Count);
+                ReadOn();
+                return true;
+            case Tcp.PeerClosed: return true; // a half-close: Akka.IO keeps the socket open, the flush goes on
+            case Send or SendMany or SendAcked or SendBatch or Close or IdleCheck or PauseInput or ResumeInput or CreditReturned: return true;
             case AckWriter.Ack:
                 OnAck();
                 if (!_writer.WriteInFlight) CloseSocket(outcome);
@@ -69,10 +75,16 @@ public sealed partial class Connection
     }
 
     /// <summary>Close or Abort sent to Akka.IO; waiting for its confirmation.</summary>
-    private bool Closing(object message, Outcome outcome)
+    private bool Closing(object message, State.Closing closing)
     {
+        var outcome = closing.Outcome;
         switch (message)
         {
+            case Tcp.Received r:
+                _readRequested = false;
+                CountIn(r.Data.Count);
+                if (closing.UntilPeerCloses) ReadOn();
+                return true;
             case Tcp.ConnectionClosed c: OnClosedBySocket(c); return true;
             case CloseTimeout: Stop(outcome); return true;
             case Terminated t:
@@ -115,7 +127,7 @@ public sealed partial class Connection
 
         // websocket: FIN after the close frame, then read on until the client closes too (no reset over unread input)
         _setup.Socket.Tell(_ws is null ? Tcp.Close.Instance : Tcp.ConfirmedClose.Instance);
-        Enter(new State.Closing(outcome));
+        Enter(new State.Closing(outcome, UntilPeerCloses: _ws is not null));
     }
 
     /// <summary>Reset now, dropping what is queued. While already closing, the reason of that close stands.</summary>

@@ -162,6 +162,17 @@ public sealed partial class Connection
         Timers.StartSingleTimer(("lane", direction), new LaneTick(direction), delay);
     }
 
+    /// <summary>Frames a toxic holds back from the handler reach it before the client's half-close.</summary>
+    private void FlushUpLane()
+    {
+        if (_up.NextDue is null) return;
+        _released.Clear();
+        _up.TakeAll(_released);
+        var frames = _released.ToArray();
+        _released.Clear();
+        foreach (var frame in frames) PassUp(frame);
+    }
+
     /// <summary>Frames a toxic holds back go out before a close (and before the error frame).</summary>
     private void FlushDownLane()
     {
@@ -199,6 +210,7 @@ public sealed partial class Connection
                 return true;
             case CloseTimeout: AbortNow(outcome.Reason, "slow close timed out"); return true;
             case Terminated t: OnTerminated(t); return true;
+            case Tcp.PeerClosed: return true; // a half-close: the socket stays open until our FIN
             case Tcp.ConnectionClosed c: OnClosedBySocket(c); return true;
             default: return true;
         }

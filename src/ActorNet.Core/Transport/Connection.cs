@@ -25,6 +25,11 @@ public sealed partial class Connection : ActorBase, IWithTimers
     /// batch of messages): they are framed together and leave as one write when nothing is in flight.</summary>
     public sealed record SendMany(IReadOnlyList<ByteString> Payloads);
 
+    /// <summary>Queue several frames, then tell the sender <paramref name="Ack"/> once the write queue is below its soft
+    /// limit (at once if it is): write credit for a handler that relays a stream from elsewhere (the forward
+    /// handler's upstream) and must not read its source faster than the client takes it. No ack while closing.</summary>
+    public sealed record SendAcked(IReadOnlyList<ByteString> Payloads, object Ack);
+
     /// <summary>Queue the frames of a batch shared with other connections (a fan-out), minus those at the ascending
     /// indices in <paramref name="Skip"/> (e.g. the recipient's own messages). The batch is framed once for all its
     /// recipients; each copies the runs between skipped frames as blocks.</summary>
@@ -35,6 +40,40 @@ public sealed partial class Connection : ActorBase, IWithTimers
 
     /// <summary>Close at once with a TCP reset, dropping what is queued.</summary>
     public sealed record Abort(DisconnectReason Reason, string? Detail = null);
+
+    /// <summary>From the handler: stop reading the client until <see cref="ResumeInput"/> (what is already read still
+    /// arrives; the kernel's buffer and TCP's window hold the rest, so the client slows down).</summary>
+    public sealed record PauseInput
+    {
+        public static readonly PauseInput Instance = new();
+    }
+
+    /// <summary>From the handler: read the client again (undoes <see cref="PauseInput"/>).</summary>
+    public sealed record ResumeInput
+    {
+        public static readonly ResumeInput Instance = new();
+    }
+
+    /// <summary>From the handler: it caught up with the input it was given while reads were stopped for lack of
+    /// credit (<see cref="InputCredit"/>).</summary>
+    internal sealed record CreditReturned
+    {
+        public static readonly CreditReturned Instance = new();
+    }
+
+    /// <summary>Why reads are held back, besides the handler's credit. Any reason set: no socket read is requested.</summary>
+    [Flags]
+    private enum ReadPause
+    {
+        None = 0,
+        /// <summary>The handler asked (<see cref="PauseInput"/>).</summary>
+        Handler = 1,
+        /// <summary>The client is not taking its output: the write queue is above the soft limit (a client that does not
+        /// read its replies is not read either; the handler is told <see cref="ConnectionHandler.OutputBusy"/>).</summary>
+        Output = 2,
+        /// <summary>The client half-closed (sent its FIN): there is nothing more to read.</summary>
+        PeerClosed = 4,
+    }
 
     private sealed record IdleCheck
     {
@@ -64,6 +103,16 @@ public sealed partial class Connection : ActorBase, IWithTimers
     private IActorRef? _handler;
     private readonly NodeRuntime _runtime = NodeRuntime.Get(Context.System);
     private readonly ConnectionCounters _counters;
+    private readonly InputCredit _credit;
+    private ReadPause _pauses;
+
+    /// <summary>Acks of <see cref="SendAcked"/> held while the write queue is above its soft limit (as many as the
+    /// feeders' windows: the forward handler's is two).</summary>
+    private List<(IActorRef Sender, object Ack)>? _heldAcks;
+
+    /// <summary>Pull mode: at most one socket read is requested at a time (Tcp.ResumeReading), and only while the
+    /// handler has credit and nothing pauses input. True from the request until its Tcp.Received.</summary>
+    private bool _readRequested;
     private long _lastReadTicks = Environment.TickCount64;
     private int _handlerRestarts;
     private State _state = State.Open.Instance;
@@ -77,6 +126,7 @@ public sealed partial class Connection : ActorBase, IWithTimers
         _encoder = _ws is null ? FrameCodecs.GetEncoder(setup.Listener.Framing, setup.Listener.LineEnding) : WebSocketFrameEncoder.Text;
         _counters = new ConnectionCounters(new ConnectionStats(), _runtime.Metrics.For(setup.Info.Listener));
         _writer = new AckWriter(setup.Socket, _encoder, setup.Listener.WriteQueueLimitBytes, _counters);
+        _credit = new InputCredit(setup.Listener.InputCreditBytes);
         // One seeded sequence per connection, shared by both lanes, created only if a toxic ever draws from it.
         var seed = unchecked(_runtime.ToxicSeed * 31 + (int)setup.Info.Id);
         Random? random = null;
@@ -98,7 +148,8 @@ public sealed partial class Connection : ActorBase, IWithTimers
     {
         Context.Watch(_setup.Socket);
         _counters.Opened();
-        _setup.Socket.Tell(new Tcp.Register(Self, keepOpenOnPeerClosed: false, useResumeWriting: true));
+        // keepOpenOnPeerClosed: a client's FIN is a half-close (PeerHalfClosed to the handler, which may still answer)
+        _setup.Socket.Tell(new Tcp.Register(Self, keepOpenOnPeerClosed: true, useResumeWriting: true));
         if (_setup.Rejected is { } rejected)
         {
             Log.Warning("connection {ConnectionId} on {Listener} from {Remote} refused: {Reason}", _info.Id, _info.Listener, _info.Remote, rejected.ToString());
@@ -116,13 +167,14 @@ public sealed partial class Connection : ActorBase, IWithTimers
         ApplyToxics();
         if (_ws is null) StartHandler();
         else StartHandshakeTimer(); // a websocket handler starts once the handshake is accepted
+        RequestRead(); // the listener binds in pull mode: nothing is read before this
         if (Listener.IdleTimeout > TimeSpan.Zero)
             Timers.StartSingleTimer(IdleCheck.Instance, IdleCheck.Instance, Listener.IdleTimeout);
     }
 
     private void StartHandler()
     {
-        _handler = Context.ActorOf(_setup.Handler.CreateHandler(new HandlerContext(_info, Listener, Self, _setup.Services)), "handler");
+        _handler = Context.ActorOf(_setup.Handler.CreateHandler(new HandlerContext(_info, Listener, Self, _setup.Services) { Credit = _credit }), "handler");
         Context.Watch(_handler);
     }
 
@@ -134,6 +186,9 @@ public sealed partial class Connection : ActorBase, IWithTimers
             _handlerRestarts++;
             _counters.HandlerRestarted();
             _runtime.Events.Publish(new ActorFailed(DateTimeOffset.UtcNow, ActorCrash.PathOf(Self) + "/handler", "restart", ex.Message));
+            // the new incarnation knows nothing of a pause its predecessor asked for
+            _pauses &= ~ReadPause.Handler;
+            RequestRead();
             Log.Warning(ex is InjectedFaultException ? null : ex, "handler of connection {ConnectionId} on {Listener} failed ({Restarts} so far, budget {Budget} per {Window}): {Error}",
                 _info.Id, _info.Listener, _handlerRestarts, _setup.Supervision.HandlerMaxRestarts, _setup.Supervision.HandlerRestartWindow, ex.Message);
             return Directive.Restart;
@@ -154,9 +209,15 @@ public sealed partial class Connection : ActorBase, IWithTimers
         _state = state;
         switch (state)
         {
-            case State.Draining d: Become(m => Draining(m, d.Outcome)); break;
+            case State.Draining d:
+                Become(m => Draining(m, d.Outcome));
+                ReadOn();
+                break;
             case State.SlowClosing s: Become(m => SlowClosing(m, s.Outcome)); break;
-            case State.Closing c: Become(m => Closing(m, c.Outcome)); break;
+            case State.Closing c:
+                Become(m => Closing(m, c));
+                if (c.UntilPeerCloses) ReadOn();
+                break;
             case State.Stopped: Become(_ => true); break;
         }
     }
@@ -168,9 +229,16 @@ public sealed partial class Connection : ActorBase, IWithTimers
         {
             case Tcp.Received r: OnReceived(r); return true;
             case Send s: SendDown(s.Payload); return true;
-            case SendMany m: OnSendMany(m); return true;
+            case SendMany m: OnSendMany(m.Payloads); return true;
+            case SendAcked a: OnSendAcked(a); return true;
             case SendBatch b: OnSendBatch(b.Frames, b.Skip); return true;
             case AckWriter.Ack: OnAck(); return true;
+            case CreditReturned: RequestRead(); return true;
+            case PauseInput: _pauses |= ReadPause.Handler; return true;
+            case ResumeInput:
+                _pauses &= ~ReadPause.Handler;
+                RequestRead();
+                return true;
             case Kill k: OnKill(k); return true;
             case ToxicsChanged: ApplyToxics(); return true;
             case LaneTick t: OnLaneTick(t); return true;
@@ -184,6 +252,7 @@ public sealed partial class Connection : ActorBase, IWithTimers
             case IdleCheck: OnIdleCheck(); return true;
             case HandshakeTimedOut: OnHandshakeTimeout(); return true;
             case Terminated t: OnTerminated(t); return true;
+            case Tcp.PeerClosed: OnPeerHalfClosed(); return true;
             case Tcp.ConnectionClosed c: OnClosedBySocket(c); return true;
             case Tcp.CommandFailed f: OnCommandFailed(f); return true;
             default: return false;
@@ -199,8 +268,47 @@ public sealed partial class Connection : ActorBase, IWithTimers
 
     private void OnReceived(Tcp.Received received)
     {
+        _readRequested = false;
         CountIn(received.Data.Count);
         DecodeAndDeliver(received.Data);
+        if (_state is State.Open) RequestRead();
+    }
+
+    /// <summary>The client sent its FIN (Akka.IO keeps the socket open for writing): what a toxic still holds goes up
+    /// first, then the handler is told <see cref="ConnectionHandler.PeerHalfClosed"/> and may keep writing; it closes
+    /// the connection when it is done (by default at once, after the queued output).</summary>
+    private void OnPeerHalfClosed()
+    {
+        _readRequested = false;
+        _pauses |= ReadPause.PeerClosed;
+        FlushUpLane();
+        if (_state is not State.Open) return;
+        if (_handler is null)
+        {
+            BeginClose(DisconnectReason.ClientClosed, null);
+            return;
+        }
+
+        _handler.Tell(ConnectionHandler.PeerHalfClosed.Instance, Self);
+    }
+
+    /// <summary>Requests the next socket read (Akka.IO pull mode: one read per Tcp.ResumeReading) unless one is
+    /// requested already, something pauses input, or the handler is out of credit (it wakes us with
+    /// <see cref="CreditReturned"/> once it caught up). One message per read, none per frame.</summary>
+    private void RequestRead()
+    {
+        if (_readRequested || _pauses != ReadPause.None || !_credit.MayRead()) return;
+        _readRequested = true;
+        _setup.Socket.Tell(Tcp.ResumeReading.Instance);
+    }
+
+    /// <summary>While closing: read on regardless of credit (input is discarded), so that the client's FIN is seen and
+    /// unread input does not turn the close into a reset.</summary>
+    private void ReadOn()
+    {
+        if (_readRequested) return;
+        _readRequested = true;
+        _setup.Socket.Tell(Tcp.ResumeReading.Instance);
     }
 
     /// <summary>Plain bytes from the client, through the framing, to the handler.</summary>
@@ -250,7 +358,11 @@ public sealed partial class Connection : ActorBase, IWithTimers
         if (frames.Count == 1) return DeliverUp(frames[0]);
         if (_up.IsPassThrough && _setup.Handler.AcceptsFrameBatches)
         {
-            _handler?.Tell(new ConnectionHandler.FramesReceived(frames.ToArray()), Self);
+            if (_handler is null) return true;
+            long bytes = 0;
+            foreach (var frame in frames) bytes += frame.Count;
+            _credit.Delivered(InputCredit.Cost(frames.Count, bytes));
+            _handler.Tell(new ConnectionHandler.FramesReceived(frames.ToArray()), Self);
             return true;
         }
 
@@ -269,7 +381,12 @@ public sealed partial class Connection : ActorBase, IWithTimers
     }
 
     /// <summary>The end of the upstream path: the frame reaches the handler.</summary>
-    private void PassUp(ByteString frame) => _handler?.Tell(new ConnectionHandler.FrameReceived(frame), Self);
+    private void PassUp(ByteString frame)
+    {
+        if (_handler is null) return;
+        _credit.Delivered(InputCredit.Cost(1, frame.Count));
+        _handler.Tell(new ConnectionHandler.FrameReceived(frame), Self);
+    }
 
     /// <summary>One frame, handler → client; through the downstream toxic lane when it has toxics.</summary>
     private void SendDown(ByteString payload)
@@ -278,11 +395,19 @@ public sealed partial class Connection : ActorBase, IWithTimers
         else OfferDown(payload);
     }
 
-    private void OnSendMany(SendMany many)
+    private void OnSendAcked(SendAcked acked)
+    {
+        OnSendMany(acked.Payloads);
+        if (_state is not State.Open) return;
+        if ((_pauses & ReadPause.Output) == 0) Sender.Tell(acked.Ack, Self);
+        else (_heldAcks ??= new List<(IActorRef, object)>()).Add((Sender, acked.Ack)); // released below the soft limit
+    }
+
+    private void OnSendMany(IReadOnlyList<ByteString> many)
     {
         if (!_down.IsPassThrough)
         {
-            foreach (var payload in many.Payloads)
+            foreach (var payload in many)
             {
                 if (_state is not State.Open) return;
                 SendDown(payload);
@@ -291,7 +416,7 @@ public sealed partial class Connection : ActorBase, IWithTimers
             return;
         }
 
-        var payloads = many.Payloads;
+        var payloads = many;
         for (var i = 0; i < payloads.Count; i++)
             if (!Enqueue(payloads[i], defer: true)) return; // over the limit: the connection is closing
         _writer.Flush();
@@ -356,6 +481,7 @@ public sealed partial class Connection : ActorBase, IWithTimers
         {
             case OutboundQueue.Result.WriteNow:
                 if (!raw) _counters.FramesOut(1);
+                if (!defer) UpdateQueued();
                 break;
             case OutboundQueue.Result.Queued:
                 if (!raw) _counters.FramesOut(1);
@@ -394,7 +520,34 @@ public sealed partial class Connection : ActorBase, IWithTimers
         UpdateQueued();
     }
 
-    private void UpdateQueued() => _counters.Queued(_writer.TotalQueuedBytes + _down.QueuedBytes);
+    /// <summary>Publishes the queued bytes and applies the soft limit (<c>write-queue-soft-limit-bytes</c>): above it
+    /// input pauses and the handler is told <see cref="ConnectionHandler.OutputBusy"/> (a 1:1 handler pauses whatever
+    /// feeds it); at half of it input resumes and the handler is told <see cref="ConnectionHandler.OutputReady"/>. Only
+    /// the hard limit cuts (<see cref="CutSlowConsumer"/>): what fan-out producers, who never pause, run into.</summary>
+    private void UpdateQueued()
+    {
+        var queued = _writer.TotalQueuedBytes + _down.QueuedBytes;
+        _counters.Queued(queued);
+        if ((_pauses & ReadPause.Output) == 0)
+        {
+            if (queued <= Listener.WriteQueueSoftLimitBytes) return;
+            _pauses |= ReadPause.Output;
+            _handler?.Tell(ConnectionHandler.OutputBusy.Instance, Self);
+        }
+        else if (queued <= Listener.WriteQueueSoftLimitBytes / 2)
+        {
+            _pauses &= ~ReadPause.Output;
+            if (_state is not State.Open) return;
+            _handler?.Tell(ConnectionHandler.OutputReady.Instance, Self);
+            if (_heldAcks is { Count: > 0 })
+            {
+                foreach (var (sender, ack) in _heldAcks) sender.Tell(ack, Self);
+                _heldAcks.Clear();
+            }
+
+            RequestRead();
+        }
+    }
 
     /// <summary>The client's last frame before the connection closes it: the handler's protocol error if it has
     /// one, else a plain error line for line framing, else nothing.</summary>
@@ -410,6 +563,8 @@ public sealed partial class Connection : ActorBase, IWithTimers
 
     private void OnIdleCheck()
     {
+        // not reading because input is held back (credit, pause): the client is not idle; after its FIN it may be
+        if (!_readRequested && (_pauses & ReadPause.PeerClosed) == 0) _lastReadTicks = Environment.TickCount64;
         var idleFor = TimeSpan.FromMilliseconds(Environment.TickCount64 - _lastReadTicks);
         if (idleFor >= Listener.IdleTimeout)
         {

@@ -33,7 +33,9 @@ public sealed class TcpListener : ReceiveActor
     private string TransportName => _setup.Settings.Transport.ToString().ToLowerInvariant();
 
     protected override void PreStart() =>
-        Context.System.Tcp().Tell(new Tcp.Bind(Self, _setup.BindEndpoint, backlog: Context.System.Settings.Config.GetInt("actornet.transport.accept-backlog", 1024), options: [], pullMode: false));
+        // Pull mode: an accepted connection reads only when its Connection asks (Tcp.ResumeReading), which is how
+        // read-side backpressure reaches the kernel's socket buffer and TCP's window (Connection.RequestRead).
+        Context.System.Tcp().Tell(new Tcp.Bind(Self, _setup.BindEndpoint, backlog: Context.System.Settings.Config.GetInt("actornet.transport.accept-backlog", 1024), options: [], pullMode: true));
 
     private void Binding()
     {

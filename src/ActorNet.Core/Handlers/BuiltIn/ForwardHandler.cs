@@ -7,30 +7,67 @@ namespace ActorNet.Handlers.BuiltIn;
 
 /// <summary>
 /// <c>handler = forward</c>: a TCP proxy. Each client gets its own <see cref="UpstreamLink"/> child connected to the
-/// listener's <c>upstream</c>; frames flow both ways (with <c>framing = raw</c>, bytes pass unchanged). An upstream
-/// that refuses, fails or closes closes the client (after what it sent was flushed). A handler crash keeps the
-/// upstream link: it is not restarted with the handler.
+/// listener's <c>upstream</c>; frames flow both ways (with <c>framing = raw</c>, bytes pass unchanged), and nothing is
+/// lost to a fast side: the client is not read until the upstream is up, and its read credit (kept with
+/// <see cref="ConnectionHandler.DeferCredit"/>) comes back only once the upstream's write queue is below its soft
+/// limit; the upstream is read at most two reads ahead of the client connection's acknowledgements
+/// (<see cref="Connection.SendAcked"/>), which it gives only below its own soft limit.
+/// Half-closes pass through: the client's FIN becomes ours to the upstream once everything is written; the upstream's
+/// FIN closes the client after what it sent was flushed. An upstream that refuses, fails or resets closes the client.
+/// A handler crash keeps the upstream link: it is not restarted with the handler.
 /// </summary>
 public sealed class ForwardHandler : ConnectionHandler, IAcceptsFrameBatches
 {
-    /// <summary>Bytes (one frame) from the upstream, for the client.</summary>
-    public sealed record UpstreamData(ByteString Data);
-
     /// <summary>The frames of one upstream read, for the client.</summary>
-    public sealed record UpstreamDataMany(IReadOnlyList<ByteString> Frames);
+    public sealed record UpstreamData(IReadOnlyList<ByteString> Frames);
 
-    /// <summary>The upstream link ended.</summary>
+    /// <summary>Read credit of the client that the link gives back (its frames are queued below the soft limit).</summary>
+    public sealed record CreditBack(long Cost);
+
+    /// <summary>The ack of a <see cref="Connection.SendAcked"/>: the client connection took one upstream read.</summary>
+    private sealed record ClientTook
+    {
+        public static readonly ClientTook Instance = new();
+    }
+
+    /// <summary>The upstream connection is up: the client may be read.</summary>
+    public sealed record UpstreamConnected
+    {
+        public static readonly UpstreamConnected Instance = new();
+    }
+
+    /// <summary>The upstream sent its FIN (it sends nothing more).</summary>
+    public sealed record UpstreamFinished
+    {
+        public static readonly UpstreamFinished Instance = new();
+    }
+
+    /// <summary>The upstream link failed or was refused.</summary>
     public sealed record UpstreamClosed(string Reason);
 
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private IActorRef _link = ActorRefs.Nobody;
+    private bool _clientFinished;
 
     public ForwardHandler(HandlerContext context) : base(context)
     {
-        Receive<FrameReceived>(frame => _link.Tell(new UpstreamLink.Send(frame.Data)));
-        Receive<FramesReceived>(batch => _link.Tell(new UpstreamLink.SendMany(batch.Frames)));
-        Receive<UpstreamData>(data => Send(data.Data));
-        Receive<UpstreamDataMany>(data => SendMany(data.Frames));
+        Receive<FrameReceived>(frame => _link.Tell(new UpstreamLink.Send(frame.Data, DeferCredit())));
+        Receive<FramesReceived>(batch => _link.Tell(new UpstreamLink.SendMany(batch.Frames, DeferCredit())));
+        Receive<CreditBack>(back => ReturnCredit(back.Cost));
+        Receive<UpstreamData>(data => Handler.ConnectionActor.Tell(new Connection.SendAcked(data.Frames, ClientTook.Instance), Self));
+        Receive<ClientTook>(_ => _link.Tell(UpstreamLink.Delivered.Instance));
+        Receive<UpstreamConnected>(_ => ResumeInput());
+        Receive<PeerHalfClosed>(_ =>
+        {
+            _clientFinished = true;
+            _link.Tell(UpstreamLink.CloseWrite.Instance);
+        });
+        Receive<UpstreamFinished>(_ =>
+        {
+            // what the upstream sent is queued ahead of this close and is flushed before the client's FIN
+            if (_clientFinished) CloseAfterHalfClose();
+            else Handler.ConnectionActor.Tell(new Connection.Close(DisconnectReason.UpstreamClosed, "upstream finished"));
+        });
         Receive<UpstreamClosed>(closed =>
         {
             _log.Info("connection {ConnectionId} on {Listener}: upstream {Upstream} closed ({Reason}); closing the client",
@@ -44,6 +81,7 @@ public sealed class ForwardHandler : ConnectionHandler, IAcceptsFrameBatches
         _link = Context.Child("upstream");
         if (!_link.IsNobody()) return;
         var upstream = Handler.Listener.Upstream ?? throw new InvalidOperationException($"listener {Handler.Listener.Name} has no upstream");
+        PauseInput(); // the client is not read until the upstream is up (UpstreamConnected)
         var setup = new UpstreamLink.Setup(upstream, Handler.Listener, Self, Handler.Connection.Id);
         _link = Context.ActorOf(ActorProducer.Props(() => new UpstreamLink(setup)), "upstream");
     }

@@ -11,14 +11,21 @@ namespace ActorNet.Handlers.BuiltIn;
 
 /// <summary>
 /// One outbound TCP connection (Akka.IO Tcp.Connect) owned by a <see cref="ForwardHandler"/>. Uses the listener's
-/// framing both ways, the same ack-based writer (<see cref="AckWriter"/>) and write-queue limit as client connections. Frames sent
-/// before the connection is up are queued (within the limit). States: Connecting → Connected → Closing.
+/// framing both ways, the same ack-based writer (<see cref="AckWriter"/>) and limits as client connections, and the
+/// same flow control, strictly bounded both ways. Upstream → client: reads are pulled (one Tcp.ResumeReading per
+/// read) and at most <see cref="ReadWindow"/> reads are on their way to the client connection, which acknowledges
+/// each once its write queue is below the soft limit (<see cref="Delivered"/>). Client → upstream: the client's read
+/// credit travels with the frames and comes back (<see cref="ForwardHandler.CreditBack"/>) once they are queued here
+/// below the soft limit, held while above it (and while connecting), so the client is read at most
+/// <c>input-credit-bytes</c> ahead of this queue. Half-closes pass through: <see cref="CloseWrite"/> sends our FIN once
+/// everything is written (reading on), and the upstream's FIN is <see cref="ForwardHandler.UpstreamFinished"/>.
+/// States: Connecting → Connected → (Fail: stopped).
 /// </summary>
 public sealed class UpstreamLink : ReceiveActor
 {
     /// <param name="Upstream">where to connect</param>
     /// <param name="Listener">framing and limits (the client's listener)</param>
-    /// <param name="Owner">the forward handler: told UpstreamData and UpstreamClosed</param>
+    /// <param name="Owner">the forward handler: told UpstreamData, UpstreamConnected/Busy/Ready/Finished and UpstreamClosed</param>
     /// <param name="ConnectionId">the client connection served; names the link <c>upstream-ID</c> in the link registry</param>
     public sealed record Setup(HostPort Upstream, ListenerSettings Listener, IActorRef Owner, long ConnectionId = 0)
     {
@@ -29,11 +36,28 @@ public sealed class UpstreamLink : ReceiveActor
     /// <summary>Drop the link at once (fault injection): the socket is reset and the owner told UpstreamClosed.</summary>
     public sealed record Kill(string Detail);
 
-    /// <summary>A frame for the upstream.</summary>
-    public sealed record Send(ByteString Data);
+    /// <summary>A frame for the upstream; <paramref name="Credit"/>: the client's read credit it carries (given back
+    /// once queued below the soft limit).</summary>
+    public sealed record Send(ByteString Data, long Credit = 0);
 
     /// <summary>Several frames for the upstream (one client read): framed together, one write when none is in flight.</summary>
-    public sealed record SendMany(IReadOnlyList<ByteString> Frames);
+    public sealed record SendMany(IReadOnlyList<ByteString> Frames, long Credit = 0);
+
+    /// <summary>The client connection took one upstream read (its write queue is below the soft limit).</summary>
+    public sealed record Delivered
+    {
+        public static readonly Delivered Instance = new();
+    }
+
+    /// <summary>Most upstream reads on their way to the client at once (two: the next read overlaps the hand-over of
+    /// the last).</summary>
+    public const int ReadWindow = 2;
+
+    /// <summary>The client half-closed: send the upstream our FIN once everything queued is written, and read on.</summary>
+    public sealed record CloseWrite
+    {
+        public static readonly CloseWrite Instance = new();
+    }
 
     private readonly Setup _setup;
     private readonly ILoggingAdapter _log = Context.GetLogger();
@@ -43,6 +67,9 @@ public sealed class UpstreamLink : ReceiveActor
     private readonly List<ByteString> _beforeConnect = new();
     private readonly List<ByteString> _frames = new();
     private long _beforeConnectBytes;
+    private long _heldCredit;
+    private int _unacked;
+    private bool _readRequested, _busy, _closeWrite;
 
     public UpstreamLink(Setup setup)
     {
@@ -58,29 +85,42 @@ public sealed class UpstreamLink : ReceiveActor
         EndPoint remote = IPAddress.TryParse(_setup.Upstream.Host.Trim('[', ']'), out var ip)
             ? new IPEndPoint(ip, _setup.Upstream.Port)
             : new DnsEndPoint(_setup.Upstream.Host, _setup.Upstream.Port);
-        Context.System.Tcp().Tell(new Tcp.Connect(remote, null, [], _setup.Listener.ConnectTimeout, false));
+        Context.System.Tcp().Tell(new Tcp.Connect(remote, null, [], _setup.Listener.ConnectTimeout, pullMode: true));
         NodeRuntime.Get(Context.System).Links.Add(new LinkEntry(_setup.LinkName, "upstream", _setup.ConnectionId, _setup.Upstream.ToString(), Self));
     }
 
+    /// <summary>The owner keeps the client unread until the link is up, so what is held here is at most the one read
+    /// that was under way (bounded by the write-queue limit all the same).</summary>
     private void Connecting()
     {
         Receive<Tcp.Connected>(_ =>
         {
             var socket = Sender;
-            socket.Tell(new Tcp.Register(Self));
+            socket.Tell(new Tcp.Register(Self, keepOpenOnPeerClosed: true));
             _writer.Socket = socket;
             Become(() => Connected(socket));
-            foreach (var frame in _beforeConnect) Enqueue(socket, frame);
+            foreach (var frame in _beforeConnect)
+                if (!Enqueue(socket, frame)) return;
             _beforeConnect.Clear();
+            _setup.Owner.Tell(ForwardHandler.UpstreamConnected.Instance);
+            CheckWatermark(); // gives back the credit held while connecting, unless already over the soft limit
+            RequestRead(socket);
+            if (_closeWrite) MaybeCloseWrite(socket);
         });
         Receive<Tcp.CommandFailed>(failed => Fail($"connect to {_setup.Upstream} failed: {failed.CauseString}"));
         Receive<Kill>(kill => Fail("killed: " + kill.Detail));
-        Receive<Send>(send => HoldUntilConnected(send.Data));
+        Receive<Send>(send =>
+        {
+            _heldCredit += send.Credit;
+            HoldUntilConnected(send.Data);
+        });
         Receive<SendMany>(many =>
         {
+            _heldCredit += many.Credit;
             foreach (var frame in many.Frames)
                 if (!HoldUntilConnected(frame)) return;
         });
+        Receive<CloseWrite>(_ => _closeWrite = true);
     }
 
     /// <returns>false when too much is held (the link failed)</returns>
@@ -100,34 +140,120 @@ public sealed class UpstreamLink : ReceiveActor
     private void Connected(IActorRef socket)
     {
         Context.Watch(socket);
-        Receive<Send>(send => Enqueue(socket, send.Data));
+        Receive<Send>(send =>
+        {
+            if (Enqueue(socket, send.Data)) GiveBack(send.Credit);
+        });
         Receive<SendMany>(many =>
         {
             foreach (var frame in many.Frames)
                 if (!Enqueue(socket, frame, defer: true)) return;
             _writer.Flush();
+            CheckWatermark();
+            GiveBack(many.Credit);
         });
         Receive<Kill>(kill =>
         {
             socket.Tell(Tcp.Abort.Instance);
             Fail("killed: " + kill.Detail);
         });
-        Receive<AckWriter.Ack>(_ => _writer.OnAck());
+        Receive<AckWriter.Ack>(_ =>
+        {
+            _writer.OnAck();
+            CheckWatermark();
+            if (_closeWrite) MaybeCloseWrite(socket);
+        });
         Receive<Tcp.Received>(received =>
         {
+            _readRequested = false;
             _frames.Clear();
             var status = _decoder.Decode(received.Data, _frames); // zero-copy slices of the immutable read
-            if (_frames.Count == 1) _setup.Owner.Tell(new ForwardHandler.UpstreamData(_frames[0]));
-            else if (_frames.Count > 1) _setup.Owner.Tell(new ForwardHandler.UpstreamDataMany(_frames.ToArray()));
+            if (_frames.Count > 0)
+            {
+                _unacked++;
+                _setup.Owner.Tell(new ForwardHandler.UpstreamData(_frames.ToArray()));
+            }
+
             if (status != DecodeStatus.Ok)
             {
                 socket.Tell(Tcp.Abort.Instance);
                 Fail($"upstream sent a bad frame ({status})");
+                return;
             }
+
+            RequestRead(socket);
         });
-        Receive<Tcp.ConnectionClosed>(closed => Fail(closed is Tcp.PeerClosed ? "upstream closed" : "upstream connection " + closed.GetType().Name));
+        Receive<Delivered>(_ =>
+        {
+            _unacked--;
+            RequestRead(socket);
+        });
+        Receive<CloseWrite>(_ =>
+        {
+            _closeWrite = true;
+            MaybeCloseWrite(socket);
+        });
+        // keepOpenOnPeerClosed: the upstream's FIN; we may still write (the client's half goes on)
+        Receive<Tcp.PeerClosed>(_ =>
+        {
+            _readRequested = false;
+            _setup.Owner.Tell(ForwardHandler.UpstreamFinished.Instance);
+        });
+        Receive<Tcp.ConfirmedClosed>(_ => Finish());
+        Receive<Tcp.ConnectionClosed>(closed => Fail("upstream connection " + closed.GetType().Name));
         Receive<Tcp.CommandFailed>(failed => Fail("write to upstream failed: " + failed.CauseString));
         Receive<Terminated>(_ => Fail("upstream socket stopped"));
+    }
+
+    /// <summary>One read at a time, and only while fewer than <see cref="ReadWindow"/> reads wait for the client.</summary>
+    private void RequestRead(IActorRef socket)
+    {
+        if (_readRequested || _unacked >= ReadWindow) return;
+        _readRequested = true;
+        socket.Tell(Tcp.ResumeReading.Instance);
+    }
+
+    /// <summary>The client half-closed: FIN to the upstream once all it sent is written; Akka.IO reads on until the
+    /// upstream's FIN (ConfirmedClosed).</summary>
+    private void MaybeCloseWrite(IActorRef socket)
+    {
+        if (_writer.WriteInFlight) return;
+        _closeWrite = false;
+        socket.Tell(Tcp.ConfirmedClose.Instance);
+    }
+
+    /// <summary>The soft limit of the upstream's write queue: above it the client's credit is held (so the client is not
+    /// read further), at half of it what was held goes back.</summary>
+    private void CheckWatermark()
+    {
+        var queued = _writer.TotalQueuedBytes;
+        var soft = _setup.Listener.WriteQueueSoftLimitBytes;
+        if (!_busy && queued > soft)
+        {
+            _busy = true;
+        }
+        else if (_busy && queued <= soft / 2)
+        {
+            _busy = false;
+        }
+
+        if (!_busy && _heldCredit > 0)
+        {
+            _setup.Owner.Tell(new ForwardHandler.CreditBack(_heldCredit));
+            _heldCredit = 0;
+        }
+    }
+
+    private void GiveBack(long credit)
+    {
+        if (credit == 0) return;
+        if (_busy)
+        {
+            _heldCredit += credit;
+            return;
+        }
+
+        _setup.Owner.Tell(new ForwardHandler.CreditBack(credit));
     }
 
     /// <param name="defer">frame into the pending buffer even when idle; the caller flushes</param>
@@ -135,10 +261,24 @@ public sealed class UpstreamLink : ReceiveActor
     private bool Enqueue(IActorRef socket, ByteString data, bool defer = false)
     {
         if (data.IsEmpty && _setup.Listener.Framing == FramingKind.Raw) return true;
-        if (_writer.Enqueue(data.ToReadOnlySpan(), defer: defer) != OutboundQueue.Result.LimitExceeded) return true;
+        if (_writer.Enqueue(data.ToReadOnlySpan(), defer: defer) != OutboundQueue.Result.LimitExceeded)
+        {
+            if (!defer) CheckWatermark();
+            return true;
+        }
+
         socket.Tell(Tcp.Abort.Instance);
         Fail($"upstream is too slow: more than {_setup.Listener.WriteQueueLimitBytes} bytes queued");
         return false;
+    }
+
+    /// <summary>Both directions ended cleanly (our FIN and the upstream's).</summary>
+    private void Finish()
+    {
+        _log.Debug("upstream link to {Upstream} finished", _setup.Upstream);
+        _setup.Owner.Tell(ForwardHandler.UpstreamFinished.Instance);
+        Become(() => ReceiveAny(_ => { }));
+        Context.Stop(Self);
     }
 
     private void Fail(string reason)
