@@ -89,8 +89,18 @@ public sealed class ListenerSupervisor : ReceiveActor, IWithTimers
     protected override SupervisorStrategy SupervisorStrategy() => new ObservedStrategy(_runtime.Events, Decider.From(ex =>
     {
         var listener = (ex as BindFailedException)?.Listener ?? (ex as InjectedFaultException)?.Target ?? "?";
-        _log.Warning("listener {Listener} failed: {Error}", listener, ex is BindFailedException or InjectedFaultException ? ex.Message : ex.ToString());
-        return Directive.Stop;
+        // A bind that failed or a kill-listener releases the port and is re-created after a backoff. Anything else
+        // (a bug, a crash by path) resumes the listener: its bound socket and connection table are still true, and a
+        // restart would restart every connection below it (Akka restarts the surviving children of a restarted
+        // actor), dropping their sessions. Resumed, no client notices.
+        if (ex is BindFailedException or ListenerResetException)
+        {
+            _log.Warning("listener {Listener} failed: {Error}", listener, ex.Message);
+            return Directive.Stop;
+        }
+
+        _log.Warning(ex is InjectedFaultException ? null : ex, "listener {Listener} failed: {Error}; resumed (its socket and connections are kept)", listener, ex.Message);
+        return Directive.Resume;
     }), logging: false);
 
     private void Running()
