@@ -102,6 +102,7 @@ public sealed class TcpListener : ReceiveActor
             UnbindIfDrained(socketListener, requester);
         });
         Receive<Tcp.Connected>(_ => Sender.Tell(Tcp.Abort.Instance));
+        Receive<ListenerCommands.UpdateSetup>(_ => Sender.Tell(new ListenerCommands.SetupUpdated(Name))); // going away: nothing to take
     }
 
     private void UnbindIfDrained(IActorRef socketListener, IActorRef requester)
@@ -121,12 +122,14 @@ public sealed class TcpListener : ReceiveActor
         });
         Receive<Terminated>(t => Forget(t.ActorRef));
         Receive<Tcp.Connected>(_ => Sender.Tell(Tcp.Abort.Instance));
+        Receive<ListenerCommands.UpdateSetup>(_ => Sender.Tell(new ListenerCommands.SetupUpdated(Name)));
     }
 
     /// <summary>A reload changed only keys a running listener can take: limits, timeouts, TLS certificate, handler
     /// settings. Open connections keep what they were created with; the limits count them at the next accept.</summary>
     private void Update(ListenerCommands.UpdateSetup update)
     {
+        Sender.Tell(new ListenerCommands.SetupUpdated(Name)); // the reload waits for this before it answers
         if (update.Setup.Handler.Stream is not { } handler) return;
         _setup = update.Setup;
         _handler = handler;
@@ -169,6 +172,9 @@ public static class ListenerCommands
 
     /// <summary>A reload: new connections get these settings (the socket stays bound, open connections keep theirs).</summary>
     public sealed record UpdateSetup(ListenerSetup Setup);
+
+    /// <summary>Reply to <see cref="UpdateSetup"/>: connections accepted from now on get the new setup.</summary>
+    public sealed record SetupUpdated(string Listener);
 
     /// <summary>Reply to <see cref="Unbind"/>.</summary>
     public sealed record Unbound(string Listener);
