@@ -144,15 +144,18 @@ public sealed partial class Connection
         lane.TakeDue(NowMs, _released);
         foreach (var frame in _released)
         {
-            if (_state is not State.Open) break;
+            if (!LaneFlows(tick.Direction)) break;
             if (tick.Direction == ToxicDirection.Upstream) PassUp(frame);
             else Enqueue(frame);
         }
 
         _released.Clear();
         UpdateQueued();
-        if (_state is State.Open) ScheduleLane(tick.Direction);
+        if (LaneFlows(tick.Direction)) ScheduleLane(tick.Direction);
     }
+
+    /// <summary>Client input flows to the handler also while our output is half-closed; output only while open.</summary>
+    private bool LaneFlows(ToxicDirection direction) => direction == ToxicDirection.Upstream ? ReadsFlow : _state is State.Open;
 
     private void ScheduleLane(ToxicDirection direction)
     {
