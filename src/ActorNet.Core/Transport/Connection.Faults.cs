@@ -90,12 +90,15 @@ public sealed partial class Connection
                 PassUp(frame);
                 break;
             case LaneVerdict.Queued:
+                // the backlog is bounded by pausing reads (below); only a single read larger than the rest of the
+                // write-queue limit could still pass it
                 if (_up.QueuedBytes > Listener.WriteQueueLimitBytes)
                 {
                     AbortNow(DisconnectReason.SlowConsumer, "toxic backlog over write-queue-limit-bytes (upstream)");
                     return false;
                 }
 
+                if (_up.QueuedBytes > Listener.InputCreditBytes) _pauses |= ReadPause.Toxic;
                 ScheduleLane(ToxicDirection.Upstream);
                 break;
             case LaneVerdict.Dropped or LaneVerdict.Swallowed:
@@ -152,6 +155,15 @@ public sealed partial class Connection
         _released.Clear();
         UpdateQueued();
         if (LaneFlows(tick.Direction)) ScheduleLane(tick.Direction);
+        if (tick.Direction == ToxicDirection.Upstream) ResumeAfterToxic();
+    }
+
+    /// <summary>Reads paused for an upstream toxic's backlog resume once it is down to half of input-credit-bytes.</summary>
+    private void ResumeAfterToxic()
+    {
+        if ((_pauses & ReadPause.Toxic) == 0 || _up.QueuedBytes > Listener.InputCreditBytes / 2) return;
+        _pauses &= ~ReadPause.Toxic;
+        if (ReadsFlow) RequestRead();
     }
 
     /// <summary>Client input flows to the handler also while our output is half-closed; output only while open.</summary>
@@ -174,6 +186,7 @@ public sealed partial class Connection
         var frames = _released.ToArray();
         _released.Clear();
         foreach (var frame in frames) PassUp(frame);
+        _pauses &= ~ReadPause.Toxic;
     }
 
     /// <summary>Frames a toxic holds back go out before a close (and before the error frame).</summary>

@@ -74,6 +74,9 @@ public sealed partial class Connection : ActorBase, IWithTimers
         Output = 2,
         /// <summary>The client half-closed (sent its FIN): there is nothing more to read.</summary>
         PeerClosed = 4,
+        /// <summary>An upstream toxic (latency, bandwidth) holds more than <c>input-credit-bytes</c> of the client's frames
+        /// back: nothing more is read until half of that has passed on to the handler.</summary>
+        Toxic = 8,
     }
 
     private sealed record IdleCheck
