@@ -57,3 +57,34 @@ public sealed class ToxicFlowTests(ITestOutputHelper output)
         Assert.Equal(1, metrics.Open);
     }
 }
+
+/// <summary>io-buffer-bytes: a listener's connections read with a buffer of its own size (the Tcp.Bind carries
+/// TcpSettings of its own), whatever the node's akka.io.tcp.maximum-frame-size (128k).</summary>
+[Collection(ActorNet.IntegrationTests.Support.SerialCollection.Name)]
+public sealed class IoBufferTests
+{
+    [Theory(Timeout = 30_000)]
+    [InlineData("1KiB", 1024)]
+    [InlineData("0", 128 * 1024)]
+    public async Task Reads_of_a_listener_are_at_most_its_io_buffer(string setting, int expectedMax)
+    {
+        await using var node = await TestNode.StartAsync($$"""
+            actornet.listeners.echo { transport = tcp, bind = "127.0.0.1:0", handler = echo, framing = raw, io-buffer-bytes = {{setting}} }
+            """);
+        Assert.Equal(setting == "0" ? 0 : expectedMax, node.Settings.Listeners.Single().IoBufferBytes);
+        var payload = new byte[512 * 1024];
+        using var client = new TcpClient(AddressFamily.InterNetwork) { NoDelay = true };
+        await client.ConnectAsync(node.Endpoint("echo"));
+        var stream = client.GetStream();
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var writing = stream.WriteAsync(payload, cts.Token).AsTask();
+        var got = 0;
+        var buffer = new byte[64 * 1024];
+        while (got < payload.Length) got += await stream.ReadAsync(buffer, cts.Token);
+        await writing;
+        var metrics = node.Runtime.Metrics.For("echo");
+        // raw framing: one frame per socket read
+        Assert.True(metrics.FramesIn >= payload.Length / expectedMax, $"{metrics.FramesIn} reads for {payload.Length} bytes");
+        if (expectedMax == 1024) Assert.True(metrics.FramesIn >= 512, $"{metrics.FramesIn} reads: some were over 1 KiB");
+    }
+}
