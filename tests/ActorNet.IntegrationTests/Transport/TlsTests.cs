@@ -178,6 +178,41 @@ public sealed class TlsTests : NodeTestKit, IDisposable
     }
 
     [Fact(Timeout = 60_000)]
+    public async Task A_dev_certificate_is_made_at_first_start_and_clients_verify_it_with_the_ca_written_beside_it()
+    {
+        var cert = Path.Combine(_dir, "dev", "node.crt");
+        var key = Path.Combine(_dir, "dev", "node.key");
+        var hocon = $$"""
+            actornet.listeners.tls {
+              transport = tcp, bind = "127.0.0.1:0", handler = echo, framing = line
+              tls { certificate = "{{cert}}", private-key = "{{key}}", dev-certificate = on }
+            }
+            """;
+        await using (var node = await TestNode.StartAsync(hocon))
+        {
+            Assert.True(File.Exists(cert) && File.Exists(key));
+            var caPath = DevCertificate.CaPath(cert);
+            using var ca = X509Certificate2.CreateFromPem(await File.ReadAllTextAsync(caPath));
+            Assert.False(ca.HasPrivateKey);
+            if (!OperatingSystem.IsWindows()) Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(key));
+            await using var ssl = await ConnectTlsAsync(node.Endpoint("tls"), ca);
+            await ssl.WriteAsync(Encoding.ASCII.GetBytes("dev\n"));
+            Assert.Equal("dev", await ReadLineAsync(ssl));
+
+            if (Openssl.Find() is { } openssl) // what irssi -tls_cafile does: verify against the written CA file
+            {
+                var (stdout, stderr) = await Openssl.SClientAsync(openssl, node.Endpoint("tls"), caPath, "via openssl\n", "via openssl", Timeout);
+                Assert.Contains("via openssl", stdout);
+                Assert.Contains("Verification: OK", stdout + stderr);
+            }
+        }
+
+        // A second start keeps the pair it made (clients keep trusting the same CA).
+        var before = await File.ReadAllTextAsync(cert);
+        await using (await TestNode.StartAsync(hocon)) Assert.Equal(before, await File.ReadAllTextAsync(cert));
+    }
+
+    [Fact(Timeout = 60_000)]
     public async Task Openssl_s_client_echoes_over_tls()
     {
         var openssl = Openssl.Find();

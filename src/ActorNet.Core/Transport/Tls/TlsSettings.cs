@@ -27,6 +27,9 @@ public sealed record TlsSettings(
     private readonly Lazy<SslStreamCertificateContext> _context =
         new(() => SslStreamCertificateContext.Create(Certificate, additionalCertificates: null, offline: true));
 
+    /// <summary><c>dev-certificate = on</c>: the CA file clients trust for the development pair (null otherwise).</summary>
+    public string? DevCa { get; init; }
+
     /// <summary>What every handshake of this listener presents.</summary>
     public SslStreamCertificateContext CertificateContext => _context.Value;
 
