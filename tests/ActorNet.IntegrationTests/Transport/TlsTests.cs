@@ -177,6 +177,35 @@ public sealed class TlsTests : NodeTestKit, IDisposable
         await AwaitAssertAsync(() => Assert.Equal(1, Metrics(Sys, "tls").Kills(KillMode.Close)), Timeout);
     }
 
+    [Fact(Timeout = 30_000)]
+    public async Task A_websocket_listener_with_tls_serves_wss_to_ClientWebSocket()
+    {
+        var bound = await StartNodeAsync(WebSocketTests.Ws("wss", "echo") with { Tls = Tls(_pki.Server()) });
+        using var ws = new System.Net.WebSockets.ClientWebSocket();
+        var ca = _pki.Ca;
+        ws.Options.RemoteCertificateValidationCallback = (_, certificate, _, _) =>
+        {
+            using var chain = new X509Chain();
+            chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+            chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+            chain.ChainPolicy.CustomTrustStore.Add(ca);
+            return certificate is not null && chain.Build(new X509Certificate2(certificate));
+        };
+        using (var cts = new CancellationTokenSource(Timeout))
+            await ws.ConnectAsync(new Uri($"wss://localhost:{bound["wss"].Port}/"), cts.Token);
+        await WebSocketTests.SendTextAsync(ws, "secure hello");
+        Assert.Equal("secure hello", (await WebSocketTests.ReceiveAsync(ws)).Text);
+        using (var cts = new CancellationTokenSource(Timeout))
+            await ws.CloseAsync(System.Net.WebSockets.WebSocketCloseStatus.NormalClosure, "bye", cts.Token);
+        Assert.Equal(System.Net.WebSockets.WebSocketState.Closed, ws.State);
+
+        // ws:// (plain HTTP) on the wss port: a failed TLS handshake, not a websocket error.
+        using var plain = new System.Net.WebSockets.ClientWebSocket();
+        using (var cts = new CancellationTokenSource(Timeout))
+            await Assert.ThrowsAnyAsync<Exception>(() => plain.ConnectAsync(new Uri($"ws://127.0.0.1:{bound["wss"].Port}/"), cts.Token));
+        await AwaitAssertAsync(() => Assert.True(Metrics(Sys, "wss").Closed(DisconnectReason.TlsHandshakeFailed) >= 1), Timeout); // it retries
+    }
+
     [Fact(Timeout = 60_000)]
     public async Task A_dev_certificate_is_made_at_first_start_and_clients_verify_it_with_the_ca_written_beside_it()
     {
