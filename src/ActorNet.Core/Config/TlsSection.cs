@@ -15,7 +15,7 @@ internal static class TlsSection
 {
     private static readonly HashSet<string> Keys = ["certificate", "private-key", "min-version", "client-certificates", "handshake-timeout", "dev-certificate"];
 
-    private static readonly HashSet<string> UpstreamKeys = ["server-name", "verify", "handshake-timeout"];
+    private static readonly HashSet<string> UpstreamKeys = ["server-name", "verify", "handshake-timeout", "ca-certificate"];
 
     private static readonly TimeSpan DefaultHandshakeTimeout = TimeSpan.FromSeconds(10);
 
@@ -95,8 +95,23 @@ internal static class TlsSection
         var verify = c.HasPath("verify") ? errors.Bool(c, path, "verify") : true;
         var timeout = c.HasPath("handshake-timeout") ? errors.Duration(c, path, "handshake-timeout") : DefaultHandshakeTimeout;
         if (timeout <= TimeSpan.Zero) errors.Add(path + ".handshake-timeout", $"must be > 0 (got {timeout})");
+        var ca = ExpandHome(errors.String(c, path, "ca-certificate"));
+        if (!string.IsNullOrEmpty(ca))
+        {
+            try
+            {
+                var roots = new X509Certificate2Collection();
+                roots.ImportFromPemFile(ca);
+                if (roots.Count == 0) errors.Add(path + ".ca-certificate", $"'{ca}' holds no PEM certificate");
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException)
+            {
+                errors.Add(path + ".ca-certificate", $"cannot read '{ca}': {e.Message}");
+            }
+        }
+
         if (errors.Count > before || serverName is null || verify is null || timeout is null) return null;
-        return new UpstreamTlsSettings(serverName, verify.Value, timeout.Value);
+        return new UpstreamTlsSettings(serverName, verify.Value, timeout.Value) { CaCertificatePath = string.IsNullOrEmpty(ca) ? null : ca };
     }
 
     private static X509Certificate2? Load(string certPath, string keyPath, string path, ConfigErrors errors, TimeProvider time)
