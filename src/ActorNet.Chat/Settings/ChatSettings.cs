@@ -50,7 +50,7 @@ public sealed record ChatSettings(
     /// <summary>max-connections-per-ip of irc listeners; 0 = the listener's own setting.</summary>
     public int MaxConnectionsPerIp { get; init; }
 
-    /// <summary>OPER throttling: failed attempts allowed per client address (see <see cref="ActorNet.Security.FailureThrottle"/>).</summary>
+    /// <summary>oper-throttle: failed OPER attempts allowed per client address (see <see cref="ActorNet.Security.FailureThrottle"/>).</summary>
     public ActorNet.Security.ThrottleSettings OperThrottle { get; init; } = new(3, TimeSpan.FromMinutes(1), 4096);
 
     /// <summary>Operators whose password is stored as plain:PASSWORD (warned about at start).</summary>
@@ -170,6 +170,10 @@ public sealed record ChatSettings(
         var stsPort = reader.Int("sts.port", 0, 65535);
         var stsDuration = reader.Duration("sts.duration", TimeSpan.Zero);
         var stsPreload = reader.String("sts.preload", s => s is "on" or "off" or "true" or "false" or "yes" or "no", "must be on or off") is "on" or "true" or "yes";
+        var operThrottle = new ActorNet.Security.ThrottleSettings(
+            reader.Int("oper-throttle.failures", 1, 1000),
+            reader.Duration("oper-throttle.window", TimeSpan.FromSeconds(1)),
+            reader.Int("oper-throttle.max-clients", 1, 1_000_000));
         errors = reader.Errors;
         return new ChatSettings(
             serverName,
@@ -203,6 +207,7 @@ public sealed record ChatSettings(
             StsPort = stsPort,
             StsDuration = stsDuration,
             StsPreload = stsPreload,
+            OperThrottle = operThrottle,
         };
     }
 
