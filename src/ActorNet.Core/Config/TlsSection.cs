@@ -63,7 +63,7 @@ internal static class TlsSection
                 DevCertificate.EnsureExists(certPath, keyPath);
                 if (File.Exists(DevCertificate.CaPath(certPath))) devCa = DevCertificate.CaPath(certPath);
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException or ArgumentException)
             {
                 errors.Add(path + ".dev-certificate", $"cannot write a development certificate to '{certPath}' / '{keyPath}': {e.Message}");
                 return null;
@@ -104,7 +104,7 @@ internal static class TlsSection
                 roots.ImportFromPemFile(ca);
                 if (roots.Count == 0) errors.Add(path + ".ca-certificate", $"'{ca}' holds no PEM certificate");
             }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException or ArgumentException)
             {
                 errors.Add(path + ".ca-certificate", $"cannot read '{ca}': {e.Message}");
             }

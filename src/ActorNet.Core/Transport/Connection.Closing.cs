@@ -22,6 +22,25 @@ public sealed partial class Connection
             public static readonly Open Instance = new();
         }
 
+        /// <summary>The handler asked to close our output (<see cref="CloseOutput"/>): what is queued is being flushed,
+        /// then our FIN; input flows on.</summary>
+        public sealed record ClosingOutput : State
+        {
+            public static readonly ClosingOutput Instance = new();
+        }
+
+        /// <summary>Our FIN sent (Akka.IO ConfirmedClose): input flows on until the client's FIN.</summary>
+        public sealed record OutputClosed : State
+        {
+            public static readonly OutputClosed Instance = new();
+        }
+
+        /// <summary>Both FINs exchanged and the socket closed; the handler is finishing (it closes, or close-timeout).</summary>
+        public sealed record Lingering : State
+        {
+            public static readonly Lingering Instance = new();
+        }
+
         /// <summary>A graceful close: the handler is gone, what is queued is being flushed; then FIN.</summary>
         public sealed record Draining(Outcome Outcome) : State;
 
@@ -101,7 +120,7 @@ public sealed partial class Connection
     /// <summary>Open → Draining: the handler stops, what is queued (and held by a toxic) is flushed, then FIN.</summary>
     private void BeginClose(DisconnectReason reason, string? detail)
     {
-        if (_state is not State.Open) return; // already closing: the first reason stands
+        if (_state is not (State.Open or State.ClosingOutput)) return; // already closing: the first reason stands
         var outcome = new Outcome(reason, detail);
         Enter(new State.Draining(outcome)); // from here an overflow while flushing resets instead of closing again
         FlushDownLane();

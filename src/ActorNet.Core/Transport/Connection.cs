@@ -14,7 +14,8 @@ namespace ActorNet.Transport;
 /// Owns one accepted TCP socket (registered with Akka.IO): framing, the bounded outbound queue with ack-based
 /// coalesced writes, idle timeout, per-connection counters, and the handler child it supervises. It knows nothing of
 /// the protocol. It is never restarted: on any failure it stops, and the socket closes with it.
-/// States: Open → Draining (flush what is queued, then FIN) → Closing (wait for Akka.IO to confirm).
+/// States: Open → Draining (flush what is queued, then FIN) → Closing (wait for Akka.IO to confirm); a half-close of
+/// our side: Open → ClosingOutput → OutputClosed → Lingering (Connection.HalfClose.cs).
 /// </summary>
 public sealed partial class Connection : ActorBase, IWithTimers
 {
@@ -73,6 +74,9 @@ public sealed partial class Connection : ActorBase, IWithTimers
         Output = 2,
         /// <summary>The client half-closed (sent its FIN): there is nothing more to read.</summary>
         PeerClosed = 4,
+        /// <summary>An upstream toxic (latency, bandwidth) holds more than <c>input-credit-bytes</c> of the client's frames
+        /// back: nothing more is read until half of that has passed on to the handler.</summary>
+        Toxic = 8,
     }
 
     private sealed record IdleCheck
@@ -220,6 +224,8 @@ public sealed partial class Connection : ActorBase, IWithTimers
                 Become(m => Closing(m, c));
                 if (c.UntilPeerCloses) ReadOn();
                 break;
+            case State.ClosingOutput or State.OutputClosed: Become(HalfOpen); break;
+            case State.Lingering: Become(Lingering); break;
             case State.Stopped: Become(_ => true); break;
         }
     }
@@ -250,6 +256,7 @@ public sealed partial class Connection : ActorBase, IWithTimers
                     SendErrorFrame(c.Reason, c.Reason == DisconnectReason.Shutdown ? "server shutting down" : "killed: " + c.Detail);
                 BeginClose(c.Reason, c.Detail);
                 return true;
+            case CloseOutput: OnCloseOutput(); return true;
             case Abort a: AbortNow(a.Reason, a.Detail); return true;
             case IdleCheck: OnIdleCheck(); return true;
             case HandshakeTimedOut: OnHandshakeTimeout(); return true;
@@ -283,7 +290,7 @@ public sealed partial class Connection : ActorBase, IWithTimers
         }
 
         DecodeAndDeliver(received.Data);
-        if (_state is State.Open) RequestRead();
+        if (ReadsFlow) RequestRead();
     }
 
     /// <summary>The client sent its FIN (Akka.IO keeps the socket open for writing): what a toxic still holds goes up
@@ -554,7 +561,7 @@ public sealed partial class Connection : ActorBase, IWithTimers
         else if (queued <= Listener.WriteQueueSoftLimitBytes / 2)
         {
             _pauses &= ~ReadPause.Output;
-            if (_state is not State.Open) return;
+            if (!ReadsFlow) return;
             _handler?.Tell(ConnectionHandler.OutputReady.Instance, Self);
             if (_heldAcks is { Count: > 0 })
             {
