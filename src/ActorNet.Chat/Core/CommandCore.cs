@@ -60,6 +60,7 @@ public static class CommandCore
         new("WHOIS", 1, false, UserCommands.Whois),
         new("WHOWAS", 1, false, UserCommands.Whowas),
         new("KILL", 2, false, UserCommands.Kill),
+        new("REHASH", 0, false, UserCommands.Rehash),
         new("WALLOPS", 1, false, UserCommands.WallopsCommand),
         new("JOIN", 1, false, ChannelCommands.Join),
         new("PART", 1, false, ChannelCommands.Part),
