@@ -13,27 +13,7 @@ namespace ActorNet.Chat.Cluster;
 /// </summary>
 public sealed class NickRegistry : ReceiveActor
 {
-    /// <summary>Claim <paramref name="Nick"/> (and release <paramref name="Release"/> on success: a nick change).</summary>
-    public sealed record Claim(long Id, string Nick, string? Release, string Node, string Claimant);
-
-    /// <summary>The decision on a <see cref="Claim"/>.</summary>
-    public sealed record ClaimResult(long Id, string Nick, string Claimant, bool Granted);
-
-    /// <summary>The claimant no longer holds the nick (quit, renamed, or a claim that came too late).</summary>
-    public sealed record Release(string Nick, string Node, string Claimant);
-
-    /// <summary>A node's current nicks (after a hand-over); conflicts keep the existing entry.</summary>
-    public sealed record Reassert(string Node, string[] Nicks, string[] Claimants);
-
-    /// <summary>A new registry instance asks a chat service for its nicks; it answers with <see cref="Reassert"/>.</summary>
-    public sealed record ReassertRequest;
-
-    /// <summary>Who owns a nick (tests, diagnostics); replies <see cref="Owner"/>.</summary>
-    public sealed record GetOwner(string Nick);
-
-    public sealed record Owner(string Nick, string? Node);
-
-    private sealed record Entry(string Nick, string Node, string Claimant);
+    private sealed record Entry(string Nick, Address Node, string Claimant);
 
     private readonly Dictionary<string, Entry> _nicks;
     private readonly ILoggingAdapter _log = Context.GetLogger();
@@ -43,18 +23,18 @@ public sealed class NickRegistry : ReceiveActor
     {
         _nicks = new Dictionary<string, Entry>(casemap);
         _chatPath = chatPath;
-        Receive<Claim>(OnClaim);
-        Receive<Release>(r =>
+        Receive<NickClaim>(OnClaim);
+        Receive<NickRelease>(r =>
         {
-            if (_nicks.TryGetValue(r.Nick, out var e) && e.Node == r.Node && e.Claimant == r.Claimant) _nicks.Remove(r.Nick);
+            if (_nicks.TryGetValue(r.Nick, out var e) && e.Node.Equals(r.Node) && e.Claimant == r.Claimant) _nicks.Remove(r.Nick);
         });
-        Receive<Reassert>(r =>
+        Receive<NickReassert>(r =>
         {
-            for (var i = 0; i < r.Nicks.Length; i++)
-                if (!_nicks.ContainsKey(r.Nicks[i])) _nicks[r.Nicks[i]] = new Entry(r.Nicks[i], r.Node, r.Claimants[i]);
+            foreach (var held in r.Nicks)
+                if (!_nicks.ContainsKey(held.Nick)) _nicks[held.Nick] = new Entry(held.Nick, r.Node, held.Claimant);
         });
-        Receive<GetOwner>(g => Sender.Tell(new Owner(g.Nick, _nicks.TryGetValue(g.Nick, out var e) ? e.Node : null)));
-        Receive<ClusterEvent.MemberRemoved>(m => ReleaseNode(m.Member.Address.ToString()));
+        Receive<NickOwnerQuery>(g => Sender.Tell(new NickOwner(g.Nick, _nicks.TryGetValue(g.Nick, out var e) ? e.Node : null)));
+        Receive<ClusterEvent.MemberRemoved>(m => ReleaseNode(m.Member.Address));
         Receive<ClusterEvent.IMemberEvent>(_ => { });
         Receive<ClusterEvent.CurrentClusterState>(_ => { });
     }
@@ -68,28 +48,28 @@ public sealed class NickRegistry : ReceiveActor
         cluster.Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsSnapshot, typeof(ClusterEvent.MemberRemoved));
         foreach (var member in cluster.State.Members.Where(m => m.Status is MemberStatus.Up or MemberStatus.WeaklyUp))
             Context.ActorSelection(new RootActorPath(member.Address) / _chatPath.Split('/', StringSplitOptions.RemoveEmptyEntries))
-                .Tell(new ReassertRequest());
+                .Tell(NickReassertRequest.Instance);
         _log.Info("chat: nick registry started on {Node}", cluster.SelfAddress);
     }
 
     protected override void PostStop() => Akka.Cluster.Cluster.Get(Context.System).Unsubscribe(Self);
 
-    private void OnClaim(Claim c)
+    private void OnClaim(NickClaim c)
     {
-        var granted = !_nicks.TryGetValue(c.Nick, out var e) || (e.Node == c.Node && e.Claimant == c.Claimant);
+        var granted = !_nicks.TryGetValue(c.Nick, out var e) || (e.Node.Equals(c.Node) && e.Claimant == c.Claimant);
         if (granted)
         {
             // release first: a case-only change (bob -> Bob) releases and re-claims the same key
-            if (c.Release is { } old && _nicks.TryGetValue(old, out var o) && o.Node == c.Node && o.Claimant == c.Claimant) _nicks.Remove(old);
+            if (c.Release is { } old && _nicks.TryGetValue(old, out var o) && o.Node.Equals(c.Node) && o.Claimant == c.Claimant) _nicks.Remove(old);
             _nicks[c.Nick] = new Entry(c.Nick, c.Node, c.Claimant);
         }
 
-        Sender.Tell(new ClaimResult(c.Id, c.Nick, c.Claimant, granted));
+        Sender.Tell(new NickClaimResult(c.Id, c.Nick, c.Claimant, granted));
     }
 
-    private void ReleaseNode(string node)
+    private void ReleaseNode(Address node)
     {
-        var gone = _nicks.Where(kv => kv.Value.Node == node).Select(kv => kv.Key).ToList();
+        var gone = _nicks.Where(kv => kv.Value.Node.Equals(node)).Select(kv => kv.Key).ToList();
         foreach (var nick in gone) _nicks.Remove(nick);
         if (gone.Count > 0) _log.Info("chat: {Count} nicks of removed member {Node} released", gone.Count, node);
     }

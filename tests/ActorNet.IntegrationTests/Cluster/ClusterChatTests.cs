@@ -177,10 +177,10 @@ public sealed class ClusterChatTests
 
         // the new registry instance learnt bob's and carol's claims from their nodes (re-assert after hand-over)
         var proxy = kit.Nodes[2].System.ActorSelection("/user/actornet/services/chat/nicks/registry-proxy");
-        var bobOwner = await proxy.Ask<NickRegistry.Owner>(new NickRegistry.GetOwner("BOB"), Long);
-        Assert.Equal(kit.Nodes[1].Cluster.SelfAddress.ToString(), bobOwner.Node);
-        var carolOwner = await proxy.Ask<NickRegistry.Owner>(new NickRegistry.GetOwner("carol"), Long);
-        Assert.Equal(kit.Nodes[2].Cluster.SelfAddress.ToString(), carolOwner.Node);
+        var bobOwner = await proxy.Ask<NickOwner>(new NickOwnerQuery("BOB"), Long);
+        Assert.Equal(kit.Nodes[1].Cluster.SelfAddress, bobOwner.Node);
+        var carolOwner = await proxy.Ask<NickOwner>(new NickOwnerQuery("carol"), Long);
+        Assert.Equal(kit.Nodes[2].Cluster.SelfAddress, carolOwner.Node);
         IrcAssert.HasNumeric(await carol.CommandAsync("NICK bob"), "433");
         await bob.SendAsync("PRIVMSG carol :still unique");
         await carol.ExpectAsync(" PRIVMSG carol :still unique");

@@ -26,10 +26,10 @@ public sealed class ClusterLinkActor : ChatChild
     }
 
     private readonly ChatSettings _settings;
-    private readonly Dictionary<string, ActorSelection> _peers = new(StringComparer.Ordinal);
+    private readonly Dictionary<Address, ActorSelection> _peers = new();
     private readonly Dictionary<string, RemoteUserInfo> _localUsers;
     private readonly Dictionary<string, LocalChannel> _localChannels = new(StringComparer.Ordinal);
-    private string _selfNode = "";
+    private Address _selfNode = null!;
     private string _nodeName = "";
 
     public ClusterLinkActor(ChatSettings settings)
@@ -40,14 +40,12 @@ public sealed class ClusterLinkActor : ChatChild
 
     public static Props Props(ChatSettings settings) => Akka.Actor.Props.Create(() => new ClusterLinkActor(settings));
 
-    internal static RemoteUserInfo Info(SessionState s) => new(s.NickOrStar, s.User, s.Host, s.RealName, s.Away, s.Oper);
-
     protected override void PreStart()
     {
         var cluster = Akka.Cluster.Cluster.Get(Context.System);
-        _selfNode = cluster.SelfAddress.ToString();
+        _selfNode = cluster.SelfAddress;
         var config = Context.System.Settings.Config;
-        _nodeName = config.HasPath("actornet.node.name") ? config.GetString("actornet.node.name") : _selfNode;
+        _nodeName = config.HasPath("actornet.node.name") ? config.GetString("actornet.node.name") : _selfNode.ToString();
     }
 
     protected override void OnTree() =>
@@ -61,34 +59,34 @@ public sealed class ClusterLinkActor : ChatChild
         Receive<ClusterEvent.MemberUp>(m => MemberUp(m.Member));
         Receive<ClusterEvent.MemberRemoved>(m =>
         {
-            var node = m.Member.Address.ToString();
+            var node = m.Member.Address;
             _peers.Remove(node);
             Tree.Channels.Tell(new ChannelsActor.FromPeer(new UsersActor.NodeGone(node, m.PreviousStatus == MemberStatus.Exiting)));
         });
         Receive<ClusterEvent.IMemberEvent>(_ => { });
-        Receive<SnapshotRequest>(r => AddPeer(r.Node)?.Tell(Snapshot(), Self));
+        Receive<SnapshotRequest>(r => AddPeer(r.Origin)?.Tell(Snapshot(), Self));
         Receive<NodeSnapshot>(s =>
         {
-            AddPeer(s.Node);
+            AddPeer(s.Origin);
             Tree.Channels.Tell(new ChannelsActor.FromPeer(s));
         });
         Receive<ChannelEvent>(e =>
         {
-            if (e.Node.Length == 0)
+            if (e.Origin is null)
             {
-                var stamped = e with { Node = _selfNode };
+                var stamped = e with { Origin = _selfNode };
                 Record(stamped);
                 ToPeers(stamped);
                 return;
             }
 
             // another member's KICK of a local user, or TOPIC, changes what this node's snapshot says
-            if (e.Kind is "KICK" or "TOPIC" && _localChannels.ContainsKey(e.Key)) Record(e);
+            if (e.Change is MemberKicked or TopicChanged && _localChannels.ContainsKey(e.Key)) Record(e);
             Tree.Channels.Tell(new ChannelsActor.FromPeer(e));
         });
         Receive<UserEvent>(e =>
         {
-            if (e.Node != _selfNode)
+            if (!e.Origin.Equals(_selfNode))
             {
                 Tree.Channels.Tell(new ChannelsActor.FromPeer(e));
                 return;
@@ -99,11 +97,11 @@ public sealed class ClusterLinkActor : ChatChild
         });
     }
 
-    private ActorSelection? AddPeer(string node)
+    private ActorSelection? AddPeer(Address node)
     {
-        if (node == _selfNode || node.Length == 0) return null;
+        if (node.Equals(_selfNode)) return null;
         if (!_peers.TryGetValue(node, out var peer))
-            _peers[node] = peer = Context.ActorSelection(Self.Path.ToStringWithAddress(Address.Parse(node)));
+            _peers[node] = peer = Context.ActorSelection(Self.Path.ToStringWithAddress(node));
         return peer;
     }
 
@@ -114,7 +112,7 @@ public sealed class ClusterLinkActor : ChatChild
 
     private void MemberUp(Member member)
     {
-        var peer = AddPeer(member.Address.ToString());
+        var peer = AddPeer(member.Address);
         if (peer is null) return;
         peer.Tell(Snapshot(), Self);
         peer.Tell(new SnapshotRequest(_selfNode), Self);
@@ -123,17 +121,20 @@ public sealed class ClusterLinkActor : ChatChild
     /// <summary>Keeps what the others have been told of local users and channels (for the snapshot).</summary>
     private void Record(UserEvent e)
     {
-        switch (e.Kind)
+        switch (e.Change)
         {
-            case "HELLO" or "UPDATE" when e.Info is { } info:
+            case UserRegistered { Info: var info }:
                 _localUsers[e.Nick] = info;
                 break;
-            case "NICK" when e.NewNick is { } newNick:
+            case UserUpdated { Info: var info }:
+                _localUsers[e.Nick] = info;
+                break;
+            case UserRenamed { NewNick: var newNick }:
                 if (_localUsers.Remove(e.Nick, out var old)) _localUsers[newNick] = old with { Nick = newNick };
                 foreach (var c in _localChannels.Values)
                     if (c.Members.Remove(e.Nick)) c.Members.Add(newNick);
                 break;
-            case "QUIT":
+            case UserQuit:
                 _localUsers.Remove(e.Nick);
                 foreach (var c in _localChannels.Values) c.Members.Remove(e.Nick);
                 DropEmpty();
@@ -145,23 +146,23 @@ public sealed class ClusterLinkActor : ChatChild
     {
         if (!_localChannels.TryGetValue(e.Key, out var channel))
         {
-            if (e.Kind != "JOIN") return;
+            if (e.Change is not MemberJoined) return;
             _localChannels[e.Key] = channel = new LocalChannel(e.Name, _settings.CaseMapping);
         }
 
-        switch (e.Kind)
+        switch (e.Change)
         {
-            case "JOIN" when e.Who is { } who:
-                channel.Members.Add(who.Nick);
+            case MemberJoined:
+                channel.Members.Add(e.Who.Nick);
                 break;
-            case "PART" or "QUIT" when e.Who is { } who:
-                channel.Members.Remove(who.Nick);
+            case MemberParted or MemberQuit:
+                channel.Members.Remove(e.Who.Nick);
                 break;
-            case "KICK" when e.Target is { } target:
+            case MemberKicked { Target: var target }:
                 channel.Members.Remove(target);
                 break;
-            case "TOPIC":
-                channel.Topic = string.IsNullOrEmpty(e.Topic) ? null : e.Topic;
+            case TopicChanged { Topic: var topic }:
+                channel.Topic = string.IsNullOrEmpty(topic) ? null : topic;
                 break;
         }
 
@@ -175,7 +176,7 @@ public sealed class ClusterLinkActor : ChatChild
 
     private NodeSnapshot Snapshot()
     {
-        var channels = _localChannels.Select(c => new ChannelSnapshot(c.Key, c.Value.Name, c.Value.Topic, "", 0,
+        var channels = _localChannels.Select(c => new ChannelSnapshot(c.Key, c.Value.Name, c.Value.Topic, null, 0,
             c.Value.Members.Where(_localUsers.ContainsKey).Select(n => new ChannelMemberInfo(n, false, false)).ToArray()));
         return new NodeSnapshot(_selfNode, _nodeName, _localUsers.Values.ToArray(), channels.Where(c => c.Members.Length > 0).ToArray());
     }

@@ -18,7 +18,7 @@ public sealed class NicksActor : ChatChild, IWithTimers
 {
     /// <summary>users → nicks: claim <paramref name="Nick"/> for <paramref name="Origin"/>'s session (and release
     /// <paramref name="Release"/> on success: a nick change).</summary>
-    public sealed record Claim(FromSession Origin, string Nick, string? Release, string Node, string Claimant);
+    public sealed record Claim(FromSession Origin, string Nick, string? Release, Address Node, string Claimant);
 
     /// <summary>users → nicks: the claimant no longer holds the nick.</summary>
     public sealed record Release(string Nick, string Claimant);
@@ -42,7 +42,7 @@ public sealed class NicksActor : ChatChild, IWithTimers
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly Dictionary<long, PendingClaim> _claims = new();
     private IActorRef _registry = ActorRefs.Nobody;
-    private string _selfNode = "";
+    private Address _selfNode = null!;
     private long _claimSeq;
 
     public NicksActor(ChatSettings settings) => _settings = settings;
@@ -53,7 +53,7 @@ public sealed class NicksActor : ChatChild, IWithTimers
 
     protected override void PreStart()
     {
-        _selfNode = Akka.Cluster.Cluster.Get(Context.System).SelfAddress.ToString();
+        _selfNode = Akka.Cluster.Cluster.Get(Context.System).SelfAddress;
         Context.System.Settings.InjectTopLevelFallback(ClusterSingleton.DefaultConfig());
         var usersPath = Self.Path.Parent.ToStringWithoutAddress() + "/" + ChatService.UsersName;
         var manager = Context.Child(RegistryName);
@@ -73,15 +73,15 @@ public sealed class NicksActor : ChatChild, IWithTimers
             var id = ++_claimSeq;
             _claims[id] = new PendingClaim(c.Origin, c.Nick);
             Timers.StartSingleTimer(id, new ClaimTimedOut(id), _settings.ClaimTimeout);
-            _registry.Tell(new NickRegistry.Claim(id, c.Nick, c.Release, c.Node, c.Claimant), Self);
+            _registry.Tell(new NickClaim(id, c.Nick, c.Release, c.Node, c.Claimant), Self);
         });
-        Receive<Release>(r => _registry.Tell(new NickRegistry.Release(r.Nick, _selfNode, r.Claimant), Self));
+        Receive<Release>(r => _registry.Tell(new NickRelease(r.Nick, _selfNode, r.Claimant), Self));
         Receive<SessionGone>(g =>
         {
             foreach (var claim in _claims.Values)
                 if (claim.Origin.Session.Equals(g.Session)) claim.Dead = true;
         });
-        Receive<NickRegistry.ClaimResult>(OnClaimResult);
+        Receive<NickClaimResult>(OnClaimResult);
         Receive<ClaimTimedOut>(t =>
         {
             if (!_claims.Remove(t.Id, out var claim)) return;
@@ -91,7 +91,7 @@ public sealed class NicksActor : ChatChild, IWithTimers
         });
     }
 
-    private void OnClaimResult(NickRegistry.ClaimResult result)
+    private void OnClaimResult(NickClaimResult result)
     {
         if (!_claims.Remove(result.Id, out var claim) || claim.Dead)
         {
