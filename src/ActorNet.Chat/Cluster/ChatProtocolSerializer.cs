@@ -27,7 +27,7 @@ public sealed class ChatProtocolSerializer(ExtendedActorSystem system) : Seriali
         [typeof(ChannelEvent)] = "ce",
         [typeof(UserEvent)] = "ue",
         [typeof(PrivateLine)] = "pl",
-        [typeof(PrivateLineUndelivered)] = "pu",
+        [typeof(PrivateLineResult)] = "pu",
         [typeof(NodeSnapshot)] = "ns",
         [typeof(SnapshotRequest)] = "sr",
         [typeof(NickClaim)] = "nc",
@@ -52,15 +52,15 @@ public sealed class ChatProtocolSerializer(ExtendedActorSystem system) : Seriali
         PrivateLine p => ProtoWriter.Encode(w =>
         {
             w.Address(1, p.Origin);
-            w.Str(2, p.SenderNick);
+            w.Int64(2, p.Id);
             w.Str(3, p.TargetNick);
             w.UInt32(4, (uint)p.Kind);
             w.Msg(5, p.Line, Write);
         }),
-        PrivateLineUndelivered u => ProtoWriter.Encode(w =>
+        PrivateLineResult u => ProtoWriter.Encode(w =>
         {
-            w.Str(1, u.SenderNick);
-            w.Str(2, u.TargetNick);
+            w.Int64(1, u.Id);
+            w.Bool(2, u.Delivered);
         }),
         NodeSnapshot s => ProtoWriter.Encode(w =>
         {
@@ -118,7 +118,7 @@ public sealed class ChatProtocolSerializer(ExtendedActorSystem system) : Seriali
             "ce" => ReadChannelEvent(r),
             "ue" => ReadUserEvent(r),
             "pl" => ReadPrivateLine(r),
-            "pu" => ReadUndelivered(r),
+            "pu" => ReadLineResult(r),
             "ns" => ReadSnapshot(r),
             "sr" => ReadSnapshotRequest(r),
             "nc" => ReadClaim(r),
@@ -376,35 +376,37 @@ public sealed class ChatProtocolSerializer(ExtendedActorSystem system) : Seriali
     private static PrivateLine ReadPrivateLine(ProtoReader r)
     {
         Address? origin = null;
-        string? sender = null, target = null;
+        long id = 0;
+        string? target = null;
         uint kind = 0;
         WireLine? line = null;
         for (var f = r.Next(); f != 0; f = r.Next())
             switch (f)
             {
                 case 1: origin = r.Address(); break;
-                case 2: sender = r.Str(); break;
+                case 2: id = r.Int64(); break;
                 case 3: target = r.Str(); break;
                 case 4: kind = r.UInt32(); break;
                 case 5: line = r.Msg(ReadLine); break;
                 default: r.Skip(); break;
             }
 
-        return new PrivateLine(Required(origin, "origin"), Required(sender, "sender"), Required(target, "target"), Kind(kind), Required(line, "line"));
+        return new PrivateLine(Required(origin, "origin"), id, Required(target, "target"), Kind(kind), Required(line, "line"));
     }
 
-    private static PrivateLineUndelivered ReadUndelivered(ProtoReader r)
+    private static PrivateLineResult ReadLineResult(ProtoReader r)
     {
-        string? sender = null, target = null;
+        long id = 0;
+        var delivered = false;
         for (var f = r.Next(); f != 0; f = r.Next())
             switch (f)
             {
-                case 1: sender = r.Str(); break;
-                case 2: target = r.Str(); break;
+                case 1: id = r.Int64(); break;
+                case 2: delivered = r.Bool(); break;
                 default: r.Skip(); break;
             }
 
-        return new PrivateLineUndelivered(Required(sender, "sender"), Required(target, "target"));
+        return new PrivateLineResult(id, delivered);
     }
 
     private static NodeSnapshot ReadSnapshot(ProtoReader r)

@@ -124,10 +124,10 @@ public sealed record UserRenamed(string NewNick, WireLine Line) : UserChange;
 /// <summary>QUIT: every channel peer on the other nodes sees <paramref name="Line"/> once.</summary>
 public sealed record UserQuit(WireLine Line) : UserChange;
 
-/// <summary>A PRIVMSG/NOTICE from <paramref name="SenderNick"/> on <paramref name="Origin"/> to a user of the
-/// receiving node. When <paramref name="TargetNick"/> is not there any more (it quit or was renamed while the line
-/// travelled), the receiver answers <see cref="PrivateLineUndelivered"/> for a PRIVMSG: nothing is lost in silence.</summary>
-public sealed record PrivateLine(Address Origin, string SenderNick, string TargetNick, MessageKind Kind, WireLine Line) : IClusterMessage;
+/// <summary>A PRIVMSG/NOTICE from a user of <paramref name="Origin"/> to a user of the receiving node, answered
+/// with <see cref="PrivateLineResult"/> (same <paramref name="Id"/>): the sender's node tells its user when the line
+/// could not be delivered (target gone on the way, node unreachable or removed before the answer).</summary>
+public sealed record PrivateLine(Address Origin, long Id, string TargetNick, MessageKind Kind, WireLine Line) : IClusterMessage;
 
-/// <summary>The answer to a <see cref="PrivateLine"/> whose target was gone: its sender gets 401.</summary>
-public sealed record PrivateLineUndelivered(string SenderNick, string TargetNick) : IClusterMessage;
+/// <summary>The answer to a <see cref="PrivateLine"/>: delivered to its target's connection, or not (no such nick).</summary>
+public sealed record PrivateLineResult(long Id, bool Delivered) : IClusterMessage;

@@ -94,8 +94,8 @@ public sealed class ChatProtocolSerializerTests : IDisposable
         [typeof(ChannelEvent)] = from o in OptNode from k in Text from n in Text from w in User from l in Line from c in Change
             select (object)new ChannelEvent(o, k, n, w, l, c),
         [typeof(UserEvent)] = from o in Node from n in Text from c in UserChangeGen select (object)new UserEvent(o, n, c),
-        [typeof(PrivateLine)] = from o in Node from s in Text from t in Text from k in Kind from l in Line select (object)new PrivateLine(o, s, t, k, l),
-        [typeof(PrivateLineUndelivered)] = Gen.Zip(Text, Text).Select(t => (object)new PrivateLineUndelivered(t.Item1, t.Item2)),
+        [typeof(PrivateLine)] = from o in Node from i in Long from t in Text from k in Kind from l in Line select (object)new PrivateLine(o, i, t, k, l),
+        [typeof(PrivateLineResult)] = from i in Long from d in Bool select (object)new PrivateLineResult(i, d),
         [typeof(NodeSnapshot)] = from o in Node from n in Text from u in User.ArrayOf() from c in Channel.ArrayOf() select (object)new NodeSnapshot(o, n, u, c),
         [typeof(SnapshotRequest)] = Node.Select(n => (object)new SnapshotRequest(n)),
         [typeof(NickClaim)] = from i in Long from n in Text from r in OptText from o in Node from c in Text select (object)new NickClaim(i, n, r, o, c),

@@ -50,7 +50,7 @@ public sealed class ClusterLinkActor : ChatChild
 
     protected override void OnTree() =>
         Akka.Cluster.Cluster.Get(Context.System).Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents,
-            typeof(ClusterEvent.MemberUp), typeof(ClusterEvent.MemberRemoved));
+            typeof(ClusterEvent.MemberUp), typeof(ClusterEvent.MemberRemoved), typeof(ClusterEvent.UnreachableMember));
 
     protected override void PostStop() => Akka.Cluster.Cluster.Get(Context.System).Unsubscribe(Self);
 
@@ -64,6 +64,8 @@ public sealed class ClusterLinkActor : ChatChild
             Tree.Channels.Tell(new ChannelsActor.FromPeer(new UsersActor.NodeGone(node, m.PreviousStatus == MemberStatus.Exiting)));
         });
         Receive<ClusterEvent.IMemberEvent>(_ => { });
+        // private lines to it that are not acknowledged yet fail now (401), not when it is removed
+        Receive<ClusterEvent.UnreachableMember>(u => Tree.Users.Tell(new UsersActor.NodeUnreachable(u.Member.Address)));
         Receive<SnapshotRequest>(r => AddPeer(r.Origin)?.Tell(Snapshot(), Self));
         Receive<NodeSnapshot>(s =>
         {

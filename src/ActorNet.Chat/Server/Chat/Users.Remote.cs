@@ -36,7 +36,6 @@ public sealed partial class UsersActor
     private Address _selfNode = null!;
     private Dictionary<string, RemoteUser> _remoteUsers;
     private readonly Dictionary<Address, string> _nodeNames = new();
-    private readonly Dictionary<Address, ActorSelection> _peerUsers = new();
 
     private bool Clustered => Tree.Clustered;
 
@@ -57,17 +56,7 @@ public sealed partial class UsersActor
         Receive<ChannelEvent>(OnRemoteChannelEvent);
         Receive<UserEvent>(OnUserEvent);
         Receive<NodeGone>(g => OnNodeGone(g.Node, g.Left));
-        Receive<PrivateLine>(p =>
-        {
-            if (TryFind(p.TargetNick, out var target)) target.Connection.Tell(p.Line.ToOutgoing().For(target.State.Caps), ActorRefs.NoSender);
-            else if (p.Kind == MessageKind.Privmsg) Sender.Tell(new PrivateLineUndelivered(p.SenderNick, p.TargetNick), Self);
-        });
-        Receive<PrivateLineUndelivered>(u =>
-        {
-            // the target quit or was renamed while the line travelled: its sender learns it (NOTICE never answers)
-            if (TryFind(u.SenderNick, out var sender))
-                sender.Connection.Tell(new Outgoing(Replies.NoSuchNick(Server, sender.State.NickOrStar, u.TargetNick), _time.GetUtcNow()).For(sender.State.Caps), ActorRefs.NoSender);
-        });
+        ReceivePrivateLines();
     }
 
     /// <summary>
@@ -126,32 +115,6 @@ public sealed partial class UsersActor
 
     /// <summary>The event for the other nodes about a local user (null on a single node).</summary>
     private UserEvent? UserAnnouncement(SessionState state, UserChange change) => Clustered ? new UserEvent(_selfNode, state.NickOrStar, change) : null;
-
-    /// <summary>PRIVMSG/NOTICE to a user of another node: sent to that node's <c>chat/users</c>.</summary>
-    private bool PrivateMessageRemote(User from, MessageRequest m)
-    {
-        if (!Clustered || !_remoteUsers.TryGetValue(m.Target, out var target)) return false;
-        if (m.Command == "TAGMSG")
-        {
-            from.Session.Tell(Completed.Instance); // TAGMSG stays node-local (README)
-            return true;
-        }
-
-        var message = new Outgoing(new IrcMessage(from.State.Prefix, m.Command, [target.Info.Nick, m.Text]), _time.GetUtcNow(), assignMsgId: true);
-        PeerUsers(target.Node).Tell(new PrivateLine(_selfNode, from.State.NickOrStar, target.Info.Nick, m.Command == "NOTICE" ? MessageKind.Notice : MessageKind.Privmsg, WireLine.From(message)), Self);
-        if (from.State.Has(CapCommands.EchoMessage)) from.Connection.Tell(message.For(from.State.Caps), ActorRefs.NoSender);
-        from.Session.Tell(m.Command != "NOTICE" && target.Info.Away is { } away
-            ? new RepliesEvent([Replies.Numeric(Server, Numerics.RPL_AWAY, from.State.NickOrStar, target.Info.Nick, away)])
-            : Completed.Instance);
-        return true;
-    }
-
-    private ActorSelection PeerUsers(Address node)
-    {
-        if (!_peerUsers.TryGetValue(node, out var peer))
-            _peerUsers[node] = peer = Context.ActorSelection(Self.Path.ToStringWithAddress(node));
-        return peer;
-    }
 
     private void ApplySnapshot(NodeSnapshot s)
     {
@@ -229,6 +192,7 @@ public sealed partial class UsersActor
     private void OnNodeGone(Address node, bool left)
     {
         _peerUsers.Remove(node);
+        FailPending(node, "its server left the network");
         var name = _nodeNames.Remove(node, out var n) ? n : node.ToString();
         var reason = (left ? "Node left: " : "Node lost: ") + name;
         var gone = _remoteUsers.Where(r => r.Value.Node.Equals(node)).ToList();
