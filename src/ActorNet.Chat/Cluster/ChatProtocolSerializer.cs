@@ -7,7 +7,7 @@ using static ActorNet.Chat.Cluster.ProtoReader;
 namespace ActorNet.Chat.Cluster;
 
 /// <summary>
-/// The compact binary form of the chat protocol (<see cref="IClusterMessage"/>, Protocol.cs), bound in the reference
+/// The compact binary form of the chat protocol (<see cref="IChatClusterMessage"/>, Protocol.cs), bound in the reference
 /// config (<c>akka.actor.serialization-bindings</c>). A string manifest per message type, protobuf fields inside
 /// (Google.Protobuf's coded streams, written by hand; field numbers below are the schema and are never reused), so
 /// nodes of two versions can talk during a rolling upgrade: a newer sender's extra fields are skipped, and a
@@ -24,6 +24,7 @@ public sealed class ChatProtocolSerializer(ExtendedActorSystem system) : Seriali
     /// <summary>Every manifest, by type: one list, used both ways.</summary>
     private static readonly Dictionary<Type, string> Manifests = new()
     {
+        [typeof(EventBatch)] = "eb",
         [typeof(ChannelEvent)] = "ce",
         [typeof(UserEvent)] = "ue",
         [typeof(PrivateLine)] = "pl",
@@ -39,7 +40,7 @@ public sealed class ChatProtocolSerializer(ExtendedActorSystem system) : Seriali
         [typeof(NickOwner)] = "nw",
     };
 
-    /// <summary>The message types this serializer writes (the binding test checks every <see cref="IClusterMessage"/> is here).</summary>
+    /// <summary>The message types this serializer writes (the binding test checks every <see cref="IChatClusterMessage"/> is here).</summary>
     public static IReadOnlyCollection<Type> Types => Manifests.Keys;
 
     public override string Manifest(object o) =>
@@ -47,8 +48,20 @@ public sealed class ChatProtocolSerializer(ExtendedActorSystem system) : Seriali
 
     public override byte[] ToBinary(object obj) => obj switch
     {
+        EventBatch b => ProtoWriter.Encode(w =>
+        {
+            // one origin for the batch; the events inside are written without it (fields 2 and 3 interleave in order)
+            w.Address(1, b.Origin);
+            foreach (var e in b.Events)
+                switch (e)
+                {
+                    case ChannelEvent c: w.Msg(2, c with { Origin = null }, Write); break;
+                    case UserEvent u: w.Msg(3, u, (n, x) => Write(n, x, withOrigin: false)); break;
+                    default: throw new ArgumentException($"not a peer event: {e.GetType()}", nameof(obj));
+                }
+        }),
         ChannelEvent e => ProtoWriter.Encode(w => Write(w, e)),
-        UserEvent e => ProtoWriter.Encode(w => Write(w, e)),
+        UserEvent e => ProtoWriter.Encode(w => Write(w, e, withOrigin: true)),
         PrivateLine p => ProtoWriter.Encode(w =>
         {
             w.Address(1, p.Origin);
@@ -115,8 +128,9 @@ public sealed class ChatProtocolSerializer(ExtendedActorSystem system) : Seriali
         var r = new ProtoReader(bytes);
         return manifest switch
         {
+            "eb" => ReadBatch(r),
             "ce" => ReadChannelEvent(r),
-            "ue" => ReadUserEvent(r),
+            "ue" => ReadUserEvent(r, null),
             "pl" => ReadPrivateLine(r),
             "pu" => ReadLineResult(r),
             "ns" => ReadSnapshot(r),
@@ -315,9 +329,28 @@ public sealed class ChatProtocolSerializer(ExtendedActorSystem system) : Seriali
 
     // ---- user events: the change is a oneof (fields 10-13)
 
-    private static void Write(ProtoWriter w, UserEvent e)
+    private static EventBatch ReadBatch(ProtoReader r)
     {
-        w.Address(1, e.Origin);
+        Address? origin = null;
+        var events = new List<IPeerEvent>();
+        for (var f = r.Next(); f != 0; f = r.Next())
+            switch (f)
+            {
+                case 1: origin = r.Address(); break;
+                case 2: events.Add(r.Msg(ReadChannelEvent)); break;
+                case 3: events.Add(r.Msg(n => ReadUserEvent(n, origin))); break;
+                default: r.Skip(); break;
+            }
+
+        var from = Required(origin, "origin");
+        for (var i = 0; i < events.Count; i++)
+            if (events[i] is ChannelEvent { Origin: null } c) events[i] = c with { Origin = from };
+        return new EventBatch(from, events.ToArray());
+    }
+
+    private static void Write(ProtoWriter w, UserEvent e, bool withOrigin)
+    {
+        if (withOrigin) w.Address(1, e.Origin);
         w.Str(2, e.Nick);
         switch (e.Change)
         {
@@ -335,9 +368,9 @@ public sealed class ChatProtocolSerializer(ExtendedActorSystem system) : Seriali
         }
     }
 
-    private static UserEvent ReadUserEvent(ProtoReader r)
+    private static UserEvent ReadUserEvent(ProtoReader r, Address? batchOrigin)
     {
-        Address? origin = null;
+        var origin = batchOrigin;
         string? nick = null;
         UserChange? change = null;
         for (var f = r.Next(); f != 0; f = r.Next())

@@ -6,13 +6,29 @@ using Akka.IO;
 namespace ActorNet.Chat.Cluster;
 
 // The chat protocol between cluster members, all in this file (and Protocol.Nicks.cs for the nick registry):
-// every record that crosses nodes implements IClusterMessage, which is bound to ChatProtocolSerializer in the
+// every record that crosses nodes implements IChatClusterMessage, which is bound to ChatProtocolSerializer in the
 // reference config (a test fails for any type here without that binding). Records are immutable and hold strings,
 // numbers, node addresses and bytes only; a node is its Akka Address, never a string, and `null` (not "") means
 // "this node, not stamped yet". One record (or one change type) per event kind: nothing is switched on strings.
 
 /// <summary>Marks a message that crosses nodes: it must have a manifest in <see cref="ChatProtocolSerializer"/>.</summary>
-public interface IClusterMessage;
+public interface IChatClusterMessage;
+
+/// <summary>An event of one node for the others' chat services, sent alone or in an <see cref="EventBatch"/>.</summary>
+public interface IPeerEvent : IChatClusterMessage
+{
+    /// <summary>About what it costs on the wire (for the batch's size bound).</summary>
+    int ApproximateBytes { get; }
+}
+
+/// <summary>Events of <paramref name="Origin"/> in the order they happened there (each with that origin), sent
+/// as one remote message.</summary>
+public sealed record EventBatch(Address Origin, IPeerEvent[] Events) : IChatClusterMessage
+{
+    public bool Equals(EventBatch? other) => other is not null && Origin.Equals(other.Origin) && Events.SequenceEqual(other.Events);
+
+    public override int GetHashCode() => HashCode.Combine(Origin, Events.Length);
+}
 
 /// <summary>
 /// One IRC line in transit, formatted once on its origin node: <paramref name="Body"/> is the line without tags and
@@ -51,10 +67,10 @@ public sealed record ChannelSnapshot(string Key, string Name, string? Topic, str
 
 /// <summary>Everything a node's chat service holds locally: users and the channels they are on. Replaces what the
 /// receiver knew of that node (sent when a member comes up, and on request).</summary>
-public sealed record NodeSnapshot(Address Origin, string NodeName, RemoteUserInfo[] Users, ChannelSnapshot[] Channels) : IClusterMessage;
+public sealed record NodeSnapshot(Address Origin, string NodeName, RemoteUserInfo[] Users, ChannelSnapshot[] Channels) : IChatClusterMessage;
 
 /// <summary>Asks a node's chat service for its <see cref="NodeSnapshot"/> (and to send its events from now on).</summary>
-public sealed record SnapshotRequest(Address Origin) : IClusterMessage;
+public sealed record SnapshotRequest(Address Origin) : IChatClusterMessage;
 
 /// <summary>
 /// One channel event on its origin node, already checked there: every other node delivers <paramref name="Line"/>
@@ -62,7 +78,10 @@ public sealed record SnapshotRequest(Address Origin) : IClusterMessage;
 /// <paramref name="Who"/> is the user who caused it; <paramref name="Origin"/> is null until this node's
 /// <c>cluster-link</c> stamps its own address on it.
 /// </summary>
-public sealed record ChannelEvent(Address? Origin, string Key, string Name, RemoteUserInfo Who, WireLine Line, ChannelChange Change) : IClusterMessage;
+public sealed record ChannelEvent(Address? Origin, string Key, string Name, RemoteUserInfo Who, WireLine Line, ChannelChange Change) : IPeerEvent
+{
+    public int ApproximateBytes => 96 + Line.Body.Count + (Change is ModesChanged m ? 16 * m.Changes.Length : 0);
+}
 
 /// <summary>What a <see cref="ChannelEvent"/> did to the channel: one sealed record per kind.</summary>
 public abstract record ChannelChange;
@@ -107,7 +126,15 @@ public sealed record ModesChanged(ModeChange[] Changes) : ChannelChange
 }
 
 /// <summary>A user of the origin node did something the other nodes must know: <paramref name="Change"/>.</summary>
-public sealed record UserEvent(Address Origin, string Nick, UserChange Change) : IClusterMessage;
+public sealed record UserEvent(Address Origin, string Nick, UserChange Change) : IPeerEvent
+{
+    public int ApproximateBytes => 160 + Change switch
+    {
+        UserRenamed r => r.Line.Body.Count,
+        UserQuit q => q.Line.Body.Count,
+        _ => 0,
+    };
+}
 
 /// <summary>What a <see cref="UserEvent"/> says: one sealed record per kind.</summary>
 public abstract record UserChange;
@@ -127,7 +154,7 @@ public sealed record UserQuit(WireLine Line) : UserChange;
 /// <summary>A PRIVMSG/NOTICE from a user of <paramref name="Origin"/> to a user of the receiving node, answered
 /// with <see cref="PrivateLineResult"/> (same <paramref name="Id"/>): the sender's node tells its user when the line
 /// could not be delivered (target gone on the way, node unreachable or removed before the answer).</summary>
-public sealed record PrivateLine(Address Origin, long Id, string TargetNick, MessageKind Kind, WireLine Line) : IClusterMessage;
+public sealed record PrivateLine(Address Origin, long Id, string TargetNick, MessageKind Kind, WireLine Line) : IChatClusterMessage;
 
 /// <summary>The answer to a <see cref="PrivateLine"/>: delivered to its target's connection, or not (no such nick).</summary>
-public sealed record PrivateLineResult(long Id, bool Delivered) : IClusterMessage;
+public sealed record PrivateLineResult(long Id, bool Delivered) : IChatClusterMessage;

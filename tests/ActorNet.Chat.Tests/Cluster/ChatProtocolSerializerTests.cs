@@ -94,6 +94,11 @@ public sealed class ChatProtocolSerializerTests : IDisposable
         [typeof(ChannelEvent)] = from o in OptNode from k in Text from n in Text from w in User from l in Line from c in Change
             select (object)new ChannelEvent(o, k, n, w, l, c),
         [typeof(UserEvent)] = from o in Node from n in Text from c in UserChangeGen select (object)new UserEvent(o, n, c),
+        [typeof(EventBatch)] = from o in Node
+            from events in Gen.OneOf(
+                from k in Text from n in Text from w in User from l in Line from c in Change select (IPeerEvent)new ChannelEvent(o, k, n, w, l, c),
+                from n in Text from c in UserChangeGen select (IPeerEvent)new UserEvent(o, n, c)).ArrayOf()
+            select (object)new EventBatch(o, events),
         [typeof(PrivateLine)] = from o in Node from i in Long from t in Text from k in Kind from l in Line select (object)new PrivateLine(o, i, t, k, l),
         [typeof(PrivateLineResult)] = from i in Long from d in Bool select (object)new PrivateLineResult(i, d),
         [typeof(NodeSnapshot)] = from o in Node from n in Text from u in User.ArrayOf() from c in Channel.ArrayOf() select (object)new NodeSnapshot(o, n, u, c),
@@ -123,13 +128,13 @@ public sealed class ChatProtocolSerializerTests : IDisposable
     public void There_is_a_generator_for_every_message_type_of_the_serializer() =>
         Assert.Equal(ChatProtocolSerializer.Types.OrderBy(t => t.Name), Samples.Keys.OrderBy(t => t.Name));
 
-    /// <summary>Fails when a type that crosses nodes (an <see cref="IClusterMessage"/>, or a new public record in
+    /// <summary>Fails when a type that crosses nodes (an <see cref="IChatClusterMessage"/>, or a new public record in
     /// the protocol's namespace that is not a known part of one) has no binding to the chat serializer.</summary>
     [Fact]
     public void Every_cross_node_type_is_bound_to_the_chat_serializer_in_the_reference_config()
     {
-        var assembly = typeof(IClusterMessage).Assembly;
-        var messages = assembly.GetTypes().Where(t => typeof(IClusterMessage).IsAssignableFrom(t) && !t.IsInterface && !t.IsAbstract).ToList();
+        var assembly = typeof(IChatClusterMessage).Assembly;
+        var messages = assembly.GetTypes().Where(t => typeof(IChatClusterMessage).IsAssignableFrom(t) && !t.IsInterface && !t.IsAbstract).ToList();
         Assert.NotEmpty(messages);
         foreach (var type in messages)
         {
@@ -138,9 +143,9 @@ public sealed class ChatProtocolSerializerTests : IDisposable
         }
 
         Type[] parts = [typeof(WireLine), typeof(RemoteUserInfo), typeof(ChannelMemberInfo), typeof(ChannelSnapshot), typeof(NickHolder),
-            typeof(ChannelChange), typeof(UserChange), typeof(MessageKind), typeof(IClusterMessage)];
+            typeof(ChannelChange), typeof(UserChange), typeof(MessageKind), typeof(IChatClusterMessage)];
         var unbound = assembly.GetTypes()
-            .Where(t => t.IsPublic && t.Namespace == typeof(IClusterMessage).Namespace && !typeof(ActorBase).IsAssignableFrom(t)
+            .Where(t => t.IsPublic && t.Namespace == typeof(IChatClusterMessage).Namespace && !typeof(ActorBase).IsAssignableFrom(t)
                         && !typeof(Akka.Serialization.Serializer).IsAssignableFrom(t)
                         && !messages.Contains(t) && !parts.Any(p => p.IsAssignableFrom(t)))
             .Select(t => t.FullName).ToList();

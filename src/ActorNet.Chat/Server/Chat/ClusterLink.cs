@@ -31,6 +31,18 @@ public sealed class ClusterLinkActor : ChatChild
     private readonly Dictionary<string, LocalChannel> _localChannels = new(StringComparer.Ordinal);
     private Address _selfNode = null!;
     private string _nodeName = "";
+    private readonly List<IPeerEvent> _outbox = new();
+    private int _outboxBytes;
+
+    /// <summary>A batch stays well below Akka.Remote's maximum frame size (128 000 bytes by default).</summary>
+    private const int MaxBatchBytes = 48 * 1024;
+
+    private const int MaxBatchEvents = 512;
+
+    private sealed record FlushOutboxNow
+    {
+        public static readonly FlushOutboxNow Instance = new();
+    }
 
     public ClusterLinkActor(ChatSettings settings)
     {
@@ -66,7 +78,16 @@ public sealed class ClusterLinkActor : ChatChild
         Receive<ClusterEvent.IMemberEvent>(_ => { });
         // private lines to it that are not acknowledged yet fail now (401), not when it is removed
         Receive<ClusterEvent.UnreachableMember>(u => Tree.Users.Tell(new UsersActor.NodeUnreachable(u.Member.Address)));
-        Receive<SnapshotRequest>(r => AddPeer(r.Origin)?.Tell(Snapshot(), Self));
+        Receive<SnapshotRequest>(r =>
+        {
+            FlushOutbox(); // the snapshot includes the events still in the outbox: they must not reach the peer after it
+            AddPeer(r.Origin)?.Tell(Snapshot(), Self);
+        });
+        Receive<FlushOutboxNow>(_ => FlushOutbox());
+        Receive<EventBatch>(b =>
+        {
+            foreach (var e in b.Events) FromPeer(e);
+        });
         Receive<NodeSnapshot>(s =>
         {
             AddPeer(s.Origin);
@@ -74,29 +95,58 @@ public sealed class ClusterLinkActor : ChatChild
         });
         Receive<ChannelEvent>(e =>
         {
-            if (e.Origin is null)
+            if (e.Origin is not null)
             {
-                var stamped = e with { Origin = _selfNode };
-                Record(stamped);
-                ToPeers(stamped);
+                FromPeer(e);
                 return;
             }
 
-            // another member's KICK of a local user, or TOPIC, changes what this node's snapshot says
-            if (e.Change is MemberKicked or TopicChanged && _localChannels.ContainsKey(e.Key)) Record(e);
-            Tree.Channels.Tell(new ChannelsActor.FromPeer(e));
+            var stamped = e with { Origin = _selfNode };
+            Record(stamped);
+            Send(stamped);
         });
         Receive<UserEvent>(e =>
         {
             if (!e.Origin.Equals(_selfNode))
             {
-                Tree.Channels.Tell(new ChannelsActor.FromPeer(e));
+                FromPeer(e);
                 return;
             }
 
             Record(e);
-            ToPeers(e);
+            Send(e);
         });
+    }
+
+    private void FromPeer(IPeerEvent e)
+    {
+        // another member's KICK of a local user, or TOPIC, changes what this node's snapshot says
+        if (e is ChannelEvent { Change: MemberKicked or TopicChanged } c && _localChannels.ContainsKey(c.Key)) Record(c);
+        Tree.Channels.Tell(new ChannelsActor.FromPeer(e));
+    }
+
+    /// <summary>
+    /// Local events leave in batches: collected until the <see cref="FlushOutboxNow"/> the first one scheduled comes
+    /// round in the mailbox (so a batch holds what was already queued and never waits for more), then sent to every
+    /// peer as one <see cref="EventBatch"/> (one remote message, one envelope, instead of one per event). Order is
+    /// kept: one outbox, flushed before anything else that goes to a peer.
+    /// </summary>
+    private void Send(IPeerEvent e)
+    {
+        if (_peers.Count == 0) return;
+        if (_outbox.Count == 0) Self.Tell(FlushOutboxNow.Instance);
+        _outbox.Add(e);
+        _outboxBytes += e.ApproximateBytes;
+        if (_outbox.Count >= MaxBatchEvents || _outboxBytes >= MaxBatchBytes) FlushOutbox();
+    }
+
+    private void FlushOutbox()
+    {
+        if (_outbox.Count == 0) return;
+        IChatClusterMessage message = _outbox.Count == 1 ? _outbox[0] : new EventBatch(_selfNode, _outbox.ToArray());
+        _outbox.Clear();
+        _outboxBytes = 0;
+        ToPeers(message);
     }
 
     private ActorSelection? AddPeer(Address node)
@@ -114,6 +164,7 @@ public sealed class ClusterLinkActor : ChatChild
 
     private void MemberUp(Member member)
     {
+        FlushOutbox(); // to the peers it was meant for, before the new one counts
         var peer = AddPeer(member.Address);
         if (peer is null) return;
         peer.Tell(Snapshot(), Self);
