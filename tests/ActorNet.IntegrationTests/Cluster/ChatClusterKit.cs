@@ -37,7 +37,7 @@ internal sealed class ChatClusterKit : IAsyncDisposable
     /// <summary>Starts one more node that joins through the first node's seed; waits until it sees <paramref name="members"/> Up.</summary>
     public async Task<ClusterNode> AddNodeAsync(string name, int members)
     {
-        var node = await ClusterNode.StartAsync(ClusterNode.Config(name, 0, _seedPort, ChatListener));
+        var node = await ClusterNode.StartAsync(ClusterNode.Config(name, 0, _seedPort, ChatListener) + "\n" + ChatJsonGuard.Hocon);
         _nodes.Add(node);
         await node.AwaitMembersUpAsync(members, TimeSpan.FromSeconds(30));
         return node;
@@ -50,7 +50,7 @@ internal sealed class ChatClusterKit : IAsyncDisposable
         for (var i = 0; i < count; i++)
         {
             var name = "node-" + (char)('a' + i);
-            nodes.Add(await ClusterNode.StartAsync(ClusterNode.Config(name, i == 0 ? seedPort : 0, seedPort, ChatListener)));
+            nodes.Add(await ClusterNode.StartAsync(ClusterNode.Config(name, i == 0 ? seedPort : 0, seedPort, ChatListener) + "\n" + ChatJsonGuard.Hocon));
         }
 
         foreach (var node in nodes) await node.AwaitMembersUpAsync(count, TimeSpan.FromSeconds(30));
