@@ -73,6 +73,22 @@ internal sealed class ChatClusterKit : IAsyncDisposable
     }
 
     /// <summary>Polls NAMES on <paramref name="channel"/> until <paramref name="client"/> sees exactly these nicks.</summary>
+    /// <summary>Waits until the node process has logged <paramref name="count"/> members Up (itself included).
+    /// Before that a member may still be Joining, and the split-brain resolver counts only Up members: a node cut
+    /// then can leave an even split, in which the wrong side downs itself.</summary>
+    public static async Task AwaitMembersUpAsync(ActorNet.IntegrationTests.EndToEnd.NodeProcess node, int count, TimeSpan timeout)
+    {
+        var up = new System.Text.RegularExpressions.Regex(@"cluster member (\S+) up ");
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var members = up.Matches(node.Stdout).Select(m => m.Groups[1].Value).Distinct().Count();
+            if (members >= count) return;
+            Assert.True(DateTime.UtcNow < deadline, $"only {members} of {count} members Up in time");
+            await Task.Delay(100);
+        }
+    }
+
     public static async Task AwaitNamesAsync(IrcClient client, string channel, params string[] nicks)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
