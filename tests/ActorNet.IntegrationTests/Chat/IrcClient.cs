@@ -27,9 +27,15 @@ internal sealed class IrcClient : IAsyncDisposable
         new(await LineClient.ConnectAsync(endpoint, receiveBufferSize), nick);
 
     /// <summary>Connects and registers with NICK/USER; waits for 376/422.</summary>
-    public static async Task<IrcClient> RegisteredAsync(IPEndPoint endpoint, string nick, int? receiveBufferSize = null)
+    public static async Task<IrcClient> RegisteredAsync(IPEndPoint endpoint, string nick, int? receiveBufferSize = null) =>
+        await RegisterAsync(await ConnectAsync(endpoint, nick, receiveBufferSize), nick);
+
+    /// <summary>Registers over a socket connected elsewhere (e.g. inside a network namespace).</summary>
+    public static Task<IrcClient> RegisteredAsync(System.Net.Sockets.Socket connected, string nick) =>
+        RegisterAsync(new IrcClient(LineClient.Over(connected), nick), nick);
+
+    private static async Task<IrcClient> RegisterAsync(IrcClient c, string nick)
     {
-        var c = await ConnectAsync(endpoint, nick, receiveBufferSize);
         await c.SendAsync($"NICK {nick}");
         await c.SendAsync($"USER {nick} 0 * :{nick} real");
         await c.ExpectAsync(l => l.Contains(" 376 ") || l.Contains(" 422 "));

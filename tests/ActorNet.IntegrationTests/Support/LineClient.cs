@@ -31,6 +31,9 @@ public sealed class LineClient : IAsyncDisposable
         return new LineClient(client);
     }
 
+    /// <summary>A client over a socket connected elsewhere (e.g. inside a network namespace).</summary>
+    public static LineClient Over(Socket connected) => new(new TcpClient { Client = connected, NoDelay = true });
+
     public async Task SendLineAsync(string line) => await SendAsync(Encoding.UTF8.GetBytes(line + "\n"));
 
     public async Task SendAsync(ReadOnlyMemory<byte> bytes)
