@@ -19,7 +19,9 @@ namespace ActorNet.Handlers.BuiltIn;
 /// below the soft limit, held while above it (and while connecting), so the client is read at most
 /// <c>input-credit-bytes</c> ahead of this queue. Half-closes pass through: <see cref="CloseWrite"/> sends our FIN once
 /// everything is written (reading on), and the upstream's FIN is <see cref="ForwardHandler.UpstreamFinished"/>.
-/// States: Connecting → Connected → (Fail: stopped).
+/// States (each a behaviour with its context): Connecting(finAsked) → Connected(socket, Open | Finishing | FinSent) →
+/// stopped (Finish or Fail). Finishing: the client half-closed and our FIN waits for the write in flight; FinSent:
+/// Akka.IO was told ConfirmedClose and reads on until the upstream's FIN.
 /// </summary>
 public sealed class UpstreamLink : ReceiveActor
 {
@@ -69,7 +71,21 @@ public sealed class UpstreamLink : ReceiveActor
     private long _beforeConnectBytes;
     private long _heldCredit;
     private int _unacked;
-    private bool _readRequested, _busy, _closeWrite;
+    /// <summary>Pull mode: one upstream read requested at a time (as Connection's).</summary>
+    private bool _readRequested;
+    /// <summary>The soft limit's hysteresis: above it until the queue is down to half.</summary>
+    private bool _busy;
+
+    /// <summary>Our write side once connected.</summary>
+    private enum WriteSide
+    {
+        /// <summary>Frames from the client are written.</summary>
+        Open,
+        /// <summary>The client half-closed: our FIN goes out once the write in flight is acked.</summary>
+        Finishing,
+        /// <summary>ConfirmedClose sent: nothing more is written; Akka.IO reads on until the upstream's FIN.</summary>
+        FinSent,
+    }
 
     public UpstreamLink(Setup setup)
     {
@@ -77,7 +93,7 @@ public sealed class UpstreamLink : ReceiveActor
         _decoder = FrameCodecs.CreateDecoder(setup.Listener.Framing, setup.Listener.MaxFrameBytes);
         _encoder = FrameCodecs.GetEncoder(setup.Listener.Framing, setup.Listener.LineEnding);
         _writer = new AckWriter(null, _encoder, setup.Listener.WriteQueueLimitBytes);
-        Connecting();
+        Connecting(finAsked: false);
     }
 
     protected override void PreStart()
@@ -95,21 +111,22 @@ public sealed class UpstreamLink : ReceiveActor
 
     /// <summary>The owner keeps the client unread until the link is up, so what is held here is at most the one read
     /// that was under way (bounded by the write-queue limit all the same).</summary>
-    private void Connecting()
+    /// <param name="finAsked">the client half-closed already: our FIN follows what was held</param>
+    private void Connecting(bool finAsked)
     {
         Receive<Tcp.Connected>(_ =>
         {
             var socket = Sender;
             socket.Tell(new Tcp.Register(Self, keepOpenOnPeerClosed: true));
             _writer.Socket = socket;
-            Become(() => Connected(socket));
+            Become(() => Connected(socket, WriteSide.Open));
             foreach (var frame in _beforeConnect)
                 if (!Enqueue(socket, frame)) return;
             _beforeConnect.Clear();
             _setup.Owner.Tell(ForwardHandler.UpstreamConnected.Instance);
             CheckWatermark(); // gives back the credit held while connecting, unless already over the soft limit
             RequestRead(socket);
-            if (_closeWrite) MaybeCloseWrite(socket);
+            if (finAsked) FinAfterWrites(socket);
         });
         Receive<Tcp.CommandFailed>(failed => Fail($"connect to {_setup.Upstream} failed: {failed.CauseString}"));
         Receive<Kill>(kill => Fail("killed: " + kill.Detail));
@@ -124,7 +141,7 @@ public sealed class UpstreamLink : ReceiveActor
             foreach (var frame in many.Frames)
                 if (!HoldUntilConnected(frame)) return;
         });
-        Receive<CloseWrite>(_ => _closeWrite = true);
+        Receive<CloseWrite>(_ => Become(() => Connecting(finAsked: true)));
     }
 
     /// <returns>false when too much is held (the link failed)</returns>
@@ -141,21 +158,33 @@ public sealed class UpstreamLink : ReceiveActor
         return true;
     }
 
-    private void Connected(IActorRef socket)
+    private void Connected(IActorRef socket, WriteSide side)
     {
-        Context.Watch(socket);
-        Receive<Send>(send =>
+        if (side == WriteSide.Open)
         {
-            if (Enqueue(socket, send.Data)) GiveBack(send.Credit);
-        });
-        Receive<SendMany>(many =>
+            Context.Watch(socket); // once: the later write sides are entered from here
+            Receive<Send>(send =>
+            {
+                if (Enqueue(socket, send.Data)) GiveBack(send.Credit);
+            });
+            Receive<SendMany>(many =>
+            {
+                foreach (var frame in many.Frames)
+                    if (!Enqueue(socket, frame, defer: true)) return;
+                _writer.Flush();
+                CheckWatermark();
+                GiveBack(many.Credit);
+            });
+            Receive<CloseWrite>(_ => FinAfterWrites(socket));
+        }
+        else
         {
-            foreach (var frame in many.Frames)
-                if (!Enqueue(socket, frame, defer: true)) return;
-            _writer.Flush();
-            CheckWatermark();
-            GiveBack(many.Credit);
-        });
+            // the client sent nothing after its FIN; give back what might still arrive so its credit never leaks
+            Receive<Send>(send => GiveBack(send.Credit));
+            Receive<SendMany>(many => GiveBack(many.Credit));
+            Receive<CloseWrite>(_ => { });
+        }
+
         Receive<Kill>(kill =>
         {
             socket.Tell(Tcp.Abort.Instance);
@@ -165,7 +194,7 @@ public sealed class UpstreamLink : ReceiveActor
         {
             _writer.OnAck();
             CheckWatermark();
-            if (_closeWrite) MaybeCloseWrite(socket);
+            if (side == WriteSide.Finishing) FinAfterWrites(socket);
         });
         Receive<Tcp.Received>(received =>
         {
@@ -192,11 +221,6 @@ public sealed class UpstreamLink : ReceiveActor
             _unacked--;
             RequestRead(socket);
         });
-        Receive<CloseWrite>(_ =>
-        {
-            _closeWrite = true;
-            MaybeCloseWrite(socket);
-        });
         // keepOpenOnPeerClosed: the upstream's FIN; we may still write (the client's half goes on)
         Receive<Tcp.PeerClosed>(_ =>
         {
@@ -217,13 +241,18 @@ public sealed class UpstreamLink : ReceiveActor
         socket.Tell(Tcp.ResumeReading.Instance);
     }
 
-    /// <summary>The client half-closed: FIN to the upstream once all it sent is written; Akka.IO reads on until the
-    /// upstream's FIN (ConfirmedClosed).</summary>
-    private void MaybeCloseWrite(IActorRef socket)
+    /// <summary>The client half-closed: FIN to the upstream once all it sent is written (Finishing until the write in
+    /// flight is acked), then FinSent; Akka.IO reads on until the upstream's FIN (ConfirmedClosed).</summary>
+    private void FinAfterWrites(IActorRef socket)
     {
-        if (_writer.WriteInFlight) return;
-        _closeWrite = false;
+        if (_writer.WriteInFlight)
+        {
+            Become(() => Connected(socket, WriteSide.Finishing));
+            return;
+        }
+
         socket.Tell(Tcp.ConfirmedClose.Instance);
+        Become(() => Connected(socket, WriteSide.FinSent));
     }
 
     /// <summary>The soft limit of the upstream's write queue: above it the client's credit is held (so the client is not
