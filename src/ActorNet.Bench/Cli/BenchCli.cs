@@ -43,6 +43,7 @@ public static class BenchCli
         var window = new Option<int>("--window") { Description = "Most messages a sender may run ahead of its slowest receiver; 0 = none", DefaultValueFactory = _ => 0 };
         var channel = new Option<string>("--channel") { Description = "IRC channel / NATS subject", DefaultValueFactory = _ => "#bench" };
         var plain = new Option<bool>("--plain") { Description = "connect: plain TCP to a line-echo listener instead of IRC" };
+        var tls = new Option<bool>("--tls") { Description = "echo, fanout: TLS to the server (any certificate accepted)" };
         var pid = new Option<int?>("--server-pid") { Description = "connect: server PID whose VmRSS growth per connection is reported" };
         var hold = new Option<double>("--hold") { Description = "connect: seconds to hold all connections before measuring", DefaultValueFactory = _ => 1 };
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of a table" };
@@ -59,6 +60,7 @@ public static class BenchCli
             cmd.Options.Add(mib);
             cmd.Options.Add(pid);
         }
+        if (name is "echo" or "fanout") cmd.Options.Add(tls);
         if (name == "connect")
         {
             cmd.Options.Add(plain);
@@ -84,6 +86,7 @@ public static class BenchCli
                 Window = parse.GetValue(window),
                 Channel = parse.GetValue(channel) ?? "#bench",
                 Plain = parse.GetValue(plain),
+                Tls = parse.GetValue(tls),
                 ServerPid = parse.GetValue(pid),
                 Hold = TimeSpan.FromSeconds(parse.GetValue(hold)),
                 SinkPort = parse.GetValue(sinkPort),

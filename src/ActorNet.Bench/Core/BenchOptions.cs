@@ -47,6 +47,9 @@ public sealed record BenchOptions
     /// <summary>proxy: MiB each transfer uploads.</summary>
     public int TransferMiB { get; init; } = 256;
 
+    /// <summary>echo / fanout: speak TLS to the server (any certificate accepted).</summary>
+    public bool Tls { get; init; }
+
     /// <summary>Print the result as one JSON object instead of a table.</summary>
     public bool Json { get; init; }
 

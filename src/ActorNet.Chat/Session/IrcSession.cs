@@ -77,7 +77,12 @@ public sealed class IrcSession : ConnectionHandler, IWithTimers, IAcceptsFrameBa
         _rt = runtime;
         _server = context.Service(IrcHandlerFactory.ServiceName);
         _chanTypes = runtime.Settings.ISupport.ChanTypes;
-        _state = SessionState.Connected(HostOf(context.Connection.Remote));
+        _state = SessionState.Connected(HostOf(context.Connection.Remote)) with
+        {
+            Secure = context.Tls is not null,
+            CertFp = context.Tls?.ClientCertificateFingerprint,
+            Sts = Sts.Value(runtime.Settings, context.Listener),
+        };
         _lastInput = Time.GetTimestamp();
         _bucket = new TokenBucket(Settings.Flood.Burst, Settings.Flood.PerSecond, _lastInput);
         _input = new HeldInput(Settings.Flood.MaxQueued, Settings.Flood.MaxHeldBytes);

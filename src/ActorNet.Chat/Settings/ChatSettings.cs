@@ -64,6 +64,15 @@ public sealed record ChatSettings(
     /// <summary>Operators whose password is stored as plain:PASSWORD (warned about at start).</summary>
     public IEnumerable<string> PlainTextOpers => Opers.Where(o => OperPassword.IsPlain(o.Value)).Select(o => o.Key);
 
+    /// <summary>sts.port: the TLS port plain irc listeners advertise in the IRCv3 <c>sts</c> capability; 0 = no sts.</summary>
+    public int StsPort { get; init; }
+
+    /// <summary>sts.duration: the policy lifetime TLS irc listeners advertise.</summary>
+    public TimeSpan StsDuration { get; init; } = TimeSpan.FromDays(14);
+
+    /// <summary>sts.preload: TLS irc listeners add <c>,preload</c>.</summary>
+    public bool StsPreload { get; init; }
+
     /// <summary>request-timeout: how long a session waits for the chat service before its input flows again.</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
@@ -171,6 +180,9 @@ public sealed record ChatSettings(
             reader.Int("oper-throttle.failures", 1, 1000),
             reader.Duration("oper-throttle.window", TimeSpan.FromSeconds(1)),
             reader.Int("oper-throttle.max-clients", 1, 1_000_000));
+        var stsPort = reader.Int("sts.port", 0, 65535);
+        var stsDuration = reader.Duration("sts.duration", TimeSpan.Zero);
+        var stsPreload = reader.String("sts.preload", s => s is "on" or "off" or "true" or "false" or "yes" or "no", "must be on or off") is "on" or "true" or "yes";
         errors = reader.Errors;
         return new ChatSettings(
             serverName,
@@ -202,6 +214,9 @@ public sealed record ChatSettings(
             WhowasSize = whowas,
             MaxPipelined = pipelined,
             OperThrottle = operThrottle,
+            StsPort = stsPort,
+            StsDuration = stsDuration,
+            StsPreload = stsPreload,
         };
     }
 

@@ -129,12 +129,13 @@ public sealed partial class Connection
         if (SocketClosing) return;
         StopHandler();
         Timers.StartSingleTimer(CloseTimeout.Instance, CloseTimeout.Instance, DrainTimeout);
-        if (_writer.WriteInFlight) return; // Draining until the last ack
+        if (_writer.WriteInFlight && _tls is not { Failed: true }) return; // Draining until the last ack (none after a failed handshake)
         CloseSocket(outcome);
     }
 
     private void CloseSocket(Outcome outcome)
     {
+        if (ShutDownTlsFirst()) return; // back here once close_notify has left (CloseIfTlsDrained)
         if (_down.SlowClose > TimeSpan.Zero)
         {
             // slow-close toxic: hold the socket open a while before the FIN
@@ -204,6 +205,7 @@ public sealed partial class Connection
         var outcome = _state.Closed ?? new Outcome(DisconnectReason.Shutdown, null);
         _decoder?.Dispose();
         _ws?.Dispose();
+        _tls?.Dispose();
         _writer.Dispose();
         _counters.Closed(outcome.Reason);
         if (_setup.Rejected is not null) return;

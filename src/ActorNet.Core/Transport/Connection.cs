@@ -157,7 +157,8 @@ public sealed partial class Connection : ActorBase, IWithTimers
         if (_setup.Rejected is { } rejected)
         {
             Log.Warning("connection {ConnectionId} on {Listener} from {Remote} refused: {Reason}", _info.Id, _info.Listener, _info.Remote, rejected.ToString());
-            if (_ws is not null) WriteRaw(WebSocketHandshake.ErrorResponse(503, "Service Unavailable", "too many connections"));
+            if (Listener.Tls is not null) { } // no handshake for a refused connection, so nothing readable to tell it
+            else if (_ws is not null) WriteRaw(WebSocketHandshake.ErrorResponse(503, "Service Unavailable", "too many connections"));
             else SendErrorFrame(rejected, "too many connections");
             BeginClose(rejected, "limit reached");
             return;
@@ -169,8 +170,9 @@ public sealed partial class Connection : ActorBase, IWithTimers
         _runtime.Connections.Add(new ConnectionEntry(_info, Self, Stats));
         _runtime.Events.ConnectionOpened(_info); // nothing is built while no one listens
         ApplyToxics();
-        if (_ws is null) StartHandler();
-        else StartHandshakeTimer(); // a websocket handler starts once the handshake is accepted
+        var tls = StartTls(); // a TLS connection's handler starts once the TLS handshake succeeded
+        if (_ws is not null) StartHandshakeTimer(); // a websocket handler starts once the handshake is accepted
+        else if (!tls) StartHandler();
         RequestRead(); // the listener binds in pull mode: nothing is read before this
         if (Listener.IdleTimeout > TimeSpan.Zero)
             Timers.StartSingleTimer(IdleCheck.Instance, IdleCheck.Instance, Listener.IdleTimeout);
@@ -178,7 +180,7 @@ public sealed partial class Connection : ActorBase, IWithTimers
 
     private void StartHandler()
     {
-        _handler = Context.ActorOf(_setup.Handler.CreateHandler(new HandlerContext(_info, Listener, Self, _setup.Services) { Credit = _credit }), "handler");
+        _handler = Context.ActorOf(_setup.Handler.CreateHandler(new HandlerContext(_info, Listener, Self, _setup.Services) { Credit = _credit, Tls = _tls?.Session }), "handler");
         Context.Watch(_handler);
     }
 
@@ -205,7 +207,7 @@ public sealed partial class Connection : ActorBase, IWithTimers
     // of each accepted connection's CPU and memory (docs/BENCHMARKS.md).
     // ---------------------------------------------------------------------------------------------------------------
 
-    protected override bool Receive(object message) => Open(message);
+    protected override bool Receive(object message) => Open(message) || OnTlsMessage(message);
 
     /// <summary>Switches to <paramref name="state"/> and its behaviour (which closes over the state's context).</summary>
     private void Enter(State state)
@@ -214,7 +216,7 @@ public sealed partial class Connection : ActorBase, IWithTimers
         switch (state)
         {
             case State.Draining d:
-                Become(m => Draining(m, d.Outcome));
+                Become(m => Draining(m, d.Outcome) || OnTlsMessage(m));
                 ReadOn();
                 break;
             case State.SlowClosing s: Become(m => SlowClosing(m, s.Outcome)); break;
@@ -259,7 +261,11 @@ public sealed partial class Connection : ActorBase, IWithTimers
             case IdleCheck: OnIdleCheck(); return true;
             case HandshakeTimedOut: OnHandshakeTimeout(); return true;
             case Terminated t: OnTerminated(t); return true;
-            case Tcp.PeerClosed: OnPeerHalfClosed(); return true;
+            case Tcp.PeerClosed:
+                _readRequested = false;
+                if (_tls is not null) OnTlsSocketEnded();
+                else OnPeerHalfClosed();
+                return true;
             case Tcp.ConnectionClosed c: OnClosedBySocket(c); return true;
             case Tcp.CommandFailed f: OnCommandFailed(f); return true;
             default: return false;
@@ -268,15 +274,21 @@ public sealed partial class Connection : ActorBase, IWithTimers
 
     // ---------------------------------------------------------------------------------------------------------------
     // The data path. Client → handler: OnReceived → (websocket codec | frame decoder) → DeliverUp → upstream toxic
-    // lane → handler. Handler → client: SendDown → downstream toxic lane → Enqueue → AckWriter → socket. A byte
-    // transform layer (TLS) belongs between the socket and the framing: under DecodeAndDeliver on the way in (it
-    // turns the socket's bytes into plain bytes), under the AckWriter on the way out (see AckWriter's remarks).
+    // lane → handler. Handler → client: SendDown → downstream toxic lane → Enqueue → AckWriter → socket. TLS sits
+    // between the socket and the framing (Connection.Tls.cs): under DecodeAndDeliver on the way in, under the
+    // AckWriter on the way out (its Sink).
     // ---------------------------------------------------------------------------------------------------------------
 
     private void OnReceived(Tcp.Received received)
     {
         _readRequested = false;
         CountIn(received.Data.Count);
+        if (_tls is not null)
+        {
+            OnTlsCiphertext(received.Data); // the next read is requested once the layer took this one
+            return;
+        }
+
         DecodeAndDeliver(received.Data);
         if (ReadsFlow) RequestRead();
     }
@@ -286,7 +298,6 @@ public sealed partial class Connection : ActorBase, IWithTimers
     /// the connection when it is done (by default at once, after the queued output).</summary>
     private void OnPeerHalfClosed()
     {
-        _readRequested = false;
         _pauses |= ReadPause.PeerClosed;
         FlushUpLane();
         if (_state is not State.Open) return;
@@ -304,6 +315,12 @@ public sealed partial class Connection : ActorBase, IWithTimers
     /// <see cref="CreditReturned"/> once it caught up). One message per read, none per frame.</summary>
     private void RequestRead()
     {
+        if (_tls is not null)
+        {
+            RequestTlsReads();
+            return;
+        }
+
         if (_readRequested || _pauses != ReadPause.None || !_credit.MayRead()) return;
         _readRequested = true;
         _setup.Socket.Tell(Tcp.ResumeReading.Instance);
@@ -562,6 +579,7 @@ public sealed partial class Connection : ActorBase, IWithTimers
     {
         FlushDownLane();
         if (_ws is { HandshakeCompleted: false }) return; // no frames before the handshake
+        if (_tls is { Established: false }) return; // nor before the TLS handshake
         var frame = _setup.Handler.ErrorFrame(reason, message);
         if (frame is null && Listener.Framing == FramingKind.Line && _ws is null)
             frame = ByteString.FromBytes(Encoding.UTF8.GetBytes("error: " + message));

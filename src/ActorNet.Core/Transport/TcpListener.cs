@@ -62,6 +62,9 @@ public sealed class TcpListener : ReceiveActor
         Receive<Tcp.Bound>(bound =>
         {
             _log.Info("listener {Listener} bound {Transport} {Endpoint}", Name, TransportName, bound.LocalAddress);
+            if (_setup.Settings.Tls is { } tls)
+                _log.Info("listener {Listener} speaks TLS with {Certificate} ({Subject}, valid until {NotAfter:yyyy-MM-dd}){DevCa}", Name, tls.CertificatePath,
+                    tls.Certificate.Subject, tls.Certificate.NotAfter.ToUniversalTime(), tls.DevCa is { } ca ? "; development certificate: clients trust " + ca : "");
             if (_setup.Settings.AllowedOrigins is { AllowAll: true })
                 _log.Warning("listener {Listener}: allowed-origins = [\"*\"]: ANY web page the user opens can connect to {Endpoint} and act as them (cross-site WebSocket hijacking); list the pages that may connect instead",
                     Name, bound.LocalAddress);

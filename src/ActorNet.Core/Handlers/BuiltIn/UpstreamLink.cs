@@ -19,11 +19,9 @@ namespace ActorNet.Handlers.BuiltIn;
 /// below the soft limit, held while above it (and while connecting), so the client is read at most
 /// <c>input-credit-bytes</c> ahead of this queue. Half-closes pass through: <see cref="CloseWrite"/> sends our FIN once
 /// everything is written (reading on), and the upstream's FIN is <see cref="ForwardHandler.UpstreamFinished"/>.
-/// States (each a behaviour with its context): Connecting(finAsked) → Connected(socket, Open | Finishing | FinSent) →
-/// stopped (Finish or Fail). Finishing: the client half-closed and our FIN waits for the write in flight; FinSent:
-/// Akka.IO was told ConfirmedClose and reads on until the upstream's FIN.
+/// States: Connecting → Connected → (Fail: stopped).
 /// </summary>
-public sealed class UpstreamLink : ReceiveActor
+public sealed partial class UpstreamLink : ReceiveActor
 {
     /// <param name="Upstream">where to connect</param>
     /// <param name="Listener">framing and limits (the client's listener)</param>
@@ -71,21 +69,7 @@ public sealed class UpstreamLink : ReceiveActor
     private long _beforeConnectBytes;
     private long _heldCredit;
     private int _unacked;
-    /// <summary>Pull mode: one upstream read requested at a time (as Connection's).</summary>
-    private bool _readRequested;
-    /// <summary>The soft limit's hysteresis: above it until the queue is down to half.</summary>
-    private bool _busy;
-
-    /// <summary>Our write side once connected.</summary>
-    private enum WriteSide
-    {
-        /// <summary>Frames from the client are written.</summary>
-        Open,
-        /// <summary>The client half-closed: our FIN goes out once the write in flight is acked.</summary>
-        Finishing,
-        /// <summary>ConfirmedClose sent: nothing more is written; Akka.IO reads on until the upstream's FIN.</summary>
-        FinSent,
-    }
+    private bool _readRequested, _busy, _closeWrite;
 
     public UpstreamLink(Setup setup)
     {
@@ -93,7 +77,7 @@ public sealed class UpstreamLink : ReceiveActor
         _decoder = FrameCodecs.CreateDecoder(setup.Listener.Framing, setup.Listener.MaxFrameBytes);
         _encoder = FrameCodecs.GetEncoder(setup.Listener.Framing, setup.Listener.LineEnding);
         _writer = new AckWriter(null, _encoder, setup.Listener.WriteQueueLimitBytes);
-        Connecting(finAsked: false);
+        Connecting();
     }
 
     protected override void PreStart()
@@ -111,25 +95,42 @@ public sealed class UpstreamLink : ReceiveActor
 
     /// <summary>The owner keeps the client unread until the link is up, so what is held here is at most the one read
     /// that was under way (bounded by the write-queue limit all the same).</summary>
-    /// <param name="finAsked">the client half-closed already: our FIN follows what was held</param>
-    private void Connecting(bool finAsked)
+    private void Connecting()
     {
         Receive<Tcp.Connected>(_ =>
         {
             var socket = Sender;
             socket.Tell(new Tcp.Register(Self, keepOpenOnPeerClosed: true));
             _writer.Socket = socket;
-            Become(() => Connected(socket, WriteSide.Open));
-            foreach (var frame in _beforeConnect)
-                if (!Enqueue(socket, frame)) return;
-            _beforeConnect.Clear();
-            _setup.Owner.Tell(ForwardHandler.UpstreamConnected.Instance);
-            CheckWatermark(); // gives back the credit held while connecting, unless already over the soft limit
-            RequestRead(socket);
-            if (finAsked) FinAfterWrites(socket);
+            if (_setup.Listener.UpstreamTls is { } tls)
+            {
+                StartTls(socket, tls); // the link is up once the handshake succeeded (LinkUp)
+                return;
+            }
+
+            LinkUp(socket);
         });
         Receive<Tcp.CommandFailed>(failed => Fail($"connect to {_setup.Upstream} failed: {failed.CauseString}"));
         Receive<Kill>(kill => Fail("killed: " + kill.Detail));
+        HoldSends();
+    }
+
+    /// <summary>Connected (and, with upstream-tls, the handshake done): what was held goes out, the owner is told.</summary>
+    private void LinkUp(IActorRef socket)
+    {
+        Become(() => Connected(socket));
+        foreach (var frame in _beforeConnect)
+            if (!Enqueue(socket, frame)) return;
+        _beforeConnect.Clear();
+        _setup.Owner.Tell(ForwardHandler.UpstreamConnected.Instance);
+        CheckWatermark(); // gives back the credit held while connecting, unless already over the soft limit
+        RequestRead(socket);
+        if (_closeWrite) MaybeCloseWrite(socket);
+    }
+
+    /// <summary>Until the link is up: frames (and a half-close) from the client are held.</summary>
+    private void HoldSends()
+    {
         Receive<Send>(send =>
         {
             _heldCredit += send.Credit;
@@ -141,7 +142,7 @@ public sealed class UpstreamLink : ReceiveActor
             foreach (var frame in many.Frames)
                 if (!HoldUntilConnected(frame)) return;
         });
-        Receive<CloseWrite>(_ => Become(() => Connecting(finAsked: true)));
+        Receive<CloseWrite>(_ => _closeWrite = true);
     }
 
     /// <returns>false when too much is held (the link failed)</returns>
@@ -158,33 +159,22 @@ public sealed class UpstreamLink : ReceiveActor
         return true;
     }
 
-    private void Connected(IActorRef socket, WriteSide side)
+    private void Connected(IActorRef socket)
     {
-        if (side == WriteSide.Open)
+        Context.Watch(socket);
+        if (_tls is not null) ReceiveTls(socket);
+        Receive<Send>(send =>
         {
-            Context.Watch(socket); // once: the later write sides are entered from here
-            Receive<Send>(send =>
-            {
-                if (Enqueue(socket, send.Data)) GiveBack(send.Credit);
-            });
-            Receive<SendMany>(many =>
-            {
-                foreach (var frame in many.Frames)
-                    if (!Enqueue(socket, frame, defer: true)) return;
-                _writer.Flush();
-                CheckWatermark();
-                GiveBack(many.Credit);
-            });
-            Receive<CloseWrite>(_ => FinAfterWrites(socket));
-        }
-        else
+            if (Enqueue(socket, send.Data)) GiveBack(send.Credit);
+        });
+        Receive<SendMany>(many =>
         {
-            // the client sent nothing after its FIN; give back what might still arrive so its credit never leaks
-            Receive<Send>(send => GiveBack(send.Credit));
-            Receive<SendMany>(many => GiveBack(many.Credit));
-            Receive<CloseWrite>(_ => { });
-        }
-
+            foreach (var frame in many.Frames)
+                if (!Enqueue(socket, frame, defer: true)) return;
+            _writer.Flush();
+            CheckWatermark();
+            GiveBack(many.Credit);
+        });
         Receive<Kill>(kill =>
         {
             socket.Tell(Tcp.Abort.Instance);
@@ -194,38 +184,35 @@ public sealed class UpstreamLink : ReceiveActor
         {
             _writer.OnAck();
             CheckWatermark();
-            if (side == WriteSide.Finishing) FinAfterWrites(socket);
+            if (_closeWrite) MaybeCloseWrite(socket);
         });
         Receive<Tcp.Received>(received =>
         {
             _readRequested = false;
-            _frames.Clear();
-            var status = _decoder.Decode(received.Data, _frames); // zero-copy slices of the immutable read
-            if (_frames.Count > 0)
+            if (_tls is not null)
             {
-                _unacked++;
-                _setup.Owner.Tell(new ForwardHandler.UpstreamData(_frames.ToArray()));
-            }
-
-            if (status != DecodeStatus.Ok)
-            {
-                socket.Tell(Tcp.Abort.Instance);
-                Fail($"upstream sent a bad frame ({status})");
+                _tls.Receive(received.Data); // the next socket read once the layer took it (CiphertextTaken)
                 return;
             }
 
-            RequestRead(socket);
+            if (Deliver(socket, received.Data)) RequestRead(socket);
         });
         Receive<Delivered>(_ =>
         {
             _unacked--;
             RequestRead(socket);
         });
+        Receive<CloseWrite>(_ =>
+        {
+            _closeWrite = true;
+            MaybeCloseWrite(socket);
+        });
         // keepOpenOnPeerClosed: the upstream's FIN; we may still write (the client's half goes on)
         Receive<Tcp.PeerClosed>(_ =>
         {
             _readRequested = false;
-            _setup.Owner.Tell(ForwardHandler.UpstreamFinished.Instance);
+            if (_tls is not null) _tls.OnSocketEnded(); // finished once the layer's plaintext ends
+            else _setup.Owner.Tell(ForwardHandler.UpstreamFinished.Instance);
         });
         Receive<Tcp.ConfirmedClosed>(_ => Finish());
         Receive<Tcp.ConnectionClosed>(closed => Fail("upstream connection " + closed.GetType().Name));
@@ -236,23 +223,25 @@ public sealed class UpstreamLink : ReceiveActor
     /// <summary>One read at a time, and only while fewer than <see cref="ReadWindow"/> reads wait for the client.</summary>
     private void RequestRead(IActorRef socket)
     {
+        if (_tls is not null)
+        {
+            RequestTlsReads(socket);
+            return;
+        }
+
         if (_readRequested || _unacked >= ReadWindow) return;
         _readRequested = true;
         socket.Tell(Tcp.ResumeReading.Instance);
     }
 
-    /// <summary>The client half-closed: FIN to the upstream once all it sent is written (Finishing until the write in
-    /// flight is acked), then FinSent; Akka.IO reads on until the upstream's FIN (ConfirmedClosed).</summary>
-    private void FinAfterWrites(IActorRef socket)
+    /// <summary>The client half-closed: FIN to the upstream once all it sent is written; Akka.IO reads on until the
+    /// upstream's FIN (ConfirmedClosed).</summary>
+    private void MaybeCloseWrite(IActorRef socket)
     {
-        if (_writer.WriteInFlight)
-        {
-            Become(() => Connected(socket, WriteSide.Finishing));
-            return;
-        }
-
+        if (_writer.WriteInFlight) return;
+        if (_tls is not null && !TlsClosedForWriting()) return; // close_notify first; back here once it left
+        _closeWrite = false;
         socket.Tell(Tcp.ConfirmedClose.Instance);
-        Become(() => Connected(socket, WriteSide.FinSent));
     }
 
     /// <summary>The soft limit of the upstream's write queue: above it the client's credit is held (so the client is not
@@ -287,6 +276,23 @@ public sealed class UpstreamLink : ReceiveActor
         }
 
         _setup.Owner.Tell(new ForwardHandler.CreditBack(credit));
+    }
+
+    /// <summary>Frames of one upstream read (plain bytes) to the client connection; false when the link failed.</summary>
+    private bool Deliver(IActorRef socket, ByteString data)
+    {
+        _frames.Clear();
+        var status = _decoder.Decode(data, _frames); // zero-copy slices of the immutable read
+        if (_frames.Count > 0)
+        {
+            _unacked++;
+            _setup.Owner.Tell(new ForwardHandler.UpstreamData(_frames.ToArray()));
+        }
+
+        if (status == DecodeStatus.Ok) return true;
+        socket.Tell(Tcp.Abort.Instance);
+        Fail($"upstream sent a bad frame ({status})");
+        return false;
     }
 
     /// <param name="defer">frame into the pending buffer even when idle; the caller flushes</param>
@@ -326,6 +332,7 @@ public sealed class UpstreamLink : ReceiveActor
     {
         NodeRuntime.Get(Context.System).Links.Remove(_setup.LinkName, Self);
         _decoder.Dispose();
+        _tls?.Dispose();
         _writer.Dispose();
     }
 }
