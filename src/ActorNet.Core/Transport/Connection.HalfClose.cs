@@ -37,6 +37,7 @@ public sealed partial class Connection
 
     private void SendFin()
     {
+        if (ShutDownTlsFirst()) return; // close_notify first (TLS's half-close); back here once it left (CloseIfTlsDrained)
         _setup.Socket.Tell(Tcp.ConfirmedClose.Instance);
         Enter(State.OutputClosed.Instance);
     }
@@ -70,7 +71,15 @@ public sealed partial class Connection
                 return true;
             case Terminated t: OnTerminated(t); return true;
             // our FIN went out and the client's came back: Akka.IO has closed the socket; the handler finishes
+            case Tcp.ConfirmedClosed when _state is State.OutputClosed && _tls is { PlaintextEnded: false }:
+                _tlsSocketGone = true;
+                _tls.OnSocketEnded(); // what the layer still holds goes up first; its end finishes (OnTlsPlaintext)
+                return true;
             case Tcp.ConfirmedClosed when _state is State.OutputClosed: OnPeerFinishedAfterUs(); return true;
+            case Tcp.PeerClosed when _tls is not null:
+                _readRequested = false;
+                OnTlsSocketEnded(); // the half-close is the end of the layer's plaintext (OnTlsPlaintext)
+                return true;
             case Tcp.PeerClosed: // the client's FIN before ours left (still flushing): as when open
                 _readRequested = false;
                 _pauses |= ReadPause.PeerClosed;

@@ -19,6 +19,10 @@ public sealed partial class Connection
 {
     private TlsChannel? _tls;
 
+    /// <summary>Half-closed (our close_notify and FIN sent) and Akka.IO confirmed the socket closed before the layer
+    /// handed up the client's last bytes: the end of its plaintext finishes the connection.</summary>
+    private bool _tlsSocketGone;
+
     /// <summary>Creates the layer and starts the handshake when the listener has <c>tls { }</c>; false for plain TCP.</summary>
     private bool StartTls()
     {
@@ -46,7 +50,7 @@ public sealed partial class Connection
                 return true;
             case TlsChannel.CiphertextTaken taken:
                 _tls.OnCiphertextTaken(taken);
-                if (_state is State.Open) RequestRead();
+                if (ReadsFlow) RequestRead();
                 return true;
             case TlsChannel.PlaintextIn plaintext: OnTlsPlaintext(_tls.OnPlaintextIn(plaintext)); return true;
             default: return false;
@@ -81,12 +85,12 @@ public sealed partial class Connection
 
     private void OnTlsPlaintext(TlsRead read)
     {
-        if (_state is not State.Open) return; // closing: input is discarded
+        if (!ReadsFlow) return; // closing: input is discarded
         if (!read.End)
         {
             DecodeAndDeliver(ByteString.FromBytes(System.Runtime.InteropServices.MemoryMarshal.TryGetArray(read.Data, out var segment)
                 ? segment : new ArraySegment<byte>(read.Data.ToArray())));
-            if (_state is State.Open) RequestRead();
+            if (ReadsFlow) RequestRead();
             return;
         }
 
@@ -97,7 +101,21 @@ public sealed partial class Connection
             return;
         }
 
-        OnPeerHalfClosed(); // close_notify or FIN after the last record
+        if (_state is State.Open)
+        {
+            OnPeerHalfClosed(); // close_notify or FIN after the last record
+        }
+        else if (_tlsSocketGone)
+        {
+            OnPeerFinishedAfterUs(); // both FINs exchanged (Akka.IO's ConfirmedClosed), and now all of the client's input is up
+        }
+        else
+        {
+            // our output is (being) closed and the client's half ended: as a plain Tcp.PeerClosed in HalfOpen
+            _pauses |= ReadPause.PeerClosed;
+            FlushUpLane();
+            _handler?.Tell(Handlers.ConnectionHandler.PeerHalfClosed.Instance, Self);
+        }
     }
 
     /// <summary>Pull mode over TLS: a socket read whenever the layer took the last one (its bounded pipe is the limit
@@ -121,9 +139,11 @@ public sealed partial class Connection
         return true;
     }
 
-    /// <summary>Draining and close_notify has left: now the FIN.</summary>
+    /// <summary>close_notify has left: now the FIN (closing, or half-closing our output).</summary>
     private void CloseIfTlsDrained()
     {
-        if (_state is State.Draining draining && _tls!.ShuttingDown && _tls.Drained) CloseSocket(draining.Outcome);
+        if (!_tls!.ShuttingDown || !_tls.Drained) return;
+        if (_state is State.Draining draining) CloseSocket(draining.Outcome);
+        else if (_state is State.ClosingOutput) SendFin();
     }
 }

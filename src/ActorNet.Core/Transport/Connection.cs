@@ -224,7 +224,7 @@ public sealed partial class Connection : ActorBase, IWithTimers
                 Become(m => Closing(m, c));
                 if (c.UntilPeerCloses) ReadOn();
                 break;
-            case State.ClosingOutput or State.OutputClosed: Become(HalfOpen); break;
+            case State.ClosingOutput or State.OutputClosed: Become(m => HalfOpen(m) || OnTlsMessage(m)); break;
             case State.Lingering: Become(Lingering); break;
             case State.Stopped: Become(_ => true); break;
         }

@@ -74,6 +74,53 @@ public sealed class ForwardTlsTests : NodeTestKit, IDisposable
     }
 
     [Fact(Timeout = 60_000)]
+    public async Task An_upstream_that_answers_and_closes_first_half_closes_the_tls_client_with_close_notify_after_all_of_it()
+    {
+        // A plain upstream that sends 4 MiB at once, then its FIN, while the client has not finished sending.
+        var payload = new byte[4 * MiB];
+        new Random(5).NextBytes(payload);
+        var upstream = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        upstream.Start();
+        var served = Task.Run(async () =>
+        {
+            using var socket = await upstream.AcceptSocketAsync();
+            await socket.SendAsync(payload);
+            socket.Shutdown(SocketShutdown.Send);
+            var buffer = new byte[1024];
+            var got = new MemoryStream();
+            int n;
+            while ((n = await socket.ReceiveAsync(buffer)) > 0) got.Write(buffer, 0, n); // the client's half goes on
+            return got.ToArray();
+        });
+        try
+        {
+            var bound = await StartNodeAsync(TestSettings.Listener("proxy", "forward", framing: FramingKind.Raw) with
+            {
+                MaxFrameBytes = 64 * 1024,
+                Upstream = new HostPort("127.0.0.1", ((IPEndPoint)upstream.LocalEndpoint).Port),
+                Tls = TlsTests.Tls(_pki.Server()),
+            });
+            await using var client = await TlsTests.ConnectTlsAsync(bound["proxy"], _pki.Ca);
+            await client.WriteAsync("request"u8.ToArray());
+            var received = new MemoryStream();
+            var chunk = new byte[64 * 1024];
+            using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+            int read;
+            while ((read = await client.ReadAsync(chunk, cts.Token)) > 0) received.Write(chunk, 0, read); // 0: close_notify
+            Assert.Equal(SHA256.HashData(payload), SHA256.HashData(received.ToArray()));
+
+            await client.WriteAsync(" and after"u8.ToArray()); // our half is still open: TLS 1.3 half-close
+            await client.ShutdownAsync();
+            Assert.Equal("request and after", System.Text.Encoding.ASCII.GetString(await served.WaitAsync(cts.Token)));
+            await AwaitAssertAsync(() => Assert.Equal(1, NodeRuntime.Get(Sys).Metrics.For("proxy").Closed(DisconnectReason.ClientClosed)), TimeSpan.FromSeconds(15));
+        }
+        finally
+        {
+            upstream.Stop();
+        }
+    }
+
+    [Fact(Timeout = 60_000)]
     public async Task An_upstream_whose_certificate_does_not_match_the_server_name_is_refused_and_the_client_closed()
     {
         await using var sink = TlsSink.Start(_pki.Server());

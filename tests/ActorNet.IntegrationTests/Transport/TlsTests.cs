@@ -207,6 +207,49 @@ public sealed class TlsTests : NodeTestKit, IDisposable
     }
 
     [Fact(Timeout = 60_000)]
+    public async Task Limits_toxics_and_the_slow_consumer_cut_work_on_tls_connections()
+    {
+        var bound = await StartNodeAsync(TlsListener("tls", "echo") with { MaxConnections = 1, WriteQueueLimitBytes = 64 * 1024 });
+        await using var first = await ConnectTlsAsync(bound["tls"], _pki.Ca);
+        await first.WriteAsync(Encoding.ASCII.GetBytes("one\n"));
+        Assert.Equal("one", await ReadLineAsync(first));
+
+        // max-connections: the second is refused before any handshake (nothing readable to tell it), closed at once
+        using (var second = new TcpClient())
+        {
+            await second.ConnectAsync(bound["tls"]);
+            var ssl = new SslStream(second.GetStream());
+            await Assert.ThrowsAnyAsync<Exception>(() => ssl.AuthenticateAsClientAsync("localhost").WaitAsync(Timeout));
+        }
+
+        await AwaitAssertAsync(() => Assert.Equal(1, Metrics(Sys, "tls").Closed(DisconnectReason.TooManyConnections)), Timeout);
+
+        // a latency toxic holds frames above the TLS layer
+        var control = new NodeControl(Sys);
+        var toxic = ToxicParser.Parse(new Dictionary<string, string> { ["name"] = "lag", ["type"] = "latency", ["listener"] = "tls", ["latency"] = "300ms" }, out var errors)!;
+        Assert.True((await control.AddToxicAsync(toxic)).Ok, string.Join("; ", errors));
+        var clock = Stopwatch.StartNew();
+        await first.WriteAsync(Encoding.ASCII.GetBytes("slow\n"));
+        Assert.Equal("slow", await ReadLineAsync(first));
+        Assert.True(clock.Elapsed >= TimeSpan.FromMilliseconds(250), $"echo after {clock.Elapsed}: the toxic did not hold it");
+        Assert.True((await control.RemoveToxicAsync("lag")).Ok);
+
+        // a client that sends and never reads: its write queue passes the hard limit and it is cut
+        var junk = Encoding.ASCII.GetBytes(new string('x', 1000) + "\n");
+        using var cts = new CancellationTokenSource(Timeout);
+        try
+        {
+            for (var i = 0; i < 20_000 && Metrics(Sys, "tls").SlowConsumerCuts == 0; i++) await first.WriteAsync(junk, cts.Token);
+        }
+        catch (IOException)
+        {
+            // cut while writing
+        }
+
+        await AwaitAssertAsync(() => Assert.Equal(1, Metrics(Sys, "tls").SlowConsumerCuts), Timeout);
+    }
+
+    [Fact(Timeout = 60_000)]
     public async Task A_dev_certificate_is_made_at_first_start_and_clients_verify_it_with_the_ca_written_beside_it()
     {
         var cert = Path.Combine(_dir, "dev", "node.crt");
