@@ -31,16 +31,7 @@ public sealed class TestCertificates : IDisposable
     public X509Certificate2 Server(string[]? dnsNames = null, DateTimeOffset? notBefore = null, DateTimeOffset? notAfter = null)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var names = dnsNames ?? ["localhost"];
-        var request = new CertificateRequest("CN=" + names[0], key, HashAlgorithmName.SHA256);
-        var san = new SubjectAlternativeNameBuilder();
-        foreach (var name in names) san.AddDnsName(name);
-        san.AddIpAddress(IPAddress.Loopback);
-        san.AddIpAddress(IPAddress.IPv6Loopback);
-        request.CertificateExtensions.Add(san.Build());
-        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, false));
-        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
+        var request = ActorNet.Transport.Tls.DevCertificate.ServerRequest(key, dnsNames ?? ["localhost"]);
         var now = DateTimeOffset.UtcNow;
         using var signed = request.Create(Ca, notBefore ?? now.AddDays(-1), notAfter ?? now.AddDays(7), RandomNumberGenerator.GetBytes(12));
         return signed.CopyWithPrivateKey(key);

@@ -38,16 +38,7 @@ public static class DevCertificate
         using var ca = caRequest.CreateSelfSigned(now.AddMinutes(-5), now.AddYears(2));
 
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var names = dnsNames ?? ["localhost"];
-        var request = new CertificateRequest("CN=" + names[0], key, HashAlgorithmName.SHA256);
-        var san = new SubjectAlternativeNameBuilder();
-        foreach (var name in names) san.AddDnsName(name);
-        san.AddIpAddress(IPAddress.Loopback);
-        san.AddIpAddress(IPAddress.IPv6Loopback);
-        request.CertificateExtensions.Add(san.Build());
-        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, false));
-        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
+        var request = ServerRequest(key, dnsNames ?? ["localhost"]);
         request.CertificateExtensions.Add(X509AuthorityKeyIdentifierExtension.CreateFromCertificate(ca, true, false));
         using var signed = request.Create(ca, now.AddMinutes(-5), now.AddYears(1), RandomNumberGenerator.GetBytes(12));
 
@@ -55,6 +46,22 @@ public static class DevCertificate
         WriteFile(CaPath(certificatePath), ca.ExportCertificatePem(), secret: false);
         WriteFile(certificatePath, signed.ExportCertificatePem() + "\n", secret: false);
         return true;
+    }
+
+    /// <summary>A TLS server certificate request for <paramref name="dnsNames"/> (the first is the CN) and the loopback
+    /// addresses: SAN, not a CA, digital signature, server authentication. Also what ActorNet.Testing signs.</summary>
+    public static CertificateRequest ServerRequest(ECDsa key, IReadOnlyList<string> dnsNames)
+    {
+        var request = new CertificateRequest("CN=" + dnsNames[0], key, HashAlgorithmName.SHA256);
+        var san = new SubjectAlternativeNameBuilder();
+        foreach (var name in dnsNames) san.AddDnsName(name);
+        san.AddIpAddress(IPAddress.Loopback);
+        san.AddIpAddress(IPAddress.IPv6Loopback);
+        request.CertificateExtensions.Add(san.Build());
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, false));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
+        return request;
     }
 
     private static void WriteFile(string path, string text, bool secret)
