@@ -27,11 +27,25 @@ public sealed record IrcRuntime(ChatSettings Settings, TimeProvider Time, DateTi
 /// came with the JOIN), not through the node-wide chat service, and up to <c>actornet.chat.max-pipelined</c> of them to the
 /// same channel may be in flight at once (one sender, one receiver: their order is kept). Anything else waits until
 /// they are all completed, so replies still keep the order of commands.</para>
-/// States: a new session starts Ready; a restarted one starts Recovering (it asks the service for the state its
-/// crashed predecessor saved, and buffers input meanwhile) → Ready.
+/// States: a new session starts Ready; a restarted one starts Recovering → Ready. A crash loses nothing: the failing
+/// instance hands its state, the lines it had queued, the effects it had pending and what it was waiting for to its
+/// successor (a message to itself, behind whatever is already in the mailbox); the successor queues the lines that
+/// arrive meanwhile behind those and stashes chat events until the handover came, then handles them in order — so the
+/// session and its channels agree on membership after the crash.
 /// </summary>
-public sealed class IrcSession : ConnectionHandler, IWithTimers, IAcceptsFrameBatches
+public sealed class IrcSession : ConnectionHandler, IWithTimers, IAcceptsFrameBatches, IWithUnboundedStash
 {
+    /// <summary>Failing instance → its successor. The queues change owner with the message (the predecessor is gone).</summary>
+    private sealed record Handover(
+        SessionState State,
+        IActorRef Server,
+        Queue<ByteString> Input,
+        LinkedList<Effect> Pending,
+        TokenBucket Bucket,
+        (bool Awaiting, int InFlight, IActorRef? PipeTo) Requests,
+        Dictionary<string, IActorRef> Channels,
+        (bool Closing, bool PingSent, long LastInput) Link);
+
     internal sealed record FloodTick
     {
         public static readonly FloodTick Instance = new();
@@ -56,15 +70,15 @@ public sealed class IrcSession : ConnectionHandler, IWithTimers, IAcceptsFrameBa
     /// <summary>The chat service at first; its <c>users</c> child once that answered (no forwarding hop from then on).</summary>
     private IActorRef _server;
     private readonly ILoggingAdapter _log = Context.GetLogger();
-    private readonly Queue<ByteString> _input = new();
-    private readonly LinkedList<Effect> _pending = new();
-    private readonly TokenBucket _bucket;
+    private Queue<ByteString> _input = new();
+    private LinkedList<Effect> _pending = new();
+    private TokenBucket _bucket;
     private SessionState _state;
     private bool _awaiting, _closing, _pingSent;
     private long _lastInput;
 
     /// <summary>The actor of each joined channel (folded name), learnt from its JoinedEvent; watched.</summary>
-    private readonly Dictionary<string, IActorRef> _channelActors = new(StringComparer.Ordinal);
+    private Dictionary<string, IActorRef> _channelActors = new(StringComparer.Ordinal);
     private readonly string _chanTypes;
     private IActorRef? _pipeTo;
     private int _inFlight;
@@ -82,6 +96,8 @@ public sealed class IrcSession : ConnectionHandler, IWithTimers, IAcceptsFrameBa
 
     public ITimerScheduler Timers { get; set; } = null!;
 
+    public IStash Stash { get; set; } = null!;
+
     private ChatSettings Settings => _rt.Settings;
 
     private TimeProvider Time => _rt.Time;
@@ -89,38 +105,50 @@ public sealed class IrcSession : ConnectionHandler, IWithTimers, IAcceptsFrameBa
     private ChatView View => new(Settings, Time.GetUtcNow(), _rt.Created);
 
     /// <summary>A new connection: nothing to recover.</summary>
-    protected override void PreStart() => BecomeReady(null);
+    protected override void PreStart() => BecomeReady(pump: true);
 
-    /// <summary>After a crash: ask the service for the state the previous incarnation saved (input waits meanwhile).</summary>
-    protected override void PostRestart(Exception reason) => _server.Tell(new RecoverState(Self));
+    /// <summary>The crash: hand everything to the successor (see the class summary).</summary>
+    protected override void PreRestart(Exception reason, object message) =>
+        Self.Tell(new Handover(_state, _server, _input, _pending, _bucket, (_awaiting, _inFlight, _pipeTo), _channelActors,
+            (_closing, _pingSent, _lastInput)));
 
-    /// <summary>Waiting for the state a previous incarnation saved; input is buffered.</summary>
+    /// <summary>After a crash: stay Recovering until the handover comes (not PreStart: nothing starts afresh).</summary>
+    protected override void PostRestart(Exception reason)
+    {
+    }
+
+    /// <summary>Waiting for the predecessor's handover: lines are queued (behind the handed-over ones), everything
+    /// else (chat events, channels that stopped) is stashed.</summary>
     private void Recovering()
     {
         Receive<FrameReceived>(f => OnFrame(f.Data, allowance: Settings.Flood.Burst + Settings.Flood.MaxQueued, pump: false));
         Receive<FramesReceived>(f => OnFrames(f.Frames, allowance: Settings.Flood.Burst + Settings.Flood.MaxQueued, pump: false));
-        Receive<Terminated>(OnChannelGone); // a channel the previous incarnation watched
-        Receive<RecoveredState>(r =>
-        {
-            LearnServer();
-            BecomeReady(r.State);
-        });
+        Receive<Handover>(TakeOver);
+        ReceiveAny(_ => Stash.Stash());
     }
 
-    private void BecomeReady(SessionState? saved)
+    private void TakeOver(Handover h)
     {
-        if (saved is not null)
-        {
-            _state = saved with { RegistrationPending = false };
-            _log.Warning("session of connection {ConnectionId} restarted; recovered {Nick} on {Channels} channel(s)",
-                Handler.Connection.Id, _state.NickOrStar, _state.Channels.Count);
-        }
+        foreach (var line in _input) h.Input.Enqueue(line); // what came after the crash goes behind what was queued
+        (_state, _server, _input, _pending, _bucket, _channelActors) = (h.State, h.Server, h.Input, h.Pending, h.Bucket, h.Channels);
+        (_awaiting, _inFlight, _pipeTo) = h.Requests;
+        (_closing, _pingSent, _lastInput) = h.Link;
+        foreach (var channel in _channelActors.Values) Context.Watch(channel);
+        _log.Warning("session of connection {ConnectionId} restarted; carried over {Nick} on {Channels} channel(s), {Lines} queued line(s), {Effects} pending effect(s)",
+            Handler.Connection.Id, _state.NickOrStar, _channelActors.Count, _input.Count, _pending.Count);
+        if (_awaiting || _inFlight > 0) Timers.StartSingleTimer(RequestTimeout.Instance, RequestTimeout.Instance, Settings.RequestTimeout);
+        BecomeReady(pump: false);
+        Stash.UnstashAll(); // the events that came meanwhile, in order, then the queued lines run
+        Self.Tell(FloodTick.Instance);
+    }
 
+    private void BecomeReady(bool pump)
+    {
         if (!_state.Registered) Timers.StartSingleTimer(RegistrationTimeout.Instance, RegistrationTimeout.Instance, Settings.RegistrationTimeout);
         var tick = TimeSpan.FromTicks(Math.Max(TimeSpan.FromMilliseconds(200).Ticks, Math.Min(Settings.PingInterval.Ticks, Settings.PingTimeout.Ticks) / 2));
         Timers.StartPeriodicTimer(PingTick.Instance, PingTick.Instance, tick);
         Become(Ready);
-        Pump();
+        if (pump) Pump();
     }
 
     private void Ready()

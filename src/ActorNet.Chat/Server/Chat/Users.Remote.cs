@@ -35,8 +35,8 @@ public sealed partial class UsersActor
 
     private string _selfNode = "";
     private Dictionary<string, RemoteUser> _remoteUsers;
-    private readonly Dictionary<string, string> _nodeNames = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, ActorSelection> _peerUsers = new(StringComparer.Ordinal);
+    private Dictionary<string, string> _nodeNames = new(StringComparer.Ordinal);
+    private Dictionary<string, ActorSelection> _peerUsers = new(StringComparer.Ordinal);
 
     private bool Clustered => Tree.Clustered;
 
