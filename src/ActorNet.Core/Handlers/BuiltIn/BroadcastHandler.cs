@@ -44,9 +44,16 @@ public sealed class BroadcastHandler : ConnectionHandler, IAcceptsFrameBatches
 /// <see cref="Connection.Send"/> and that one message is told to every member but the sender. With
 /// <c>scope = cluster</c> the frame is also published through Akka's DistributedPubSub to the same listener's topic
 /// on every other member node, which delivers it to its own clients.
+/// <para>A crash loses no member: the failing instance hands its members to its successor (told to itself, behind
+/// what is queued) and the successor stashes every publish until it has them, so relay clients keep receiving and
+/// nothing published meanwhile is dropped. Its watches and its DistributedPubSub subscription belong to the actor,
+/// not the instance, and stay.</para>
 /// </summary>
-public sealed class BroadcastTopic : ReceiveActor
+public sealed class BroadcastTopic : ReceiveActor, IWithUnboundedStash
 {
+    /// <summary>Failing instance → its successor: the members (connection actors) it had.</summary>
+    private sealed record Handover(IActorRef[] Members);
+
     public sealed record Join(IActorRef Member);
 
     public sealed record Leave(IActorRef Member);
@@ -77,7 +84,13 @@ public sealed class BroadcastTopic : ReceiveActor
     {
         _clusterTopic = "actornet.broadcast." + listener;
         if (scope == BroadcastScope.Cluster) _mediator = DistributedPubSub.Get(Context.System).Mediator;
+        Serving();
+    }
 
+    public IStash Stash { get; set; } = null!;
+
+    private void Serving()
+    {
         Receive<Join>(j =>
         {
             if (_members.Add(j.Member)) Context.Watch(j.Member);
@@ -106,6 +119,23 @@ public sealed class BroadcastTopic : ReceiveActor
 
     protected override void PreStart() =>
         _mediator?.Tell(new PubSub.Subscribe(_clusterTopic, Self));
+
+    protected override void PreRestart(Exception reason, object message) => Self.Tell(new Handover(_members.ToArray()));
+
+    /// <summary>Not PreStart again: the subscription stays. Waits for the members.</summary>
+    protected override void PostRestart(Exception reason) => Become(Restoring);
+
+    private void Restoring()
+    {
+        Receive<Handover>(h =>
+        {
+            foreach (var member in h.Members)
+                if (_members.Add(member)) Context.Watch(member);
+            Become(Serving);
+            Stash.UnstashAll();
+        });
+        ReceiveAny(_ => Stash.Stash());
+    }
 
     private void Deliver(object send, IActorRef from)
     {
