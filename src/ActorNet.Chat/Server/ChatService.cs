@@ -1,4 +1,5 @@
 using ActorNet.Chat.Settings;
+using ActorNet.Supervision;
 using Akka.Actor;
 using Akka.Cluster;
 using Akka.Event;
@@ -84,19 +85,16 @@ public sealed class ChatService : ReceiveActor
 /// <summary>
 /// A child of the chat service: waits for the <see cref="ChatService.Tree"/> (stashing anything else), then runs
 /// <see cref="Running"/>.
-/// <para>A crash loses nothing: the failing instance hands its state to its successor (<see cref="HandOver"/> in
-/// PreRestart, told to itself: it lands behind whatever is already in the mailbox), and the successor stashes every
-/// message until that handover has restored the state, so what was queued at the crash instant is handled after it,
-/// in order. Children (the channel actors, the registry's manager and proxy) are kept across the restart rather than
-/// stopped, and what was stashed at the crash is put back in the mailbox by Akka. What is lost is only the message
-/// being handled when a real exception is thrown (Akka drops it; a crash by path fails the actor between messages).</para>
+/// <para>A crash loses nothing: the failing instance hands its state (<see cref="HandOver"/>) to its successor through
+/// <see cref="CarryOver"/> (PreRestart → PostRestart, within Akka's recreate step: no message is handled between the
+/// two), so whatever was queued at the crash instant is handled by the successor with the state the predecessor had.
+/// Children (the channel actors, the registry's manager and proxy) are kept across the restart rather than stopped.
+/// What is lost is only the message being handled when a real exception is thrown (Akka drops it; a crash by path
+/// fails the actor between messages).</para>
 /// </summary>
 public abstract class ChatChild : ReceiveActor, IWithUnboundedStash
 {
-    /// <summary>Failing instance → its successor (the same actor): the tree and the state to carry on with.
-    /// <paramref name="State"/> is the predecessor's own state object, whose ownership moves with the message (the
-    /// predecessor is gone once it is sent; nothing else ever sees it).</summary>
-    private sealed record Handover(ChatService.Tree? Tree, object? State);
+    private sealed record Carried(ChatService.Tree Tree, object? State);
 
     protected ChatChild()
     {
@@ -105,20 +103,6 @@ public abstract class ChatChild : ReceiveActor, IWithUnboundedStash
             Tree = t;
             Become(Running);
             OnTree();
-            Stash.UnstashAll();
-        });
-        Receive<Handover>(h =>
-        {
-            if (h.Tree is null)
-            {
-                Context.Parent.Tell(ChatService.TreeRequest.Instance); // crashed before it knew the tree
-                return;
-            }
-
-            Tree = h.Tree;
-            if (h.State is not null) TakeOver(h.State);
-            Become(Running);
-            OnRestored();
             Stash.UnstashAll();
         });
         ReceiveAny(_ => Stash.Stash());
@@ -136,8 +120,8 @@ public abstract class ChatChild : ReceiveActor, IWithUnboundedStash
     {
     }
 
-    /// <summary>After a restart: the state restored and the behaviour <see cref="Running"/>, before stashed messages
-    /// run (e.g. to re-arm timers, which do not survive a restart).</summary>
+    /// <summary>After a restart, with the state restored and the behaviour <see cref="Running"/> (e.g. to re-arm
+    /// timers, which do not survive a restart).</summary>
     protected virtual void OnRestored()
     {
     }
@@ -149,6 +133,25 @@ public abstract class ChatChild : ReceiveActor, IWithUnboundedStash
     protected abstract void TakeOver(object state);
 
     /// <summary>Hands the state over and keeps the children (no PostStop: subscriptions made in PreStart stay too).</summary>
-    protected override void PreRestart(Exception reason, object message) =>
-        Self.Tell(new Handover(Tree, Tree is null ? null : HandOver()));
+    protected override void PreRestart(Exception reason, object message)
+    {
+        if (Tree is not null) CarryOver.Get(Context.System).Hand(Self, new Carried(Tree, HandOver()));
+    }
+
+    /// <summary>PreStart runs again (Akka's default), then the predecessor's state is taken over. A child that crashed
+    /// before it knew the tree asks for it again.</summary>
+    protected override void PostRestart(Exception reason)
+    {
+        base.PostRestart(reason);
+        if (!CarryOver.Get(Context.System).TryTake<Carried>(Self, out var carried))
+        {
+            Context.Parent.Tell(ChatService.TreeRequest.Instance);
+            return;
+        }
+
+        Tree = carried.Tree;
+        if (carried.State is not null) TakeOver(carried.State);
+        Become(Running);
+        OnRestored();
+    }
 }

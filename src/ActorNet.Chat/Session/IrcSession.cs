@@ -4,6 +4,7 @@ using ActorNet.Chat.Protocol;
 using ActorNet.Chat.Server;
 using ActorNet.Chat.Settings;
 using ActorNet.Handlers;
+using ActorNet.Supervision;
 using ActorNet.Transport;
 using Akka.Actor;
 using Akka.Event;
@@ -27,16 +28,15 @@ public sealed record IrcRuntime(ChatSettings Settings, TimeProvider Time, DateTi
 /// came with the JOIN), not through the node-wide chat service, and up to <c>actornet.chat.max-pipelined</c> of them to the
 /// same channel may be in flight at once (one sender, one receiver: their order is kept). Anything else waits until
 /// they are all completed, so replies still keep the order of commands.</para>
-/// States: a new session starts Ready; a restarted one starts Recovering → Ready. A crash loses nothing: the failing
-/// instance hands its state, the lines it had queued, the effects it had pending and what it was waiting for to its
-/// successor (a message to itself, behind whatever is already in the mailbox); the successor queues the lines that
-/// arrive meanwhile behind those and stashes chat events until the handover came, then handles them in order — so the
-/// session and its channels agree on membership after the crash.
+/// A crash loses nothing: the failing instance hands its state, the lines it had queued, the effects it had pending and
+/// what it was waiting for to its successor (<see cref="CarryOver"/>: no message is handled in between), so the
+/// frames and chat events already in the mailbox are handled by the successor as they would have been — the session
+/// and its channels agree on membership after the crash.
 /// </summary>
-public sealed class IrcSession : ConnectionHandler, IWithTimers, IAcceptsFrameBatches, IWithUnboundedStash
+public sealed class IrcSession : ConnectionHandler, IWithTimers, IAcceptsFrameBatches
 {
-    /// <summary>Failing instance → its successor. The queues change owner with the message (the predecessor is gone).</summary>
-    private sealed record Handover(
+    /// <summary>Failing instance → its successor. The queues change owner (the predecessor is gone).</summary>
+    private sealed record Carried(
         SessionState State,
         IActorRef Server,
         Queue<ByteString> Input,
@@ -91,12 +91,10 @@ public sealed class IrcSession : ConnectionHandler, IWithTimers, IAcceptsFrameBa
         _state = SessionState.Connected(HostOf(context.Connection.Remote));
         _lastInput = Time.GetTimestamp();
         _bucket = new TokenBucket(Settings.Flood.Burst, Settings.Flood.PerSecond, _lastInput);
-        Recovering();
+        Ready();
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
-
-    public IStash Stash { get; set; } = null!;
 
     private ChatSettings Settings => _rt.Settings;
 
@@ -109,37 +107,26 @@ public sealed class IrcSession : ConnectionHandler, IWithTimers, IAcceptsFrameBa
 
     /// <summary>The crash: hand everything to the successor (see the class summary).</summary>
     protected override void PreRestart(Exception reason, object message) =>
-        Self.Tell(new Handover(_state, _server, _input, _pending, _bucket, (_awaiting, _inFlight, _pipeTo), _channelActors,
-            (_closing, _pingSent, _lastInput)));
+        CarryOver.Get(Context.System).Hand(Self, new Carried(_state, _server, _input, _pending, _bucket, (_awaiting, _inFlight, _pipeTo),
+            _channelActors, (_closing, _pingSent, _lastInput)));
 
-    /// <summary>After a crash: stay Recovering until the handover comes (not PreStart: nothing starts afresh).</summary>
+    /// <summary>After a crash: take over from the predecessor (not PreStart: nothing starts afresh).</summary>
     protected override void PostRestart(Exception reason)
     {
-    }
+        if (!CarryOver.Get(Context.System).TryTake<Carried>(Self, out var h))
+        {
+            BecomeReady(pump: true);
+            return;
+        }
 
-    /// <summary>Waiting for the predecessor's handover: lines are queued (behind the handed-over ones), everything
-    /// else (chat events, channels that stopped) is stashed.</summary>
-    private void Recovering()
-    {
-        Receive<FrameReceived>(f => OnFrame(f.Data, allowance: Settings.Flood.Burst + Settings.Flood.MaxQueued, pump: false));
-        Receive<FramesReceived>(f => OnFrames(f.Frames, allowance: Settings.Flood.Burst + Settings.Flood.MaxQueued, pump: false));
-        Receive<Handover>(TakeOver);
-        ReceiveAny(_ => Stash.Stash());
-    }
-
-    private void TakeOver(Handover h)
-    {
-        foreach (var line in _input) h.Input.Enqueue(line); // what came after the crash goes behind what was queued
         (_state, _server, _input, _pending, _bucket, _channelActors) = (h.State, h.Server, h.Input, h.Pending, h.Bucket, h.Channels);
         (_awaiting, _inFlight, _pipeTo) = h.Requests;
         (_closing, _pingSent, _lastInput) = h.Link;
-        foreach (var channel in _channelActors.Values) Context.Watch(channel);
         _log.Warning("session of connection {ConnectionId} restarted; carried over {Nick} on {Channels} channel(s), {Lines} queued line(s), {Effects} pending effect(s)",
             Handler.Connection.Id, _state.NickOrStar, _channelActors.Count, _input.Count, _pending.Count);
         if (_awaiting || _inFlight > 0) Timers.StartSingleTimer(RequestTimeout.Instance, RequestTimeout.Instance, Settings.RequestTimeout);
         BecomeReady(pump: false);
-        Stash.UnstashAll(); // the events that came meanwhile, in order, then the queued lines run
-        Self.Tell(FloodTick.Instance);
+        Self.Tell(FloodTick.Instance); // runs the queued lines, after what is already in the mailbox
     }
 
     private void BecomeReady(bool pump)

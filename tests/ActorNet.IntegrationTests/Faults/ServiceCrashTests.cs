@@ -1,3 +1,4 @@
+using System.Net;
 using ActorNet.IntegrationTests.Chat;
 using ActorNet.IntegrationTests.Support;
 using ActorNet.Node.Hosting;
@@ -21,7 +22,7 @@ public sealed class ServiceCrashTests
           relay { transport = tcp, bind = "127.0.0.1:0", handler = broadcast }
           echo { transport = tcp, bind = "127.0.0.1:0", handler = echo }
         }
-        actornet.chat.flood { burst = 1000, per-second = 1000 }
+        actornet.chat.flood { burst = 1000, per-second = 1000, max-queued = 1000 }
         """;
 
     private const int Lines = 300;
@@ -101,6 +102,81 @@ public sealed class ServiceCrashTests
         await using var carol2 = await IrcClient.RegisteredAsync(chat, "carol");
     }
 
+    /// <summary>
+    /// A session crashed (three times) while its own commands are queued and chat events for it are on the way (its
+    /// JOINs and PARTs being answered, KICKs by another user): afterwards the session, the user directory and the
+    /// channels agree on where it is — WHOIS (directory), NAMES (channels) and JOIN 0 (the session's own view) name
+    /// the same channels — and none of its channel lines was lost.
+    /// </summary>
+    [Fact(Timeout = 90_000)]
+    public async Task A_session_crashed_with_events_in_flight_agrees_with_its_channels()
+    {
+        await using var node = await TestNode.StartAsync(Node, catalog: NodeHandlers.Catalog);
+        var chat = node.Endpoint("chat");
+        await using var alice = await IrcClient.RegisteredAsync(chat, "alice");
+        await using var bob = await IrcClient.RegisteredAsync(chat, "bob");
+        await bob.SendAsync("JOIN #base");
+        await bob.ExpectAsync(" 366 ");
+        for (var k = 0; k < 5; k++) await bob.CommandAsync($"JOIN #k{k}"); // bob is op there
+        foreach (var channel in new[] { "#base" }.Concat(Enumerable.Range(0, 5).Select(k => $"#k{k}")))
+        {
+            await alice.SendAsync("JOIN " + channel);
+            await alice.ExpectAsync(l => l.Contains(" 366 ") && l.Contains(channel));
+        }
+
+        await bob.SyncAsync();
+        var id = node.Runtime.Connections.Snapshot()
+            .Single(c => c.Info.Remote is IPEndPoint remote && remote.Equals(alice.Raw.Socket.LocalEndPoint)).Info.Id;
+        var handler = $"/user/actornet/listeners/chat/c-{id}/handler";
+
+        // one write of 60 commands from alice, bob's KICKs, and three crashes of alice's session in the middle
+        var burst = string.Concat(Enumerable.Range(0, 20).Select(i =>
+            $"JOIN #j{i}\r\nPRIVMSG #base :x{i}\r\n" + (i % 2 == 0 ? $"PART #j{i}\r\n" : $"NAMES #j{i}\r\n")));
+        await alice.Raw.SendAsync(System.Text.Encoding.UTF8.GetBytes(burst));
+        for (var crash = 0; crash < 3; crash++)
+        {
+            await bob.SendAsync($"KICK #k{crash} alice :in flight");
+            var crashed = await node.Control.CrashAsync(handler);
+            Assert.True(crashed.Ok, crashed.Message);
+            var restarted = DateTime.UtcNow + TimeSpan.FromSeconds(10); // the next crash hits the new instance
+            while (!(node.Runtime.Connections.TryGet(id, out var e) && e.Stats.HandlerRestarts > crash))
+            {
+                Assert.True(DateTime.UtcNow < restarted, $"the session was not restarted (crash {crash}, {(node.Runtime.Connections.TryGet(id, out var x) ? x.Stats.HandlerRestarts : -1)} restarts)");
+                await Task.Delay(5);
+            }
+        }
+
+        await bob.SendAsync("KICK #k3 alice :after");
+        Assert.Equal(Enumerable.Range(0, 20).Select(i => $"x{i}"), await ChannelLinesAsync(bob, "alice", 20, "#base"));
+        await alice.SyncAsync("settled");
+        await bob.SyncAsync();
+        Assert.True(node.Runtime.Connections.TryGet(id, out var entry) && entry.Stats.HandlerRestarts == 3, "three restarts on the same socket");
+
+        var expected = new[] { "#base", "#k4" }.Concat(Enumerable.Range(0, 20).Where(i => i % 2 == 1).Select(i => $"#j{i}")).Order(StringComparer.Ordinal).ToList();
+        var whois = (await bob.CommandAsync("WHOIS alice")).Single(l => l.Contains(" 319 "));
+        Assert.Equal(expected, whois[(whois.IndexOf(" :", StringComparison.Ordinal) + 2)..].Split(' ', StringSplitOptions.RemoveEmptyEntries)
+            .Select(c => c.TrimStart('@', '+')).Order(StringComparer.Ordinal));
+        foreach (var channel in expected.Concat(Enumerable.Range(0, 5).Select(k => $"#k{k}")).Concat(Enumerable.Range(0, 20).Select(i => $"#j{i}")).Distinct())
+        {
+            var names = (await bob.CommandAsync("NAMES " + channel)).Where(l => l.Contains(" 353 ")).ToList();
+            var listed = names.Any(l => l[(l.LastIndexOf(" :", StringComparison.Ordinal) + 2)..].Split(' ').Any(n => n.TrimStart('@', '+') == "alice"));
+            Assert.True(listed == expected.Contains(channel), $"{channel}: NAMES {(listed ? "lists" : "does not list")} alice");
+        }
+
+        // the session's own view: JOIN 0 parts exactly those channels
+        await alice.SendAsync("JOIN 0");
+        var parted = new List<string>();
+        foreach (var _ in expected)
+        {
+            var part = await alice.ExpectAsync(l => l.StartsWith(":alice!", StringComparison.Ordinal) && l.Contains(" PART "));
+            parted.Add(part.Split(' ')[2]);
+        }
+
+        Assert.Equal(expected, parted.Order(StringComparer.Ordinal));
+        Assert.DoesNotContain(" 319 ", string.Join('\n', await bob.CommandAsync("WHOIS alice")));
+        Assert.DoesNotContain(alice.Seen, l => l.StartsWith("ERROR", StringComparison.Ordinal));
+    }
+
     /// <summary>What a user sees of the channel and the users: NAMES, WHO, TOPIC, MODE, the ban list, WHOIS, LUSERS.</summary>
     internal static async Task<List<string>> QueriesAsync(IrcClient c)
     {
@@ -110,14 +186,15 @@ public sealed class ServiceCrashTests
         return lines;
     }
 
-    /// <summary>The texts of the next <paramref name="count"/> PRIVMSGs from <paramref name="from"/> to #a.</summary>
-    internal static async Task<List<string>> ChannelLinesAsync(IrcClient c, string from, int count)
+    /// <summary>The texts of the next <paramref name="count"/> PRIVMSGs from <paramref name="from"/> to <paramref name="channel"/>.</summary>
+    internal static async Task<List<string>> ChannelLinesAsync(IrcClient c, string from, int count, string channel = "#a")
     {
         var texts = new List<string>();
+        var command = $" PRIVMSG {channel} ";
         while (texts.Count < count)
         {
-            var line = await c.ExpectAsync(l => l.StartsWith($":{from}!", StringComparison.Ordinal) && l.Contains(" PRIVMSG #a "), TimeSpan.FromSeconds(15));
-            texts.Add(line[(line.IndexOf(" PRIVMSG #a ", StringComparison.Ordinal) + 12)..].TrimStart(':'));
+            var line = await c.ExpectAsync(l => l.StartsWith($":{from}!", StringComparison.Ordinal) && l.Contains(command), TimeSpan.FromSeconds(15));
+            texts.Add(line[(line.IndexOf(command, StringComparison.Ordinal) + command.Length)..].TrimStart(':'));
         }
 
         return texts;
