@@ -9,7 +9,9 @@ namespace ActorNet.Chat.Cluster;
 /// reached through a singleton proxy), so every claim is decided in one place, one after the other: two clients
 /// racing for one nick on two nodes get exactly one owner. An entry names the owner's node and its claimant (the
 /// session's actor path). When a member is removed from the cluster, its nicks are released. A new instance (after a
-/// hand-over) starts empty and asks every member's chat service to re-assert its nicks.
+/// hand-over) starts empty and asks every member's chat service to re-assert its nicks. A crash of the registry
+/// carries its entries over to the restarted instance (<see cref="ActorNet.Supervision.CarryOver"/>), so no nick is
+/// free for an instant: its cluster subscription stays, nothing needs re-asserting.
 /// </summary>
 public sealed class NickRegistry : ReceiveActor
 {
@@ -35,7 +37,7 @@ public sealed class NickRegistry : ReceiveActor
 
     private sealed record Entry(string Nick, string Node, string Claimant);
 
-    private readonly Dictionary<string, Entry> _nicks;
+    private Dictionary<string, Entry> _nicks;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly string _chatPath;
 
@@ -73,6 +75,22 @@ public sealed class NickRegistry : ReceiveActor
     }
 
     protected override void PostStop() => Akka.Cluster.Cluster.Get(Context.System).Unsubscribe(Self);
+
+    protected override void PreRestart(Exception reason, object message) =>
+        ActorNet.Supervision.CarryOver.Get(Context.System).Hand(Self, _nicks);
+
+    protected override void PostRestart(Exception reason)
+    {
+        if (ActorNet.Supervision.CarryOver.Get(Context.System).TryTake<Dictionary<string, Entry>>(Self, out var nicks))
+        {
+            _nicks = nicks;
+            _log.Warning("chat: nick registry restarted; {Count} nicks carried over", _nicks.Count);
+        }
+        else
+        {
+            PreStart();
+        }
+    }
 
     private void OnClaim(Claim c)
     {
