@@ -1,4 +1,6 @@
 using ActorNet.Admin;
+using ActorNet.Faults;
+using ActorNet.IntegrationTests.Support;
 using ActorNet.IntegrationTests.Chat;
 using Xunit;
 
@@ -50,6 +52,17 @@ public sealed class ClusterChatCrashTests
         await onB.SendAsync("NICK alice");
         await onB.SendAsync("USER x 0 * :x");
         await onB.ExpectAsync(" 433 ");
+
+        // the chat subtree has its shape again, and it is the one the README draws
+        var chat = ActorCrash.Find(kit.Nodes[0].System, "/user/actornet/services/chat")!;
+        var below = ActorCrash.Below(chat).Select(a => ActorCrash.PathOf(a)["/user/actornet/services/chat/".Length..])
+            .Where(p => !p.Split('/')[^1].StartsWith('$')).ToList(); // not Akka's own anonymous helpers
+        Assert.Equal(["channels", "channels/ch-1", "cluster-link", "nicks", "nicks/registry", "nicks/registry-proxy", "nicks/registry/singleton", "users"], below);
+        var readme = await File.ReadAllTextAsync(RepoPaths.File("README.md"));
+        var tree = readme[readme.IndexOf("## The supervisor tree", StringComparison.Ordinal)..];
+        tree = tree[..tree.IndexOf("\n```\n", tree.IndexOf("```", StringComparison.Ordinal) + 3, StringComparison.Ordinal)];
+        foreach (var child in below) // each at its depth under "    chat"
+            Assert.Contains("\n" + new string(' ', 6 + 2 * child.Count(c => c == '/')) + child.Split('/')[^1] + " ", tree);
 
         // both sides still see both members, and bob's lines reach alice
         await ChatClusterKit.AwaitNamesAsync(alice, "#x", "alice", "bob");
