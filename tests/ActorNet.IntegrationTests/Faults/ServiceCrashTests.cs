@@ -177,6 +177,41 @@ public sealed class ServiceCrashTests
         Assert.DoesNotContain(alice.Seen, l => l.StartsWith("ERROR", StringComparison.Ordinal));
     }
 
+    /// <summary>
+    /// A session crashed while flood control holds its lines and has paused the connection's reads (fakelag): the
+    /// held lines, their read credit and the pause are carried over, so every line still runs, in order, at the flood
+    /// rate, and the client is neither cut nor stalled.
+    /// </summary>
+    [Fact(Timeout = 90_000)]
+    public async Task A_session_crashed_while_its_input_is_held_runs_every_line()
+    {
+        await using var node = await TestNode.StartAsync("""
+            actornet.listeners.chat { bind = "127.0.0.1:0", handler = irc, line-ending = crlf, max-frame-bytes = 8704 }
+            actornet.chat.flood { burst = 5, per-second = 200, max-queued = 4 }
+            """, catalog: NodeHandlers.Catalog);
+        var chat = node.Endpoint("chat");
+        await using var alice = await IrcClient.RegisteredAsync(chat, "alice");
+        await using var bob = await IrcClient.RegisteredAsync(chat, "bob");
+        await bob.CommandAsync("JOIN #a");
+        await alice.SendAsync("JOIN #a");
+        await alice.ExpectAsync(" 366 ");
+        await bob.SyncAsync();
+        var id = node.Runtime.Connections.Snapshot()
+            .Single(c => c.Info.Remote is IPEndPoint remote && remote.Equals(alice.Raw.Socket.LocalEndPoint)).Info.Id;
+        await alice.Raw.SendAsync(System.Text.Encoding.UTF8.GetBytes(string.Concat(Enumerable.Range(0, 150).Select(i => $"PRIVMSG #a :h{i}\r\n"))));
+        for (var crash = 0; crash < 2; crash++)
+        {
+            await Task.Delay(100); // part of the burst has run, the rest is held (and reads are paused)
+            var crashed = await node.Control.CrashAsync($"/user/actornet/listeners/chat/c-{id}/handler");
+            Assert.True(crashed.Ok, crashed.Message);
+        }
+
+        Assert.Equal(Enumerable.Range(0, 150).Select(i => $"h{i}"), await ChannelLinesAsync(bob, "alice", 150));
+        Assert.True(node.Runtime.Connections.TryGet(id, out var entry) && entry.Stats.HandlerRestarts == 2);
+        await alice.SyncAsync();
+        Assert.DoesNotContain(alice.Seen, l => l.StartsWith("ERROR", StringComparison.Ordinal));
+    }
+
     /// <summary>What a user sees of the channel and the users: NAMES, WHO, TOPIC, MODE, the ban list, WHOIS, LUSERS.</summary>
     internal static async Task<List<string>> QueriesAsync(IrcClient c)
     {
