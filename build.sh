@@ -25,7 +25,8 @@ usage: ./build.sh <verb> [args]
   run [args]       run the node: actornet run --config $DEFAULT_CONFIG [args]
   publish          publish a runnable $PUBLISH_DIR/actornet (framework-dependent)
   check [PATH]     validate a config file (default: $DEFAULT_CONFIG); exit 2 if invalid
-  bench            benchmark ActorNet vs raw baseline, ngircd, nats-server on 127.0.0.1 (docs/BENCHMARKS.md)
+  bench [proxy]    benchmark ActorNet vs raw baseline, ngircd, nats-server, socat, haproxy on 127.0.0.1
+                   (docs/BENCHMARKS.md); proxy: only the forward-proxy cases (bench/run-proxy-bench.sh)
   conformance      publish, start a node on config/conformance.conf, run the irctest server suite
                    (../shared/irctest-run.sh or IRCTEST_DIR); last line 'N passed, N failed, N skipped' (docs/CONFORMANCE.md)
 USAGE

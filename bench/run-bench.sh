@@ -4,6 +4,8 @@
 # Every server this script starts is stopped on exit (trap). Results: $OUT/results.jsonl and $OUT/summary.txt.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# ./build.sh bench proxy: only the proxy cases (bench/run-proxy-bench.sh); the full run does them at its end
+if [[ "${1:-}" == proxy ]]; then exec bench/run-proxy-bench.sh; fi
 
 RUNS="${BENCH_RUNS:-3}"
 QUICK="${BENCH_QUICK:-0}"
@@ -209,6 +211,9 @@ for run in $(seq 1 "$RUNS"); do
     bench "connect-irc-n$CONNECT_N|ngircd" connect --port "$NGIRCD_PORT" -c "$CONNECT_N" --server-pid "$NGIRCD_PID" --timeout 120
     stop "$NGIRCD_PID"
 done
+
+# proxy: ActorNet's forward listener vs socat vs haproxy (fresh servers; results in $OUT/proxy-results.jsonl)
+BENCH_OUT="$OUT" BENCH_SKIP_PUBLISH=1 bench/run-proxy-bench.sh || log "proxy bench reported errors"
 
 { "$BIN" bench summarize "$RESULTS"; echo "--- the same, as ratios to the raw baseline"; "$BIN" bench summarize "$RESULTS" --reference baseline; } | tee "$OUT/summary.txt"
 if (( ! HAVE_IRC )); then echo "NOTE: ActorNet fanout/IRC connect skipped: no 'handler = irc' in this build (see $OUT/check.log)"; fi

@@ -6,13 +6,13 @@ using ActorNet.Bench.Core;
 
 namespace ActorNet.Bench.Cli;
 
-/// <summary><c>actornet bench</c>: load generators (fanout, nats-fanout, echo, connect, udp) and the raw baseline server.</summary>
+/// <summary><c>actornet bench</c>: load generators (fanout, nats-fanout, echo, connect, udp, proxy) and the raw baseline server.</summary>
 public static class BenchCli
 {
     /// <summary>Builds the <c>bench</c> command and its subcommands.</summary>
     public static Command Create(TextWriter stdout, TextWriter stderr)
     {
-        var bench = new Command("bench", "Measure a server on 127.0.0.1 (fanout, nats-fanout, echo, connect, udp) or run the raw-socket baseline.");
+        var bench = new Command("bench", "Measure a server on 127.0.0.1 (fanout, nats-fanout, echo, connect, udp, proxy) or run the raw-socket baseline.");
         bench.Subcommands.Add(Workload("fanout", "C IRC clients join one channel; each sends M PRIVMSGs of S bytes; deliveries/s, latency, loss.",
             6667, 10, 1000, stdout, stderr, (o, ct) => FanoutBench.RunAsync(o, FanoutProtocol.Irc, stderr, ct)));
         bench.Subcommands.Add(Workload("nats-fanout", "The fan-out workload over the NATS text protocol (SUB/PUB one subject, echo off).",
@@ -23,6 +23,8 @@ public static class BenchCli
             6667, 1000, 0, stdout, stderr, (o, ct) => ConnectBench.RunAsync(o, stderr, ct)));
         bench.Subcommands.Add(Workload("udp", "C peers send M datagrams of S bytes through a udp-relay listener: relayed/s and loss.",
             7002, 4, 10000, stdout, stderr, (o, ct) => UdpBench.RunAsync(o, stderr, ct)));
+        bench.Subcommands.Add(Workload("proxy", "C parallel uploads of --mib MiB through a TCP forward proxy (--port) to a sink here (--sink-port, its upstream): MB/s, bytes lost, proxy RSS growth.",
+            7010, 1, 0, stdout, stderr, (o, ct) => ProxyBench.RunAsync(o, stderr, ct)));
         bench.Subcommands.Add(BaselineCommand(stdout, stderr));
         bench.Subcommands.Add(SummarizeCommand(stdout, stderr));
         return bench;
@@ -46,10 +48,18 @@ public static class BenchCli
         var hold = new Option<double>("--hold") { Description = "connect: seconds to hold all connections before measuring", DefaultValueFactory = _ => 1 };
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of a table" };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "No live progress line on stderr" };
+        var sinkPort = new Option<int>("--sink-port") { Description = "proxy: port of the sink this process listens on (the proxy's upstream)" };
+        var mib = new Option<int>("--mib") { Description = "proxy: MiB per transfer", DefaultValueFactory = _ => 256 };
         var label = new Option<string?>("--label") { Description = "Label copied into the JSON (used by bench/run-bench.sh)" };
         var extraPorts = new Option<string?>("--extra-ports") { Description = "fanout: more ports (comma-separated, e.g. other cluster nodes' chat listeners); clients are spread round-robin" };
         var cmd = new Command(name, description) { host, portOpt, clientsOpt, messagesOpt, size, rate, timeout, window, channel, json, quiet, label };
         if (name is "fanout" or "nats-fanout") cmd.Options.Add(extraPorts);
+        if (name == "proxy")
+        {
+            cmd.Options.Add(sinkPort);
+            cmd.Options.Add(mib);
+            cmd.Options.Add(pid);
+        }
         if (name is "echo" or "fanout") cmd.Options.Add(tls);
         if (name == "connect")
         {
@@ -79,6 +89,8 @@ public static class BenchCli
                 Tls = parse.GetValue(tls),
                 ServerPid = parse.GetValue(pid),
                 Hold = TimeSpan.FromSeconds(parse.GetValue(hold)),
+                SinkPort = parse.GetValue(sinkPort),
+                TransferMiB = parse.GetValue(mib),
                 Json = parse.GetValue(json),
                 Progress = !parse.GetValue(quiet),
                 ExtraPorts = (parse.GetValue(extraPorts) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)

@@ -41,6 +41,12 @@ public sealed record BenchOptions
     /// <summary>connect: how long to hold the connections open before measuring RSS and closing.</summary>
     public TimeSpan Hold { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>proxy: the port this process listens on as the proxy's upstream (the sink).</summary>
+    public int SinkPort { get; init; }
+
+    /// <summary>proxy: MiB each transfer uploads.</summary>
+    public int TransferMiB { get; init; } = 256;
+
     /// <summary>echo / fanout: speak TLS to the server (any certificate accepted).</summary>
     public bool Tls { get; init; }
 

@@ -19,6 +19,7 @@ public static class Summary
         "echo" => "msgs_per_s",
         "connect" => "connects_per_s",
         "udp" => "relayed_per_s",
+        "proxy" => "mb_per_s",
         _ => "duration_s",
     };
 

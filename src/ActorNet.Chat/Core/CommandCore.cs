@@ -60,6 +60,7 @@ public static class CommandCore
         new("WHOIS", 1, false, UserCommands.Whois),
         new("WHOWAS", 1, false, UserCommands.Whowas),
         new("KILL", 2, false, UserCommands.Kill),
+        new("REHASH", 0, false, UserCommands.Rehash),
         new("WALLOPS", 1, false, UserCommands.WallopsCommand),
         new("JOIN", 1, false, ChannelCommands.Join),
         new("PART", 1, false, ChannelCommands.Part),
@@ -143,8 +144,8 @@ public static class CommandCore
 
     /// <summary>The registration timeout passed.</summary>
     /// <summary>The client half-closed (its FIN came after every line it sent, and all of them have run): a QUIT, so
-    /// its channels see it leave, then ERROR and the close once the replies are written.</summary>
-    public static CoreResult PeerHalfClosed(SessionState state, ChatView view) => ServerCommands.QuitWith(state, view, "Client closed connection", DisconnectReason.ClientClosed);
+    /// its channels see it leave with the same reason as a lost connection, then ERROR and the close once the replies are written.</summary>
+    public static CoreResult PeerHalfClosed(SessionState state, ChatView view) => ServerCommands.QuitWith(state, view, "Connection closed", DisconnectReason.ClientClosed);
 
     public static CoreResult RegistrationTimedOut(SessionState state, ChatView view) =>
         new Out(state, view).Close(DisconnectReason.HandlerClosed, "Closing link: " + state.Host + " (Registration timed out)").Result;

@@ -23,6 +23,13 @@ public sealed record CloseLink(DisconnectReason Reason, string Text) : Effect;
 /// client's address, whose further attempts are throttled.</summary>
 public sealed record OperFailed(string Name, bool UnknownName) : Effect;
 
+/// <summary>An operator's REHASH: the session asks the node's reloader (the same one SIGHUP and <c>ctl reload</c> use)
+/// and tells the operator the outcome in NOTICEs.</summary>
+public sealed record RehashRequested : Effect
+{
+    public static readonly RehashRequested Instance = new();
+}
+
 /// <summary>The outcome of one command: the new state and the effects, in order.</summary>
 public sealed record CoreResult(SessionState State, IReadOnlyList<Effect> Effects);
 

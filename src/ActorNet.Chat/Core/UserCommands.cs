@@ -138,6 +138,14 @@ internal static class UserCommands
         return o.Ask(new KillRequest(m.Params[0], m.Params[1])).Result;
     }
 
+    // RFC 2812 4.2: REHASH — operators only; 382 <config file> :Rehashing, then the outcome (NOTICEs from the session)
+    public static CoreResult Rehash(SessionState s, ChatView v, IrcMessage m)
+    {
+        var o = new Out(s, v);
+        if (!s.Oper) return o.Send(Replies.NoPrivileges(v.Server, s.NickOrStar)).Result;
+        return o.Num(Numerics.RPL_REHASHING, "node.conf", "Rehashing").Effect(RehashRequested.Instance).Result;
+    }
+
     // RFC 2812 4.7: WALLOPS <Text to be sent>
     public static CoreResult WallopsCommand(SessionState s, ChatView v, IrcMessage m)
     {

@@ -166,6 +166,9 @@ public static class Numerics
     /// <summary>Numeric 381.</summary>
     public const string RPL_YOUREOPER = "381";
 
+    /// <summary>Numeric 382: REHASH accepted.</summary>
+    public const string RPL_REHASHING = "382";
+
     /// <summary>Numeric 391.</summary>
     public const string RPL_TIME = "391";
 

@@ -159,6 +159,7 @@ public sealed class IrcSession : ConnectionHandler, IWithTimers, IAcceptsFrameBa
             Pump();
         });
         Receive<ChatEvent>(OnEvent);
+        Receive<ActorNet.Admin.AdminResult>(OnRehashed);
         Receive<Terminated>(OnChannelGone);
         Receive<FloodTick>(_ => Pump());
         Receive<PingTick>(_ => OnPingTick());
@@ -334,6 +335,11 @@ public sealed class IrcSession : ConnectionHandler, IWithTimers, IAcceptsFrameBa
                 case CloseLink c:
                     CloseWith(c.Reason, c.Text);
                     break;
+                case RehashRequested:
+                    // the node's one reloader (SIGHUP, ctl reload, POST /reload): it answers an AdminResult (OnRehashed)
+                    Context.ActorSelection(ActorNet.Admin.NodeControl.AdminPath)
+                        .Tell(new ActorNet.Admin.ConfigReloader.Reload(false, $"IRC REHASH by {_state.NickOrStar} from {_state.Host}"), Self);
+                    break;
                 case OperFailed f:
                     var left = _rt.OperThrottle.Failed(_state.Host);
                     _log.Warning("chat: failed OPER {OperName} ({Failure}) by {Nick} from {Remote} on connection {ConnectionId}; {Left} attempt(s) left from this address before throttling",
@@ -343,6 +349,19 @@ public sealed class IrcSession : ConnectionHandler, IWithTimers, IAcceptsFrameBa
         }
 
         SendReplies(ref replies);
+    }
+
+    /// <summary>The reloader's answer to REHASH, as NOTICEs (the first lines: a long plan is cut, the log has it all).</summary>
+    private void OnRehashed(ActorNet.Admin.AdminResult result)
+    {
+        const int maxLines = 20;
+        var lines = result.Message.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var notices = lines.Take(maxLines)
+            .Select(line => Outgoing.Encode(new Protocol.IrcMessage(Settings.ServerName, "NOTICE", [_state.NickOrStar, "*** REHASH: " + line])))
+            .ToList();
+        if (lines.Length > maxLines)
+            notices.Add(Outgoing.Encode(new Protocol.IrcMessage(Settings.ServerName, "NOTICE", [_state.NickOrStar, $"*** REHASH: ... {lines.Length - maxLines} more line(s) in the node's log"])));
+        SendMany(notices);
     }
 
     private static bool IsOper(Protocol.IrcMessage message) => string.Equals(message.Command, "OPER", StringComparison.OrdinalIgnoreCase) && message.ParamCount >= 2;

@@ -29,7 +29,9 @@ public sealed class ConfigReloader : ReceiveActor
 {
     /// <summary>Reload now (or, DryRun, only say what a reload would change). Replies an <see cref="AdminResult"/>:
     /// Done with the plan's lines as Data, BadRequest with the config errors, Conflict with refused keys.</summary>
-    public sealed record Reload(bool DryRun, string RequestedBy);
+    /// <param name="From">dry run only: plan against this configuration instead of re-reading the node's own
+    /// (<c>actornet ctl reload --dry-run --file other.conf</c>: what would this file change on the running node?)</param>
+    public sealed record Reload(bool DryRun, string RequestedBy, ConfigReloadSource? From = null);
 
     private sealed record Loaded(ReloadInput Input, IActorRef ReplyTo, Reload Request);
 
@@ -50,14 +52,20 @@ public sealed class ConfigReloader : ReceiveActor
     {
         Receive<Reload>(reload =>
         {
-            if (_source is null)
+            if (reload.From is not null && !reload.DryRun)
+            {
+                Sender.Tell(new AdminResult(AdminOutcome.BadRequest, "a configuration sent along is only compared (dry-run); a reload re-reads the node's own file"));
+                return;
+            }
+
+            if ((reload.From ?? _source) is null)
             {
                 Sender.Tell(AdminResult.Conflict("this node was started without a configuration file to re-read"));
                 return;
             }
 
             var replyTo = Sender;
-            var source = _source;
+            var source = reload.From ?? _source!;
             Task.Run(() => source()).PipeTo(Self,
                 success: input => new Loaded(input, replyTo, reload),
                 failure: e => new Loaded(ReloadInput.Failed($"could not re-read the configuration: {e.GetBaseException().Message}"), replyTo, reload));

@@ -53,7 +53,7 @@ public sealed class NodeControl
     public Task<AdminResult> ChaosStatusAsync() => Ask(ChaosMonkey.GetStatus.Instance);
 
     /// <summary>Re-read the configuration and apply it (or, dryRun, only say what would change).</summary>
-    public Task<AdminResult> ReloadAsync(bool dryRun, string requestedBy) => Ask(new ConfigReloader.Reload(dryRun, requestedBy));
+    public Task<AdminResult> ReloadAsync(bool dryRun, string requestedBy, ConfigReloadSource? from = null) => Ask(new ConfigReloader.Reload(dryRun, requestedBy, from));
 
     /// <summary>The live supervisor tree under /user/actornet.</summary>
     public async Task<TreeNode> TreeAsync() => (TreeNode)(await Ask(AdminActor.GetTree.Instance).ConfigureAwait(false)).Data!;

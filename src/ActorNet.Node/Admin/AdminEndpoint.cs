@@ -152,7 +152,21 @@ internal sealed class AdminRoutes(NodeControl control, NodeSettings settings, Se
         app.MapPost("/chaos/stop", async (HttpContext http) => Unauthorized(http) ?? Reply(await control.StopChaosAsync()));
         // Re-read and apply the node's configuration, all or nothing; ?dry-run=true only says what would change.
         app.MapPost("/reload", async (HttpContext http, bool? dryRun) =>
-            Unauthorized(http) ?? Reply(await control.ReloadAsync(http.Request.Query["dry-run"] == "true" || dryRun == true, "admin")));
+        {
+            if (Unauthorized(http) is { } denied) return denied;
+            var dry = http.Request.Query["dry-run"] == "true" || dryRun == true;
+            var (values, error) = await ReadObject(http, allowEmpty: true);
+            if (values is null) return Error(400, error!);
+            if (!values.TryGetValue("config", out var text)) return Reply(await control.ReloadAsync(dry, "admin"));
+            // {"config": "<HOCON>", "name": "other.conf"}: what would this configuration change on the running node?
+            var name = values.GetValueOrDefault("name") is { Length: > 0 } n ? n : "<request>";
+            ActorNet.Admin.ConfigReloadSource from = () =>
+            {
+                var loaded = ActorNet.Node.Cli.NodeConfiguration.LoadText(text, name);
+                return new ActorNet.Admin.ReloadInput(loaded.Settings, loaded.Errors);
+            };
+            return Reply(await control.ReloadAsync(dry, "admin (compare " + name + ")", from));
+        });
     }
 
     private object Status() => new

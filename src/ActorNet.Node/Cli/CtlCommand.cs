@@ -131,8 +131,25 @@ public static class CtlCommand
         ctl.Subcommands.Add(toxic);
 
         var dryRun = new Option<bool>("--dry-run") { Description = "only print what a reload would change" };
+        var compareFile = new Option<string?>("--file") { Description = "with --dry-run: what would this file change on the running node (it is validated and compared; nothing is applied)", HelpName = "PATH" };
         ctl.Subcommands.Add(Leaf("reload", "Re-read the node's configuration and apply it (all or nothing); errors are printed.",
-            p => Req(HttpMethod.Post, p.GetValue(dryRun) ? "/reload?dry-run=true" : "/reload"), CtlTables.Message, dryRun));
+            async p =>
+            {
+                if (p.GetValue(compareFile) is not { Length: > 0 } file)
+                    return (HttpMethod.Post, p.GetValue(dryRun) ? "/reload?dry-run=true" : "/reload", (object?)null);
+                if (!p.GetValue(dryRun)) throw new ArgumentException("--file only with --dry-run: a reload re-reads the node's own file");
+                string text;
+                try
+                {
+                    text = await File.ReadAllTextAsync(file);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    throw new ArgumentException($"cannot read {file}: {e.Message}", e);
+                }
+
+                return (HttpMethod.Post, "/reload?dry-run=true", new Dictionary<string, string> { ["config"] = text, ["name"] = file });
+            }, CtlTables.Message, dryRun, compareFile));
 
         var chaos = new Command("chaos", "Start, stop or show chaos mode.");
         chaos.Subcommands.Add(Leaf("start", "Start killing connections at random (seeded).", p =>

@@ -33,6 +33,20 @@ public static class NodeConfiguration
         return validation.Count > 0 ? Failed(path, validation) : new NodeConfigurationResult(loaded.Settings, []);
     }
 
+    /// <summary>As <see cref="Load"/>, from HOCON text that came from elsewhere (a file sent to the admin endpoint to
+    /// compare); errors name it <paramref name="name"/>.</summary>
+    public static NodeConfigurationResult LoadText(string hocon, string name)
+    {
+        var (config, sourceErrors) = ConfigSource.Parse(hocon);
+        if (sourceErrors.Count > 0 || config is null)
+            return Failed(name, sourceErrors.Count > 0 ? sourceErrors : [new ConfigError(name, "could not be parsed")]);
+        var loaded = NodeSettingsLoader.Load(config, Hosting.NodeHandlers.Catalog);
+        if (!loaded.Ok || loaded.Settings is null)
+            return Failed(name, loaded.Errors.Count > 0 ? loaded.Errors : [new ConfigError("actornet", "settings could not be loaded")]);
+        var validation = ActorNetNode.Validate(loaded.Settings, Hosting.NodeHandlers.For(loaded.Settings)).ToList();
+        return validation.Count > 0 ? Failed(name, validation) : new NodeConfigurationResult(loaded.Settings, []);
+    }
+
     /// <summary>
     /// Formats one error as <c>FILE: HOCON.PATH: reason</c>. Errors that already name the file itself
     /// (missing file, syntax error) are not prefixed twice.

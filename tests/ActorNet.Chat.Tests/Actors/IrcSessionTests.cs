@@ -88,7 +88,7 @@ public sealed class IrcSessionTests : TestKit
         h.Time.Advance(TimeSpan.FromSeconds(1));
         s.Tell(IrcSession.FloodTick.Instance);
         Assert.EndsWith("PONG irc.test 4", Next(c));
-        Assert.StartsWith("ERROR :Closing link: 127.0.0.1 (Client closed connection)", Next(c));
+        Assert.StartsWith("ERROR :Closing link: 127.0.0.1 (Connection closed)", Next(c));
         Assert.Equal(DisconnectReason.ClientClosed, c.ExpectMsg<Connection.Close>().Reason);
     }
 

@@ -16,7 +16,7 @@ namespace ActorNet.Chat.Tests.Cluster;
 /// other nodes, and how it applies their events to its local members and its view of remote members.</summary>
 public sealed class RemoteChannelTests : TestKit
 {
-    private const string NodeB = "akka.tcp://actornet@127.0.0.1:4054";
+    private static readonly Address NodeB = Address.Parse("akka.tcp://actornet@127.0.0.1:4054");
 
     private readonly ChatSettings _settings = ChatSettings.Default with { ServerName = "irc.test" };
     private readonly ManualTime _time = new();
@@ -37,8 +37,8 @@ public sealed class RemoteChannelTests : TestKit
 
     private static RemoteUserInfo Bob => new("bob", "~bob", "hb", "Bob", null, false);
 
-    private static ChannelEvent FromB(string kind, IrcMessage line, string? target = null, string? topic = null) =>
-        new(NodeB, "#room", "#Room", kind, new WireLine(line.Source, line.Command, line.Params.ToArray(), 0), Bob, false, target, topic);
+    private static ChannelEvent FromB(ChannelChange change, IrcMessage line) =>
+        new(NodeB, "#room", "#Room", Bob, new WireLine(Outgoing.Encode(line), 0, null), change);
 
     private (IActorRef Channel, Peer Alice) ChannelWithAlice()
     {
@@ -55,12 +55,12 @@ public sealed class RemoteChannelTests : TestKit
     {
         var (channel, alice) = ChannelWithAlice();
         var join = FishForMessage<ChannelEvent>(_ => true);
-        Assert.Equal(("JOIN", "#room", "alice", true), (join.Kind, join.Key, join.Who!.Nick, join.Op));
-        Assert.Equal(["#Room"], join.Line.Params);
+        Assert.Equal((new MemberJoined(true), "#room", "alice", null), (join.Change, join.Key, join.Who.Nick, join.Origin));
+        Assert.Equal(":alice!~alice@h JOIN #Room", join.Line.Body.ToString(System.Text.Encoding.UTF8));
 
         Ask(channel, alice, new MessageRequest("PRIVMSG", "#room", "hello nodes", []));
         var message = FishForMessage<ChannelEvent>(_ => true);
-        Assert.Equal("PRIVMSG", message.Kind);
+        Assert.Equal(new ChannelMessage(MessageKind.Privmsg), message.Change);
         Assert.Equal(":alice!~alice@h PRIVMSG #Room :hello nodes", Text(message.Line.ToOutgoing().For(ImmutableHashSet<string>.Empty)));
     }
 
@@ -68,15 +68,15 @@ public sealed class RemoteChannelTests : TestKit
     public void A_local_user_s_QUIT_for_the_other_nodes_is_handed_back_after_its_earlier_channel_messages()
     {
         var (channel, alice) = ChannelWithAlice();
-        FishForMessage<ChannelEvent>(e => e.Kind == "JOIN");
+        FishForMessage<ChannelEvent>(e => e.Change is MemberJoined);
         Ask(channel, alice, new MessageRequest("PRIVMSG", "#room", "last words", []));
         var quit = new Outgoing(IrcMessage.FromSource("alice!~alice@h", "QUIT", "bye"), _time.GetUtcNow());
-        var announce = new UserEvent("self", "QUIT", "alice", null, null, WireLine.From(quit));
+        var announce = new UserEvent(NodeB, "alice", new UserQuit(WireLine.From(quit)));
         channel.Tell(new PeerBroadcast(quit, alice.Session.Ref, null, [], [alice.Connection.Ref], null, announce));
 
         var toServer = ReceiveWhile(TimeSpan.FromMilliseconds(300), m => m).Where(m => m is ChannelEvent or UserEvent).ToList();
         Assert.Equal(2, toServer.Count);
-        Assert.Equal("PRIVMSG", Assert.IsType<ChannelEvent>(toServer[0]).Kind);
+        Assert.IsType<ChannelMessage>(Assert.IsType<ChannelEvent>(toServer[0]).Change);
         Assert.Same(announce, toServer[1]);
     }
 
@@ -84,17 +84,17 @@ public sealed class RemoteChannelTests : TestKit
     public void Remote_join_message_and_part_reach_local_members_and_NAMES_lists_remote_members()
     {
         var (channel, alice) = ChannelWithAlice();
-        channel.Tell(FromB("JOIN", IrcMessage.FromSource("bob!~bob@hb", "JOIN", "#Room")));
+        channel.Tell(FromB(new MemberJoined(false), IrcMessage.FromSource("bob!~bob@hb", "JOIN", "#Room")));
         Assert.Equal(":bob!~bob@hb JOIN #Room", Text(alice.Connection.ExpectMsg<Connection.Send>()));
 
         Ask(channel, alice, new NamesRequest("#room"));
         Assert.Equal(":irc.test 353 alice = #Room :@alice bob", Text(alice.Connection.ExpectMsg<Connection.Send>()));
         alice.Connection.ExpectMsg<Connection.Send>(); // 366
 
-        channel.Tell(FromB("PRIVMSG", IrcMessage.FromSource("bob!~bob@hb", "PRIVMSG", "#Room", "hi from b")));
+        channel.Tell(FromB(new ChannelMessage(MessageKind.Privmsg), IrcMessage.FromSource("bob!~bob@hb", "PRIVMSG", "#Room", "hi from b")));
         Assert.Equal(":bob!~bob@hb PRIVMSG #Room :hi from b", Text(alice.Connection.ExpectMsg<Connection.Send>()));
 
-        channel.Tell(FromB("PART", IrcMessage.FromSource("bob!~bob@hb", "PART", "#Room")));
+        channel.Tell(FromB(MemberParted.Instance, IrcMessage.FromSource("bob!~bob@hb", "PART", "#Room")));
         Assert.Equal(":bob!~bob@hb PART #Room", Text(alice.Connection.ExpectMsg<Connection.Send>()));
         Ask(channel, alice, new NamesRequest("#room"));
         Assert.Equal(":irc.test 353 alice = #Room @alice", Text(alice.Connection.ExpectMsg<Connection.Send>()));
@@ -104,7 +104,7 @@ public sealed class RemoteChannelTests : TestKit
     public void A_remote_kick_of_a_local_member_removes_it_here()
     {
         var (channel, alice) = ChannelWithAlice();
-        channel.Tell(FromB("KICK", IrcMessage.FromSource("bob!~bob@hb", "KICK", "#Room", "alice", "bye now"), target: "alice"));
+        channel.Tell(FromB(new MemberKicked("alice"), IrcMessage.FromSource("bob!~bob@hb", "KICK", "#Room", "alice", "bye now")));
         Assert.Equal(":bob!~bob@hb KICK #Room alice :bye now", Text(alice.Connection.ExpectMsg<Connection.Send>()));
         alice.Session.ExpectMsg<LeftEvent>(e => Assert.False(e.ByRequest));
         FishForMessage(m => m is ChannelEmpty);

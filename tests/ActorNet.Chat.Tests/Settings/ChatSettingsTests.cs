@@ -18,6 +18,7 @@ public sealed class ChatSettingsTests
         Assert.Empty(s.Opers);
         Assert.Equal(TimeSpan.FromSeconds(90), s.PingInterval);
         Assert.Equal(new FloodSettings(10, 2, 20), s.Flood);
+        Assert.Equal(512 * 1024, s.Flood.MaxHeldBytes);
         Assert.Equal(30, s.NickLength);
         Assert.Same(CaseMapping.Rfc1459, s.CaseMapping);
         Assert.Equal(["Welcome to ActorNet IRC."], s.Motd);
@@ -79,7 +80,7 @@ public sealed class ChatSettingsTests
         var block = ConfigurationFactory.ParseString("""
             server-name = "bad name"
             ping-interval = banana
-            flood { burst = 0 }
+            flood { burst = 0, max-held-bytes = 100 }
             nick-length = 1000
             casemapping = klingon
             opers { eve = "" }
@@ -87,7 +88,8 @@ public sealed class ChatSettingsTests
             """);
         var s = ChatSettings.Parse(block, "actornet.listeners.chat.options", out var errors);
         var paths = errors.Select(e => e.Path).ToHashSet();
-        Assert.Equal(7, errors.Count);
+        Assert.Equal(8, errors.Count);
+        Assert.Contains("actornet.listeners.chat.options.flood.max-held-bytes", paths);
         Assert.Contains("actornet.listeners.chat.options.oper-throttle.failures", paths);
         Assert.Contains("actornet.listeners.chat.options.server-name", paths);
         Assert.Contains("actornet.listeners.chat.options.ping-interval", paths);

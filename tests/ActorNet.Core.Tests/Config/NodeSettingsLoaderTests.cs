@@ -24,6 +24,13 @@ public sealed class NodeSettingsLoaderTests
     }
 
     [Fact]
+    public void Io_buffer_bytes_defaults_to_the_node_wide_buffer_and_takes_a_size()
+    {
+        Assert.Equal(0, LoadOk(Listener("""bind = "127.0.0.1:1", handler = echo""")).Listeners[0].IoBufferBytes);
+        Assert.Equal(64 * 1024, LoadOk(Listener("""bind = "127.0.0.1:1", handler = forward, upstream = "127.0.0.1:2", io-buffer-bytes = 64KiB""")).Listeners[0].IoBufferBytes);
+    }
+
+    [Fact]
     public void Empty_config_is_a_valid_node_without_listeners() => Assert.Empty(LoadOk("").Listeners);
 
     [Fact]
@@ -81,6 +88,8 @@ public sealed class NodeSettingsLoaderTests
     [InlineData("""bind = "127.0.0.1:1", handler = echo, colour = red""", "actornet.listeners.l.colour", "unknown key (known: allowed-origins, bind,")]
     [InlineData("""bind = "127.0.0.1:1", handler = echo, connect-timeout = 0s""", "actornet.listeners.l.connect-timeout", "must be > 0")]
     [InlineData("""bind = "127.0.0.1:1", handler = echo, close-timeout = 0s""", "actornet.listeners.l.close-timeout", "must be > 0")]
+    [InlineData("""bind = "127.0.0.1:1", handler = echo, io-buffer-bytes = 100""", "actornet.listeners.l.io-buffer-bytes", "512 .. 16MiB")]
+    [InlineData("""bind = "127.0.0.1:1", handler = echo, io-buffer-bytes = 17MiB""", "actornet.listeners.l.io-buffer-bytes", "512 .. 16MiB")]
     public void Each_kind_of_listener_error_names_its_path_and_reason(string body, string path, string reason) =>
         LoadError(Listener(body), path, reason);
 

@@ -126,10 +126,10 @@ public sealed class IrcFloodTests(ITestOutputHelper output) : ChatNodeTestKit(ou
         alice.Raw.Socket.Shutdown(System.Net.Sockets.SocketShutdown.Send); // nc -N, shutdown(SHUT_WR)
 
         Assert.Equal(":irc.test PONG irc.test before-fin", await alice.ReadAsync());
-        Assert.StartsWith("ERROR :Closing link: 127.0.0.1 (Client closed connection)", await alice.ReadAsync());
+        Assert.StartsWith("ERROR :Closing link: 127.0.0.1 (Connection closed)", await alice.ReadAsync());
         Assert.Null(await alice.Raw.ReadLineAsync());
         Assert.EndsWith(" PRIVMSG #hc :last words", await bob.ExpectAsync(" PRIVMSG #hc "));
-        Assert.EndsWith(" QUIT :Client closed connection", await bob.ExpectAsync(" QUIT "));
+        Assert.EndsWith(" QUIT :Connection closed", await bob.ExpectAsync(" QUIT "));
     }
 
     [Fact(Timeout = 30_000)]

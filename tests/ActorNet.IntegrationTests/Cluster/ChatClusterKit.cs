@@ -37,7 +37,7 @@ internal sealed class ChatClusterKit : IAsyncDisposable
     /// <summary>Starts one more node that joins through the first node's seed; waits until it sees <paramref name="members"/> Up.</summary>
     public async Task<ClusterNode> AddNodeAsync(string name, int members)
     {
-        var node = await ClusterNode.StartAsync(ClusterNode.Config(name, 0, _seedPort, ChatListener));
+        var node = await ClusterNode.StartAsync(ClusterNode.Config(name, 0, _seedPort, ChatListener) + "\n" + ChatJsonGuard.Hocon);
         _nodes.Add(node);
         await node.AwaitMembersUpAsync(members, TimeSpan.FromSeconds(30));
         return node;
@@ -50,7 +50,7 @@ internal sealed class ChatClusterKit : IAsyncDisposable
         for (var i = 0; i < count; i++)
         {
             var name = "node-" + (char)('a' + i);
-            nodes.Add(await ClusterNode.StartAsync(ClusterNode.Config(name, i == 0 ? seedPort : 0, seedPort, ChatListener)));
+            nodes.Add(await ClusterNode.StartAsync(ClusterNode.Config(name, i == 0 ? seedPort : 0, seedPort, ChatListener) + "\n" + ChatJsonGuard.Hocon));
         }
 
         foreach (var node in nodes) await node.AwaitMembersUpAsync(count, TimeSpan.FromSeconds(30));
@@ -73,6 +73,22 @@ internal sealed class ChatClusterKit : IAsyncDisposable
     }
 
     /// <summary>Polls NAMES on <paramref name="channel"/> until <paramref name="client"/> sees exactly these nicks.</summary>
+    /// <summary>Waits until the node process has logged <paramref name="count"/> members Up (itself included).
+    /// Before that a member may still be Joining, and the split-brain resolver counts only Up members: a node cut
+    /// then can leave an even split, in which the wrong side downs itself.</summary>
+    public static async Task AwaitMembersUpAsync(ActorNet.IntegrationTests.EndToEnd.NodeProcess node, int count, TimeSpan timeout)
+    {
+        var up = new System.Text.RegularExpressions.Regex(@"cluster member (\S+) up ");
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var members = up.Matches(node.Stdout).Select(m => m.Groups[1].Value).Distinct().Count();
+            if (members >= count) return;
+            Assert.True(DateTime.UtcNow < deadline, $"only {members} of {count} members Up in time");
+            await Task.Delay(100);
+        }
+    }
+
     public static async Task AwaitNamesAsync(IrcClient client, string channel, params string[] nicks)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);

@@ -45,6 +45,7 @@ public sealed class ClusterChatEndToEndTests(ActornetBinary binary) : IDisposabl
             Assert.StartsWith(":bob!", await alice.ExpectAsync(" PRIVMSG #e2e :crossing the cluster"));
             Assert.StartsWith(":bob!", await carol.ExpectAsync(" PRIVMSG #e2e :crossing the cluster"));
 
+            foreach (var node in nodes) await ChatClusterKit.AwaitMembersUpAsync(node, 3, TimeSpan.FromSeconds(60));
             nodes[2].Kill(); // SIGKILL: no goodbye to the cluster
             foreach (var c in new[] { alice, bob })
             {

@@ -1,4 +1,5 @@
 using ActorNet.Chat.Cluster;
+using ActorNet.Chat.Server;
 using ActorNet.IntegrationTests.Chat;
 using Akka.Actor;
 using Xunit;
@@ -94,6 +95,8 @@ public sealed class ClusterChatTests
     public async Task PRIVMSG_reaches_a_nick_on_another_node_in_order()
     {
         await using var kit = await ChatClusterKit.StartAsync(2);
+        // the kit's nodes refuse to send any ActorNet type as JSON: everything below crosses with the chat binding
+        Assert.IsType<ChatJsonGuard>(kit.Nodes[0].System.Serialization.FindSerializerForType(typeof(ChannelsActor.Resume)));
         var alice = await kit.ClientAsync(0, "alice");
         var bob = await kit.ClientAsync(1, "bob");
         await ChatClusterKit.AwaitKnownAsync(alice, "bob");
@@ -120,6 +123,27 @@ public sealed class ClusterChatTests
         await bob.ExpectAsync(" NICK robert");
         await ChatClusterKit.AwaitKnownAsync(alice, "robert");
         IrcAssert.HasNumeric(await alice.CommandAsync("PRIVMSG bob :anyone?"), "401");
+    }
+
+    [Fact(Timeout = 150_000)]
+    public async Task Every_PRIVMSG_to_a_user_of_a_cut_off_node_gets_401_none_is_lost_in_silence()
+    {
+        await using var kit = await ChatClusterKit.StartAsync(3);
+        var alice = await kit.ClientAsync(0, "alice");
+        await kit.ClientAsync(2, "carol");
+        await ChatClusterKit.AwaitKnownAsync(alice, "carol");
+
+        await kit.Nodes[2].CutOffAsync();
+        const int count = 10;
+        for (var i = 0; i < count; i++) await alice.SendAsync($"PRIVMSG carol :lost-{i}");
+        // sent before anyone noticed: unacknowledged, failed when the failure detector reports node-c unreachable
+        for (var i = 0; i < count; i++)
+            Assert.EndsWith("No such nick/channel (its server is unreachable)", await alice.ExpectAsync(l => l.Split(' ').ElementAtOrDefault(1) == "401", Long));
+
+        // from now on until it is removed, refused at once; afterwards carol is simply unknown
+        IrcAssert.HasNumeric(await alice.CommandAsync("PRIVMSG carol :still there?"), "401");
+        await kit.Nodes[0].AwaitMemberCountAsync(2, Long);
+        IrcAssert.HasNumeric(await alice.CommandAsync("PRIVMSG carol :gone?"), "401");
     }
 
     [Fact(Timeout = 150_000)]
@@ -171,16 +195,22 @@ public sealed class ClusterChatTests
         await ChatClusterKit.AwaitKnownAsync(carol, "bob");
 
         await kit.Nodes[0].CutOffAsync(); // node-a is the oldest member: the registry runs there
+        // claims racing through the hand-over: the proxies hold them until the new instance is there, which decides
+        // none before node-b and node-c have re-asserted their nicks (bob, carol): one owner each, never two
+        var during = Race(kit.Nodes[1], kit.Nodes[2], "during", rounds: 3);
+        var held = await Task.WhenAll(Claim(kit.Nodes[2], "bob"), Claim(kit.Nodes[1], "carol"));
+        Assert.Equal(["433", "433"], held);
+        await during;
         await kit.Nodes[1].AwaitMemberCountAsync(2, Long); // downed by the split-brain resolver, then removed
         await kit.Nodes[2].AwaitMemberCountAsync(2, Long);
         await Race(kit.Nodes[1], kit.Nodes[2], "after", rounds: 10);
 
         // the new registry instance learnt bob's and carol's claims from their nodes (re-assert after hand-over)
         var proxy = kit.Nodes[2].System.ActorSelection("/user/actornet/services/chat/nicks/registry-proxy");
-        var bobOwner = await proxy.Ask<NickRegistry.Owner>(new NickRegistry.GetOwner("BOB"), Long);
-        Assert.Equal(kit.Nodes[1].Cluster.SelfAddress.ToString(), bobOwner.Node);
-        var carolOwner = await proxy.Ask<NickRegistry.Owner>(new NickRegistry.GetOwner("carol"), Long);
-        Assert.Equal(kit.Nodes[2].Cluster.SelfAddress.ToString(), carolOwner.Node);
+        var bobOwner = await proxy.Ask<NickOwner>(new NickOwnerQuery("BOB"), Long);
+        Assert.Equal(kit.Nodes[1].Cluster.SelfAddress, bobOwner.Node);
+        var carolOwner = await proxy.Ask<NickOwner>(new NickOwnerQuery("carol"), Long);
+        Assert.Equal(kit.Nodes[2].Cluster.SelfAddress, carolOwner.Node);
         IrcAssert.HasNumeric(await carol.CommandAsync("NICK bob"), "433");
         await bob.SendAsync("PRIVMSG carol :still unique");
         await carol.ExpectAsync(" PRIVMSG carol :still unique");
@@ -221,6 +251,14 @@ public sealed class ClusterChatTests
             Assert.True(outcomes.Count(o => o == "001") == 1 && outcomes.Count(o => o == "433") == 1,
                 $"round {i} ({nick}): {string.Join(", ", outcomes)}");
         }
+    }
+
+    /// <summary>A new client on <paramref name="node"/> tries to register <paramref name="nick"/>: 001 or 433.</summary>
+    private static async Task<string> Claim(ClusterNode node, string nick)
+    {
+        await using var c = await ChatClusterKit.ConnectOnlyAsync(node, nick);
+        await SendRegistration(c, nick);
+        return await Outcome(c);
     }
 
     private static async Task SendRegistration(IrcClient c, string nick)

@@ -70,6 +70,7 @@ public sealed class PartitionTests(ActornetBinary binary) : IDisposable
             await carol.SendAsync("PRIVMSG #split :before the cut");
             Assert.StartsWith(":carol!", await alice.ExpectAsync(" PRIVMSG #split :before the cut"));
 
+            foreach (var node in nodes) await ChatClusterKit.AwaitMembersUpAsync(node!, 3, TimeSpan.FromSeconds(60));
             net.Cut(2);
 
             // The majority (a, b) downs c: c's user quits for them, naming the node.

@@ -109,6 +109,32 @@ public sealed class AdminSecurityTests : IAsyncLifetime
         Assert.False((await _node.Control.ChaosStatusAsync()).Data is ChaosMonkey.Status { Running: true });
     }
 
+    [Fact(Timeout = 30_000)]
+    public async Task Reload_dry_run_with_a_config_in_the_body_says_what_it_would_change_and_applies_nothing()
+    {
+        var other = System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, string>
+        {
+            ["name"] = "other.conf",
+            ["config"] = """
+                actornet.node.name = admin-security
+                actornet.listeners.echo { transport = tcp, bind = "127.0.0.1:0", handler = echo }
+                actornet.listeners.more { transport = tcp, bind = "127.0.0.1:0", handler = echo }
+                """,
+        });
+        var (status, body) = await Send(HttpMethod.Post, "/reload?dry-run=true", Token, body: other);
+        Assert.True(status == HttpStatusCode.OK, body);
+        Assert.Contains("+ listener more", System.Text.Json.JsonDocument.Parse(body).RootElement.GetProperty("message").GetString());
+        Assert.Equal("echo", _node.Runtime.Listeners.Single().Name); // compared, not applied
+
+        var broken = System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, string> { ["name"] = "bad.conf", ["config"] = "actornet.listeners.x { handler = nope }" });
+        (status, body) = await Send(HttpMethod.Post, "/reload?dry-run=true", Token, body: broken);
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Contains("bad.conf: actornet.listeners.x", body);
+
+        (status, _) = await Send(HttpMethod.Post, "/reload", Token, body: other); // applying another file: no
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+    }
+
     [Theory(Timeout = 30_000)]
     [InlineData("evil.example")]
     [InlineData("evil.example:8080")]

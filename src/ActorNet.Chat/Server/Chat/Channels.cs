@@ -138,7 +138,7 @@ public sealed class ChannelsActor : ChatChild, IWithTimers
         // bounced by a closing channel: back to users, which routes it again (creating the channel anew)
         Receive<FromSession>(r => Tree.Users.Forward(r));
         // bounced by a closing channel
-        Receive<ChannelEvent>(e => RouteByKey(e.Key, e.Name, e, create: e.Kind == "JOIN"));
+        Receive<ChannelEvent>(e => RouteByKey(e.Key, e.Name, e, create: e.Change is MemberJoined));
         Receive<RemoteSync>(s => RouteByKey(s.Key, s.Name, s, create: s.Members.Length > 0));
     }
 
@@ -221,14 +221,14 @@ public sealed class ChannelsActor : ChatChild, IWithTimers
         switch (message)
         {
             case ChannelEvent e:
-                RouteByKey(e.Key, e.Name, e, create: e.Kind == "JOIN");
-                if (e.Kind is "JOIN" or "PART" or "QUIT" or "KICK") Tree.Users.Tell(e);
+                RouteByKey(e.Key, e.Name, e, create: e.Change is MemberJoined);
+                if (e.Change is MemberJoined or MemberParted or MemberQuit or MemberKicked) Tree.Users.Tell(e);
                 break;
             case NodeSnapshot s:
                 Tree.Users.Tell(s); // the remote directory first, then the channels' view of that node
                 SyncNode(s);
                 break;
-            case UserEvent { Kind: "NICK" or "QUIT" } or UsersActor.NodeGone:
+            case UserEvent { Change: UserRenamed or UserQuit } or UsersActor.NodeGone:
                 Tree.Users.Tell(message); // users sends the chains for it, then Resume
                 AwaitUsers();
                 break;
@@ -246,7 +246,7 @@ public sealed class ChannelsActor : ChatChild, IWithTimers
         {
             byKey.TryGetValue(key, out var c);
             var name = c?.Name ?? _channels[key].Name;
-            RouteByKey(key, name, new RemoteSync(s.Node, key, name, c?.Members ?? [], s.Users, c?.Topic, c?.TopicSetter ?? "", c?.TopicTimeMs ?? 0), create: c is not null);
+            RouteByKey(key, name, new RemoteSync(s.Origin, key, name, c?.Members ?? [], s.Users, c?.Topic, c?.TopicSetter, c?.TopicTimeMs ?? 0), create: c is not null);
         }
     }
 

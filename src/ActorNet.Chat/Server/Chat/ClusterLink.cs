@@ -26,11 +26,23 @@ public sealed class ClusterLinkActor : ChatChild
     }
 
     private readonly ChatSettings _settings;
-    private Dictionary<string, ActorSelection> _peers = new(StringComparer.Ordinal);
+    private Dictionary<Address, ActorSelection> _peers = new();
     private Dictionary<string, RemoteUserInfo> _localUsers;
     private Dictionary<string, LocalChannel> _localChannels = new(StringComparer.Ordinal);
-    private string _selfNode = "";
+    private Address _selfNode = null!;
     private string _nodeName = "";
+    private readonly List<IPeerEvent> _outbox = new();
+    private int _outboxBytes;
+
+    /// <summary>A batch stays well below Akka.Remote's maximum frame size (128 000 bytes by default).</summary>
+    private const int MaxBatchBytes = 48 * 1024;
+
+    private const int MaxBatchEvents = 512;
+
+    private sealed record FlushOutboxNow
+    {
+        public static readonly FlushOutboxNow Instance = new();
+    }
 
     public ClusterLinkActor(ChatSettings settings)
     {
@@ -40,19 +52,17 @@ public sealed class ClusterLinkActor : ChatChild
 
     public static Props Props(ChatSettings settings) => Akka.Actor.Props.Create(() => new ClusterLinkActor(settings));
 
-    internal static RemoteUserInfo Info(SessionState s) => new(s.NickOrStar, s.User, s.Host, s.RealName, s.Away, s.Oper);
-
     protected override void PreStart()
     {
         var cluster = Akka.Cluster.Cluster.Get(Context.System);
-        _selfNode = cluster.SelfAddress.ToString();
+        _selfNode = cluster.SelfAddress;
         var config = Context.System.Settings.Config;
-        _nodeName = config.HasPath("actornet.node.name") ? config.GetString("actornet.node.name") : _selfNode;
+        _nodeName = config.HasPath("actornet.node.name") ? config.GetString("actornet.node.name") : _selfNode.ToString();
     }
 
     protected override void OnTree() =>
         Akka.Cluster.Cluster.Get(Context.System).Subscribe(Self, ClusterEvent.SubscriptionInitialStateMode.InitialStateAsEvents,
-            typeof(ClusterEvent.MemberUp), typeof(ClusterEvent.MemberRemoved));
+            typeof(ClusterEvent.MemberUp), typeof(ClusterEvent.MemberRemoved), typeof(ClusterEvent.UnreachableMember));
 
     protected override void PostStop() => Akka.Cluster.Cluster.Get(Context.System).Unsubscribe(Self);
 
@@ -61,49 +71,89 @@ public sealed class ClusterLinkActor : ChatChild
         Receive<ClusterEvent.MemberUp>(m => MemberUp(m.Member));
         Receive<ClusterEvent.MemberRemoved>(m =>
         {
-            var node = m.Member.Address.ToString();
+            var node = m.Member.Address;
             _peers.Remove(node);
             Tree.Channels.Tell(new ChannelsActor.FromPeer(new UsersActor.NodeGone(node, m.PreviousStatus == MemberStatus.Exiting)));
         });
         Receive<ClusterEvent.IMemberEvent>(_ => { });
-        Receive<SnapshotRequest>(r => AddPeer(r.Node)?.Tell(Snapshot(), Self));
+        // private lines to it that are not acknowledged yet fail now (401), not when it is removed
+        Receive<ClusterEvent.UnreachableMember>(u => Tree.Users.Tell(new UsersActor.NodeUnreachable(u.Member.Address)));
+        Receive<SnapshotRequest>(r =>
+        {
+            FlushOutbox(); // the snapshot includes the events still in the outbox: they must not reach the peer after it
+            AddPeer(r.Origin)?.Tell(Snapshot(), Self);
+        });
+        Receive<FlushOutboxNow>(_ => FlushOutbox());
+        Receive<EventBatch>(b =>
+        {
+            foreach (var e in b.Events) FromPeer(e);
+        });
         Receive<NodeSnapshot>(s =>
         {
-            AddPeer(s.Node);
+            AddPeer(s.Origin);
             Tree.Channels.Tell(new ChannelsActor.FromPeer(s));
         });
         Receive<ChannelEvent>(e =>
         {
-            if (e.Node.Length == 0)
+            if (e.Origin is not null)
             {
-                var stamped = e with { Node = _selfNode };
-                Record(stamped);
-                ToPeers(stamped);
+                FromPeer(e);
                 return;
             }
 
-            // another member's KICK of a local user, or TOPIC, changes what this node's snapshot says
-            if (e.Kind is "KICK" or "TOPIC" && _localChannels.ContainsKey(e.Key)) Record(e);
-            Tree.Channels.Tell(new ChannelsActor.FromPeer(e));
+            var stamped = e with { Origin = _selfNode };
+            Record(stamped);
+            Send(stamped);
         });
         Receive<UserEvent>(e =>
         {
-            if (e.Node != _selfNode)
+            if (!e.Origin.Equals(_selfNode))
             {
-                Tree.Channels.Tell(new ChannelsActor.FromPeer(e));
+                FromPeer(e);
                 return;
             }
 
             Record(e);
-            ToPeers(e);
+            Send(e);
         });
     }
 
-    private ActorSelection? AddPeer(string node)
+    private void FromPeer(IPeerEvent e)
     {
-        if (node == _selfNode || node.Length == 0) return null;
+        // another member's KICK of a local user, or TOPIC, changes what this node's snapshot says
+        if (e is ChannelEvent { Change: MemberKicked or TopicChanged } c && _localChannels.ContainsKey(c.Key)) Record(c);
+        Tree.Channels.Tell(new ChannelsActor.FromPeer(e));
+    }
+
+    /// <summary>
+    /// Local events leave in batches: collected until the <see cref="FlushOutboxNow"/> the first one scheduled comes
+    /// round in the mailbox (so a batch holds what was already queued and never waits for more), then sent to every
+    /// peer as one <see cref="EventBatch"/> (one remote message, one envelope, instead of one per event). Order is
+    /// kept: one outbox, flushed before anything else that goes to a peer.
+    /// </summary>
+    private void Send(IPeerEvent e)
+    {
+        if (_peers.Count == 0) return;
+        if (_outbox.Count == 0) Self.Tell(FlushOutboxNow.Instance);
+        _outbox.Add(e);
+        _outboxBytes += e.ApproximateBytes;
+        if (_outbox.Count >= MaxBatchEvents || _outboxBytes >= MaxBatchBytes) FlushOutbox();
+    }
+
+    private void FlushOutbox()
+    {
+        if (_outbox.Count == 0) return;
+        IChatClusterMessage message = _outbox.Count == 1 ? _outbox[0] : new EventBatch(_selfNode, _outbox.ToArray());
+        _outbox.Clear();
+        _outboxBytes = 0;
+        ToPeers(message);
+    }
+
+    private ActorSelection? AddPeer(Address node)
+    {
+        if (node.Equals(_selfNode)) return null;
         if (!_peers.TryGetValue(node, out var peer))
-            _peers[node] = peer = Context.ActorSelection(Self.Path.ToStringWithAddress(Address.Parse(node)));
+            _peers[node] = peer = Context.ActorSelection(Self.Path.ToStringWithAddress(node));
         return peer;
     }
 
@@ -114,7 +164,8 @@ public sealed class ClusterLinkActor : ChatChild
 
     private void MemberUp(Member member)
     {
-        var peer = AddPeer(member.Address.ToString());
+        FlushOutbox(); // to the peers it was meant for, before the new one counts
+        var peer = AddPeer(member.Address);
         if (peer is null) return;
         peer.Tell(Snapshot(), Self);
         peer.Tell(new SnapshotRequest(_selfNode), Self);
@@ -123,17 +174,20 @@ public sealed class ClusterLinkActor : ChatChild
     /// <summary>Keeps what the others have been told of local users and channels (for the snapshot).</summary>
     private void Record(UserEvent e)
     {
-        switch (e.Kind)
+        switch (e.Change)
         {
-            case "HELLO" or "UPDATE" when e.Info is { } info:
+            case UserRegistered { Info: var info }:
                 _localUsers[e.Nick] = info;
                 break;
-            case "NICK" when e.NewNick is { } newNick:
+            case UserUpdated { Info: var info }:
+                _localUsers[e.Nick] = info;
+                break;
+            case UserRenamed { NewNick: var newNick }:
                 if (_localUsers.Remove(e.Nick, out var old)) _localUsers[newNick] = old with { Nick = newNick };
                 foreach (var c in _localChannels.Values)
                     if (c.Members.Remove(e.Nick)) c.Members.Add(newNick);
                 break;
-            case "QUIT":
+            case UserQuit:
                 _localUsers.Remove(e.Nick);
                 foreach (var c in _localChannels.Values) c.Members.Remove(e.Nick);
                 DropEmpty();
@@ -145,23 +199,23 @@ public sealed class ClusterLinkActor : ChatChild
     {
         if (!_localChannels.TryGetValue(e.Key, out var channel))
         {
-            if (e.Kind != "JOIN") return;
+            if (e.Change is not MemberJoined) return;
             _localChannels[e.Key] = channel = new LocalChannel(e.Name, _settings.CaseMapping);
         }
 
-        switch (e.Kind)
+        switch (e.Change)
         {
-            case "JOIN" when e.Who is { } who:
-                channel.Members.Add(who.Nick);
+            case MemberJoined:
+                channel.Members.Add(e.Who.Nick);
                 break;
-            case "PART" or "QUIT" when e.Who is { } who:
-                channel.Members.Remove(who.Nick);
+            case MemberParted or MemberQuit:
+                channel.Members.Remove(e.Who.Nick);
                 break;
-            case "KICK" when e.Target is { } target:
+            case MemberKicked { Target: var target }:
                 channel.Members.Remove(target);
                 break;
-            case "TOPIC":
-                channel.Topic = string.IsNullOrEmpty(e.Topic) ? null : e.Topic;
+            case TopicChanged { Topic: var topic }:
+                channel.Topic = string.IsNullOrEmpty(topic) ? null : topic;
                 break;
         }
 
@@ -175,16 +229,21 @@ public sealed class ClusterLinkActor : ChatChild
 
     private NodeSnapshot Snapshot()
     {
-        var channels = _localChannels.Select(c => new ChannelSnapshot(c.Key, c.Value.Name, c.Value.Topic, "", 0,
+        var channels = _localChannels.Select(c => new ChannelSnapshot(c.Key, c.Value.Name, c.Value.Topic, null, 0,
             c.Value.Members.Where(_localUsers.ContainsKey).Select(n => new ChannelMemberInfo(n, false, false)).ToArray()));
         return new NodeSnapshot(_selfNode, _nodeName, _localUsers.Values.ToArray(), channels.Where(c => c.Members.Length > 0).ToArray());
     }
 
     /// <summary>A crash hands the peers and what they have been told to the successor (the cluster subscription,
     /// made once, stays): the snapshot a member gets later still matches the events sent before the crash.</summary>
-    private sealed record Handed(Dictionary<string, ActorSelection> Peers, Dictionary<string, RemoteUserInfo> Users, Dictionary<string, LocalChannel> Channels);
+    private sealed record Handed(Dictionary<Address, ActorSelection> Peers, Dictionary<string, RemoteUserInfo> Users, Dictionary<string, LocalChannel> Channels);
 
-    protected override object HandOver() => new Handed(_peers, _localUsers, _localChannels);
+    /// <summary>The events still in the outbox leave first (in their order, before anything the successor sends).</summary>
+    protected override object HandOver()
+    {
+        FlushOutbox();
+        return new Handed(_peers, _localUsers, _localChannels);
+    }
 
     protected override void TakeOver(object state)
     {

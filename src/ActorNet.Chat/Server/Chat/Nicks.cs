@@ -18,7 +18,7 @@ public sealed class NicksActor : ChatChild, IWithTimers
 {
     /// <summary>users → nicks: claim <paramref name="Nick"/> for <paramref name="Origin"/>'s session (and release
     /// <paramref name="Release"/> on success: a nick change).</summary>
-    public sealed record Claim(FromSession Origin, string Nick, string? Release, string Node, string Claimant);
+    public sealed record Claim(FromSession Origin, string Nick, string? Release, Address Node, string Claimant);
 
     /// <summary>users → nicks: the claimant no longer holds the nick.</summary>
     public sealed record Release(string Nick, string Claimant);
@@ -28,10 +28,16 @@ public sealed class NicksActor : ChatChild, IWithTimers
 
     private sealed record ClaimTimedOut(long Id);
 
-    private sealed class PendingClaim(FromSession origin, string nick)
+    private sealed record RetryClaims
+    {
+        public static readonly RetryClaims Instance = new();
+    }
+
+    private sealed class PendingClaim(FromSession origin, NickClaim claim)
     {
         public FromSession Origin { get; } = origin;
-        public string Nick { get; } = nick;
+        public NickClaim Claim { get; } = claim;
+        public string Nick => Claim.Nick;
         public bool Dead { get; set; }
     }
 
@@ -42,7 +48,7 @@ public sealed class NicksActor : ChatChild, IWithTimers
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private Dictionary<long, PendingClaim> _claims = new();
     private IActorRef _registry = ActorRefs.Nobody;
-    private string _selfNode = "";
+    private Address _selfNode = null!;
     private long _claimSeq;
 
     public NicksActor(ChatSettings settings) => _settings = settings;
@@ -51,14 +57,16 @@ public sealed class NicksActor : ChatChild, IWithTimers
 
     public ITimerScheduler Timers { get; set; } = null!;
 
+    private TimeSpan RetryInterval => _settings.ClaimTimeout / 8;
+
     protected override void PreStart()
     {
-        _selfNode = Akka.Cluster.Cluster.Get(Context.System).SelfAddress.ToString();
+        _selfNode = Akka.Cluster.Cluster.Get(Context.System).SelfAddress;
         Context.System.Settings.InjectTopLevelFallback(ClusterSingleton.DefaultConfig());
         var usersPath = Self.Path.Parent.ToStringWithoutAddress() + "/" + ChatService.UsersName;
         var manager = Context.Child(RegistryName);
         if (manager.IsNobody())
-            Context.ActorOf(ClusterSingletonManager.Props(NickRegistry.Props(_settings.CaseMapping, usersPath), PoisonPill.Instance,
+            Context.ActorOf(ClusterSingletonManager.Props(NickRegistry.Props(_settings.CaseMapping, usersPath, _settings.ClaimTimeout / 2), PoisonPill.Instance,
                 ClusterSingletonManagerSettings.Create(Context.System)), RegistryName);
         _registry = Context.Child(ProxyName) is { } proxy && !proxy.IsNobody()
             ? proxy
@@ -71,17 +79,29 @@ public sealed class NicksActor : ChatChild, IWithTimers
         Receive<Claim>(c =>
         {
             var id = ++_claimSeq;
-            _claims[id] = new PendingClaim(c.Origin, c.Nick);
+            var claim = new NickClaim(id, c.Nick, c.Release, c.Node, c.Claimant);
+            _claims[id] = new PendingClaim(c.Origin, claim);
             Timers.StartSingleTimer(id, new ClaimTimedOut(id), _settings.ClaimTimeout);
-            _registry.Tell(new NickRegistry.Claim(id, c.Nick, c.Release, c.Node, c.Claimant), Self);
+            if (!Timers.IsTimerActive(RetryClaims.Instance))
+                Timers.StartPeriodicTimer(RetryClaims.Instance, RetryClaims.Instance, RetryInterval);
+            _registry.Tell(claim, Self);
         });
-        Receive<Release>(r => _registry.Tell(new NickRegistry.Release(r.Nick, _selfNode, r.Claimant), Self));
+        // A claim sent while the registry's node was lost went to the old instance (the proxy only buffers once it
+        // knows the singleton moved): sent again until answered. Harmless when the first one arrives: a claim is
+        // idempotent for its claimant, and a second answer is handled like a late one.
+        Receive<RetryClaims>(_ =>
+        {
+            if (_claims.Count == 0) Timers.Cancel(RetryClaims.Instance);
+            foreach (var claim in _claims.Values)
+                if (!claim.Dead) _registry.Tell(claim.Claim, Self);
+        });
+        Receive<Release>(r => _registry.Tell(new NickRelease(r.Nick, _selfNode, r.Claimant), Self));
         Receive<SessionGone>(g =>
         {
             foreach (var claim in _claims.Values)
                 if (claim.Origin.Session.Equals(g.Session)) claim.Dead = true;
         });
-        Receive<NickRegistry.ClaimResult>(OnClaimResult);
+        Receive<NickClaimResult>(OnClaimResult);
         Receive<ClaimTimedOut>(t =>
         {
             if (!_claims.Remove(t.Id, out var claim)) return;
@@ -91,7 +111,7 @@ public sealed class NicksActor : ChatChild, IWithTimers
         });
     }
 
-    private void OnClaimResult(NickRegistry.ClaimResult result)
+    private void OnClaimResult(NickClaimResult result)
     {
         if (!_claims.Remove(result.Id, out var claim) || claim.Dead)
         {

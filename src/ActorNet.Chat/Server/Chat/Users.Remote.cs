@@ -22,27 +22,26 @@ public sealed partial class UsersActor
     public sealed record LateGrant(string Nick, string Claimant);
 
     /// <summary>cluster-link → users (through channels): a member left the cluster.</summary>
-    public sealed record NodeGone(string Node, bool Left);
+    public sealed record NodeGone(Address Node, bool Left);
 
-    private sealed class RemoteUser(string node, RemoteUserInfo info)
+    private sealed class RemoteUser(Address node, RemoteUserInfo info)
     {
-        public string Node { get; } = node;
+        public Address Node { get; } = node;
         public RemoteUserInfo Info { get; set; } = info;
 
         /// <summary>Folded channel name → display name.</summary>
         public Dictionary<string, string> Channels { get; } = new(StringComparer.Ordinal);
     }
 
-    private string _selfNode = "";
+    private Address _selfNode = null!;
     private Dictionary<string, RemoteUser> _remoteUsers;
-    private Dictionary<string, string> _nodeNames = new(StringComparer.Ordinal);
-    private Dictionary<string, ActorSelection> _peerUsers = new(StringComparer.Ordinal);
+    private Dictionary<Address, string> _nodeNames = new();
 
     private bool Clustered => Tree.Clustered;
 
     internal static string Claimant(IActorRef session) => session.Path.ToString();
 
-    private void StartCluster() => _selfNode = Akka.Cluster.Cluster.Get(Context.System).SelfAddress.ToString();
+    private void StartCluster() => _selfNode = Akka.Cluster.Cluster.Get(Context.System).SelfAddress;
 
     private void ReceiveRemote()
     {
@@ -51,19 +50,13 @@ public sealed partial class UsersActor
         {
             if (!TryFindSession(g.Claimant, g.Nick)) ReleaseNick(g.Nick, g.Claimant);
         });
-        Receive<NickRegistry.ReassertRequest>(_ =>
-        {
-            var mine = _users.Values.Where(u => u.State.Registered).ToList();
-            Sender.Tell(new NickRegistry.Reassert(_selfNode, mine.Select(u => u.State.NickOrStar).ToArray(), mine.Select(u => Claimant(u.Session)).ToArray()));
-        });
+        Receive<NickReassertRequest>(_ => Sender.Tell(new NickReassert(_selfNode,
+            _users.Values.Where(u => u.State.Registered).Select(u => new NickHolder(u.State.NickOrStar, Claimant(u.Session))).ToArray())));
         Receive<NodeSnapshot>(ApplySnapshot);
         Receive<ChannelEvent>(OnRemoteChannelEvent);
         Receive<UserEvent>(OnUserEvent);
         Receive<NodeGone>(g => OnNodeGone(g.Node, g.Left));
-        Receive<PrivateLine>(p =>
-        {
-            if (TryFind(p.TargetNick, out var target)) target.Connection.Tell(p.Line.ToOutgoing().For(target.State.Caps), ActorRefs.NoSender);
-        });
+        ReceivePrivateLines();
     }
 
     /// <summary>
@@ -115,85 +108,63 @@ public sealed partial class UsersActor
 
     private void ReleaseNick(string nick, string claimant) => Tree.Nicks?.Tell(new NicksActor.Release(nick, claimant));
 
-    private void AnnounceUser(string kind, SessionState state, string? newNick = null, Outgoing? line = null)
+    private void AnnounceUser(SessionState state, UserChange change)
     {
-        if (UserAnnouncement(kind, state, newNick, line) is { } e) Tree.Link?.Tell(e);
+        if (UserAnnouncement(state, change) is { } e) Tree.Link?.Tell(e);
     }
 
     /// <summary>The event for the other nodes about a local user (null on a single node).</summary>
-    private UserEvent? UserAnnouncement(string kind, SessionState state, string? newNick = null, Outgoing? line = null) =>
-        Clustered ? new UserEvent(_selfNode, kind, state.NickOrStar, ClusterLinkActor.Info(state), newNick, line is null ? null : WireLine.From(line)) : null;
-
-    /// <summary>PRIVMSG/NOTICE to a user of another node: sent to that node's <c>chat/users</c>.</summary>
-    private bool PrivateMessageRemote(User from, MessageRequest m)
-    {
-        if (!Clustered || !_remoteUsers.TryGetValue(m.Target, out var target)) return false;
-        if (m.Command == "TAGMSG")
-        {
-            from.Session.Tell(Completed.Instance); // TAGMSG stays node-local (README)
-            return true;
-        }
-
-        var message = new Outgoing(new IrcMessage(from.State.Prefix, m.Command, [target.Info.Nick, m.Text]), _time.GetUtcNow(), assignMsgId: true);
-        PeerUsers(target.Node).Tell(new PrivateLine(_selfNode, target.Info.Nick, WireLine.From(message)), Self);
-        if (from.State.Has(CapCommands.EchoMessage)) from.Connection.Tell(message.For(from.State.Caps), ActorRefs.NoSender);
-        from.Session.Tell(m.Command != "NOTICE" && target.Info.Away is { } away
-            ? new RepliesEvent([Replies.Numeric(Server, Numerics.RPL_AWAY, from.State.NickOrStar, target.Info.Nick, away)])
-            : Completed.Instance);
-        return true;
-    }
-
-    private ActorSelection PeerUsers(string node)
-    {
-        if (!_peerUsers.TryGetValue(node, out var peer))
-            _peerUsers[node] = peer = Context.ActorSelection(Self.Path.ToStringWithAddress(Address.Parse(node)));
-        return peer;
-    }
+    private UserEvent? UserAnnouncement(SessionState state, UserChange change) => Clustered ? new UserEvent(_selfNode, state.NickOrStar, change) : null;
 
     private void ApplySnapshot(NodeSnapshot s)
     {
-        _nodeNames[s.Node] = s.NodeName;
-        foreach (var nick in _remoteUsers.Where(r => r.Value.Node == s.Node).Select(r => r.Key).ToList()) _remoteUsers.Remove(nick);
-        foreach (var info in s.Users) _remoteUsers[info.Nick] = new RemoteUser(s.Node, info);
+        _nodeNames[s.Origin] = s.NodeName;
+        foreach (var nick in _remoteUsers.Where(r => r.Value.Node.Equals(s.Origin)).Select(r => r.Key).ToList()) _remoteUsers.Remove(nick);
+        foreach (var info in s.Users) _remoteUsers[info.Nick] = new RemoteUser(s.Origin, info);
         foreach (var channel in s.Channels)
             foreach (var m in channel.Members)
-                if (_remoteUsers.TryGetValue(m.Nick, out var user) && user.Node == s.Node) user.Channels[channel.Key] = channel.Name;
+                if (_remoteUsers.TryGetValue(m.Nick, out var user) && user.Node.Equals(s.Origin)) user.Channels[channel.Key] = channel.Name;
     }
 
     /// <summary>A channel event from another node (already delivered to the channel by <c>channels</c>): who is on which channel.</summary>
     private void OnRemoteChannelEvent(ChannelEvent e)
     {
-        if (e.Who is { } who)
-        {
-            if (!_remoteUsers.TryGetValue(who.Nick, out var user) && e.Kind == "JOIN")
-                _remoteUsers[who.Nick] = user = new RemoteUser(e.Node, who);
-            if (user is not null && e.Kind == "JOIN") user.Channels[e.Key] = e.Name;
-            if (user is not null && e.Kind is "PART" or "QUIT") user.Channels.Remove(e.Key);
-        }
-
-        if (e.Kind == "KICK" && e.Target is { } target && _remoteUsers.TryGetValue(target, out var kicked)) kicked.Channels.Remove(e.Key);
+        var who = e.Who;
+        if (!_remoteUsers.TryGetValue(who.Nick, out var user) && e.Change is MemberJoined)
+            _remoteUsers[who.Nick] = user = new RemoteUser(e.Origin!, who);
+        if (user is not null && e.Change is MemberJoined) user.Channels[e.Key] = e.Name;
+        if (user is not null && e.Change is MemberParted or MemberQuit) user.Channels.Remove(e.Key);
+        if (e.Change is MemberKicked { Target: var target } && _remoteUsers.TryGetValue(target, out var kicked)) kicked.Channels.Remove(e.Key);
     }
 
     private void OnUserEvent(UserEvent e)
     {
-        switch (e.Kind)
+        switch (e.Change)
         {
-            case "HELLO" or "UPDATE" when e.Info is { } info:
-                if (_remoteUsers.TryGetValue(e.Nick, out var known)) known.Info = info;
-                else _remoteUsers[e.Nick] = new RemoteUser(e.Node, info);
+            case UserRegistered { Info: var info }:
+                Learn(e, info);
                 break;
-            case "NICK" when e.NewNick is { } newNick && _remoteUsers.Remove(e.Nick, out var renamed):
+            case UserUpdated { Info: var info }:
+                Learn(e, info);
+                break;
+            case UserRenamed { NewNick: var newNick, Line: var line } when _remoteUsers.Remove(e.Nick, out var renamed):
                 var next = new RemoteUser(renamed.Node, renamed.Info with { Nick = newNick });
                 foreach (var (key, name) in renamed.Channels) next.Channels[key] = name;
                 _remoteUsers[newNick] = next;
-                PassRemotePeer(renamed, e.Line!.ToOutgoing(), newNick);
+                PassRemotePeer(renamed, line.ToOutgoing(), newNick);
                 break;
-            case "QUIT" when _remoteUsers.Remove(e.Nick, out var gone):
-                PassRemotePeer(gone, e.Line!.ToOutgoing(), null);
+            case UserQuit { Line: var line } when _remoteUsers.Remove(e.Nick, out var gone):
+                PassRemotePeer(gone, line.ToOutgoing(), null);
                 break;
         }
 
-        if (e.Kind is "NICK" or "QUIT") Tree.Channels.Tell(ChannelsActor.Resume.Instance);
+        if (e.Change is UserRenamed or UserQuit) Tree.Channels.Tell(ChannelsActor.Resume.Instance);
+    }
+
+    private void Learn(UserEvent e, RemoteUserInfo info)
+    {
+        if (_remoteUsers.TryGetValue(e.Nick, out var known)) known.Info = info;
+        else _remoteUsers[e.Nick] = new RemoteUser(e.Origin, info);
     }
 
     private void PassRemotePeer(RemoteUser user, Outgoing message, string? newNick)
@@ -210,7 +181,7 @@ public sealed partial class UsersActor
         var i = user.Info;
         num(Numerics.RPL_WHOISUSER, [i.Nick, i.User ?? "*", i.Host, "*", i.RealName ?? ""]);
         if (user.Channels.Count > 0) num(Numerics.RPL_WHOISCHANNELS, [i.Nick, string.Join(' ', user.Channels.Values)]);
-        num(Numerics.RPL_WHOISSERVER, [i.Nick, _nodeNames.GetValueOrDefault(user.Node, user.Node), _settings.NetworkName + " (cluster member)"]);
+        num(Numerics.RPL_WHOISSERVER, [i.Nick, _nodeNames.GetValueOrDefault(user.Node, user.Node.ToString()), _settings.NetworkName + " (cluster member)"]);
         if (i.Oper) num(Numerics.RPL_WHOISOPERATOR, [i.Nick, "is an IRC operator"]);
         if (i.Away is { } away) num(Numerics.RPL_AWAY, [i.Nick, away]);
         num(Numerics.RPL_ENDOFWHOIS, [i.Nick, "End of /WHOIS list"]);
@@ -218,12 +189,13 @@ public sealed partial class UsersActor
     }
 
     /// <summary>A member left the cluster: its users quit here (reason naming the node), then its channel members go.</summary>
-    private void OnNodeGone(string node, bool left)
+    private void OnNodeGone(Address node, bool left)
     {
         _peerUsers.Remove(node);
-        var name = _nodeNames.Remove(node, out var n) ? n : node;
+        FailPending(node, "its server left the network");
+        var name = _nodeNames.Remove(node, out var n) ? n : node.ToString();
         var reason = (left ? "Node left: " : "Node lost: ") + name;
-        var gone = _remoteUsers.Where(r => r.Value.Node == node).ToList();
+        var gone = _remoteUsers.Where(r => r.Value.Node.Equals(node)).ToList();
         if (gone.Count > 0) _log.Info("chat: member {Node} removed; {Count} remote users quit", node, gone.Count);
         foreach (var (nick, user) in gone)
         {

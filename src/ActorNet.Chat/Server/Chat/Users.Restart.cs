@@ -19,19 +19,18 @@ public sealed partial class UsersActor
         Tally Tally,
         int MaxUsers,
         int ChannelCount,
-        string SelfNode,
+        Akka.Actor.Address SelfNode,
         Dictionary<string, RemoteUser> RemoteUsers,
-        Dictionary<string, string> NodeNames,
-        Dictionary<string, Akka.Actor.ActorSelection> PeerUsers);
+        Dictionary<Akka.Actor.Address, string> NodeNames);
 
     protected override object HandOver() =>
-        new Directory(_users, _nicks, _whowas, _tally, _maxUsers, _channelCount, _selfNode, _remoteUsers, _nodeNames, _peerUsers);
+        new Directory(_users, _nicks, _whowas, _tally, _maxUsers, _channelCount, _selfNode, _remoteUsers, _nodeNames);
 
     protected override void TakeOver(object state)
     {
         var d = (Directory)state;
         (_users, _nicks, _whowas, _tally, _maxUsers, _channelCount) = (d.Users, d.Nicks, d.Whowas, d.Tally, d.MaxUsers, d.ChannelCount);
-        (_selfNode, _remoteUsers, _nodeNames, _peerUsers) = (d.SelfNode, d.RemoteUsers, d.NodeNames, d.PeerUsers);
+        (_selfNode, _remoteUsers, _nodeNames) = (d.SelfNode, d.RemoteUsers, d.NodeNames);
         Context.GetLogger().Warning("chat: users restarted; {Users} users and {Nicks} nicks carried over", _users.Count, _nicks.Count);
     }
 }

@@ -145,7 +145,7 @@ public sealed partial class UsersActor : ChatChild
         if (before.Registered && (before.Away != s.State.Away || !before.Caps.SetEquals(s.State.Caps) || before.Oper != s.State.Oper
                                   || before.Invisible != s.State.Invisible))
         {
-            if (before.Away != s.State.Away || before.Oper != s.State.Oper) AnnounceUser("UPDATE", s.State);
+            if (before.Away != s.State.Away || before.Oper != s.State.Oper) AnnounceUser(s.State, new UserUpdated(RemoteUserInfo.Of(s.State)));
             if (user.Channels.Count > 0) Tree.Channels.Tell(new ChannelsActor.ToEach(user.Channels.Keys.ToArray(), new MemberUpdated(user.Ref)));
         }
     }
@@ -245,7 +245,7 @@ public sealed partial class UsersActor : ChatChild
         _nicks[reg.Nick] = r.Session;
         _maxUsers = Math.Max(_maxUsers, _nicks.Count);
         _log.Info("chat: {Nick} registered ({Prefix})", reg.Nick, user.State.Prefix);
-        AnnounceUser("HELLO", user.State);
+        AnnounceUser(user.State, new UserRegistered(RemoteUserInfo.Of(user.State)));
         r.Session.Tell(new RegisteredEvent(Counts(), user.State.SignedOn));
     }
 
@@ -270,7 +270,7 @@ public sealed partial class UsersActor : ChatChild
         user.State = old with { Nick = newNick };
         var message = new Outgoing(IrcMessage.FromSource(old.Prefix, "NICK", newNick), _time.GetUtcNow());
         user.Connection.Tell(message.For(user.State.Caps), ActorRefs.NoSender);
-        StartPeerBroadcast(user, message, user.Ref, new NickChangedEvent(newNick), UserAnnouncement("NICK", old, newNick, message));
+        StartPeerBroadcast(user, message, user.Ref, new NickChangedEvent(newNick), UserAnnouncement(old, new UserRenamed(newNick, WireLine.From(message))));
     }
 
     /// <summary>The user leaves: peers see one QUIT each, the nick is freed. Idempotent.</summary>
@@ -285,7 +285,7 @@ public sealed partial class UsersActor : ChatChild
         _log.Info("chat: {Nick} quit ({Reason})", user.State.NickOrStar, reason);
         var message = new Outgoing(IrcMessage.FromSource(user.State.Prefix, "QUIT", reason), _time.GetUtcNow());
         ReleaseNick(user.State.NickOrStar, Claimant(session));
-        StartPeerBroadcast(user, message, renamed: null, final: null, UserAnnouncement("QUIT", user.State, line: message));
+        StartPeerBroadcast(user, message, renamed: null, final: null, UserAnnouncement(user.State, new UserQuit(WireLine.From(message))));
     }
 
     /// <summary>NICK/QUIT seen once by everyone sharing a channel with the user (channels starts the chain over

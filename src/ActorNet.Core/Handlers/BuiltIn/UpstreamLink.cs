@@ -85,7 +85,11 @@ public sealed partial class UpstreamLink : ReceiveActor
         EndPoint remote = IPAddress.TryParse(_setup.Upstream.Host.Trim('[', ']'), out var ip)
             ? new IPEndPoint(ip, _setup.Upstream.Port)
             : new DnsEndPoint(_setup.Upstream.Host, _setup.Upstream.Port);
-        Context.System.Tcp().Tell(new Tcp.Connect(remote, null, [], _setup.Listener.ConnectTimeout, pullMode: true));
+        var connect = new Tcp.Connect(remote, null, [], _setup.Listener.ConnectTimeout, pullMode: true);
+        // the listener's io-buffer-bytes for the upstream side too (reads of a download)
+        if (_setup.Listener.IoBufferBytes > 0)
+            connect.TcpSettings = Context.System.WithExtension<TcpExt, Tcp>().Settings with { MaxFrameSizeBytes = _setup.Listener.IoBufferBytes };
+        Context.System.Tcp().Tell(connect);
         NodeRuntime.Get(Context.System).Links.Add(new LinkEntry(_setup.LinkName, "upstream", _setup.ConnectionId, _setup.Upstream.ToString(), Self));
     }
 

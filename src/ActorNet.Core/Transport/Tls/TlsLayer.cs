@@ -50,15 +50,19 @@ public sealed record TlsClientOptions(
 /// </summary>
 public sealed class TlsLayer : IAsyncDisposable
 {
-    /// <summary>The largest TLS record's plaintext: one read never returns more.</summary>
+    /// <summary>The largest TLS record's plaintext.</summary>
     public const int MaxRecordPlaintext = 16 * 1024;
+
+    /// <summary>Most plaintext one read returns: SslStream decrypts every complete record it already holds into a
+    /// larger buffer at once, so a bulk transfer is handed up in fewer, bigger reads (fewer messages per byte).</summary>
+    public const int MaxReadBytes = 4 * MaxRecordPlaintext;
 
     private readonly Pipe _fromSocket;
     private readonly Pipe _toSocket;
     private readonly PipeDuplexStream _transport;
     private readonly SslStream _ssl;
     private readonly TimeProvider _time;
-    private readonly byte[] _plaintext = new byte[MaxRecordPlaintext];
+    private readonly byte[] _plaintext = new byte[MaxReadBytes];
     private readonly TlsSettings? _server;
     private readonly TlsClientOptions? _client;
     private TlsFailure? _validationFailure;
@@ -137,7 +141,7 @@ public sealed class TlsLayer : IAsyncDisposable
         return new TlsRead(copy, false);
     }
 
-    /// <summary>The next decrypted bytes (up to one record), or the end: the peer's close_notify or FIN
+    /// <summary>The next decrypted bytes (at most <see cref="MaxReadBytes"/>), or the end: the peer's close_notify or FIN
     /// (<see cref="TlsRead.Error"/> null), or a TLS error (a bad record, an alert).</summary>
     public async Task<TlsRead> ReadPlaintextAsync()
     {

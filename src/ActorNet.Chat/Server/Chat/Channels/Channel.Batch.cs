@@ -42,7 +42,7 @@ public sealed partial class ChannelActor
     }
 
     private static bool Batchable(object message) => message is ToChannel { Origin.Request: MessageRequest }
-        or Cluster.ChannelEvent { Kind: "PRIVMSG" or "NOTICE" };
+        or Cluster.ChannelEvent { Change: Cluster.ChannelMessage };
 
     /// <summary>Sends the batch: one message per member (a plain Send when the batch is one message), then
     /// completes the senders' requests.</summary>

@@ -1,3 +1,4 @@
+using ActorNet.Chat.Cluster;
 using System.Globalization;
 using ActorNet.Chat.Core;
 using ActorNet.Chat.Protocol;
@@ -36,7 +37,7 @@ public sealed partial class ChannelActor
         Context.Parent.Tell(Info());
         var join = From(who, "JOIN", _name);
         Broadcast(join, except: null);
-        Publish("JOIN", who, join, op: member.Op);
+        Publish(who, join, new MemberJoined(member.Op));
         if (_topic is not null)
         {
             Reply(who, Numerics.RPL_TOPIC, _name, _topic);
@@ -58,7 +59,7 @@ public sealed partial class ChannelActor
 
         var part = reason is null ? From(who, "PART", _name) : From(who, "PART", _name, reason);
         Broadcast(part, except: null);
-        Publish("PART", who, part);
+        Publish(who, part, MemberParted.Instance);
         Remove(who.Session);
         who.Session.Tell(new LeftEvent(_key, true));
         AfterLeave();
@@ -115,7 +116,7 @@ public sealed partial class ChannelActor
             FlushPending();
             who.Connection.Tell(message.For(who.State.Caps), ActorRefs.NoSender);
         }
-        Publish(m.Command, who, message);
+        Publish(who, message, new ChannelMessage(m.Command == "NOTICE" ? MessageKind.Notice : MessageKind.Privmsg));
     }
 
     private void Topic(MemberRef who, string? newTopic)
@@ -151,7 +152,7 @@ public sealed partial class ChannelActor
         _topicTime = _time.GetUtcNow();
         var message = From(who, "TOPIC", _name, newTopic);
         Broadcast(message, except: null);
-        Publish("TOPIC", who, message, topic: newTopic);
+        Publish(who, message, new TopicChanged(_topic));
         Context.Parent.Tell(Info());
     }
 
@@ -173,7 +174,7 @@ public sealed partial class ChannelActor
         {
             var kick = From(who, "KICK", _name, remoteTarget.Info.Nick, reason);
             Broadcast(kick, except: null);
-            Publish("KICK", who, kick, target: remoteTarget.Info.Nick);
+            Publish(who, kick, new MemberKicked(remoteTarget.Info.Nick));
             _remote.Remove(nick);
             AfterLeave();
             return;
@@ -187,7 +188,7 @@ public sealed partial class ChannelActor
 
         var kicked = From(who, "KICK", _name, target.Ref.Nick, reason);
         Broadcast(kicked, except: null);
-        Publish("KICK", who, kicked, target: target.Ref.Nick);
+        Publish(who, kicked, new MemberKicked(target.Ref.Nick));
         Remove(targetSession);
         targetSession.Tell(new LeftEvent(_key, false));
         AfterLeave();

@@ -1,4 +1,5 @@
 using System.Globalization;
+using ActorNet.Chat.Cluster;
 using ActorNet.Chat.Core;
 using ActorNet.Chat.Protocol;
 using Akka.Actor;
@@ -52,7 +53,7 @@ public sealed partial class ChannelActor
         if (applied.Count == 0) return;
         var mode = From(who, "MODE", [_name, .. ChannelModeParser.Format(applied)]);
         Broadcast(mode, except: null);
-        Publish("MODE", who, mode);
+        Publish(who, mode, new ModesChanged(applied.ToArray()));
     }
 
     /// <summary>Applies one change; returns what to announce, or null when nothing changed (errors already sent).</summary>

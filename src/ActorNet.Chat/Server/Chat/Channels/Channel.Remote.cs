@@ -6,20 +6,20 @@ using Akka.Actor;
 namespace ActorNet.Chat.Server;
 
 /// <summary>Server → channel: replace what the channel knows of <paramref name="Node"/>'s members (a snapshot).</summary>
-public sealed record RemoteSync(string Node, string Key, string Name, ChannelMemberInfo[] Members, RemoteUserInfo[] Users, string? Topic, string TopicSetter, long TopicTimeMs);
+public sealed record RemoteSync(Address Node, string Key, string Name, ChannelMemberInfo[] Members, RemoteUserInfo[] Users, string? Topic, string? TopicSetter, long TopicTimeMs);
 
 /// <summary>NICK or QUIT of a user on another node, passed channel to channel like <see cref="PeerBroadcast"/>.</summary>
-public sealed record RemotePeer(Outgoing Message, string Node, string Nick, string? NewNick, IReadOnlyList<IActorRef> Remaining, ImmutableHashSet<IActorRef> Reached);
+public sealed record RemotePeer(Outgoing Message, Address Node, string Nick, string? NewNick, IReadOnlyList<IActorRef> Remaining, ImmutableHashSet<IActorRef> Reached);
 
 /// <summary>Server → channel: forget the members of a node that left the cluster (their QUITs were sent already).</summary>
-public sealed record RemoteNodeGone(string Node);
+public sealed record RemoteNodeGone(Address Node);
 
 public sealed partial class ChannelActor
 {
     /// <summary>A member of this channel on another node (cluster mode).</summary>
-    private sealed class RemoteMember(string node, RemoteUserInfo info, bool op, bool voice)
+    private sealed class RemoteMember(Address node, RemoteUserInfo info, bool op, bool voice)
     {
-        public string Node { get; } = node;
+        public Address Node { get; } = node;
         public RemoteUserInfo Info { get; set; } = info;
         public bool Op { get; set; } = op;
         public bool Voice { get; set; } = voice;
@@ -36,36 +36,36 @@ public sealed partial class ChannelActor
         Receive<RemotePeer>(OnRemotePeer);
         Receive<RemoteNodeGone>(g =>
         {
-            foreach (var nick in _remote.Where(r => r.Value.Node == g.Node).Select(r => r.Key).ToList()) _remote.Remove(nick);
+            foreach (var nick in _remote.Where(r => r.Value.Node.Equals(g.Node)).Select(r => r.Key).ToList()) _remote.Remove(nick);
             AfterLeave();
         });
     }
 
-    /// <summary>Tells the server about an event of this node's channel, for the other nodes (cluster mode only).</summary>
-    private void Publish(string kind, MemberRef who, Outgoing message, string? target = null, string? topic = null, bool op = false)
+    /// <summary>Tells <c>cluster-link</c> about an event of this node's channel, for the other nodes (cluster mode
+    /// only); the link stamps this node's address on it.</summary>
+    private void Publish(MemberRef who, Outgoing message, ChannelChange change)
     {
         if (!_clustered) return;
-        var s = who.State;
-        var info = new RemoteUserInfo(s.NickOrStar, s.User, s.Host, s.RealName, s.Away, s.Oper);
-        Link.Tell(new ChannelEvent("", _key, _name, kind, WireLine.From(message), info, op, target, topic));
+        Link.Tell(new ChannelEvent(null, _key, _name, RemoteUserInfo.Of(who.State), WireLine.From(message), change));
     }
 
     private void OnRemoteEvent(ChannelEvent e)
     {
         var message = e.Line.ToOutgoing();
-        switch (e.Kind)
+        var node = e.Origin!; // stamped by the origin's cluster-link
+        switch (e.Change)
         {
-            case "JOIN" when e.Who is { } who:
-                _remote[who.Nick] = new RemoteMember(e.Node, who, e.Op, false);
+            case MemberJoined { Op: var op }:
+                _remote[e.Who.Nick] = new RemoteMember(node, e.Who, op, false);
                 Broadcast(message, except: null);
                 Context.Parent.Tell(Info());
                 return;
-            case "PART" or "QUIT" when e.Who is { } who:
+            case MemberParted or MemberQuit:
                 Broadcast(message, except: null);
-                _remote.Remove(who.Nick);
+                _remote.Remove(e.Who.Nick);
                 AfterLeave();
                 return;
-            case "KICK" when e.Target is { } target:
+            case MemberKicked { Target: var target }:
                 Broadcast(message, except: null);
                 if (_byNick.TryGetValue(target, out var session))
                 {
@@ -79,20 +79,19 @@ public sealed partial class ChannelActor
 
                 AfterLeave();
                 return;
-            case "TOPIC":
-                _topic = string.IsNullOrEmpty(e.Topic) ? null : e.Topic;
-                _topicSetter = e.Line.Source ?? "";
+            case TopicChanged { Topic: var topic }:
+                _topic = string.IsNullOrEmpty(topic) ? null : topic;
+                _topicSetter = e.Who.Prefix;
                 _topicTime = message.Time;
                 Broadcast(message, except: null);
                 Context.Parent.Tell(Info());
                 return;
-            case "MODE":
-                // the origin node checked the change: apply it here too, so modes and ops are the same on every node
-                foreach (var change in ChannelModeParser.Parse(e.Line.Params.Skip(1).ToList(), _settings.ISupport.Modes).Changes)
-                    ApplyRemoteMode(change);
+            case ModesChanged { Changes: var changes }:
+                // the origin node checked the changes: apply them here too, so modes and ops are the same on every node
+                foreach (var change in changes) ApplyRemoteMode(change);
                 Broadcast(message, except: null);
                 return;
-            case "PRIVMSG" or "NOTICE":
+            case ChannelMessage:
                 BroadcastBatched(message, except: null);
                 return;
             default:
@@ -134,7 +133,7 @@ public sealed partial class ChannelActor
 
     private void OnRemoteSync(RemoteSync s)
     {
-        foreach (var nick in _remote.Where(r => r.Value.Node == s.Node).Select(r => r.Key).ToList()) _remote.Remove(nick);
+        foreach (var nick in _remote.Where(r => r.Value.Node.Equals(s.Node)).Select(r => r.Key).ToList()) _remote.Remove(nick);
         var users = s.Users.ToDictionary(u => u.Nick, _settings.CaseMapping);
         foreach (var m in s.Members)
             if (users.TryGetValue(m.Nick, out var info) && !_byNick.ContainsKey(m.Nick))
@@ -142,7 +141,7 @@ public sealed partial class ChannelActor
         if (_topic is null && s.Topic is not null)
         {
             _topic = s.Topic;
-            _topicSetter = s.TopicSetter;
+            _topicSetter = s.TopicSetter ?? "";
             _topicTime = DateTimeOffset.FromUnixTimeMilliseconds(s.TopicTimeMs);
         }
 
@@ -152,7 +151,7 @@ public sealed partial class ChannelActor
     private void OnRemotePeer(RemotePeer p)
     {
         var reached = p.Reached;
-        var had = _remote.TryGetValue(p.Nick, out var subject) && subject.Node == p.Node;
+        var had = _remote.TryGetValue(p.Nick, out var subject) && subject.Node.Equals(p.Node);
         if (had)
         {
             foreach (var m in _members.Values)

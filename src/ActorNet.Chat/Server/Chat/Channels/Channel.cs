@@ -113,7 +113,7 @@ public sealed partial class ChannelActor : ReceiveActor
             Remove(r.Session);
             var quit = From(gone.Ref, "QUIT", r.Reason);
             Broadcast(quit, except: null);
-            Publish("QUIT", gone.Ref, quit);
+            Publish(gone.Ref, quit, MemberQuit.Instance);
             AfterLeave();
         });
         ReceiveRemote();

@@ -1,0 +1,153 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using ActorNet.Bench.Core;
+
+namespace ActorNet.Bench.Clients;
+
+/// <summary>
+/// The proxy workload: C (--clients) parallel bulk uploads of --mib MiB each through a TCP forward proxy (--port) to
+/// a sink this process listens on (--sink-port, the proxy's upstream). Every sink connection checks each byte against
+/// the pattern at its offset (in order, none lost, none changed) and closes after the sender's FIN; a sender ends at
+/// the proxy's FIN back. Reports MB/s (10^6 bytes/s) of the whole run, bytes lost, corrupt transfers and, with
+/// --server-pid, the proxy's RSS growth (peak during the run minus before).
+/// </summary>
+public static class ProxyBench
+{
+    private const int Chunk = 1 << 20;
+
+    public static async Task<BenchReport> RunAsync(BenchOptions o, TextWriter stderr, CancellationToken ct)
+    {
+        if (o.SinkPort is < 1 or > 65535) throw new ArgumentException("proxy: --sink-port 1..65535 (the proxy's upstream) is required");
+        if (o.TransferMiB < 1) throw new ArgumentException("proxy: --mib >= 1");
+        var pattern = new byte[Chunk];
+        new Random(42).NextBytes(pattern);
+        long perTransfer = (long)o.TransferMiB * Chunk;
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        cts.CancelAfter(o.Timeout);
+        var errors = new ConcurrentQueue<string>();
+        var cpu = new CpuMeter();
+
+        var sink = new TcpListener(o.Host, o.SinkPort);
+        sink.Start(Math.Max(64, o.Clients));
+        long rssBefore = o.ServerPid is { } pid ? ConnectBench.ReadVmRssKiB(pid) : 0, rssPeak = rssBefore;
+        using var sampling = new CancellationTokenSource();
+        var sampler = o.ServerPid is { } p ? Task.Run(async () =>
+        {
+            while (!sampling.IsCancellationRequested)
+            {
+                rssPeak = Math.Max(rssPeak, ConnectBench.ReadVmRssKiB(p));
+                try { await Task.Delay(100, sampling.Token); } catch (OperationCanceledException) { }
+            }
+        }) : Task.CompletedTask;
+
+        var t0 = Stopwatch.GetTimestamp();
+        var drains = new List<Task<long>>();
+        var accepting = Task.Run(async () =>
+        {
+            for (var i = 0; i < o.Clients; i++)
+            {
+                var socket = await sink.AcceptSocketAsync(cts.Token);
+                lock (drains) drains.Add(DrainAsync(socket, pattern, errors, cts.Token));
+            }
+        });
+        var senders = Enumerable.Range(0, o.Clients).Select(i => SendAsync(o.EndPoint, pattern, perTransfer, errors, cts.Token)).ToArray();
+        long received = 0;
+        try
+        {
+            await Task.WhenAll(senders);
+            await accepting;
+            Task<long>[] all;
+            lock (drains) all = drains.ToArray();
+            received = (await Task.WhenAll(all)).Sum();
+        }
+        catch (Exception ex) when (ex is OperationCanceledException or SocketException or IOException)
+        {
+            errors.Enqueue(cts.IsCancellationRequested ? $"timed out after {o.Timeout.TotalSeconds:F0} s" : ex.Message);
+            lock (drains) received = drains.Where(d => d.IsCompletedSuccessfully).Sum(d => d.Result);
+        }
+
+        var seconds = Stopwatch.GetElapsedTime(t0).TotalSeconds;
+        sampling.Cancel();
+        await sampler;
+        sink.Stop();
+        long expected = perTransfer * o.Clients;
+        var metrics = new List<Metric>
+        {
+            new("transfers", o.Clients, ""),
+            new("mib_per_transfer", o.TransferMiB, "MiB"),
+            new("duration_s", seconds, "s"),
+            new("mb_per_s", received / seconds / 1e6, "MB/s (10^6 bytes/s, all transfers together)"),
+            new("lost", expected - received, "bytes"),
+            new("corrupt", errors.Count(e => e.StartsWith("corrupt", StringComparison.Ordinal)), "transfers"),
+            new("bench_cpu_cores", cpu.Cores(), "cores (bench process CPU / wall: senders and sink)"),
+        };
+        if (o.ServerPid is not null)
+        {
+            metrics.Add(new("server_rss_before_kib", rssBefore, "KiB"));
+            metrics.Add(new("server_rss_peak_kib", rssPeak, "KiB"));
+            metrics.Add(new("server_rss_growth_mib", (rssPeak - rssBefore) / 1024.0, "MiB"));
+        }
+
+        return new BenchReport("proxy", $"{o.EndPoint} -> sink 127.0.0.1:{o.SinkPort}", metrics, errors.Distinct().Take(10).ToList());
+    }
+
+    private static async Task SendAsync(IPEndPoint proxy, byte[] pattern, long total, ConcurrentQueue<string> errors, CancellationToken ct)
+    {
+        using var client = new Socket(proxy.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        await client.ConnectAsync(proxy, ct);
+        for (long sent = 0; sent < total;)
+        {
+            var n = (int)Math.Min(pattern.Length, total - sent);
+            sent += await client.SendAsync(pattern.AsMemory(0, n), SocketFlags.None, ct);
+        }
+
+        client.Shutdown(SocketShutdown.Send);
+        var buffer = new byte[4096];
+        while (true)
+        {
+            var read = await client.ReceiveAsync(buffer, SocketFlags.None, ct); // the proxy's FIN ends the transfer
+            if (read == 0) return;
+            errors.Enqueue("the proxy sent bytes back on an upload");
+        }
+    }
+
+    /// <summary>Reads one upload to its EOF, checking every byte against the pattern at its offset; then closes.</summary>
+    private static async Task<long> DrainAsync(Socket socket, byte[] pattern, ConcurrentQueue<string> errors, CancellationToken ct)
+    {
+        using var _ = socket;
+        var buffer = new byte[256 * 1024];
+        long got = 0;
+        var corrupt = false;
+        while (true)
+        {
+            var read = await socket.ReceiveAsync(buffer, SocketFlags.None, ct);
+            if (read == 0) break;
+            if (!corrupt && !Matches(buffer.AsSpan(0, read), pattern, got))
+            {
+                corrupt = true;
+                errors.Enqueue($"corrupt: a transfer differs from what was sent near byte {got}");
+            }
+
+            got += read;
+        }
+
+        socket.Shutdown(SocketShutdown.Send);
+        return got;
+    }
+
+    private static bool Matches(ReadOnlySpan<byte> data, byte[] pattern, long offset)
+    {
+        var at = (int)(offset % pattern.Length);
+        while (!data.IsEmpty)
+        {
+            var n = Math.Min(data.Length, pattern.Length - at);
+            if (!data[..n].SequenceEqual(pattern.AsSpan(at, n))) return false;
+            data = data[n..];
+            at = 0;
+        }
+
+        return true;
+    }
+}

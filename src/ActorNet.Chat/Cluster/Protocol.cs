@@ -1,0 +1,160 @@
+using ActorNet.Chat.Core;
+using ActorNet.Chat.Server;
+using Akka.Actor;
+using Akka.IO;
+
+namespace ActorNet.Chat.Cluster;
+
+// The chat protocol between cluster members, all in this file (and Protocol.Nicks.cs for the nick registry):
+// every record that crosses nodes implements IChatClusterMessage, which is bound to ChatProtocolSerializer in the
+// reference config (a test fails for any type here without that binding). Records are immutable and hold strings,
+// numbers, node addresses and bytes only; a node is its Akka Address, never a string, and `null` (not "") means
+// "this node, not stamped yet". One record (or one change type) per event kind: nothing is switched on strings.
+
+/// <summary>Marks a message that crosses nodes: it must have a manifest in <see cref="ChatProtocolSerializer"/>.</summary>
+public interface IChatClusterMessage;
+
+/// <summary>An event of one node for the others' chat services, sent alone or in an <see cref="EventBatch"/>.</summary>
+public interface IPeerEvent : IChatClusterMessage
+{
+    /// <summary>About what it costs on the wire (for the batch's size bound).</summary>
+    int ApproximateBytes { get; }
+}
+
+/// <summary>Events of <paramref name="Origin"/> in the order they happened there (each with that origin), sent
+/// as one remote message.</summary>
+public sealed record EventBatch(Address Origin, IPeerEvent[] Events) : IChatClusterMessage
+{
+    public bool Equals(EventBatch? other) => other is not null && Origin.Equals(other.Origin) && Events.SequenceEqual(other.Events);
+
+    public override int GetHashCode() => HashCode.Combine(Origin, Events.Length);
+}
+
+/// <summary>
+/// One IRC line in transit, formatted once on its origin node: <paramref name="Body"/> is the line without tags and
+/// CRLF (the very bytes that node's plain clients got), <paramref name="TimeMs"/> its server-time and
+/// <paramref name="MsgId"/> its msgid, so clients on every node see the same id. Receivers add the tags their
+/// clients ask for in front of the body, never re-format it.
+/// </summary>
+public sealed record WireLine(ByteString Body, long TimeMs, string? MsgId)
+{
+    /// <summary>The wire form of a message about to be sent locally (its plain encoding, shared with local members).</summary>
+    public static WireLine From(Outgoing o) => new(o.Plain, o.Time.ToUnixTimeMilliseconds(), o.MsgId);
+
+    /// <summary>The message again, for the local recipients.</summary>
+    public Outgoing ToOutgoing() => Outgoing.FromWire(Body, DateTimeOffset.FromUnixTimeMilliseconds(TimeMs), MsgId);
+
+    public bool Equals(WireLine? other) =>
+        other is not null && TimeMs == other.TimeMs && MsgId == other.MsgId && Body.Equals(other.Body);
+
+    public override int GetHashCode() => HashCode.Combine(TimeMs, MsgId, Body.Count);
+}
+
+/// <summary>What other nodes know of a user on some node.</summary>
+public sealed record RemoteUserInfo(string Nick, string? User, string Host, string? RealName, string? Away, bool Oper)
+{
+    public string Prefix => $"{Nick}!{User}@{Host}";
+
+    public static RemoteUserInfo Of(SessionState s) => new(s.NickOrStar, s.User, s.Host, s.RealName, s.Away, s.Oper);
+}
+
+/// <summary>A member of a channel in a <see cref="NodeSnapshot"/>.</summary>
+public sealed record ChannelMemberInfo(string Nick, bool Op, bool Voice);
+
+/// <summary>One channel as its node sees it (its local members only). <paramref name="TopicSetter"/> is null
+/// when the setter is not known.</summary>
+public sealed record ChannelSnapshot(string Key, string Name, string? Topic, string? TopicSetter, long TopicTimeMs, ChannelMemberInfo[] Members);
+
+/// <summary>Everything a node's chat service holds locally: users and the channels they are on. Replaces what the
+/// receiver knew of that node (sent when a member comes up, and on request).</summary>
+public sealed record NodeSnapshot(Address Origin, string NodeName, RemoteUserInfo[] Users, ChannelSnapshot[] Channels) : IChatClusterMessage;
+
+/// <summary>Asks a node's chat service for its <see cref="NodeSnapshot"/> (and to send its events from now on).</summary>
+public sealed record SnapshotRequest(Address Origin) : IChatClusterMessage;
+
+/// <summary>
+/// One channel event on its origin node, already checked there: every other node delivers <paramref name="Line"/>
+/// to its local members of the channel and applies <paramref name="Change"/> to its view of the channel.
+/// <paramref name="Who"/> is the user who caused it; <paramref name="Origin"/> is null until this node's
+/// <c>cluster-link</c> stamps its own address on it.
+/// </summary>
+public sealed record ChannelEvent(Address? Origin, string Key, string Name, RemoteUserInfo Who, WireLine Line, ChannelChange Change) : IPeerEvent
+{
+    public int ApproximateBytes => 96 + Line.Body.Count + (Change is ModesChanged m ? 16 * m.Changes.Length : 0);
+}
+
+/// <summary>What a <see cref="ChannelEvent"/> did to the channel: one sealed record per kind.</summary>
+public abstract record ChannelChange;
+
+/// <summary>JOIN: the user is a member now (<paramref name="Op"/>: with @, the channel's first member).</summary>
+public sealed record MemberJoined(bool Op) : ChannelChange;
+
+/// <summary>PART: the user left.</summary>
+public sealed record MemberParted : ChannelChange
+{
+    public static readonly MemberParted Instance = new();
+}
+
+/// <summary>QUIT seen by this channel (a local member removed by the server, e.g. killed).</summary>
+public sealed record MemberQuit : ChannelChange
+{
+    public static readonly MemberQuit Instance = new();
+}
+
+/// <summary>KICK of <paramref name="Target"/> (a member on any node).</summary>
+public sealed record MemberKicked(string Target) : ChannelChange;
+
+/// <summary>PRIVMSG or NOTICE to the channel: only the line, no change.</summary>
+public sealed record ChannelMessage(MessageKind Kind) : ChannelChange;
+
+/// <summary>The command of a message to a channel or a nick.</summary>
+public enum MessageKind
+{
+    Privmsg = 1,
+    Notice = 2,
+}
+
+/// <summary>TOPIC: the topic is <paramref name="Topic"/> now (null: cleared), set by the event's user.</summary>
+public sealed record TopicChanged(string? Topic) : ChannelChange;
+
+/// <summary>MODE: these changes were applied on the origin node (and are applied the same way everywhere).</summary>
+public sealed record ModesChanged(ModeChange[] Changes) : ChannelChange
+{
+    public bool Equals(ModesChanged? other) => other is not null && Changes.SequenceEqual(other.Changes);
+
+    public override int GetHashCode() => Changes.Length;
+}
+
+/// <summary>A user of the origin node did something the other nodes must know: <paramref name="Change"/>.</summary>
+public sealed record UserEvent(Address Origin, string Nick, UserChange Change) : IPeerEvent
+{
+    public int ApproximateBytes => 160 + Change switch
+    {
+        UserRenamed r => r.Line.Body.Count,
+        UserQuit q => q.Line.Body.Count,
+        _ => 0,
+    };
+}
+
+/// <summary>What a <see cref="UserEvent"/> says: one sealed record per kind.</summary>
+public abstract record UserChange;
+
+/// <summary>The user registered.</summary>
+public sealed record UserRegistered(RemoteUserInfo Info) : UserChange;
+
+/// <summary>The user's away message or operator status changed.</summary>
+public sealed record UserUpdated(RemoteUserInfo Info) : UserChange;
+
+/// <summary>NICK: every channel peer on the other nodes sees <paramref name="Line"/> once.</summary>
+public sealed record UserRenamed(string NewNick, WireLine Line) : UserChange;
+
+/// <summary>QUIT: every channel peer on the other nodes sees <paramref name="Line"/> once.</summary>
+public sealed record UserQuit(WireLine Line) : UserChange;
+
+/// <summary>A PRIVMSG/NOTICE from a user of <paramref name="Origin"/> to a user of the receiving node, answered
+/// with <see cref="PrivateLineResult"/> (same <paramref name="Id"/>): the sender's node tells its user when the line
+/// could not be delivered (target gone on the way, node unreachable or removed before the answer).</summary>
+public sealed record PrivateLine(Address Origin, long Id, string TargetNick, MessageKind Kind, WireLine Line) : IChatClusterMessage;
+
+/// <summary>The answer to a <see cref="PrivateLine"/>: delivered to its target's connection, or not (no such nick).</summary>
+public sealed record PrivateLineResult(long Id, bool Delivered) : IChatClusterMessage;

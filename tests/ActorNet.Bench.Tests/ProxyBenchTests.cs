@@ -1,0 +1,75 @@
+using System.Net;
+using System.Net.Sockets;
+using ActorNet.Bench.Clients;
+using ActorNet.Bench.Core;
+
+namespace ActorNet.Bench.Tests;
+
+/// <summary>The proxy workload against a minimal in-test forwarder: every byte arrives and is checked; a forwarder
+/// that changes a byte is reported.</summary>
+public class ProxyBenchTests
+{
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Proxy_bench_counts_every_byte_and_catches_a_changed_one(bool corrupt)
+    {
+        var sinkPort = FreePort();
+        using var front = new TcpListener(IPAddress.Loopback, 0);
+        front.Start();
+        using var cts = new CancellationTokenSource(Bound);
+        var forwarding = ForwardAsync(front, sinkPort, connections: 2, corrupt, cts.Token);
+        var o = new BenchOptions { Port = ((IPEndPoint)front.LocalEndpoint).Port, SinkPort = sinkPort, Clients = 2, TransferMiB = 4, Timeout = Bound, Progress = false };
+        var report = await ProxyBench.RunAsync(o, TextWriter.Null, CancellationToken.None).WaitAsync(Bound);
+        await forwarding.WaitAsync(Bound);
+        Assert.Equal(0, report.Get("lost"));
+        Assert.Equal(corrupt ? 1 : 0, report.Get("corrupt"));
+        Assert.Equal(!corrupt, report.Ok);
+        Assert.True(report.Get("mb_per_s") > 0, report.ToTable());
+    }
+
+    private static int FreePort()
+    {
+        using var probe = new TcpListener(IPAddress.Loopback, 0);
+        probe.Start();
+        return ((IPEndPoint)probe.LocalEndpoint).Port;
+    }
+
+    /// <summary>Accepts <paramref name="connections"/> clients, each copied to the sink and its FIN passed on both ways;
+    /// with <paramref name="corrupt"/> the first byte of the first connection is flipped.</summary>
+    private static async Task ForwardAsync(TcpListener front, int sinkPort, int connections, bool corrupt, CancellationToken ct)
+    {
+        var pipes = new List<Task>();
+        for (var i = 0; i < connections; i++)
+        {
+            var client = await front.AcceptSocketAsync(ct);
+            var upstream = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            await upstream.ConnectAsync(new IPEndPoint(IPAddress.Loopback, sinkPort), ct);
+            var flip = corrupt && i == 0;
+            pipes.Add(Task.WhenAll(CopyAsync(client, upstream, flip, ct), CopyAsync(upstream, client, false, ct))
+                .ContinueWith(_ => { client.Dispose(); upstream.Dispose(); }, TaskScheduler.Default));
+        }
+
+        await Task.WhenAll(pipes);
+    }
+
+    private static async Task CopyAsync(Socket from, Socket to, bool flipFirst, CancellationToken ct)
+    {
+        var buffer = new byte[64 * 1024];
+        int read;
+        while ((read = await from.ReceiveAsync(buffer, SocketFlags.None, ct)) > 0)
+        {
+            if (flipFirst)
+            {
+                buffer[0] ^= 0xFF;
+                flipFirst = false;
+            }
+
+            await to.SendAsync(buffer.AsMemory(0, read), SocketFlags.None, ct);
+        }
+
+        to.Shutdown(SocketShutdown.Send);
+    }
+}
