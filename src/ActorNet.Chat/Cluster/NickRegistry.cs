@@ -12,7 +12,9 @@ namespace ActorNet.Chat.Cluster;
 /// hand-over) starts empty: it asks every member's chat service to re-assert its nicks and decides nothing
 /// (<c>Reasserting</c>: claims and releases wait, stashed in order) until every member it asked has answered, been
 /// removed, or <c>reassert-timeout</c> has passed; so a claim can never be granted for a nick a survivor holds but has
-/// not re-asserted yet.
+/// not re-asserted yet. A crash of a deciding registry carries its entries over to the restarted instance
+/// (<see cref="ActorNet.Supervision.CarryOver"/>), which goes on deciding at once: its cluster subscription stays, and
+/// nothing needs re-asserting.
 /// </summary>
 public sealed class NickRegistry : ReceiveActor, IWithUnboundedStash, IWithTimers
 {
@@ -23,7 +25,8 @@ public sealed class NickRegistry : ReceiveActor, IWithUnboundedStash, IWithTimer
         public static readonly ReassertTimedOut Instance = new();
     }
 
-    private readonly Dictionary<string, Entry> _nicks;
+    private Dictionary<string, Entry> _nicks;
+    private bool _deciding;
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private readonly string _chatPath;
     private readonly TimeSpan _reassertTimeout;
@@ -75,6 +78,7 @@ public sealed class NickRegistry : ReceiveActor, IWithUnboundedStash, IWithTimer
     {
         Timers.Cancel(ReassertTimedOut.Instance);
         _log.Info("chat: nick registry deciding claims ({Why}; {Count} nicks known)", why, _nicks.Count);
+        _deciding = true;
         Become(Deciding);
         Stash.UnstashAll();
     }
@@ -116,6 +120,27 @@ public sealed class NickRegistry : ReceiveActor, IWithUnboundedStash, IWithTimer
     }
 
     protected override void PostStop() => Akka.Cluster.Cluster.Get(Context.System).Unsubscribe(Self);
+
+    /// <summary>A deciding registry hands its entries to its successor (and stays subscribed: no PostStop).</summary>
+    protected override void PreRestart(Exception reason, object message)
+    {
+        if (_deciding) ActorNet.Supervision.CarryOver.Get(Context.System).Hand(Self, _nicks);
+        else PostStop(); // still re-asserting: the successor starts over (PreStart subscribes again)
+    }
+
+    protected override void PostRestart(Exception reason)
+    {
+        if (!ActorNet.Supervision.CarryOver.Get(Context.System).TryTake<Dictionary<string, Entry>>(Self, out var nicks))
+        {
+            PreStart();
+            return;
+        }
+
+        _nicks = nicks;
+        _deciding = true;
+        Become(Deciding);
+        _log.Warning("chat: nick registry restarted; {Count} nicks carried over, deciding at once", _nicks.Count);
+    }
 
     private void OnClaim(NickClaim c)
     {

@@ -6,14 +6,8 @@ namespace ActorNet.Chat.Server;
 /// <summary>A request from a session, with who sent it (its session actor and connection actor).</summary>
 public sealed record FromSession(IActorRef Session, IActorRef Connection, ChatRequest Request);
 
-/// <summary>The session's state changed: the service keeps the latest copy (for queries and crash recovery).</summary>
+/// <summary>The session's state changed: the service keeps the latest copy (for queries: the session itself is the truth).</summary>
 public sealed record SaveState(IActorRef Session, IActorRef Connection, SessionState State);
-
-/// <summary>A (re)started session asks for the state its previous incarnation saved.</summary>
-public sealed record RecoverState(IActorRef Session);
-
-/// <summary>The answer to <see cref="RecoverState"/>; null = nothing saved (a new connection).</summary>
-public sealed record RecoveredState(SessionState? State);
 
 /// <summary>A member of a channel as the channel sees it: refs and the latest state snapshot.</summary>
 public sealed record MemberRef(IActorRef Session, IActorRef Connection, SessionState State)

@@ -4,6 +4,7 @@ using ActorNet.Chat.Protocol;
 using ActorNet.Chat.Server;
 using ActorNet.Chat.Settings;
 using ActorNet.Handlers;
+using ActorNet.Supervision;
 using ActorNet.Transport;
 using Akka.Actor;
 using Akka.Event;
@@ -30,11 +31,24 @@ public sealed record IrcRuntime(ChatSettings Settings, TimeProvider Time, DateTi
 /// came with the JOIN), not through the node-wide chat service, and up to <c>actornet.chat.max-pipelined</c> of them to the
 /// same channel may be in flight at once (one sender, one receiver: their order is kept). Anything else waits until
 /// they are all completed, so replies still keep the order of commands.</para>
-/// States: a new session starts Ready; a restarted one starts Recovering (it asks the service for the state its
-/// crashed predecessor saved, and buffers input meanwhile) → Ready.
+/// A crash loses nothing: the failing instance hands its state, the lines it holds (with their read credit), the
+/// effects it had pending and what it was waiting for to its successor (<see cref="CarryOver"/>: no message is handled
+/// in between), so the frames and chat events already in the mailbox are handled by the successor as they would have
+/// been — the session and its channels agree on membership after the crash.
 /// </summary>
 public sealed class IrcSession : ConnectionHandler, IWithTimers, IAcceptsFrameBatches
 {
+    /// <summary>Failing instance → its successor. The queues change owner (the predecessor is gone).</summary>
+    private sealed record Carried(
+        SessionState State,
+        IActorRef Server,
+        HeldInput Input,
+        LinkedList<Effect> Pending,
+        TokenBucket Bucket,
+        (bool Awaiting, int InFlight, IActorRef? PipeTo) Requests,
+        Dictionary<string, IActorRef> Channels,
+        (bool Closing, bool PingSent, bool PeerClosed, long LastInput) Link);
+
     internal sealed record FloodTick
     {
         public static readonly FloodTick Instance = new();
@@ -59,15 +73,15 @@ public sealed class IrcSession : ConnectionHandler, IWithTimers, IAcceptsFrameBa
     /// <summary>The chat service at first; its <c>users</c> child once that answered (no forwarding hop from then on).</summary>
     private IActorRef _server;
     private readonly ILoggingAdapter _log = Context.GetLogger();
-    private readonly HeldInput _input;
-    private readonly LinkedList<Effect> _pending = new();
-    private readonly TokenBucket _bucket;
+    private HeldInput _input;
+    private LinkedList<Effect> _pending = new();
+    private TokenBucket _bucket;
     private SessionState _state;
     private bool _awaiting, _closing, _pingSent, _peerClosed;
     private long _lastInput;
 
     /// <summary>The actor of each joined channel (folded name), learnt from its JoinedEvent; watched.</summary>
-    private readonly Dictionary<string, IActorRef> _channelActors = new(StringComparer.Ordinal);
+    private Dictionary<string, IActorRef> _channelActors = new(StringComparer.Ordinal);
     private readonly string _chanTypes;
     private IActorRef? _pipeTo;
     private int _inFlight;
@@ -86,7 +100,7 @@ public sealed class IrcSession : ConnectionHandler, IWithTimers, IAcceptsFrameBa
         _lastInput = Time.GetTimestamp();
         _bucket = new TokenBucket(Settings.Flood.Burst, Settings.Flood.PerSecond, _lastInput);
         _input = new HeldInput(Settings.Flood.MaxQueued, Settings.Flood.MaxHeldBytes);
-        Recovering();
+        Ready();
     }
 
     public ITimerScheduler Timers { get; set; } = null!;
@@ -98,47 +112,41 @@ public sealed class IrcSession : ConnectionHandler, IWithTimers, IAcceptsFrameBa
     private ChatView View => new(Settings, Time.GetUtcNow(), _rt.Created);
 
     /// <summary>A new connection: nothing to recover.</summary>
-    protected override void PreStart() => BecomeReady(null);
+    protected override void PreStart() => BecomeReady(pump: true);
 
-    /// <summary>Before a restart: the held lines are lost with this incarnation, so their read credit goes back (or the
-    /// connection would wait for it forever); the connection lifts a pause of ours itself.</summary>
-    protected override void PreRestart(Exception reason, object message)
+    /// <summary>The crash: hand everything to the successor (see the class summary); the held lines keep their read
+    /// credit, which comes back as they run.</summary>
+    protected override void PreRestart(Exception reason, object message) =>
+        CarryOver.Get(Context.System).Hand(Self, new Carried(_state, _server, _input, _pending, _bucket, (_awaiting, _inFlight, _pipeTo),
+            _channelActors, (_closing, _pingSent, _peerClosed, _lastInput)));
+
+    /// <summary>After a crash: take over from the predecessor (not PreStart: nothing starts afresh).</summary>
+    protected override void PostRestart(Exception reason)
     {
-        ReturnCredit(_input.Clear());
-        base.PreRestart(reason, message);
-    }
-
-    /// <summary>After a crash: ask the service for the state the previous incarnation saved (input waits meanwhile).</summary>
-    protected override void PostRestart(Exception reason) => _server.Tell(new RecoverState(Self));
-
-    /// <summary>Waiting for the state a previous incarnation saved; input is buffered.</summary>
-    private void Recovering()
-    {
-        Receive<FrameReceived>(f => OnFrame(f.Data, pump: false));
-        Receive<FramesReceived>(f => OnFrames(f.Frames, pump: false));
-        Receive<PeerHalfClosed>(_ => _peerClosed = true); // a QUIT once the held input has run (BecomeReady pumps)
-        Receive<Terminated>(OnChannelGone); // a channel the previous incarnation watched
-        Receive<RecoveredState>(r =>
+        if (!CarryOver.Get(Context.System).TryTake<Carried>(Self, out var h))
         {
-            LearnServer();
-            BecomeReady(r.State);
-        });
-    }
-
-    private void BecomeReady(SessionState? saved)
-    {
-        if (saved is not null)
-        {
-            _state = saved with { RegistrationPending = false };
-            _log.Warning("session of connection {ConnectionId} restarted; recovered {Nick} on {Channels} channel(s)",
-                Handler.Connection.Id, _state.NickOrStar, _state.Channels.Count);
+            BecomeReady(pump: true);
+            return;
         }
 
+        (_state, _server, _input, _pending, _bucket, _channelActors) = (h.State, h.Server, h.Input, h.Pending, h.Bucket, h.Channels);
+        (_awaiting, _inFlight, _pipeTo) = h.Requests;
+        (_closing, _pingSent, _peerClosed, _lastInput) = h.Link;
+        _log.Warning("session of connection {ConnectionId} restarted; carried over {Nick} on {Channels} channel(s), {Lines} held line(s), {Effects} pending effect(s)",
+            Handler.Connection.Id, _state.NickOrStar, _channelActors.Count, _input.Count, _pending.Count);
+        if (_input.Paused) PauseInput(); // the connection lifted our pause when it restarted us; the held lines still hold it
+        if (_awaiting || _inFlight > 0) Timers.StartSingleTimer(RequestTimeout.Instance, RequestTimeout.Instance, Settings.RequestTimeout);
+        BecomeReady(pump: false);
+        Self.Tell(FloodTick.Instance); // runs the held lines, after what is already in the mailbox
+    }
+
+    private void BecomeReady(bool pump)
+    {
         if (!_state.Registered) Timers.StartSingleTimer(RegistrationTimeout.Instance, RegistrationTimeout.Instance, Settings.RegistrationTimeout);
         var tick = TimeSpan.FromTicks(Math.Max(TimeSpan.FromMilliseconds(200).Ticks, Math.Min(Settings.PingInterval.Ticks, Settings.PingTimeout.Ticks) / 2));
         Timers.StartPeriodicTimer(PingTick.Instance, PingTick.Instance, tick);
         Become(Ready);
-        Pump();
+        if (pump) Pump();
     }
 
     private void Ready()

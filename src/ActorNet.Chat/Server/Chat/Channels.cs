@@ -57,8 +57,9 @@ public sealed class ChannelsActor : ChatChild, IWithTimers
 
     private readonly ChatSettings _settings;
     private readonly TimeProvider _time;
-    private readonly Dictionary<string, Entry> _channels = new(StringComparer.Ordinal);
+    private Dictionary<string, Entry> _channels = new(StringComparer.Ordinal);
     private long _channelSeq;
+    private bool _awaitingUsers;
 
     public ChannelsActor(ChatSettings settings, TimeProvider time)
     {
@@ -98,9 +99,17 @@ public sealed class ChannelsActor : ChatChild, IWithTimers
         public static readonly ResumeTimedOut Instance = new();
     }
 
+    private void AwaitUsers()
+    {
+        Timers.StartSingleTimer(ResumeTimedOut.Instance, ResumeTimedOut.Instance, _settings.RequestTimeout);
+        _awaitingUsers = true;
+        Become(AwaitingUsers);
+    }
+
     private void EndAwaiting()
     {
         Timers.Cancel(ResumeTimedOut.Instance);
+        _awaitingUsers = false;
         Become(Running);
         Stash.UnstashAll();
     }
@@ -221,8 +230,7 @@ public sealed class ChannelsActor : ChatChild, IWithTimers
                 break;
             case UserEvent { Change: UserRenamed or UserQuit } or UsersActor.NodeGone:
                 Tree.Users.Tell(message); // users sends the chains for it, then Resume
-                Timers.StartSingleTimer(ResumeTimedOut.Instance, ResumeTimedOut.Instance, _settings.RequestTimeout);
-                Become(AwaitingUsers);
+                AwaitUsers();
                 break;
             default:
                 Tree.Users.Tell(message);
@@ -260,5 +268,22 @@ public sealed class ChannelsActor : ChatChild, IWithTimers
         _channels[key] = entry;
         Tree.Users.Tell(new UsersActor.ChannelCount(_channels.Count));
         return entry;
+    }
+
+    /// <summary>A crash keeps the channel actors (children) and hands what is known of them to the successor.</summary>
+    private sealed record Handed(Dictionary<string, Entry> Channels, long Seq, bool AwaitingUsers);
+
+    protected override object HandOver() => new Handed(_channels, _channelSeq, _awaitingUsers);
+
+    protected override void TakeOver(object state)
+    {
+        var h = (Handed)state;
+        (_channels, _channelSeq, _awaitingUsers) = (h.Channels, h.Seq, h.AwaitingUsers);
+    }
+
+    /// <summary>Timers do not survive a restart: a wait for users is started again.</summary>
+    protected override void OnRestored()
+    {
+        if (_awaitingUsers) AwaitUsers();
     }
 }

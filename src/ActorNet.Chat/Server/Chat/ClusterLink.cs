@@ -26,9 +26,9 @@ public sealed class ClusterLinkActor : ChatChild
     }
 
     private readonly ChatSettings _settings;
-    private readonly Dictionary<Address, ActorSelection> _peers = new();
-    private readonly Dictionary<string, RemoteUserInfo> _localUsers;
-    private readonly Dictionary<string, LocalChannel> _localChannels = new(StringComparer.Ordinal);
+    private Dictionary<Address, ActorSelection> _peers = new();
+    private Dictionary<string, RemoteUserInfo> _localUsers;
+    private Dictionary<string, LocalChannel> _localChannels = new(StringComparer.Ordinal);
     private Address _selfNode = null!;
     private string _nodeName = "";
     private readonly List<IPeerEvent> _outbox = new();
@@ -232,5 +232,22 @@ public sealed class ClusterLinkActor : ChatChild
         var channels = _localChannels.Select(c => new ChannelSnapshot(c.Key, c.Value.Name, c.Value.Topic, null, 0,
             c.Value.Members.Where(_localUsers.ContainsKey).Select(n => new ChannelMemberInfo(n, false, false)).ToArray()));
         return new NodeSnapshot(_selfNode, _nodeName, _localUsers.Values.ToArray(), channels.Where(c => c.Members.Length > 0).ToArray());
+    }
+
+    /// <summary>A crash hands the peers and what they have been told to the successor (the cluster subscription,
+    /// made once, stays): the snapshot a member gets later still matches the events sent before the crash.</summary>
+    private sealed record Handed(Dictionary<Address, ActorSelection> Peers, Dictionary<string, RemoteUserInfo> Users, Dictionary<string, LocalChannel> Channels);
+
+    /// <summary>The events still in the outbox leave first (in their order, before anything the successor sends).</summary>
+    protected override object HandOver()
+    {
+        FlushOutbox();
+        return new Handed(_peers, _localUsers, _localChannels);
+    }
+
+    protected override void TakeOver(object state)
+    {
+        var h = (Handed)state;
+        (_peers, _localUsers, _localChannels) = (h.Peers, h.Users, h.Channels);
     }
 }

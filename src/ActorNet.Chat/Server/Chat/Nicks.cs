@@ -46,7 +46,7 @@ public sealed class NicksActor : ChatChild, IWithTimers
 
     private readonly ChatSettings _settings;
     private readonly ILoggingAdapter _log = Context.GetLogger();
-    private readonly Dictionary<long, PendingClaim> _claims = new();
+    private Dictionary<long, PendingClaim> _claims = new();
     private IActorRef _registry = ActorRefs.Nobody;
     private Address _selfNode = null!;
     private long _claimSeq;
@@ -123,9 +123,20 @@ public sealed class NicksActor : ChatChild, IWithTimers
         Tree.Users.Tell(new UsersActor.ClaimDecided(claim.Origin, claim.Nick, result.Granted));
     }
 
-    /// <summary>A restart keeps the registry's manager and proxy (children): the claims open at the crash are
-    /// lost, and their sessions get 437 after the request timeout; what the registry granted them stays valid.</summary>
-    protected override void PreRestart(Exception reason, object message)
+    /// <summary>A restart keeps the registry's manager and proxy (children) and hands the open claims to the
+    /// successor, which re-arms their timeouts: the answers to them still reach their sessions.</summary>
+    private sealed record Handed(Dictionary<long, PendingClaim> Claims, long Seq);
+
+    protected override object HandOver() => new Handed(_claims, _claimSeq);
+
+    protected override void TakeOver(object state)
     {
+        var h = (Handed)state;
+        (_claims, _claimSeq) = (h.Claims, h.Seq);
+    }
+
+    protected override void OnRestored()
+    {
+        foreach (var id in _claims.Keys) Timers.StartSingleTimer(id, new ClaimTimedOut(id), _settings.ClaimTimeout);
     }
 }

@@ -35,7 +35,7 @@ public sealed partial class UsersActor
 
     private Address _selfNode = null!;
     private Dictionary<string, RemoteUser> _remoteUsers;
-    private readonly Dictionary<Address, string> _nodeNames = new();
+    private Dictionary<Address, string> _nodeNames = new();
 
     private bool Clustered => Tree.Clustered;
 

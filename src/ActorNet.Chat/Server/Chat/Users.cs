@@ -86,10 +86,10 @@ public sealed partial class UsersActor : ChatChild
     private readonly ChatSettings _settings;
     private readonly TimeProvider _time;
     private readonly ILoggingAdapter _log = Context.GetLogger();
-    private readonly Dictionary<IActorRef, User> _users = new();
-    private readonly Dictionary<string, IActorRef> _nicks;
-    private readonly LinkedList<WhowasEntry> _whowas = new();
-    private readonly Tally _tally = new();
+    private Dictionary<IActorRef, User> _users = new();
+    private Dictionary<string, IActorRef> _nicks;
+    private LinkedList<WhowasEntry> _whowas = new();
+    private Tally _tally = new();
     private int _maxUsers;
     private int _channelCount;
     private readonly string _chanTypes;
@@ -110,7 +110,6 @@ public sealed partial class UsersActor : ChatChild
     protected override void Running()
     {
         Receive<SaveState>(OnSave);
-        Receive<RecoverState>(r => Sender.Tell(new RecoveredState(_users.TryGetValue(r.Session, out var u) ? u.State : null)));
         Receive<FromSession>(OnRequest);
         Receive<MembershipChanged>(OnMembership);
         Receive<ChannelCount>(c => _channelCount = c.Count);

@@ -44,9 +44,16 @@ public sealed class BroadcastHandler : ConnectionHandler, IAcceptsFrameBatches
 /// <see cref="Connection.Send"/> and that one message is told to every member but the sender. With
 /// <c>scope = cluster</c> the frame is also published through Akka's DistributedPubSub to the same listener's topic
 /// on every other member node, which delivers it to its own clients.
+/// <para>A crash loses no member: the failing instance hands its members to its successor
+/// (<see cref="Supervision.CarryOver"/>: no message is handled in between), so relay clients keep receiving and
+/// nothing published meanwhile is dropped. Its watches and its DistributedPubSub subscription belong to the actor,
+/// not the instance, and stay.</para>
 /// </summary>
 public sealed class BroadcastTopic : ReceiveActor
 {
+    /// <summary>Failing instance → its successor: the members (connection actors) it had.</summary>
+    private sealed record Carried(HashSet<IActorRef> Members);
+
     public sealed record Join(IActorRef Member);
 
     public sealed record Leave(IActorRef Member);
@@ -68,7 +75,7 @@ public sealed class BroadcastTopic : ReceiveActor
 
     public sealed record MemberCount(int Count);
 
-    private readonly HashSet<IActorRef> _members = new();
+    private HashSet<IActorRef> _members = new();
     private readonly string _clusterTopic;
     private readonly string _origin = Guid.NewGuid().ToString("N");
     private readonly IActorRef? _mediator;
@@ -77,7 +84,6 @@ public sealed class BroadcastTopic : ReceiveActor
     {
         _clusterTopic = "actornet.broadcast." + listener;
         if (scope == BroadcastScope.Cluster) _mediator = DistributedPubSub.Get(Context.System).Mediator;
-
         Receive<Join>(j =>
         {
             if (_members.Add(j.Member)) Context.Watch(j.Member);
@@ -106,6 +112,15 @@ public sealed class BroadcastTopic : ReceiveActor
 
     protected override void PreStart() =>
         _mediator?.Tell(new PubSub.Subscribe(_clusterTopic, Self));
+
+    protected override void PreRestart(Exception reason, object message) =>
+        Supervision.CarryOver.Get(Context.System).Hand(Self, new Carried(_members));
+
+    /// <summary>Not PreStart again: the subscription stays.</summary>
+    protected override void PostRestart(Exception reason)
+    {
+        if (Supervision.CarryOver.Get(Context.System).TryTake<Carried>(Self, out var carried)) _members = carried.Members;
+    }
 
     private void Deliver(object send, IActorRef from)
     {

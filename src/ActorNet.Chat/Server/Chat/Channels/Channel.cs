@@ -54,16 +54,16 @@ public sealed partial class ChannelActor : ReceiveActor
     private readonly string _key;
     private readonly ChatSettings _settings;
     private readonly TimeProvider _time;
-    private readonly DateTimeOffset _created;
-    private readonly Dictionary<IActorRef, Member> _members = new();
-    private readonly Dictionary<string, IActorRef> _byNick;
-    private readonly List<string> _bans = new();
-    private readonly HashSet<string> _invited;
+    private DateTimeOffset _created;
+    private Dictionary<IActorRef, Member> _members = new();
+    private Dictionary<string, IActorRef> _byNick;
+    private List<string> _bans = new();
+    private HashSet<string> _invited;
 
     /// <summary>The invited nicks in the order of their invitation (may hold nicks already used up), so that past
     /// max-invites the oldest is forgotten.</summary>
-    private readonly Queue<string> _inviteOrder = new();
-    private readonly Dictionary<string, RemoteMember> _remote;
+    private Queue<string> _inviteOrder = new();
+    private Dictionary<string, RemoteMember> _remote;
     private readonly bool _clustered;
     private readonly IActorRef? _link;
     private bool _inviteOnly, _moderated, _noExternal = true, _topicLocked = true, _secret, _private;
@@ -72,6 +72,9 @@ public sealed partial class ChannelActor : ReceiveActor
     private string? _topic;
     private string _topicSetter = "";
     private DateTimeOffset _topicTime;
+
+    /// <summary>The last member left and the parent was told (<see cref="Closing"/>).</summary>
+    private bool _empty;
 
     public ChannelActor(string name, ChatSettings settings, TimeProvider time, bool clustered = false, IActorRef? link = null)
     {
@@ -251,6 +254,7 @@ public sealed partial class ChannelActor : ReceiveActor
         }
 
         Context.Parent.Tell(new ChannelEmpty(_key));
+        _empty = true;
         Become(Closing);
     }
 
