@@ -214,12 +214,69 @@ public sealed class ChatProtocolSerializer(ExtendedActorSystem system) : Seriali
             m.Bool(2, member.Op);
             m.Bool(3, member.Voice);
         });
+        w.Msg(7, c.Modes, WriteModes);
+    }
+
+    private static void WriteModes(ProtoWriter w, ChannelModes m)
+    {
+        w.Bool(1, m.InviteOnly);
+        w.Bool(2, m.Moderated);
+        w.Bool(3, !m.NoExternal); // written as "open to outside messages": the default (+n) is absent
+        w.Bool(4, !m.TopicLocked); // likewise for +t
+        w.Bool(5, m.Secret);
+        w.Bool(6, m.Private);
+        w.Str(7, m.Key);
+        if (m.Limit is { } limit) w.Int64(8, limit + 1L); // +1: a limit of 0 is not "no limit"
+        foreach (var ban in m.Bans) w.Str(9, ban);
+    }
+
+    private static ChannelModes ReadModes(ProtoReader r)
+    {
+        bool i = false, m = false, open = false, unlocked = false, s = false, p = false;
+        string? key = null;
+        int? limit = null;
+        var bans = new List<string>();
+        for (var f = r.Next(); f != 0; f = r.Next())
+            switch (f)
+            {
+                case 1: i = r.Bool(); break;
+                case 2: m = r.Bool(); break;
+                case 3: open = r.Bool(); break;
+                case 4: unlocked = r.Bool(); break;
+                case 5: s = r.Bool(); break;
+                case 6: p = r.Bool(); break;
+                case 7: key = r.Str(); break;
+                case 8:
+                    var l = r.Int64() - 1;
+                    limit = l is >= 0 and <= int.MaxValue ? (int)l : throw new SerializationException("channel limit out of range");
+                    break;
+                case 9: bans.Add(r.Str()); break;
+                default: r.Skip(); break;
+            }
+
+        return new ChannelModes(i, m, !open, !unlocked, s, p, key, limit, bans.ToArray());
+    }
+
+    private static MemberJoined ReadJoined(ProtoReader r)
+    {
+        var op = false;
+        ChannelModes? modes = null;
+        for (var f = r.Next(); f != 0; f = r.Next())
+            switch (f)
+            {
+                case 1: op = r.Bool(); break;
+                case 2: modes = r.Msg(ReadModes); break;
+                default: r.Skip(); break;
+            }
+
+        return new MemberJoined(op, modes ?? ChannelModes.Default);
     }
 
     private static ChannelSnapshot ReadChannel(ProtoReader r)
     {
         string? key = null, name = null, topic = null, setter = null;
         long time = 0;
+        ChannelModes? modes = null;
         var members = new List<ChannelMemberInfo>();
         for (var f = r.Next(); f != 0; f = r.Next())
             switch (f)
@@ -230,10 +287,11 @@ public sealed class ChatProtocolSerializer(ExtendedActorSystem system) : Seriali
                 case 4: setter = r.Str(); break;
                 case 5: time = r.Int64(); break;
                 case 6: members.Add(r.Msg(ReadMember)); break;
+                case 7: modes = r.Msg(ReadModes); break;
                 default: r.Skip(); break;
             }
 
-        return new ChannelSnapshot(Required(key, "channel key"), Required(name, "channel name"), topic, setter, time, members.ToArray());
+        return new ChannelSnapshot(Required(key, "channel key"), Required(name, "channel name"), topic, setter, time, members.ToArray(), modes);
     }
 
     private static ChannelMemberInfo ReadMember(ProtoReader r)
@@ -263,7 +321,13 @@ public sealed class ChatProtocolSerializer(ExtendedActorSystem system) : Seriali
         w.Msg(5, e.Line, Write);
         switch (e.Change)
         {
-            case MemberJoined j: w.Msg(10, j, (n, x) => n.Bool(1, x.Op)); break;
+            case MemberJoined j:
+                w.Msg(10, j, (n, x) =>
+                {
+                    n.Bool(1, x.Op);
+                    n.Msg(2, x.Modes, WriteModes);
+                });
+                break;
             case MemberParted p: w.Msg(11, p, (_, _) => { }); break;
             case MemberQuit q: w.Msg(12, q, (_, _) => { }); break;
             case MemberKicked k: w.Msg(13, k, (n, x) => n.Str(1, x.Target)); break;
@@ -313,7 +377,7 @@ public sealed class ChatProtocolSerializer(ExtendedActorSystem system) : Seriali
                 case 3: name = r.Str(); break;
                 case 4: who = r.Msg(ReadUser); break;
                 case 5: line = r.Msg(ReadLine); break;
-                case 10: change = r.Msg(n => new MemberJoined(Field(n, 1, x => x.Bool()))); break;
+                case 10: change = r.Msg(ReadJoined); break;
                 case 11: change = r.Msg(n => Empty(n, MemberParted.Instance)); break;
                 case 12: change = r.Msg(n => Empty(n, MemberQuit.Instance)); break;
                 case 13: change = r.Msg(n => new MemberKicked(Required(Field<string?>(n, 1, x => x.Str()), "kick target"))); break;

@@ -61,9 +61,10 @@ public sealed record RemoteUserInfo(string Nick, string? User, string Host, stri
 /// <summary>A member of a channel in a <see cref="NodeSnapshot"/>.</summary>
 public sealed record ChannelMemberInfo(string Nick, bool Op, bool Voice);
 
-/// <summary>One channel as its node sees it (its local members only). <paramref name="TopicSetter"/> is null
-/// when the setter is not known.</summary>
-public sealed record ChannelSnapshot(string Key, string Name, string? Topic, string? TopicSetter, long TopicTimeMs, ChannelMemberInfo[] Members);
+/// <summary>One channel as its node sees it (its local members, with their prefixes). <paramref name="TopicSetter"/>
+/// is null when the setter is not known; <paramref name="Modes"/> null when the sender did not say (older node).</summary>
+public sealed record ChannelSnapshot(string Key, string Name, string? Topic, string? TopicSetter, long TopicTimeMs, ChannelMemberInfo[] Members,
+    ChannelModes? Modes = null);
 
 /// <summary>Everything a node's chat service holds locally: users and the channels they are on. Replaces what the
 /// receiver knew of that node (sent when a member comes up, and on request).</summary>
@@ -86,8 +87,44 @@ public sealed record ChannelEvent(Address? Origin, string Key, string Name, Remo
 /// <summary>What a <see cref="ChannelEvent"/> did to the channel: one sealed record per kind.</summary>
 public abstract record ChannelChange;
 
-/// <summary>JOIN: the user is a member now (<paramref name="Op"/>: with @, the channel's first member).</summary>
-public sealed record MemberJoined(bool Op) : ChannelChange;
+/// <summary>JOIN: the user is a member now (<paramref name="Op"/>: with @, the channel's first member).
+/// <paramref name="Modes"/> are the channel's modes on the origin node at that moment: its <c>cluster-link</c>
+/// keeps them (and every MODE after) for the snapshot a node that comes up later gets.</summary>
+public sealed record MemberJoined(bool Op, ChannelModes Modes) : ChannelChange;
+
+/// <summary>A channel's modes (+i +m +n +t +s +p, the key, the limit and the ban masks).</summary>
+public sealed record ChannelModes(bool InviteOnly, bool Moderated, bool NoExternal, bool TopicLocked, bool Secret, bool Private,
+    string? Key, int? Limit, string[] Bans)
+{
+    /// <summary>A new channel's modes (+nt).</summary>
+    public static ChannelModes Default { get; } = new(false, false, true, true, false, false, null, null, []);
+
+    public bool Equals(ChannelModes? other) =>
+        other is not null && (InviteOnly, Moderated, NoExternal, TopicLocked, Secret, Private, Key, Limit)
+        == (other.InviteOnly, other.Moderated, other.NoExternal, other.TopicLocked, other.Secret, other.Private, other.Key, other.Limit)
+        && Bans.SequenceEqual(other.Bans);
+
+    public override int GetHashCode() => HashCode.Combine(InviteOnly, Moderated, Key, Limit, Bans.Length);
+
+    /// <summary>These modes after one change (o/v are members' prefixes, not modes: unchanged).</summary>
+    public ChannelModes With(ModeChange c, IEqualityComparer<string> casemap) => c.Mode switch
+    {
+        'i' => this with { InviteOnly = c.Add },
+        'm' => this with { Moderated = c.Add },
+        'n' => this with { NoExternal = c.Add },
+        't' => this with { TopicLocked = c.Add },
+        's' => this with { Secret = c.Add },
+        'p' => this with { Private = c.Add },
+        'k' => this with { Key = c.Add ? c.Arg : null },
+        'l' => this with
+        {
+            Limit = c.Add && int.TryParse(c.Arg, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var l) ? l : null,
+        },
+        'b' when c.Arg is { } mask && c.Add && !Bans.Contains(mask, casemap) => this with { Bans = [.. Bans, mask] },
+        'b' when c.Arg is { } mask && !c.Add => this with { Bans = Bans.Where(b => !casemap.Equals(b, mask)).ToArray() },
+        _ => this,
+    };
+}
 
 /// <summary>PART: the user left.</summary>
 public sealed record MemberParted : ChannelChange

@@ -64,8 +64,15 @@ public sealed class ChatProtocolSerializerTests : IDisposable
         from arg in OptText
         select new ModeChange(add, mode, arg);
 
+    private static readonly Gen<ChannelModes> Modes =
+        from flags in Bool.ArrayOf(6)
+        from key in OptText
+        from limit in Gen.Frequency((1, Gen.Constant<int?>(null)), (2, Gen.Choose(0, int.MaxValue).Select(l => (int?)l)))
+        from bans in Text.ArrayOf()
+        select new ChannelModes(flags[0], flags[1], flags[2], flags[3], flags[4], flags[5], key, limit, bans);
+
     private static readonly Gen<ChannelChange> Change = Gen.OneOf(
-        Bool.Select(op => (ChannelChange)new MemberJoined(op)),
+        Bool.SelectMany(op => Modes.Select(m => (ChannelChange)new MemberJoined(op, m))),
         Gen.Constant<ChannelChange>(MemberParted.Instance),
         Gen.Constant<ChannelChange>(MemberQuit.Instance),
         Text.Select(t => (ChannelChange)new MemberKicked(t)),
@@ -86,7 +93,8 @@ public sealed class ChatProtocolSerializerTests : IDisposable
         from setter in OptText
         from time in Long
         from members in (from n in Text from o in Bool from v in Bool select new ChannelMemberInfo(n, o, v)).ArrayOf()
-        select new ChannelSnapshot(key, name, topic, setter, time, members);
+        from modes in Gen.Frequency((1, Gen.Constant<ChannelModes?>(null)), (3, Modes.Select(m => (ChannelModes?)m)))
+        select new ChannelSnapshot(key, name, topic, setter, time, members, modes);
 
     /// <summary>One generator per message type of the serializer (a test checks none is missing).</summary>
     private static readonly Dictionary<Type, Gen<object>> Samples = new()
@@ -142,7 +150,7 @@ public sealed class ChatProtocolSerializerTests : IDisposable
             Assert.IsType<ChatProtocolSerializer>(_system.Serialization.FindSerializerForType(type));
         }
 
-        Type[] parts = [typeof(WireLine), typeof(RemoteUserInfo), typeof(ChannelMemberInfo), typeof(ChannelSnapshot), typeof(NickHolder),
+        Type[] parts = [typeof(WireLine), typeof(RemoteUserInfo), typeof(ChannelModes), typeof(ChannelMemberInfo), typeof(ChannelSnapshot), typeof(NickHolder),
             typeof(ChannelChange), typeof(UserChange), typeof(MessageKind), typeof(IChatClusterMessage)];
         var unbound = assembly.GetTypes()
             .Where(t => t.IsPublic && t.Namespace == typeof(IChatClusterMessage).Namespace && !typeof(ActorBase).IsAssignableFrom(t)

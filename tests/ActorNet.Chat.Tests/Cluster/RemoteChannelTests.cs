@@ -55,7 +55,7 @@ public sealed class RemoteChannelTests : TestKit
     {
         var (channel, alice) = ChannelWithAlice();
         var join = FishForMessage<ChannelEvent>(_ => true);
-        Assert.Equal((new MemberJoined(true), "#room", "alice", null), (join.Change, join.Key, join.Who.Nick, join.Origin));
+        Assert.Equal((new MemberJoined(true, ChannelModes.Default), "#room", "alice", null), (join.Change, join.Key, join.Who.Nick, join.Origin));
         Assert.Equal(":alice!~alice@h JOIN #Room", join.Line.Body.ToString(System.Text.Encoding.UTF8));
 
         Ask(channel, alice, new MessageRequest("PRIVMSG", "#room", "hello nodes", []));
@@ -84,7 +84,7 @@ public sealed class RemoteChannelTests : TestKit
     public void Remote_join_message_and_part_reach_local_members_and_NAMES_lists_remote_members()
     {
         var (channel, alice) = ChannelWithAlice();
-        channel.Tell(FromB(new MemberJoined(false), IrcMessage.FromSource("bob!~bob@hb", "JOIN", "#Room")));
+        channel.Tell(FromB(new MemberJoined(false, ChannelModes.Default), IrcMessage.FromSource("bob!~bob@hb", "JOIN", "#Room")));
         Assert.Equal(":bob!~bob@hb JOIN #Room", Text(alice.Connection.ExpectMsg<Connection.Send>()));
 
         Ask(channel, alice, new NamesRequest("#room"));

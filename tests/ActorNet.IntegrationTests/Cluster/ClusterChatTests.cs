@@ -172,11 +172,22 @@ public sealed class ClusterChatTests
         var newCarol = await kit.ConnectAsync(1, "carol");
         await ChatClusterKit.RegisterWithRetryAsync(newCarol, "carol");
 
+        // modes and prefixes set before a node joins: it learns them from the snapshots
+        await alice.SendAsync("MODE #room +ok bob sesame");
+        // (bob may be op already: two first joins at once on two nodes can both get @, see README)
+        await bob.ExpectAsync(l => l.StartsWith(":alice!", StringComparison.Ordinal) && l.Contains(" MODE #room +") && l.Contains("sesame"));
+
         // a node that joins later learns the channel from the others' snapshots and chats at once
         await kit.AddNodeAsync("node-d", 3);
         var dan = await kit.ClientAsync(3, "dan");
-        await dan.CommandAsync("JOIN #room");
+        await ChatClusterKit.AwaitNamesAsync(dan, "#room", "alice", "bob");
+        IrcAssert.HasNumeric(await dan.CommandAsync("JOIN #room"), "475"); // +k holds on the new node too
+        await dan.CommandAsync("JOIN #room sesame");
         await ChatClusterKit.AwaitNamesAsync(dan, "#room", "alice", "bob", "dan");
+        var names = string.Join(' ', await dan.CommandAsync("NAMES #room"));
+        Assert.Contains("@alice", names);
+        Assert.Contains("@bob", names);
+        Assert.DoesNotContain("@dan", names);
         Assert.StartsWith(":dan!", await alice.ExpectAsync(" JOIN #room"));
         await dan.SendAsync("PRIVMSG #room :hi from d");
         Assert.StartsWith(":dan!", await alice.ExpectAsync(" PRIVMSG #room :hi from d"));

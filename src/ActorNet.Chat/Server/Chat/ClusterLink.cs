@@ -17,12 +17,31 @@ namespace ActorNet.Chat.Server;
 /// </summary>
 public sealed class ClusterLinkActor : ChatChild
 {
-    /// <summary>What this link has told the others about one local channel.</summary>
+    /// <summary>What this link has told the others about one local channel (and what they told it of its modes).</summary>
     private sealed class LocalChannel(string name, IEqualityComparer<string> casemap)
     {
         public string Name { get; } = name;
         public string? Topic { get; set; }
+        public string? TopicSetter { get; set; }
+        public long TopicTimeMs { get; set; }
+        public ChannelModes Modes { get; set; } = ChannelModes.Default;
         public HashSet<string> Members { get; } = new(casemap);
+        public HashSet<string> Ops { get; } = new(casemap);
+        public HashSet<string> Voices { get; } = new(casemap);
+
+        public void Remove(string nick)
+        {
+            Members.Remove(nick);
+            Ops.Remove(nick);
+            Voices.Remove(nick);
+        }
+
+        public void Rename(string nick, string newNick)
+        {
+            if (Members.Remove(nick)) Members.Add(newNick);
+            if (Ops.Remove(nick)) Ops.Add(newNick);
+            if (Voices.Remove(nick)) Voices.Add(newNick);
+        }
     }
 
     private readonly ChatSettings _settings;
@@ -121,7 +140,7 @@ public sealed class ClusterLinkActor : ChatChild
     private void FromPeer(IPeerEvent e)
     {
         // another member's KICK of a local user, or TOPIC, changes what this node's snapshot says
-        if (e is ChannelEvent { Change: MemberKicked or TopicChanged } c && _localChannels.ContainsKey(c.Key)) Record(c);
+        if (e is ChannelEvent { Change: MemberKicked or TopicChanged or ModesChanged } c && _localChannels.ContainsKey(c.Key)) Record(c);
         Tree.Channels.Tell(new ChannelsActor.FromPeer(e));
     }
 
@@ -184,12 +203,11 @@ public sealed class ClusterLinkActor : ChatChild
                 break;
             case UserRenamed { NewNick: var newNick }:
                 if (_localUsers.Remove(e.Nick, out var old)) _localUsers[newNick] = old with { Nick = newNick };
-                foreach (var c in _localChannels.Values)
-                    if (c.Members.Remove(e.Nick)) c.Members.Add(newNick);
+                foreach (var c in _localChannels.Values) c.Rename(e.Nick, newNick);
                 break;
             case UserQuit:
                 _localUsers.Remove(e.Nick);
-                foreach (var c in _localChannels.Values) c.Members.Remove(e.Nick);
+                foreach (var c in _localChannels.Values) c.Remove(e.Nick);
                 DropEmpty();
                 break;
         }
@@ -205,17 +223,31 @@ public sealed class ClusterLinkActor : ChatChild
 
         switch (e.Change)
         {
-            case MemberJoined:
+            case MemberJoined { Op: var op, Modes: var modes }:
                 channel.Members.Add(e.Who.Nick);
+                if (op) channel.Ops.Add(e.Who.Nick);
+                channel.Modes = modes; // this node's channel actor says so: the latest word
                 break;
             case MemberParted or MemberQuit:
-                channel.Members.Remove(e.Who.Nick);
+                channel.Remove(e.Who.Nick);
                 break;
             case MemberKicked { Target: var target }:
-                channel.Members.Remove(target);
+                channel.Remove(target);
                 break;
             case TopicChanged { Topic: var topic }:
                 channel.Topic = string.IsNullOrEmpty(topic) ? null : topic;
+                channel.TopicSetter = e.Who.Prefix;
+                channel.TopicTimeMs = e.Line.TimeMs;
+                break;
+            case ModesChanged { Changes: var changes }:
+                foreach (var c in changes)
+                {
+                    var prefixes = c.Mode switch { 'o' => channel.Ops, 'v' => channel.Voices, _ => null };
+                    if (prefixes is null) channel.Modes = channel.Modes.With(c, _settings.CaseMapping);
+                    else if (c.Arg is { } nick && channel.Members.Contains(nick) && c.Add) prefixes.Add(nick);
+                    else if (c.Arg is { } gone) prefixes.Remove(gone);
+                }
+
                 break;
         }
 
@@ -229,8 +261,9 @@ public sealed class ClusterLinkActor : ChatChild
 
     private NodeSnapshot Snapshot()
     {
-        var channels = _localChannels.Select(c => new ChannelSnapshot(c.Key, c.Value.Name, c.Value.Topic, null, 0,
-            c.Value.Members.Where(_localUsers.ContainsKey).Select(n => new ChannelMemberInfo(n, false, false)).ToArray()));
+        var channels = _localChannels.Select(c => new ChannelSnapshot(c.Key, c.Value.Name, c.Value.Topic, c.Value.TopicSetter, c.Value.TopicTimeMs,
+            c.Value.Members.Where(_localUsers.ContainsKey).Select(n => new ChannelMemberInfo(n, c.Value.Ops.Contains(n), c.Value.Voices.Contains(n))).ToArray(),
+            c.Value.Modes));
         return new NodeSnapshot(_selfNode, _nodeName, _localUsers.Values.ToArray(), channels.Where(c => c.Members.Length > 0).ToArray());
     }
 

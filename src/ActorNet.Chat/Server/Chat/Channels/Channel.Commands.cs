@@ -37,7 +37,7 @@ public sealed partial class ChannelActor
         Context.Parent.Tell(Info());
         var join = From(who, "JOIN", _name);
         Broadcast(join, except: null);
-        Publish(who, join, new MemberJoined(member.Op));
+        Publish(who, join, new MemberJoined(member.Op, CurrentModes()));
         if (_topic is not null)
         {
             Reply(who, Numerics.RPL_TOPIC, _name, _topic);

@@ -6,7 +6,8 @@ using Akka.Actor;
 namespace ActorNet.Chat.Server;
 
 /// <summary>Server → channel: replace what the channel knows of <paramref name="Node"/>'s members (a snapshot).</summary>
-public sealed record RemoteSync(Address Node, string Key, string Name, ChannelMemberInfo[] Members, RemoteUserInfo[] Users, string? Topic, string? TopicSetter, long TopicTimeMs);
+public sealed record RemoteSync(Address Node, string Key, string Name, ChannelMemberInfo[] Members, RemoteUserInfo[] Users, string? Topic, string? TopicSetter, long TopicTimeMs,
+    ChannelModes? Modes = null);
 
 /// <summary>NICK or QUIT of a user on another node, passed channel to channel like <see cref="PeerBroadcast"/>.</summary>
 public sealed record RemotePeer(Outgoing Message, Address Node, string Nick, string? NewNick, IReadOnlyList<IActorRef> Remaining, ImmutableHashSet<IActorRef> Reached);
@@ -108,6 +109,8 @@ public sealed partial class ChannelActor
             case 'm': _moderated = c.Add; break;
             case 'n': _noExternal = c.Add; break;
             case 't': _topicLocked = c.Add; break;
+            case 's': _secret = c.Add; break;
+            case 'p': _private = c.Add; break;
             case 'k': _channelKey = c.Add ? c.Arg : null; break;
             case 'l': _limit = c.Add && int.TryParse(c.Arg, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var l) ? l : null; break;
             case 'b' when c.Arg is { } mask:
@@ -131,8 +134,25 @@ public sealed partial class ChannelActor
         }
     }
 
+    /// <summary>The modes as the other nodes are told them (with every JOIN).</summary>
+    private ChannelModes CurrentModes() =>
+        new(_inviteOnly, _moderated, _noExternal, _topicLocked, _secret, _private, _channelKey, _limit, _bans.ToArray());
+
     private void OnRemoteSync(RemoteSync s)
     {
+        // A channel that exists here only as a view of other nodes (no local member yet) takes their modes: a node
+        // that comes up late must not hold a +k or +i channel open. With local members, this node's modes are the
+        // same already (every MODE is applied everywhere).
+        if (_members.Count == 0 && s.Modes is { } modes)
+        {
+            (_inviteOnly, _moderated, _noExternal, _topicLocked, _secret, _private) =
+                (modes.InviteOnly, modes.Moderated, modes.NoExternal, modes.TopicLocked, modes.Secret, modes.Private);
+            (_channelKey, _limit) = (modes.Key, modes.Limit);
+            _bans.Clear();
+            _bans.AddRange(modes.Bans);
+            Context.Parent.Tell(Info());
+        }
+
         foreach (var nick in _remote.Where(r => r.Value.Node.Equals(s.Node)).Select(r => r.Key).ToList()) _remote.Remove(nick);
         var users = s.Users.ToDictionary(u => u.Nick, _settings.CaseMapping);
         foreach (var m in s.Members)
