@@ -12,9 +12,12 @@ internal static class CapCommands
     public const string MessageTags = "message-tags";
     public const string EchoMessage = "echo-message";
     public const string UserhostInNames = "userhost-in-names";
+    public const string AwayNotify = "away-notify";
+    public const string Setname = "setname";
+    public const string ExtendedMonitor = "extended-monitor";
 
     /// <summary>The capabilities this server offers, in LS order.</summary>
-    public static readonly ImmutableArray<string> Supported = [EchoMessage, MessageTags, MultiPrefix, ServerTime, UserhostInNames];
+    public static readonly ImmutableArray<string> Supported = [AwayNotify, EchoMessage, ExtendedMonitor, MessageTags, MultiPrefix, ServerTime, Setname, UserhostInNames];
 
     /// <summary>Bytes of capability names per CAP LS line before a continuation line is started.</summary>
     public const int LsChunkBytes = 400;

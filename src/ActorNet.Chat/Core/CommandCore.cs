@@ -61,6 +61,8 @@ public static class CommandCore
         new("WHOWAS", 1, false, UserCommands.Whowas),
         new("KILL", 2, false, UserCommands.Kill),
         new("WALLOPS", 1, false, UserCommands.WallopsCommand),
+        new("MONITOR", 1, false, MonitorCommands.Monitor),
+        new("SETNAME", 1, false, MonitorCommands.Setname),
         new("JOIN", 1, false, ChannelCommands.Join),
         new("PART", 1, false, ChannelCommands.Part),
         new("PRIVMSG", 0, false, ChannelCommands.Privmsg),

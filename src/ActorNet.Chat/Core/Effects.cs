@@ -79,6 +79,9 @@ public sealed record ListRequest(IReadOnlyList<string>? Channels) : ChatRequest;
 
 public sealed record LusersRequest : ChatRequest;
 
+/// <summary>MONITOR +/S: answer 730/731 for these nicks (the list itself is in the saved state).</summary>
+public sealed record MonitorStatusRequest(IReadOnlyList<string> Nicks) : ChatRequest;
+
 public sealed record UserhostRequest(IReadOnlyList<string> Nicks) : ChatRequest;
 
 public sealed record IsonRequest(IReadOnlyList<string> Nicks) : ChatRequest;

@@ -55,6 +55,9 @@ public sealed record SessionState
     /// <summary>Channels the client is on, by case-folded name.</summary>
     public ImmutableSortedSet<string> Channels { get; init; } = ImmutableSortedSet.Create<string>(StringComparer.Ordinal);
 
+    /// <summary>IRCv3 MONITOR list: case-folded nick → the nick as the client gave it.</summary>
+    public ImmutableSortedDictionary<string, string> Monitored { get; init; } = ImmutableSortedDictionary.Create<string, string>(StringComparer.Ordinal);
+
     /// <summary>When the client registered (signon time in WHOIS).</summary>
     public DateTimeOffset SignedOn { get; init; }
 

@@ -167,6 +167,9 @@ public sealed class ChannelsActor : ChatChild, IWithTimers
             case RemotePeer p when actors.Length > 0:
                 actors[0].Tell(p with { Remaining = actors[1..] });
                 break;
+            case CapNotice n when actors.Length > 0:
+                actors[0].Tell(n with { Remaining = actors[1..] });
+                break;
         }
     }
 

@@ -21,6 +21,9 @@ public sealed partial class UsersActor
             case LusersRequest:
                 replies.AddRange(Replies.Lusers(Server, nick, Counts()));
                 break;
+            case MonitorStatusRequest m:
+                replies.AddRange(MonitorStatus(nick, m.Nicks));
+                break;
             case WhoRequest w:
                 var mask = Casemap.Fold(w.Mask);
                 var left = _settings.MaxWhoReplies; // WHO * cannot walk (and answer) the whole user table

@@ -153,8 +153,12 @@ public sealed partial class UsersActor
     private void ApplySnapshot(NodeSnapshot s)
     {
         _nodeNames[s.Node] = s.NodeName;
-        foreach (var nick in _remoteUsers.Where(r => r.Value.Node == s.Node).Select(r => r.Key).ToList()) _remoteUsers.Remove(nick);
+        var had = _remoteUsers.Where(r => r.Value.Node == s.Node).Select(r => r.Value.Info.Nick).ToHashSet(Casemap);
+        foreach (var nick in had) _remoteUsers.Remove(nick);
         foreach (var info in s.Users) _remoteUsers[info.Nick] = new RemoteUser(s.Node, info);
+        // MONITOR: who of that node appeared or went since what was known of it
+        foreach (var info in s.Users.Where(u => !had.Contains(u.Nick))) MonitorOnline(info.Nick, info.Prefix);
+        foreach (var nick in had.Where(n => !_remoteUsers.ContainsKey(n))) MonitorOffline(nick);
         foreach (var channel in s.Channels)
             foreach (var m in channel.Members)
                 if (_remoteUsers.TryGetValue(m.Nick, out var user) && user.Node == s.Node) user.Channels[channel.Key] = channel.Name;
@@ -166,7 +170,10 @@ public sealed partial class UsersActor
         if (e.Who is { } who)
         {
             if (!_remoteUsers.TryGetValue(who.Nick, out var user) && e.Kind == "JOIN")
+            {
                 _remoteUsers[who.Nick] = user = new RemoteUser(e.Node, who);
+                MonitorOnline(who.Nick, who.Prefix);
+            }
             if (user is not null && e.Kind == "JOIN") user.Channels[e.Key] = e.Name;
             if (user is not null && e.Kind is "PART" or "QUIT") user.Channels.Remove(e.Key);
         }
@@ -179,17 +186,29 @@ public sealed partial class UsersActor
         switch (e.Kind)
         {
             case "HELLO" or "UPDATE" when e.Info is { } info:
-                if (_remoteUsers.TryGetValue(e.Nick, out var known)) known.Info = info;
-                else _remoteUsers[e.Nick] = new RemoteUser(e.Node, info);
+                if (_remoteUsers.TryGetValue(e.Nick, out var known))
+                {
+                    var before = known.Info;
+                    known.Info = info;
+                    AnnounceRemotePresence(known, before);
+                }
+                else
+                {
+                    _remoteUsers[e.Nick] = new RemoteUser(e.Node, info);
+                    MonitorOnline(info.Nick, info.Prefix);
+                }
+
                 break;
             case "NICK" when e.NewNick is { } newNick && _remoteUsers.Remove(e.Nick, out var renamed):
                 var next = new RemoteUser(renamed.Node, renamed.Info with { Nick = newNick });
                 foreach (var (key, name) in renamed.Channels) next.Channels[key] = name;
                 _remoteUsers[newNick] = next;
                 PassRemotePeer(renamed, e.Line!.ToOutgoing(), newNick);
+                MonitorRenamed(renamed.Info.Nick, newNick, next.Info.Prefix);
                 break;
             case "QUIT" when _remoteUsers.Remove(e.Nick, out var gone):
                 PassRemotePeer(gone, e.Line!.ToOutgoing(), null);
+                MonitorOffline(gone.Info.Nick);
                 break;
         }
 
@@ -228,6 +247,7 @@ public sealed partial class UsersActor
         foreach (var (nick, user) in gone)
         {
             _remoteUsers.Remove(nick);
+            MonitorOffline(user.Info.Nick);
             PassRemotePeer(user, new Outgoing(IrcMessage.FromSource(user.Info.Prefix, "QUIT", reason), _time.GetUtcNow()), null);
         }
 

@@ -138,16 +138,19 @@ public sealed partial class UsersActor : ChatChild
             user = new User(s.Session, s.Connection, s.State, _tally);
             _users[s.Session] = user;
             Context.Watch(s.Session);
+            IndexMonitors(s.Session, null, s.State.Monitored);
         }
 
         var before = user.State;
         user.State = s.State;
         user.Connection = s.Connection;
+        IndexMonitors(s.Session, before.Monitored, s.State.Monitored);
         if (before.Registered && (before.Away != s.State.Away || !before.Caps.SetEquals(s.State.Caps) || before.Oper != s.State.Oper
-                                  || before.Invisible != s.State.Invisible))
+                                  || before.Invisible != s.State.Invisible || before.RealName != s.State.RealName))
         {
-            if (before.Away != s.State.Away || before.Oper != s.State.Oper) AnnounceUser("UPDATE", s.State);
+            if (before.Away != s.State.Away || before.Oper != s.State.Oper || before.RealName != s.State.RealName) AnnounceUser("UPDATE", s.State);
             if (user.Channels.Count > 0) Tree.Channels.Tell(new ChannelsActor.ToEach(user.Channels.Keys.ToArray(), new MemberUpdated(user.Ref)));
+            AnnouncePresence(user, before);
         }
     }
 
@@ -248,6 +251,7 @@ public sealed partial class UsersActor : ChatChild
         _log.Info("chat: {Nick} registered ({Prefix})", reg.Nick, user.State.Prefix);
         AnnounceUser("HELLO", user.State);
         r.Session.Tell(new RegisteredEvent(Counts(), user.State.SignedOn));
+        MonitorOnline(reg.Nick, user.State.Prefix);
     }
 
     private void ChangeNick(User user, string newNick)
@@ -272,6 +276,7 @@ public sealed partial class UsersActor : ChatChild
         var message = new Outgoing(IrcMessage.FromSource(old.Prefix, "NICK", newNick), _time.GetUtcNow());
         user.Connection.Tell(message.For(user.State.Caps), ActorRefs.NoSender);
         StartPeerBroadcast(user, message, user.Ref, new NickChangedEvent(newNick), UserAnnouncement("NICK", old, newNick, message));
+        MonitorRenamed(old.NickOrStar, newNick, user.State.Prefix);
     }
 
     /// <summary>The user leaves: peers see one QUIT each, the nick is freed. Idempotent.</summary>
@@ -280,8 +285,10 @@ public sealed partial class UsersActor : ChatChild
         if (!_users.Remove(session, out var user)) return;
         user.Forget();
         Context.Unwatch(session);
+        IndexMonitors(session, user.State.Monitored, null);
         if (!user.State.Registered) return;
         _nicks.Remove(user.State.NickOrStar);
+        MonitorOffline(user.State.NickOrStar);
         RememberWhowas(user.State);
         _log.Info("chat: {Nick} quit ({Reason})", user.State.NickOrStar, reason);
         var message = new Outgoing(IrcMessage.FromSource(user.State.Prefix, "QUIT", reason), _time.GetUtcNow());

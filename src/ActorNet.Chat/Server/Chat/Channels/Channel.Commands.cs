@@ -37,6 +37,9 @@ public sealed partial class ChannelActor
         var join = From(who, "JOIN", _name);
         Broadcast(join, except: null);
         Publish("JOIN", who, join, op: member.Op);
+        // away-notify: "when a user joins and has an away message set", after its JOIN
+        if (who.State.Away is { } away)
+            SendToCap(From(who, "AWAY", away), CapCommands.AwayNotify, System.Collections.Immutable.ImmutableHashSet.Create(who.Connection));
         if (_topic is not null)
         {
             Reply(who, Numerics.RPL_TOPIC, _name, _topic);

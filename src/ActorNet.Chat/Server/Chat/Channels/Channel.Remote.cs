@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using ActorNet.Chat.Cluster;
 using ActorNet.Chat.Core;
+using ActorNet.Chat.Protocol;
 using Akka.Actor;
 
 namespace ActorNet.Chat.Server;
@@ -58,6 +59,8 @@ public sealed partial class ChannelActor
             case "JOIN" when e.Who is { } who:
                 _remote[who.Nick] = new RemoteMember(e.Node, who, e.Op, false);
                 Broadcast(message, except: null);
+                if (who.Away is { } away)
+                    SendToCap(new Outgoing(IrcMessage.FromSource(who.Prefix, "AWAY", away), message.Time), CapCommands.AwayNotify, ImmutableHashSet<IActorRef>.Empty);
                 Context.Parent.Tell(Info());
                 return;
             case "PART" or "QUIT" when e.Who is { } who:

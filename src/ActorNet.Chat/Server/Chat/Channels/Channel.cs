@@ -104,6 +104,7 @@ public sealed partial class ChannelActor : ReceiveActor
             if (_members.TryGetValue(u.Member.Session, out var m)) m.Ref = u.Member;
         });
         Receive<PeerBroadcast>(OnPeerBroadcast);
+        Receive<CapNotice>(OnCapNotice);
         Receive<RemoveMember>(r =>
         {
             if (!_members.TryGetValue(r.Session, out var gone)) return;
@@ -124,6 +125,7 @@ public sealed partial class ChannelActor : ReceiveActor
         Receive<ChannelEvent>(e => Context.Parent.Tell(e));
         Receive<RemoteSync>(e => Context.Parent.Tell(e));
         Receive<RemotePeer>(OnRemotePeer);
+        Receive<CapNotice>(OnCapNotice); // no members any more: passed on
         ReceiveAny(_ => { });
     }
 
@@ -199,6 +201,28 @@ public sealed partial class ChannelActor : ReceiveActor
         }
 
         if (b.Renamed is null && subject is not null) AfterLeave();
+    }
+
+    /// <summary>AWAY / SETNAME of a member: to the members with the cap not reached yet, then on along the chain.</summary>
+    private void OnCapNotice(CapNotice n)
+    {
+        var reached = n.Reached;
+        var isMember = n.Subject is { } subject ? _members.ContainsKey(subject) : n.RemoteNick is { } nick && _remote.ContainsKey(nick);
+        if (isMember) reached = SendToCap(n.Message, n.Cap, reached);
+        if (n.Remaining.Count > 0) n.Remaining[0].Tell(n with { Remaining = n.Remaining.Skip(1).ToArray(), Reached = reached });
+    }
+
+    /// <summary>The message to the members that negotiated <paramref name="cap"/> and are not in <paramref name="reached"/>.</summary>
+    private System.Collections.Immutable.ImmutableHashSet<IActorRef> SendToCap(Outgoing message, string cap, System.Collections.Immutable.ImmutableHashSet<IActorRef> reached)
+    {
+        foreach (var m in _members.Values)
+        {
+            if (reached.Contains(m.Ref.Connection) || !m.Ref.State.Has(cap)) continue;
+            m.Ref.Connection.Tell(m.Variant(message), ActorRefs.NoSender);
+            reached = reached.Add(m.Ref.Connection);
+        }
+
+        return reached;
     }
 
     private void Reply(MemberRef to, string code, params string[] parameters) =>
