@@ -67,7 +67,8 @@ public sealed record InviteRequest(string Nick, string Channel) : ChatRequest;
 /// naming them all, sent by the core after the last).</summary>
 public sealed record NamesRequest(string Channel, bool End = true) : ChatRequest;
 
-public sealed record WhoRequest(string Mask) : ChatRequest;
+/// <summary>WHO of a mask or channel; <paramref name="Whox"/>: the WHOX fields asked for (354 replies), null: 352.</summary>
+public sealed record WhoRequest(string Mask, WhoxQuery? Whox = null) : ChatRequest;
 
 public sealed record WhoisRequest(string Nick) : ChatRequest;
 

@@ -107,9 +107,9 @@ internal static class UserCommands
     public static CoreResult Ison(SessionState s, ChatView v, IrcMessage m) =>
         new Out(s, v).Ask(new IsonRequest(SplitWords(m.Params).ToArray())).Result;
 
-    // RFC 2812 3.6.1: WHO [ <mask> [ "o" ] ]
+    // RFC 2812 3.6.1: WHO [ <mask> [ "o" ] ]; IRCv3 WHOX: WHO <mask> %<fields>[,<token>]
     public static CoreResult Who(SessionState s, ChatView v, IrcMessage m) =>
-        new Out(s, v).Ask(new WhoRequest(m.Param(0) is { Length: > 0 } mask ? mask : "*")).Result;
+        new Out(s, v).Ask(new WhoRequest(m.Param(0) is { Length: > 0 } mask ? mask : "*", WhoxQuery.Parse(m.Param(1)))).Result;
 
     // RFC 2812 3.6.2: WHOIS [ <target> ] <mask> *( "," <mask> )
     public static CoreResult Whois(SessionState s, ChatView v, IrcMessage m)

@@ -113,7 +113,7 @@ public sealed record ChatSettings(
         ChanLimit = MaxChannelsPerUser,
         // UTF8ONLY (IRCv3 utf8-only): lines that are not UTF-8 are refused with FAIL ... INVALID_UTF8.
         Extra = ["TARGMAX=PRIVMSG:4,NOTICE:4,TAGMSG:4,JOIN:,PART:,KICK:,NAMES:,WHOIS:1", "UTF8ONLY", "BOT=B", "STATUSMSG=@+", "MAXLIST=b:" + MaxListEntries.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            "MONITOR=" + MaxMonitor.ToString(System.Globalization.CultureInfo.InvariantCulture)],
+            "MONITOR=" + MaxMonitor.ToString(System.Globalization.CultureInfo.InvariantCulture), "WHOX"],
     };
 
     /// <summary>Reads <c>actornet.chat</c> of the node's root configuration, falling back to the reference.</summary>

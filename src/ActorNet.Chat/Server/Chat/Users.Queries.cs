@@ -35,11 +35,20 @@ public sealed partial class UsersActor
                     if (s.Invisible && !exact && !u.Session.Equals(me.Session) && !u.Channels.Keys.Any(me.Channels.ContainsKey)) continue;
                     if (!exact && !ChannelModeParser.WildcardMatch(mask, Casemap.Fold(s.NickOrStar)) && !ChannelModeParser.WildcardMatch(mask, Casemap.Fold(s.Prefix)))
                         continue;
-                    Num(Numerics.RPL_WHOREPLY, "*", s.User ?? "*", s.Host, Server, s.NickOrStar, (s.Away is null ? "H" : "G") + (s.Oper ? "*" : "") + (s.Bot ? "B" : ""), "0 " + (s.RealName ?? ""));
+                    replies.Add(WhoReplies.Line(Server, nick, new WhoEntry("*", s.User ?? "*", s.Host, Server, s.NickOrStar,
+                        (s.Away is null ? "H" : "G") + (s.Oper ? "*" : "") + (s.Bot ? "B" : ""), 0, s.RealName ?? ""), w.Whox));
                     left--;
                 }
 
-                Num(Numerics.RPL_ENDOFWHO, w.Mask, "End of /WHO list");
+                // a user of another node by its exact nick (masks stay node-local: README)
+                if (Clustered && !TryFind(w.Mask, out _) && _remoteUsers.TryGetValue(w.Mask, out var far))
+                {
+                    var i = far.Info;
+                    replies.Add(WhoReplies.Line(Server, nick, new WhoEntry("*", i.User ?? "*", i.Host, _nodeNames.GetValueOrDefault(far.Node, far.Node), i.Nick,
+                        (i.Away is null ? "H" : "G") + (i.Oper ? "*" : ""), 1, i.RealName ?? ""), w.Whox));
+                }
+
+                replies.Add(WhoReplies.End(Server, nick, w.Mask));
                 break;
             case WhoisRequest w:
                 if (!TryFind(w.Nick, out var target) && RemoteWhois(w.Nick, Num))

@@ -244,7 +244,7 @@ public sealed partial class ChannelActor
         if (end) Reply(who, Numerics.RPL_ENDOFNAMES, _name, "End of /NAMES list");
     }
 
-    private void Who(MemberRef who)
+    private void Who(MemberRef who, WhoxQuery? whox)
     {
         var multi = who.State.Has(CapCommands.MultiPrefix);
         var left = _settings.MaxWhoReplies; // one WHO cannot hold the channel for a huge member list
@@ -253,7 +253,7 @@ public sealed partial class ChannelActor
             if (left-- <= 0) break;
             var s = m.Ref.State;
             var flags = (s.Away is null ? "H" : "G") + (s.Oper ? "*" : "") + (s.Bot ? "B" : "") + m.Prefixes(multi);
-            Reply(who, Numerics.RPL_WHOREPLY, _name, s.User ?? "*", s.Host, Server, s.NickOrStar, flags, "0 " + (s.RealName ?? ""));
+            Send(who, WhoReplies.Line(Server, who.Nick, new WhoEntry(_name, s.User ?? "*", s.Host, Server, s.NickOrStar, flags, 0, s.RealName ?? ""), whox));
         }
 
         foreach (var r in _remote.Values)
@@ -261,11 +261,14 @@ public sealed partial class ChannelActor
             if (left-- <= 0) break;
             var i = r.Info;
             var flags = (i.Away is null ? "H" : "G") + (i.Oper ? "*" : "") + r.Prefixes(multi);
-            Reply(who, Numerics.RPL_WHOREPLY, _name, i.User ?? "*", i.Host, Server, i.Nick, flags, "1 " + (i.RealName ?? ""));
+            Send(who, WhoReplies.Line(Server, who.Nick, new WhoEntry(_name, i.User ?? "*", i.Host, Server, i.Nick, flags, 1, i.RealName ?? ""), whox));
         }
 
-        Reply(who, Numerics.RPL_ENDOFWHO, _name, "End of /WHO list");
+        Send(who, WhoReplies.End(Server, who.Nick, _name));
     }
+
+    private static void Send(MemberRef to, IrcMessage line) =>
+        to.Connection.Tell(new Transport.Connection.Send(Outgoing.Encode(line)), ActorRefs.NoSender);
 
     private void Mode(MemberRef who, IReadOnlyList<string> args, IReadOnlyList<string>? noSuchNicks = null)
     {

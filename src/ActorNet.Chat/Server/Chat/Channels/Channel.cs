@@ -160,8 +160,8 @@ public sealed partial class ChannelActor : ReceiveActor
             case NamesRequest n:
                 Names(from, n.End);
                 break;
-            case WhoRequest:
-                Who(from);
+            case WhoRequest w:
+                Who(from, w.Whox);
                 break;
         }
 
