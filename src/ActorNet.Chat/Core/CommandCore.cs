@@ -70,7 +70,7 @@ public static class CommandCore
         new("TAGMSG", 1, false, ChannelCommands.Tagmsg),
         new("TOPIC", 1, false, ChannelCommands.Topic),
         new("KICK", 2, false, ChannelCommands.Kick),
-        new("INVITE", 2, false, ChannelCommands.Invite),
+        new("INVITE", 0, false, ChannelCommands.Invite),
         new("NAMES", 0, false, ChannelCommands.Names),
         new("LIST", 0, false, ChannelCommands.List),
     }.ToFrozenDictionary(c => c.Name, StringComparer.Ordinal);
@@ -130,7 +130,12 @@ public static class CommandCore
                 o.State = state with { Nick = n.NewNick };
                 break;
             case JoinedEvent j:
-                o.State = state with { Channels = state.Channels.Add(j.Channel) };
+                o.State = state with { Channels = state.Channels.Add(j.Channel), Invites = state.Invites.RemoveAll(c => view.CaseMapping.Equals(c, j.Channel)) };
+                break;
+            case InvitedEvent i when !state.Invites.Contains(i.Name, view.CaseMapping):
+                // newest last; bounded like a channel's pending invitations (the oldest is forgotten)
+                var invites = state.Invites.Add(i.Name);
+                o.State = state with { Invites = invites.Count > view.Settings.MaxInvites ? invites.RemoveAt(0) : invites };
                 break;
             case LeftEvent l:
                 o.State = state with { Channels = state.Channels.Remove(l.Channel) };

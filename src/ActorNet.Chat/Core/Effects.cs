@@ -131,5 +131,11 @@ public sealed record LeftEvent(string Channel, bool ByRequest) : ChatEvent
     public override bool Completes => ByRequest;
 }
 
+/// <summary>The client was invited to the channel <paramref name="Name"/> (kept for INVITE without parameters, 336).</summary>
+public sealed record InvitedEvent(string Name) : ChatEvent
+{
+    public override bool Completes => false;
+}
+
 /// <summary>Counts for LUSERS.</summary>
 public sealed record LusersEvent(LusersCounts Counts) : ChatEvent;

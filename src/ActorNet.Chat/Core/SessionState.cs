@@ -58,6 +58,9 @@ public sealed record SessionState
     /// <summary>IRCv3 MONITOR list: case-folded nick → the nick as the client gave it.</summary>
     public ImmutableSortedDictionary<string, string> Monitored { get; init; } = ImmutableSortedDictionary.Create<string, string>(StringComparer.Ordinal);
 
+    /// <summary>Channels the client was invited to and has not joined since (display names, oldest first).</summary>
+    public ImmutableList<string> Invites { get; init; } = ImmutableList<string>.Empty;
+
     /// <summary>When the client registered (signon time in WHOIS).</summary>
     public DateTimeOffset SignedOn { get; init; }
 

@@ -111,8 +111,10 @@ public sealed record ChatSettings(
         KickLen = KickLength,
         CaseMapping = CaseMapping,
         ChanLimit = MaxChannelsPerUser,
+        ChanModes = "beI,k,l,Cimnpst",
         // UTF8ONLY (IRCv3 utf8-only): lines that are not UTF-8 are refused with FAIL ... INVALID_UTF8.
-        Extra = ["TARGMAX=PRIVMSG:4,NOTICE:4,TAGMSG:4,JOIN:,PART:,KICK:,NAMES:,WHOIS:1", "UTF8ONLY", "BOT=B", "STATUSMSG=@+", "MAXLIST=b:" + MaxListEntries.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        Extra = ["TARGMAX=PRIVMSG:4,NOTICE:4,TAGMSG:4,JOIN:,PART:,KICK:,NAMES:,WHOIS:1", "UTF8ONLY", "BOT=B", "STATUSMSG=@+", "MAXLIST=" + string.Join(',', "beI".Select(m => m + ":" + MaxListEntries.ToString(System.Globalization.CultureInfo.InvariantCulture))),
+            "EXCEPTS=e", "INVEX=I",
             "MONITOR=" + MaxMonitor.ToString(System.Globalization.CultureInfo.InvariantCulture), "WHOX"],
     };
 

@@ -106,3 +106,29 @@ public sealed class MonitorCommandTests
         Assert.Contains(CapCommands.Setname, CapCommands.Supported);
     }
 }
+
+/// <summary>INVITE without parameters: the channels the client was invited to (Modern IRC 336/337).</summary>
+public sealed class InviteListTests
+{
+    [Fact]
+    public void Invite_alone_lists_pending_invitations_and_a_join_uses_one_up()
+    {
+        var h = new CoreHarness().Registered();
+        Assert.Equal([":irc.test 337 alice :End of /INVITE list"], Lines(h.Run("INVITE")));
+        h.Apply(new InvitedEvent("#Chan"));
+        h.Apply(new InvitedEvent("#other"));
+        h.Apply(new InvitedEvent("#chan"));
+        Assert.Equal([":irc.test 336 alice #Chan", ":irc.test 336 alice #other", ":irc.test 337 alice :End of /INVITE list"], Lines(h.Run("INVITE")));
+        h.Apply(new JoinedEvent("#chan"));
+        Assert.Equal([":irc.test 336 alice #other", ":irc.test 337 alice :End of /INVITE list"], Lines(h.Run("INVITE")));
+        Assert.Equal([":irc.test 461 alice INVITE :Not enough parameters"], Lines(h.Run("INVITE bob")));
+    }
+
+    [Fact]
+    public void Pending_invitations_are_bounded()
+    {
+        var h = new CoreHarness(ChatSettings.Default with { ServerName = "irc.test", MaxInvites = 2 }).Registered();
+        foreach (var c in new[] { "#a", "#b", "#c" }) h.Apply(new InvitedEvent(c));
+        Assert.Equal(["#b", "#c"], h.State.Invites);
+    }
+}

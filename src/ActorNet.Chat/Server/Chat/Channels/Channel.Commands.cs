@@ -18,7 +18,7 @@ public sealed partial class ChannelActor
         var invited = _invited.Contains(who.Nick);
         string? refusal = null;
         if (_limit is { } limit && _members.Count >= limit && !invited) refusal = Numerics.ERR_CHANNELISFULL + " Cannot join channel (+l)";
-        else if (_inviteOnly && !invited) refusal = Numerics.ERR_INVITEONLYCHAN + " Cannot join channel (+i)";
+        else if (_inviteOnly && !invited && !IsInviteExcepted(who)) refusal = Numerics.ERR_INVITEONLYCHAN + " Cannot join channel (+i)";
         else if (IsBanned(who) && !invited) refusal = Numerics.ERR_BANNEDFROMCHAN + " Cannot join channel (+b)";
         else if (_channelKey is not null && key != _channelKey) refusal = Numerics.ERR_BADCHANNELKEY + " Cannot join channel (+k)";
         if (refusal is not null)
@@ -77,6 +77,8 @@ public sealed partial class ChannelActor
         var canSend = sender is not null
             ? (!_moderated && !IsBanned(who)) || sender.Op || sender.Voice
             : !_noExternal && !_moderated && !IsBanned(who);
+        // +C (Modern IRC "no CTCP"): CTCP other than ACTION is refused with 404
+        if (_noCtcp && m.Text is ['\x01', ..] && !m.Text.StartsWith("\u0001ACTION ", StringComparison.Ordinal)) canSend = false;
         if (!canSend)
         {
             FlushPending(); // the error after what this client was sent before it
@@ -217,6 +219,7 @@ public sealed partial class ChannelActor
         }
 
         RememberInvite(target.Nick);
+        target.Session.Tell(new InvitedEvent(_name));
         Reply(who, Numerics.RPL_INVITING, target.Nick, _name);
         target.Connection.Tell(From(who, "INVITE", target.Nick, _name).For(target.State.Caps), ActorRefs.NoSender);
         if (target.State.Away is { } away) Reply(who, Numerics.RPL_AWAY, target.Nick, away);
@@ -275,7 +278,7 @@ public sealed partial class ChannelActor
         _members.TryGetValue(who.Session, out var member);
         if (args.Count == 0)
         {
-            var modes = "+" + (_inviteOnly ? "i" : "") + (_channelKey is not null ? "k" : "") + (_limit is not null ? "l" : "")
+            var modes = "+" + (_noCtcp ? "C" : "") + (_inviteOnly ? "i" : "") + (_channelKey is not null ? "k" : "") + (_limit is not null ? "l" : "")
                 + (_moderated ? "m" : "") + (_noExternal ? "n" : "") + (_private ? "p" : "") + (_secret ? "s" : "") + (_topicLocked ? "t" : "");
             var modeArgs = new List<string> { _name, modes };
             if (_channelKey is not null) modeArgs.Add(member is not null ? _channelKey : "*");
@@ -287,10 +290,16 @@ public sealed partial class ChannelActor
 
         var parsed = ChannelModeParser.Parse(args, _settings.ISupport.Modes);
         foreach (var c in parsed.Unknown) Reply(who, Numerics.ERR_UNKNOWNMODE, c.ToString(), "is unknown mode char to me");
-        if (parsed.ListBans)
+        foreach (var list in parsed.Lists)
         {
-            foreach (var ban in _bans) Reply(who, Numerics.RPL_BANLIST, _name, ban);
-            Reply(who, Numerics.RPL_ENDOFBANLIST, _name, "End of channel ban list");
+            var (entry, end, text) = list switch
+            {
+                'e' => (Numerics.RPL_EXCEPTLIST, Numerics.RPL_ENDOFEXCEPTLIST, "End of channel exception list"),
+                'I' => (Numerics.RPL_INVITELIST, Numerics.RPL_ENDOFINVITELIST, "End of channel invite exception list"),
+                _ => (Numerics.RPL_BANLIST, Numerics.RPL_ENDOFBANLIST, "End of channel ban list"),
+            };
+            foreach (var mask in ListOf(list)) Reply(who, entry, _name, mask);
+            Reply(who, end, _name, text);
         }
 
         if (parsed.Changes.Count == 0 && parsed.MissingArg.Count == 0) return;
@@ -322,6 +331,7 @@ public sealed partial class ChannelActor
     {
         switch (c.Mode)
         {
+            case 'C': return Flag(ref _noCtcp, c);
             case 'i': return Flag(ref _inviteOnly, c);
             case 'm': return Flag(ref _moderated, c);
             case 'n': return Flag(ref _noExternal, c);
@@ -364,18 +374,19 @@ public sealed partial class ChannelActor
 
                 _limit = limit;
                 return c with { Arg = limit.ToString(CultureInfo.InvariantCulture) };
-            case 'b':
+            case 'b' or 'e' or 'I':
+                var list = ListOf(c.Mode);
                 var mask = NormalizeMask(c.Arg!);
-                var existing = _bans.FindIndex(b => _settings.CaseMapping.Equals(b, mask));
+                var existing = list.FindIndex(b => _settings.CaseMapping.Equals(b, mask));
                 if (c.Add == existing >= 0) return null;
-                if (c.Add && _bans.Count >= _settings.MaxListEntries)
+                if (c.Add && list.Count >= _settings.MaxListEntries)
                 {
-                    Reply(who, Numerics.ERR_BANLISTFULL, _name, "b", "Channel ban list is full"); // MAXLIST
+                    Reply(who, Numerics.ERR_BANLISTFULL, _name, c.Mode.ToString(), c.Mode switch { 'e' => "Channel exception list is full", 'I' => "Channel invite exception list is full", _ => "Channel ban list is full" }); // MAXLIST
                     return null;
                 }
 
-                if (c.Add) _bans.Add(mask);
-                else _bans.RemoveAt(existing);
+                if (c.Add) list.Add(mask);
+                else list.RemoveAt(existing);
                 return c with { Arg = mask };
             case 'o' or 'v' when _remote.TryGetValue(c.Arg!, out var remote):
                 if ((c.Mode == 'o' ? remote.Op : remote.Voice) == c.Add) return null;

@@ -114,10 +114,12 @@ public sealed partial class ChannelActor
             case 't': _topicLocked = c.Add; break;
             case 'k': _channelKey = c.Add ? c.Arg : null; break;
             case 'l': _limit = c.Add && int.TryParse(c.Arg, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var l) ? l : null; break;
-            case 'b' when c.Arg is { } mask:
-                var existing = _bans.FindIndex(b => _settings.CaseMapping.Equals(b, mask));
-                if (c.Add && existing < 0) _bans.Add(mask);
-                else if (!c.Add && existing >= 0) _bans.RemoveAt(existing);
+            case 'C': _noCtcp = c.Add; break;
+            case 'b' or 'e' or 'I' when c.Arg is { } mask:
+                var list = ListOf(c.Mode);
+                var existing = list.FindIndex(b => _settings.CaseMapping.Equals(b, mask));
+                if (c.Add && existing < 0) list.Add(mask);
+                else if (!c.Add && existing >= 0) list.RemoveAt(existing);
                 break;
             case 'o' or 'v' when c.Arg is { } nick:
                 if (_byNick.TryGetValue(nick, out var session) && _members.TryGetValue(session, out var local))

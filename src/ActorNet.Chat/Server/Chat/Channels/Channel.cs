@@ -58,6 +58,9 @@ public sealed partial class ChannelActor : ReceiveActor
     private readonly Dictionary<IActorRef, Member> _members = new();
     private readonly Dictionary<string, IActorRef> _byNick;
     private readonly List<string> _bans = new();
+
+    /// <summary>+e ban exceptions and +I invite exceptions (masks), bounded like the bans by max-list-entries.</summary>
+    private readonly List<string> _excepts = new(), _invex = new();
     private readonly HashSet<string> _invited;
 
     /// <summary>The invited nicks in the order of their invitation (may hold nicks already used up), so that past
@@ -66,7 +69,7 @@ public sealed partial class ChannelActor : ReceiveActor
     private readonly Dictionary<string, RemoteMember> _remote;
     private readonly bool _clustered;
     private readonly IActorRef? _link;
-    private bool _inviteOnly, _moderated, _noExternal = true, _topicLocked = true, _secret, _private;
+    private bool _inviteOnly, _moderated, _noExternal = true, _topicLocked = true, _secret, _private, _noCtcp;
     private string? _channelKey;
     private int? _limit;
     private string? _topic;
@@ -278,9 +281,19 @@ public sealed partial class ChannelActor : ReceiveActor
         Become(Closing);
     }
 
-    private bool IsBanned(MemberRef who)
+    /// <summary>+b matches and no +e does.</summary>
+    private bool IsBanned(MemberRef who) => Matches(_bans, who) && !Matches(_excepts, who);
+
+    /// <summary>+I: may join while +i without an invitation.</summary>
+    private bool IsInviteExcepted(MemberRef who) => Matches(_invex, who);
+
+    private bool Matches(List<string> masks, MemberRef who)
     {
+        if (masks.Count == 0) return false;
         var prefix = _settings.CaseMapping.Fold(who.State.Prefix);
-        return _bans.Any(b => ChannelModeParser.WildcardMatch(_settings.CaseMapping.Fold(b), prefix));
+        return masks.Any(b => ChannelModeParser.WildcardMatch(_settings.CaseMapping.Fold(b), prefix));
     }
+
+    /// <summary>The list of a list mode (b, e, I).</summary>
+    private List<string> ListOf(char mode) => mode switch { 'e' => _excepts, 'I' => _invex, _ => _bans };
 }
