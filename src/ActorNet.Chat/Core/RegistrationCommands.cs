@@ -64,7 +64,7 @@ internal static class RegistrationCommands
         var s = o.State;
         if (s.Registered || s.RegistrationPending || s.Nick is null || s.User is null || s.CapNegotiating) return;
         var required = o.View.Settings.Password;
-        if (required is not null && !string.Equals(s.Password, required, StringComparison.Ordinal))
+        if (required is not null && !ActorNet.Security.Secrets.EqualsConstantTime(s.Password, required))
         {
             o.Num(Numerics.ERR_PASSWDMISMATCH, "Password incorrect");
             o.Close(DisconnectReason.HandlerClosed, $"Closing link: {s.Host} (Bad password)");

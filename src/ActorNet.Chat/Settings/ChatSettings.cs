@@ -53,7 +53,7 @@ public sealed record ChatSettings(
     /// <summary>max-connections-per-ip of irc listeners; 0 = the listener's own setting.</summary>
     public int MaxConnectionsPerIp { get; init; }
 
-    /// <summary>OPER throttling: failed attempts allowed per client address (see <see cref="ActorNet.Security.FailureThrottle"/>).</summary>
+    /// <summary>oper-throttle: failed OPER attempts allowed per client address (see <see cref="ActorNet.Security.FailureThrottle"/>).</summary>
     public ActorNet.Security.ThrottleSettings OperThrottle { get; init; } = new(3, TimeSpan.FromMinutes(1), 4096);
 
     /// <summary>Operators whose password is stored as plain:PASSWORD (warned about at start).</summary>
@@ -165,6 +165,10 @@ public sealed record ChatSettings(
         var claimTimeout = reader.Duration("claim-timeout", TimeSpan.FromMilliseconds(100));
         var whowas = reader.Int("whowas-size", 0, 100_000);
         var pipelined = reader.Int("max-pipelined", 1, 10_000);
+        var operThrottle = new ActorNet.Security.ThrottleSettings(
+            reader.Int("oper-throttle.failures", 1, 1000),
+            reader.Duration("oper-throttle.window", TimeSpan.FromSeconds(1)),
+            reader.Int("oper-throttle.max-clients", 1, 1_000_000));
         errors = reader.Errors;
         return new ChatSettings(
             serverName,
@@ -196,6 +200,7 @@ public sealed record ChatSettings(
             ClaimTimeout = claimTimeout,
             WhowasSize = whowas,
             MaxPipelined = pipelined,
+            OperThrottle = operThrottle,
         };
     }
 

@@ -49,6 +49,7 @@ public sealed class ChatSettingsTests
               away-length = 50
               kick-length = 60
               casemapping = ascii
+              oper-throttle { failures = 2, window = 30s, max-clients = 9 }
             }
             """);
         var s = ChatSettings.Load(root, out var errors);
@@ -69,6 +70,7 @@ public sealed class ChatSettingsTests
         Assert.Equal(new FloodSettings(4, 0.5, 3), s.Flood);
         Assert.Equal((7, 12, 20, 100, 50, 60), (s.MaxChannelsPerUser, s.NickLength, s.ChannelLength, s.TopicLength, s.AwayLength, s.KickLength));
         Assert.Same(CaseMapping.Ascii, s.CaseMapping);
+        Assert.Equal(new ActorNet.Security.ThrottleSettings(2, TimeSpan.FromSeconds(30), 9), s.OperThrottle);
     }
 
     [Fact]
@@ -81,10 +83,12 @@ public sealed class ChatSettingsTests
             nick-length = 1000
             casemapping = klingon
             opers { eve = "" }
+            oper-throttle { failures = 0 }
             """);
         var s = ChatSettings.Parse(block, "actornet.listeners.chat.options", out var errors);
         var paths = errors.Select(e => e.Path).ToHashSet();
-        Assert.Equal(6, errors.Count);
+        Assert.Equal(7, errors.Count);
+        Assert.Contains("actornet.listeners.chat.options.oper-throttle.failures", paths);
         Assert.Contains("actornet.listeners.chat.options.server-name", paths);
         Assert.Contains("actornet.listeners.chat.options.ping-interval", paths);
         Assert.Contains("actornet.listeners.chat.options.flood.burst", paths);
