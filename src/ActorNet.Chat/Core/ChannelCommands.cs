@@ -147,6 +147,9 @@ internal static class ChannelCommands
     }
 
     // RFC 2812 3.2.6: LIST [ <channel> *( "," <channel> ) [ <target> ] ]
-    public static CoreResult List(SessionState s, ChatView v, IrcMessage m) =>
-        new Out(s, v).Ask(new ListRequest(m.Param(0) is { Length: > 0 } list ? list.Split(',', StringSplitOptions.RemoveEmptyEntries) : null)).Result;
+    public static CoreResult List(SessionState s, ChatView v, IrcMessage m)
+    {
+        var (names, filter) = ListFilter.Parse(m.Param(0));
+        return new Out(s, v).Ask(new ListRequest(names) { Filter = filter }).Result;
+    }
 }

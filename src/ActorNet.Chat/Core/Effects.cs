@@ -76,7 +76,11 @@ public sealed record WhoisRequest(string Nick) : ChatRequest;
 public sealed record WhowasRequest(string Nick, int Count = 0) : ChatRequest;
 
 /// <summary>LIST; null = every channel.</summary>
-public sealed record ListRequest(IReadOnlyList<string>? Channels) : ChatRequest;
+public sealed record ListRequest(IReadOnlyList<string>? Channels) : ChatRequest
+{
+    /// <summary>ELIST masks and user counts; null = none.</summary>
+    public ListFilter? Filter { get; init; }
+}
 
 public sealed record LusersRequest : ChatRequest;
 

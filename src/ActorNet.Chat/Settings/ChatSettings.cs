@@ -114,7 +114,7 @@ public sealed record ChatSettings(
         ChanModes = "beI,k,l,Cimnpst",
         // UTF8ONLY (IRCv3 utf8-only): lines that are not UTF-8 are refused with FAIL ... INVALID_UTF8.
         Extra = ["TARGMAX=PRIVMSG:4,NOTICE:4,TAGMSG:4,JOIN:,PART:,KICK:,NAMES:,WHOIS:1", "UTF8ONLY", "BOT=B", "STATUSMSG=@+", "MAXLIST=" + string.Join(',', "beI".Select(m => m + ":" + MaxListEntries.ToString(System.Globalization.CultureInfo.InvariantCulture))),
-            "EXCEPTS=e", "INVEX=I",
+            "EXCEPTS=e", "INVEX=I", "ELIST=" + Core.ListFilter.Supported,
             "MONITOR=" + MaxMonitor.ToString(System.Globalization.CultureInfo.InvariantCulture), "WHOX"],
     };
 

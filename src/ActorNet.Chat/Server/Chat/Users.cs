@@ -212,7 +212,7 @@ public sealed partial class UsersActor : ChatChild
                 Invite(r, user, i);
                 break;
             case ListRequest l:
-                Tree.Channels.Tell(new ChannelsActor.List(r.Session, me, l.Channels, user.Channels.Keys.ToArray()));
+                Tree.Channels.Tell(new ChannelsActor.List(r.Session, me, l.Channels, user.Channels.Keys.ToArray()) { Filter = l.Filter });
                 break;
             default:
                 r.Session.Tell(new RepliesEvent(Query(user, r.Request)));
