@@ -17,7 +17,8 @@ internal static class CapCommands
     public const string ExtendedMonitor = "extended-monitor";
 
     /// <summary>The capabilities this server offers, in LS order.</summary>
-    public static readonly ImmutableArray<string> Supported = [AwayNotify, EchoMessage, ExtendedMonitor, MessageTags, MultiPrefix, ServerTime, Setname, UserhostInNames];
+    public static readonly ImmutableArray<string> Supported =
+        [AwayNotify, LabeledResponse.BatchCap, EchoMessage, ExtendedMonitor, LabeledResponse.Cap, MessageTags, MultiPrefix, ServerTime, Setname, UserhostInNames];
 
     /// <summary>Bytes of capability names per CAP LS line before a continuation line is started.</summary>
     public const int LsChunkBytes = 400;

@@ -99,7 +99,7 @@ public sealed partial class UsersActor
                 CompleteRegister(r, reg);
                 break;
             case ChangeNickRequest n when _users.TryGetValue(r.Session, out var user) && user.State.Registered && !LocallyTaken(n.NewNick, r.Session):
-                CompleteNickChange(user, n.NewNick);
+                CompleteNickChange(user, n.NewNick, r.Connection);
                 break;
             default:
                 ReleaseNick(d.Nick, Claimant(r.Session));
@@ -125,7 +125,7 @@ public sealed partial class UsersActor
         Clustered ? new UserEvent(_selfNode, kind, state.NickOrStar, ClusterLinkActor.Info(state), newNick, line is null ? null : WireLine.From(line)) : null;
 
     /// <summary>PRIVMSG/NOTICE to a user of another node: sent to that node's <c>chat/users</c>.</summary>
-    private bool PrivateMessageRemote(User from, MessageRequest m)
+    private bool PrivateMessageRemote(User from, MessageRequest m, IActorRef replyTo)
     {
         if (!Clustered || !_remoteUsers.TryGetValue(m.Target, out var target)) return false;
         if (m.Command == "TAGMSG")
@@ -136,7 +136,7 @@ public sealed partial class UsersActor
 
         var message = new Outgoing(new IrcMessage(from.State.Prefix, m.Command, [target.Info.Nick, m.Text]), _time.GetUtcNow(), assignMsgId: true);
         PeerUsers(target.Node).Tell(new PrivateLine(_selfNode, target.Info.Nick, WireLine.From(message)), Self);
-        if (from.State.Has(CapCommands.EchoMessage)) from.Connection.Tell(message.For(from.State.Caps), ActorRefs.NoSender);
+        if (from.State.Has(CapCommands.EchoMessage)) replyTo.Tell(message.For(from.State.Caps), ActorRefs.NoSender);
         from.Session.Tell(m.Command != "NOTICE" && target.Info.Away is { } away
             ? new RepliesEvent([Replies.Numeric(Server, Numerics.RPL_AWAY, from.State.NickOrStar, target.Info.Nick, away)])
             : Completed.Instance);

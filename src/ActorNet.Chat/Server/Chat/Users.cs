@@ -177,13 +177,13 @@ public sealed partial class UsersActor : ChatChild
         switch (r.Request)
         {
             case ChangeNickRequest n:
-                ChangeNick(user, n.NewNick);
+                ChangeNick(user, n.NewNick, r.Connection);
                 break;
             case JoinRequest j:
                 ToChannel(r, user, j.Channel, create: true, missing: null);
                 break;
             case MessageRequest m when !IrcNames.IsChannelName(m.Target, _chanTypes):
-                PrivateMessage(user, m);
+                PrivateMessage(user, m, r.Connection);
                 break;
             case MessageRequest m:
                 ToChannel(r, user, m.Target, missing: m.Command is "NOTICE" or "TAGMSG" ? null : Replies.NoSuchChannel(Server, me, m.Target));
@@ -254,7 +254,9 @@ public sealed partial class UsersActor : ChatChild
         MonitorOnline(reg.Nick, user.State.Prefix);
     }
 
-    private void ChangeNick(User user, string newNick)
+    /// <param name="replyTo">where the client's own NICK line goes: its connection, or its session while it
+    /// collects a labeled response</param>
+    private void ChangeNick(User user, string newNick, IActorRef replyTo)
     {
         if (LocallyTaken(newNick, user.Session))
         {
@@ -262,11 +264,11 @@ public sealed partial class UsersActor : ChatChild
             return;
         }
 
-        if (!ClaimRemotely(new FromSession(user.Session, user.Connection, new ChangeNickRequest(newNick)), newNick, user.State.NickOrStar))
-            CompleteNickChange(user, newNick);
+        if (!ClaimRemotely(new FromSession(user.Session, replyTo, new ChangeNickRequest(newNick)), newNick, user.State.NickOrStar))
+            CompleteNickChange(user, newNick, replyTo);
     }
 
-    private void CompleteNickChange(User user, string newNick)
+    private void CompleteNickChange(User user, string newNick, IActorRef replyTo)
     {
         var old = user.State;
         RememberWhowas(old);
@@ -274,7 +276,7 @@ public sealed partial class UsersActor : ChatChild
         _nicks[newNick] = user.Session;
         user.State = old with { Nick = newNick };
         var message = new Outgoing(IrcMessage.FromSource(old.Prefix, "NICK", newNick), _time.GetUtcNow());
-        user.Connection.Tell(message.For(user.State.Caps), ActorRefs.NoSender);
+        replyTo.Tell(message.For(user.State.Caps), ActorRefs.NoSender);
         StartPeerBroadcast(user, message, user.Ref, new NickChangedEvent(newNick), UserAnnouncement("NICK", old, newNick, message));
         MonitorRenamed(old.NickOrStar, newNick, user.State.Prefix);
     }
@@ -311,12 +313,14 @@ public sealed partial class UsersActor : ChatChild
             ImmutableHashSet.Create<IActorRef>(user.Connection), final, announce)));
     }
 
-    private void PrivateMessage(User from, MessageRequest m)
+    /// <param name="replyTo">where the echo (echo-message) goes: the sender's connection, or its session while it
+    /// collects a labeled response</param>
+    private void PrivateMessage(User from, MessageRequest m, IActorRef replyTo)
     {
         var notice = m.Command is "NOTICE" or "TAGMSG";
         if (!_nicks.TryGetValue(m.Target, out var session) || !_users.TryGetValue(session, out var target))
         {
-            if (PrivateMessageRemote(from, m)) return;
+            if (PrivateMessageRemote(from, m, replyTo)) return;
             from.Session.Tell(notice ? Completed.Instance : new RepliesEvent([Replies.NoSuchNick(Server, from.State.NickOrStar, m.Target)]));
             return;
         }
@@ -325,8 +329,9 @@ public sealed partial class UsersActor : ChatChild
         var message = new Outgoing(new IrcMessage(from.State.Prefix, m.Command, tagmsg ? [target.State.NickOrStar] : [target.State.NickOrStar, m.Text]),
             _time.GetUtcNow(), Outgoing.WithBotTag(m.Tags, from.State.Bot), assignMsgId: true);
         if (!tagmsg || target.State.Has(CapCommands.MessageTags)) target.Connection.Tell(message.For(target.State.Caps), ActorRefs.NoSender);
-        if (from.State.Has(CapCommands.EchoMessage) && !from.Session.Equals(target.Session))
-            from.Connection.Tell(message.For(from.State.Caps), ActorRefs.NoSender);
+        // to oneself the delivery is the echo, unless the echo is the labeled response (then both: one labeled)
+        if (from.State.Has(CapCommands.EchoMessage) && (!from.Session.Equals(target.Session) || !replyTo.Equals(from.Connection)))
+            replyTo.Tell(message.For(from.State.Caps), ActorRefs.NoSender);
         from.Session.Tell(!notice && target.State.Away is { } away
             ? new RepliesEvent([Replies.Numeric(Server, Numerics.RPL_AWAY, from.State.NickOrStar, target.State.NickOrStar, away)])
             : Completed.Instance);

@@ -7,7 +7,9 @@ namespace ActorNet.Chat.Server;
 
 public sealed partial class ChannelActor
 {
-    private void Join(MemberRef who, string? key)
+    /// <param name="who">the joiner, with the connection its replies go to</param>
+    /// <param name="keep">the joiner as the channel keeps it (its own connection)</param>
+    private void Join(MemberRef who, string? key, MemberRef keep)
     {
         if (_members.ContainsKey(who.Session))
         {
@@ -28,14 +30,14 @@ public sealed partial class ChannelActor
             return;
         }
 
-        var member = new Member(who) { Op = TotalMembers == 0 };
+        var member = new Member(keep) { Op = TotalMembers == 0 };
         _members[who.Session] = member;
         _byNick[who.Nick] = who.Session;
         _invited.Remove(who.Nick);
         Context.Parent.Tell(new Membership(_key, who.Session, true, member.Prefixes(false)));
         Context.Parent.Tell(Info());
         var join = From(who, "JOIN", _name);
-        Broadcast(join, except: null);
+        BroadcastWithSelf(join, who);
         Publish("JOIN", who, join, op: member.Op);
         // away-notify: "when a user joins and has an away message set", after its JOIN
         if (who.State.Away is { } away)
@@ -60,7 +62,7 @@ public sealed partial class ChannelActor
         }
 
         var part = reason is null ? From(who, "PART", _name) : From(who, "PART", _name, reason);
-        Broadcast(part, except: null);
+        BroadcastWithSelf(part, who);
         Publish("PART", who, part);
         Remove(who.Session);
         who.Session.Tell(new LeftEvent(_key, true));
@@ -73,7 +75,10 @@ public sealed partial class ChannelActor
         _members.TryGetValue(who.Session, out var sender);
         // Straight from the session (not through the chat service): its state may be newer than the channel's copy
         // (e.g. CAP REQ server-time just before), and the MemberUpdated the service sends for it may still be on the way.
-        if (sender is not null && !ReferenceEquals(sender.Ref.State, who.State) && sender.Ref.Nick == who.Nick) sender.Ref = who;
+        if (sender is not null && !ReferenceEquals(sender.Ref.State, who.State) && sender.Ref.Nick == who.Nick)
+            sender.Ref = sender.Ref.Connection.Equals(who.Connection) ? who : who with { Connection = sender.Ref.Connection };
+        // labeled-response: the echo goes to the request's connection (the session), not with the member's copies
+        var echoApart = sender is not null && !sender.Ref.Connection.Equals(who.Connection);
         var canSend = sender is not null
             ? (!_moderated && !IsBanned(who)) || sender.Op || sender.Voice
             : !_noExternal && !_moderated && !IsBanned(who);
@@ -94,8 +99,8 @@ public sealed partial class ChannelActor
             FlushPending();
             var tagmsg = new Outgoing(new IrcMessage(who.State.Prefix, "TAGMSG", [_name]), _time.GetUtcNow(), Outgoing.WithBotTag(m.Tags, who.State.Bot), assignMsgId: true);
             foreach (var member in _members.Values)
-                if (member.MessageTags && (echo || !member.Ref.Session.Equals(who.Session))) member.Ref.Connection.Tell(member.Variant(tagmsg), ActorRefs.NoSender);
-            if (echo && sender is null) who.Connection.Tell(tagmsg.For(who.State.Caps), ActorRefs.NoSender);
+                if (member.MessageTags && ((echo && !echoApart) || !member.Ref.Session.Equals(who.Session))) member.Ref.Connection.Tell(member.Variant(tagmsg), ActorRefs.NoSender);
+            if (echo && (sender is null || echoApart)) who.Connection.Tell(tagmsg.For(who.State.Caps), ActorRefs.NoSender);
             return;
         }
 
@@ -106,16 +111,16 @@ public sealed partial class ChannelActor
             var toStatus = new Outgoing(new IrcMessage(who.State.Prefix, m.Command, [status + _name, m.Text]), _time.GetUtcNow(),
                 Outgoing.WithBotTag(m.Tags, who.State.Bot), assignMsgId: true);
             foreach (var member in _members.Values)
-                if ((member.Op || (status == '+' && member.Voice)) && (echo || !member.Ref.Session.Equals(who.Session)))
+                if ((member.Op || (status == '+' && member.Voice)) && ((echo && !echoApart) || !member.Ref.Session.Equals(who.Session)))
                     member.Ref.Connection.Tell(member.Variant(toStatus), ActorRefs.NoSender);
-            if (echo && sender is null) who.Connection.Tell(toStatus.For(who.State.Caps), ActorRefs.NoSender);
+            if (echo && (sender is null || echoApart)) who.Connection.Tell(toStatus.For(who.State.Caps), ActorRefs.NoSender);
             return;
         }
 
         // One msgid per message: every member's variant and the sender's echo carry the same one.
         var message = new Outgoing(new IrcMessage(who.State.Prefix, m.Command, [_name, m.Text]), _time.GetUtcNow(), Outgoing.WithBotTag(m.Tags, who.State.Bot), assignMsgId: true);
-        BroadcastBatched(message, except: echo ? null : who.Session);
-        if (echo && sender is null)
+        BroadcastBatched(message, except: echo && !echoApart ? null : who.Session);
+        if (echo && (sender is null || echoApart))
         {
             FlushPending();
             who.Connection.Tell(message.For(who.State.Caps), ActorRefs.NoSender);
@@ -155,7 +160,7 @@ public sealed partial class ChannelActor
         _topicSetter = who.State.Prefix;
         _topicTime = _time.GetUtcNow();
         var message = From(who, "TOPIC", _name, newTopic);
-        Broadcast(message, except: null);
+        BroadcastWithSelf(message, who);
         Publish("TOPIC", who, message, topic: newTopic);
         Context.Parent.Tell(Info());
     }
@@ -177,7 +182,7 @@ public sealed partial class ChannelActor
         if (_remote.TryGetValue(nick, out var remoteTarget))
         {
             var kick = From(who, "KICK", _name, remoteTarget.Info.Nick, reason);
-            Broadcast(kick, except: null);
+            BroadcastWithSelf(kick, who);
             Publish("KICK", who, kick, target: remoteTarget.Info.Nick);
             _remote.Remove(nick);
             AfterLeave();
@@ -191,7 +196,7 @@ public sealed partial class ChannelActor
         }
 
         var kicked = From(who, "KICK", _name, target.Ref.Nick, reason);
-        Broadcast(kicked, except: null);
+        BroadcastWithSelf(kicked, who);
         Publish("KICK", who, kicked, target: target.Ref.Nick);
         Remove(targetSession);
         targetSession.Tell(new LeftEvent(_key, false));
@@ -322,7 +327,7 @@ public sealed partial class ChannelActor
             if (ApplyMode(who, change, noSuchNicks ?? []) is { } done) applied.Add(done);
         if (applied.Count == 0) return;
         var mode = From(who, "MODE", [_name, .. ChannelModeParser.Format(applied)]);
-        Broadcast(mode, except: null);
+        BroadcastWithSelf(mode, who);
         Publish("MODE", who, mode);
     }
 

@@ -134,11 +134,13 @@ public sealed partial class ChannelActor : ReceiveActor
 
     private void OnRequest(ToChannel t)
     {
-        var from = t.From;
+        // Replies to the requester go to the connection of the request: its session while it collects a labeled
+        // response (IRCv3 labeled-response), else its connection. What the channel keeps is the member's own ref.
+        var from = t.Origin.Connection.Equals(t.From.Connection) ? t.From : t.From with { Connection = t.Origin.Connection };
         switch (t.Origin.Request)
         {
             case JoinRequest j:
-                Join(from, j.Key);
+                Join(from, j.Key, t.From);
                 return;
             case PartRequest p:
                 Part(from, p.Reason);
@@ -232,6 +234,19 @@ public sealed partial class ChannelActor : ReceiveActor
         to.Connection.Tell(new Transport.Connection.Send(Outgoing.Encode(Replies.Numeric(Server, code, to.Nick, parameters))), ActorRefs.NoSender);
 
     private void Broadcast(Outgoing message, IActorRef? except) => BroadcastSkipping(message, MemberOrNull(except));
+
+    /// <summary>To every member, the requester's own copy to the connection of its request (see <see cref="OnRequest"/>).</summary>
+    private void BroadcastWithSelf(Outgoing message, MemberRef who)
+    {
+        if (MemberOrNull(who.Session) is not { } self || self.Ref.Connection.Equals(who.Connection))
+        {
+            Broadcast(message, except: null);
+            return;
+        }
+
+        BroadcastSkipping(message, self);
+        who.Connection.Tell(self.Variant(message), ActorRefs.NoSender);
+    }
 
     private void BroadcastSkipping(Outgoing message, Member? except)
     {
