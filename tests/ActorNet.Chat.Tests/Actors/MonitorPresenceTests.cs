@@ -95,3 +95,34 @@ public sealed class MonitorPresenceTests : TestKit
         Assert.Equal(":bob!~bob@127.0.0.1 AWAY gone", Next(p));
     }
 }
+
+/// <summary>MONITOR and extended-monitor for users of another cluster node, fed to <c>users</c> as the cluster link
+/// hands their events on (HELLO, UPDATE, NICK, QUIT).</summary>
+public sealed class RemoteMonitorTests : TestKit
+{
+    private const string NodeB = "akka.tcp://actornet@127.0.0.1:4054";
+
+    [Fact]
+    public void Watchers_see_remote_users_come_change_and_go()
+    {
+        var h = new SessionHarness(this);
+        var (alice, a) = h.Registered("alice");
+        Send(alice, "CAP REQ :extended-monitor away-notify");
+        Until(a, "ACK");
+        Send(alice, "MONITOR + bob,robert");
+        Assert.Equal(":irc.test 731 alice bob,robert", Next(a));
+        var users = Sys.ActorSelection(h.Server.Path / ActorNet.Chat.Server.ChatService.UsersName);
+        var bob = new ActorNet.Chat.Cluster.RemoteUserInfo("bob", "~bob", "hb", "Bob", null, false);
+        users.Tell(new ActorNet.Chat.Cluster.UserEvent(NodeB, "HELLO", "bob", bob, null, null));
+        Assert.Equal(":irc.test 730 alice bob!~bob@hb", Next(a));
+        users.Tell(new ActorNet.Chat.Cluster.UserEvent(NodeB, "UPDATE", "bob", bob with { Away = "out" }, null, null));
+        Assert.Equal(":bob!~bob@hb AWAY out", Next(a));
+        var nick = new ActorNet.Chat.Cluster.WireLine("bob!~bob@hb", "NICK", ["robert"], 0);
+        users.Tell(new ActorNet.Chat.Cluster.UserEvent(NodeB, "NICK", "bob", null, "robert", nick));
+        Assert.Equal(":irc.test 731 alice bob", Next(a));
+        Assert.Equal(":irc.test 730 alice robert!~bob@hb", Next(a));
+        var quit = new ActorNet.Chat.Cluster.WireLine("robert!~bob@hb", "QUIT", ["bye"], 0);
+        users.Tell(new ActorNet.Chat.Cluster.UserEvent(NodeB, "QUIT", "robert", null, null, quit));
+        Assert.Equal(":irc.test 731 alice robert", Next(a));
+    }
+}
