@@ -59,29 +59,26 @@ public sealed class ChaosMonkey : ReceiveActor, IWithTimers
     private readonly ChaosSettings _configured;
     private readonly NodeRuntime _runtime = NodeRuntime.Get(Context.System);
     private readonly ILoggingAdapter _log = Context.GetLogger();
-    private ChaosSettings _current;
-    private ChaosPlan? _plan;
-    private long _kills;
-    private readonly Queue<Event> _events = new();
+    private readonly ChaosRun _run;
 
     public ChaosMonkey(ChaosSettings settings)
     {
         _configured = settings;
-        _current = settings;
+        _run = _runtime.Chaos ??= new ChaosRun(settings);
         var guard = new ControlPlaneGuard(Context.System, _log, "chaos");
         // reachable by path too (/user/actornet/faults/chaos): node-local commands only
         Receive<Command>(_ => !ControlPlaneGuard.IsLocal(Sender, Context.System), m => guard.Refuse(m, Sender, Self));
         Receive<Start>(start => Sender.Tell(OnStart(start)));
         Receive<Stop>(_ =>
         {
-            if (_plan is not null)
-                _log.Warning("chaos stopped: seed {Seed}, {Draws} draws, {Kills} kills", _plan.Seed, _plan.Sequence, _kills);
+            if (_run.Plan is not null)
+                _log.Warning("chaos stopped: seed {Seed}, {Draws} draws, {Kills} kills", _run.Plan.Seed, _run.Plan.Sequence, _run.Kills);
             Timers.Cancel(Tick.Instance);
             var status = CurrentStatus();
-            _plan = null;
+            _run.Plan = null;
             Sender.Tell(AdminResult.Done("chaos stopped", status with { Running = false }));
         });
-        Receive<GetStatus>(_ => Sender.Tell(AdminResult.Done(_plan is null ? "chaos off" : "chaos running", CurrentStatus())));
+        Receive<GetStatus>(_ => Sender.Tell(AdminResult.Done(_run.Plan is null ? "chaos off" : "chaos running", CurrentStatus())));
         Receive<Tick>(_ => OnTick());
     }
 
@@ -89,14 +86,21 @@ public sealed class ChaosMonkey : ReceiveActor, IWithTimers
 
     protected override void PreStart()
     {
-        if (_configured.Enabled) OnStart(new Start(), validated: true); // listeners were checked by the config loader
+        if (_run.Plan is not null)
+        {
+            // a restart (this actor's or the fault injector's): the run goes on where it was
+            Timers.StartPeriodicTimer(Tick.Instance, Tick.Instance, _run.Current.Interval);
+            _log.Warning("chaos resumed after a restart: seed {Seed}, {Draws} draws, {Kills} kills so far", _run.Plan.Seed, _run.Plan.Sequence, _run.Kills);
+        }
+        else if (_configured.Enabled && !_run.Started)
+            OnStart(new Start(), validated: true); // listeners were checked by the config loader
     }
 
     private AdminResult OnStart(Start start, bool validated = false)
     {
         var seed = start.Seed ?? _configured.Seed;
         if (seed == 0) seed = Random.Shared.Next(1, int.MaxValue);
-        _current = new ChaosSettings(true, seed,
+        _run.Current = new ChaosSettings(true, seed,
             start.Interval ?? _configured.Interval,
             start.Probability ?? _configured.Probability,
             start.Modes is { Count: > 0 } modes ? modes : _configured.Modes,
@@ -104,47 +108,48 @@ public sealed class ChaosMonkey : ReceiveActor, IWithTimers
         {
             Targets = start.Targets is { Count: > 0 } targets ? targets : _configured.Targets,
         };
-        if (_current.Interval <= TimeSpan.Zero) return AdminResult.Bad("interval must be > 0");
-        if (_current.Probability is < 0 or > 1) return AdminResult.Bad("probability must be between 0 and 1");
-        foreach (var listener in _current.Listeners)
+        if (_run.Current.Interval <= TimeSpan.Zero) return AdminResult.Bad("interval must be > 0");
+        if (_run.Current.Probability is < 0 or > 1) return AdminResult.Bad("probability must be between 0 and 1");
+        foreach (var listener in _run.Current.Listeners)
             if (!validated && _runtime.Listeners.All(l => l.Name != listener))
                 return AdminResult.NotFound($"no listener named '{listener}'");
-        _plan = new ChaosPlan(seed, _current.Probability, _current.Modes);
-        _kills = 0;
-        _events.Clear();
-        Timers.StartPeriodicTimer(Tick.Instance, Tick.Instance, _current.Interval);
+        _run.Plan = new ChaosPlan(seed, _run.Current.Probability, _run.Current.Modes);
+        _run.Started = true;
+        _run.Kills = 0;
+        _run.Events.Clear();
+        Timers.StartPeriodicTimer(Tick.Instance, Tick.Instance, _run.Current.Interval);
         _log.Warning("chaos started: seed {Seed}, interval {Interval}, probability {Probability}, modes {Modes}, listeners {Listeners}, targets {Targets}",
-            seed, _current.Interval, _current.Probability, string.Join(",", _current.Modes.Select(KillModes.Name)),
-            _current.Listeners.Count == 0 ? "*" : string.Join(",", _current.Listeners), string.Join(",", _current.Targets.Select(ChaosTargets.Name)));
+            seed, _run.Current.Interval, _run.Current.Probability, string.Join(",", _run.Current.Modes.Select(KillModes.Name)),
+            _run.Current.Listeners.Count == 0 ? "*" : string.Join(",", _run.Current.Listeners), string.Join(",", _run.Current.Targets.Select(ChaosTargets.Name)));
         return AdminResult.Done($"chaos started with seed {seed}", CurrentStatus());
     }
 
     private void OnTick()
     {
-        if (_plan is null) return;
-        var connections = _current.Targets.Contains(ChaosTarget.Connections)
-            ? _runtime.Connections.Snapshot().Where(c => _current.Listeners.Count == 0 || _current.Listeners.Contains(c.Info.Listener)).ToList()
+        if (_run.Plan is null) return;
+        var connections = _run.Current.Targets.Contains(ChaosTarget.Connections)
+            ? _runtime.Connections.Snapshot().Where(c => _run.Current.Listeners.Count == 0 || _run.Current.Listeners.Contains(c.Info.Listener)).ToList()
             : [];
-        var services = _current.Targets.Contains(ChaosTarget.Services) && ActorCrash.Find(Context.System, ServicesPath) is { } root
+        var services = _run.Current.Targets.Contains(ChaosTarget.Services) && ActorCrash.Find(Context.System, ServicesPath) is { } root
             ? ActorCrash.Below(root)
             : [];
         var candidates = connections.Count + services.Count;
-        var choice = _plan.Next(candidates);
+        var choice = _run.Plan.Next(candidates);
         if (choice is null)
         {
-            _runtime.Events.Publish(new ChaosDrawn(DateTimeOffset.UtcNow, _plan.Seed, _plan.Sequence, null));
+            _runtime.Events.Publish(new ChaosDrawn(DateTimeOffset.UtcNow, _run.Plan.Seed, _run.Plan.Sequence, null));
             return;
         }
 
-        var by = $"chaos seed {_plan.Seed} #{choice.Sequence}";
-        _kills++;
+        var by = $"chaos seed {_run.Plan.Seed} #{choice.Sequence}";
+        _run.Kills++;
         if (choice.Index < connections.Count)
         {
             var target = connections[choice.Index];
             _log.Warning("chaos seed {Seed} #{Sequence}: {Mode} connection {ConnectionId} on {Listener} ({Index} of {Candidates})",
-                new object[] { _plan.Seed, choice.Sequence, KillModes.Name(choice.Mode), target.Info.Id, target.Info.Listener, choice.Index, candidates });
+                new object[] { _run.Plan.Seed, choice.Sequence, KillModes.Name(choice.Mode), target.Info.Id, target.Info.Listener, choice.Index, candidates });
             target.Actor.Tell(new Connection.Kill(choice.Mode, by));
-            _runtime.Events.Publish(new ChaosDrawn(DateTimeOffset.UtcNow, _plan.Seed, choice.Sequence, "connection " + target.Info.Id));
+            _runtime.Events.Publish(new ChaosDrawn(DateTimeOffset.UtcNow, _run.Plan.Seed, choice.Sequence, "connection " + target.Info.Id));
             _runtime.Events.Publish(new Killed(DateTimeOffset.UtcNow, "connection " + target.Info.Id, KillModes.Name(choice.Mode), by));
             Remember(KillModes.Name(choice.Mode), "connection " + target.Info.Id);
             return;
@@ -152,9 +157,9 @@ public sealed class ChaosMonkey : ReceiveActor, IWithTimers
 
         var service = services[choice.Index - connections.Count];
         var path = ActorCrash.PathOf(service);
-        _log.Warning("chaos seed {Seed} #{Sequence}: crash {Path} ({Index} of {Candidates})", _plan.Seed, choice.Sequence, path, choice.Index, candidates);
+        _log.Warning("chaos seed {Seed} #{Sequence}: crash {Path} ({Index} of {Candidates})", _run.Plan.Seed, choice.Sequence, path, choice.Index, candidates);
         ActorCrash.Crash(service, new InjectedFaultException($"crashed by {by}: {path}", service.Path.Name));
-        _runtime.Events.Publish(new ChaosDrawn(DateTimeOffset.UtcNow, _plan.Seed, choice.Sequence, path));
+        _runtime.Events.Publish(new ChaosDrawn(DateTimeOffset.UtcNow, _run.Plan.Seed, choice.Sequence, path));
         _runtime.Events.Publish(new Killed(DateTimeOffset.UtcNow, path, "crash", by));
         Remember("crash", path);
     }
@@ -162,14 +167,28 @@ public sealed class ChaosMonkey : ReceiveActor, IWithTimers
     /// <summary>Keeps the kill for GET /chaos; bounded, so that a long chaos run does not grow the node's memory.</summary>
     private void Remember(string mode, string target)
     {
-        _events.Enqueue(new Event(_plan!.Seed, _plan.Sequence, _runtime.Time.GetUtcNow(), mode, target));
-        while (_events.Count > _configured.MaxEvents) _events.Dequeue();
+        _run.Events.Enqueue(new Event(_run.Plan!.Seed, _run.Plan.Sequence, _runtime.Time.GetUtcNow(), mode, target));
+        while (_run.Events.Count > _configured.MaxEvents) _run.Events.Dequeue();
     }
 
-    private Status CurrentStatus() => new(_plan is not null, _plan?.Seed ?? _current.Seed, _plan?.Sequence ?? 0, _kills,
-        _current.Interval, _current.Probability, _current.Modes.Select(KillModes.Name).ToList(), _current.Listeners)
+    private Status CurrentStatus() => new(_run.Plan is not null, _run.Plan?.Seed ?? _run.Current.Seed, _run.Plan?.Sequence ?? 0, _run.Kills,
+        _run.Current.Interval, _run.Current.Probability, _run.Current.Modes.Select(KillModes.Name).ToList(), _run.Current.Listeners)
     {
-        Targets = _current.Targets.Select(ChaosTargets.Name).ToList(),
-        Recent = _events.ToList(),
+        Targets = _run.Current.Targets.Select(ChaosTargets.Name).ToList(),
+        Recent = _run.Events.ToList(),
     };
+}
+
+/// <summary>A chaos run's state; owned and written by <see cref="ChaosMonkey"/> only, kept in the node runtime so it
+/// outlives a restart of the monkey (see <see cref="Runtime.NodeRuntime.Chaos"/>).</summary>
+internal sealed class ChaosRun(ChaosSettings settings)
+{
+    public ChaosSettings Current { get; set; } = settings;
+    public ChaosPlan? Plan { get; set; }
+    public long Kills { get; set; }
+    public Queue<ChaosMonkey.Event> Events { get; } = new();
+
+    /// <summary>A run was started once (by config or command): a restart must not start the configured one again
+    /// after an operator stopped it.</summary>
+    public bool Started { get; set; }
 }

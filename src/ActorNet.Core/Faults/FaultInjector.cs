@@ -36,7 +36,8 @@ public sealed class FaultInjector : ReceiveActor
 
     public FaultInjector(FaultSettings settings)
     {
-        _settings = settings;
+        _settings = _runtime.Faults ?? settings; // after a restart: the settings in force (a reload's), not the first
+
         var guard = new ControlPlaneGuard(Context.System, _log, "faults");
         // reachable by path too (/user/actornet/faults): node-local commands only, like the admin actor
         Receive<object>(m => m is (AddToxic or RemoveToxic or ListToxics or ChaosMonkey.Command) && !ControlPlaneGuard.IsLocal(Sender, Context.System),
@@ -70,9 +71,11 @@ public sealed class FaultInjector : ReceiveActor
         }
 
         _settings = next;
+        _runtime.Faults = next;
     }
 
-    /// <summary>The chaos monkey restarts on failure (its configured run starts again), reported as a node event.</summary>
+    /// <summary>The chaos monkey restarts on failure and resumes its run (kept in the node runtime), reported as a
+    /// node event.</summary>
     protected override SupervisorStrategy SupervisorStrategy() =>
         new Supervision.ObservedStrategy(_runtime.Events, Akka.Actor.SupervisorStrategy.DefaultDecider);
 
@@ -80,9 +83,14 @@ public sealed class FaultInjector : ReceiveActor
     {
         _runtime.ToxicSeed = _settings.Seed;
         _runtime.Toxics.Limit = _settings.MaxToxics;
-        foreach (var toxic in _settings.Toxics)
-            if (_runtime.Toxics.TryAdd(toxic))
-                _log.Info("toxic {Toxic} ({Type}, {Direction}) active on {Target}", toxic.Name, ToxicParser.KindName(toxic.Kind), toxic.Direction, Target(toxic));
+        // The toxics table lives in the node runtime: a restart of this actor finds it as it was (a toxic an
+        // operator removed stays removed), so the configured ones are added at the first start only.
+        var first = _runtime.Faults is null;
+        _runtime.Faults = _settings;
+        if (first)
+            foreach (var toxic in _settings.Toxics)
+                if (_runtime.Toxics.TryAdd(toxic))
+                    _log.Info("toxic {Toxic} ({Type}, {Direction}) active on {Target}", toxic.Name, ToxicParser.KindName(toxic.Kind), toxic.Direction, Target(toxic));
         _chaos = Context.ActorOf(Props.Create(() => new ChaosMonkey(_settings.Chaos)), "chaos");
     }
 

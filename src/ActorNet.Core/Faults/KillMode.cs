@@ -29,8 +29,13 @@ public static class KillModes
 }
 
 /// <summary>Thrown on purpose by the fault injector (mode=crash, killed listener) to exercise supervision.</summary>
-public sealed class InjectedFaultException(string message, string target = "?") : Exception(message)
+public class InjectedFaultException(string message, string target = "?") : Exception(message)
 {
     /// <summary>What was crashed (a listener name, a connection id).</summary>
     public string Target { get; } = target;
 }
+
+/// <summary>The listener is to be stopped (socket and connections closed) and re-created after the bind backoff:
+/// `kill-listener`, or a UDP listener whose handler ran out of restarts. Any other failure of a listener (a crash by
+/// path) restarts it in place, keeping its socket and clients.</summary>
+public sealed class ListenerResetException(string message, string target) : InjectedFaultException(message, target);

@@ -50,6 +50,15 @@ public sealed class NodeRuntime : IExtension
 
     public ToxicTable Toxics { get; } = new();
 
+    /// <summary>The chaos run in progress (or the last one), written only by the ChaosMonkey. It is kept here rather
+    /// than in the actor so that a crashed monkey, or fault injector, resumes the run where it was (same seed, same
+    /// sequence, same recent kills) instead of silently ending it.</summary>
+    internal Faults.ChaosRun? Chaos { get; set; }
+
+    /// <summary>The fault settings in force (the config's, then a reload's), written by the FaultInjector; null
+    /// until it first starts. A restarted injector takes them from here.</summary>
+    internal Faults.FaultSettings? Faults { get; set; }
+
     /// <summary>Seed of the per-connection random numbers toxics draw (drop, jitter); set from config.</summary>
     public int ToxicSeed { get; set; } = 1;
 

@@ -40,7 +40,8 @@ public sealed class ListenerSupervisor : ReceiveActor, IWithTimers
     public sealed record Bindings(IReadOnlyDictionary<string, ListenerBound> Bound);
 
     /// <summary>A reload: apply <paramref name="Plan"/> with the new <paramref name="Setups"/> (every listener of the new
-    /// configuration). Replies <see cref="Reconfigured"/> at once; removed and re-bound listeners drain in the background.</summary>
+    /// configuration). Replies <see cref="Reconfigured"/> once every listener changed in place has taken its new setup (so a
+    /// client that connects after the reply gets the new settings); removed and re-bound listeners drain in the background.</summary>
     public sealed record Reconfigure(IReadOnlyList<ListenerSetup> Setups, ReloadPlan Plan);
 
     public sealed record Reconfigured
@@ -89,8 +90,18 @@ public sealed class ListenerSupervisor : ReceiveActor, IWithTimers
     protected override SupervisorStrategy SupervisorStrategy() => new ObservedStrategy(_runtime.Events, Decider.From(ex =>
     {
         var listener = (ex as BindFailedException)?.Listener ?? (ex as InjectedFaultException)?.Target ?? "?";
-        _log.Warning("listener {Listener} failed: {Error}", listener, ex is BindFailedException or InjectedFaultException ? ex.Message : ex.ToString());
-        return Directive.Stop;
+        // A bind that failed or a kill-listener releases the port and is re-created after a backoff. Anything else
+        // (a bug, a crash by path) resumes the listener: its bound socket and connection table are still true, and a
+        // restart would restart every connection below it (Akka restarts the surviving children of a restarted
+        // actor), dropping their sessions. Resumed, no client notices.
+        if (ex is BindFailedException or ListenerResetException)
+        {
+            _log.Warning("listener {Listener} failed: {Error}", listener, ex.Message);
+            return Directive.Stop;
+        }
+
+        _log.Warning(ex is InjectedFaultException ? null : ex, "listener {Listener} failed: {Error}; resumed (its socket and connections are kept)", listener, ex.Message);
+        return Directive.Resume;
     }), logging: false);
 
     private void Running()
@@ -107,13 +118,17 @@ public sealed class ListenerSupervisor : ReceiveActor, IWithTimers
         Receive<GetBindings>(_ => Sender.Tell(new Bindings(new Dictionary<string, ListenerBound>(_bound))));
         Receive<Reconfigure>(r =>
         {
-            Apply(r);
-            Sender.Tell(Reconfigured.Instance);
+            var pending = new PendingReconfigure(Sender);
+            _pending.Add(pending);
+            Apply(r, pending);
+            SettleReconfigures(null);
         });
+        Receive<ListenerCommands.SetupUpdated>(_ => SettleReconfigures(Sender));
         Receive<ListenerCommands.Unbound>(_ => { }); // a retiring listener; its Terminated follows
         Receive<Terminated>(t => _retiring.ContainsKey(t.ActorRef), t => Retired(t.ActorRef));
         Receive<Terminated>(t =>
         {
+            SettleReconfigures(t.ActorRef); // a listener that died no longer owes its ack
             var name = t.ActorRef.Path.Name;
             _bound.Remove(name);
             if (!_running.Remove(name)) return;
@@ -139,7 +154,28 @@ public sealed class ListenerSupervisor : ReceiveActor, IWithTimers
         });
     }
 
-    private void Apply(Reconfigure reconfigure)
+    /// <summary>A reload waiting for the in-place listeners it told to acknowledge their new setup.</summary>
+    private sealed class PendingReconfigure(IActorRef replyTo)
+    {
+        public IActorRef ReplyTo { get; } = replyTo;
+        public HashSet<IActorRef> Waiting { get; } = new();
+    }
+
+    private readonly List<PendingReconfigure> _pending = new();
+
+    /// <summary><paramref name="acked"/> (a listener) took its setup or died; reply to every reload owed nothing more.</summary>
+    private void SettleReconfigures(IActorRef? acked)
+    {
+        foreach (var pending in _pending.ToList())
+        {
+            if (acked is not null) pending.Waiting.Remove(acked);
+            if (pending.Waiting.Count > 0) continue;
+            pending.ReplyTo.Tell(Reconfigured.Instance);
+            _pending.Remove(pending);
+        }
+    }
+
+    private void Apply(Reconfigure reconfigure, PendingReconfigure pending)
     {
         var next = reconfigure.Setups.ToDictionary(s => s.Settings.Name, StringComparer.Ordinal);
         var planned = new HashSet<string>(StringComparer.Ordinal);
@@ -160,7 +196,7 @@ public sealed class ListenerSupervisor : ReceiveActor, IWithTimers
                     Retire(listener.Name, next[listener.Name]);
                     break;
                 case ListenerChange.InPlace:
-                    Update(next[listener.Name]);
+                    Update(next[listener.Name], pending);
                     break;
             }
         }
@@ -168,17 +204,19 @@ public sealed class ListenerSupervisor : ReceiveActor, IWithTimers
         // Handler settings (actornet.chat) changed: unchanged listeners take the re-resolved handler for new clients.
         if (reconfigure.Plan.Sections.Count > 0)
             foreach (var setup in next.Values.Where(s => !planned.Contains(s.Settings.Name) && s.Settings.IsStream))
-                Update(setup);
+                Update(setup, pending);
     }
 
-    private void Update(ListenerSetup setup)
+    private void Update(ListenerSetup setup, PendingReconfigure pending)
     {
         var name = setup.Settings.Name;
         // Port 0 in the file: keep the port this listener got, as a re-bind after a crash does.
         if (setup.Settings.Port == 0 && _setups.TryGetValue(name, out var current))
             setup = setup with { Settings = setup.Settings with { Port = current.Settings.Port } };
         _setups[name] = setup;
-        if (_running.TryGetValue(name, out var child)) child.Tell(new ListenerCommands.UpdateSetup(setup));
+        if (!_running.TryGetValue(name, out var child)) return;
+        child.Tell(new ListenerCommands.UpdateSetup(setup));
+        if (setup.Settings.IsStream) pending.Waiting.Add(child); // a TcpListener acks (SetupUpdated); UDP takes none
     }
 
     /// <summary>Drain and unbind a listener; start <paramref name="replacement"/> under the same name once it is gone.</summary>

@@ -122,6 +122,10 @@ public sealed class NodeGuardian : ReceiveActor
                 _faults.Tell(new FaultInjector.ApplySettings(apply.Settings.FaultsOrDefault));
             _settings = apply.Settings;
             _listeners = apply.Listeners;
+        });
+        // The reply waits for the listeners: a client connecting after `ctl reload` returns gets the new settings.
+        Receive<ListenerSupervisor.Reconfigured>(_ =>
+        {
             requester.Tell(new ReloadApplied(apply.Plan));
             Become(Running);
         });

@@ -3,6 +3,7 @@ using ActorNet.Handlers;
 using Akka.Actor;
 using Akka.Event;
 using Akka.IO;
+using ActorNet.Runtime;
 using ActorNet.Supervision;
 
 namespace ActorNet.Transport;
@@ -10,8 +11,10 @@ namespace ActorNet.Transport;
 /// <summary>
 /// One TCP listening socket (Akka.IO Tcp.Bind), for transport tcp or websocket. Each accepted socket becomes a
 /// <see cref="Connection"/> child named c-&lt;id&gt; (which speaks RFC 6455 on a websocket listener). Enforces max-connections and max-connections-per-ip. States: Binding → Bound → Draining (connections close) → Unbinding.
-/// A failed bind throws <see cref="BindFailedException"/>: the supervisor stops this actor (releasing the port) and
-/// re-creates it after a backoff, never restarting it in place.
+/// A failed bind throws <see cref="BindFailedException"/> and `kill-listener` <see cref="ActorNet.Faults.ListenerResetException"/>:
+/// the supervisor stops this actor (releasing the port, closing its connections) and re-creates it after a backoff.
+/// Any other failure (a crash by path, a bug) resumes it: its bound socket and connection table are still true, and
+/// a restart would restart every connection below it (Akka restarts a restarted parent's children).
 /// </summary>
 public sealed class TcpListener : ReceiveActor
 {
@@ -36,6 +39,16 @@ public sealed class TcpListener : ReceiveActor
         // Pull mode: an accepted connection reads only when its Connection asks (Tcp.ResumeReading), which is how
         // read-side backpressure reaches the kernel's socket buffer and TCP's window (Connection.RequestRead).
         Context.System.Tcp().Tell(new Tcp.Bind(Self, _setup.BindEndpoint, backlog: Context.System.Settings.Config.GetInt("actornet.transport.accept-backlog", 1024), options: [], pullMode: true));
+
+    /// <summary>A connection actor is the socket's one owner (its framing, write queue, credit and toxics cannot be
+    /// rebuilt), so one that fails is stopped, which closes that one socket; its handler is what restarts in place
+    /// (Connection's own strategy). Crash a handler to test protocol code without dropping the client.</summary>
+    protected override SupervisorStrategy SupervisorStrategy() => new ObservedStrategy(NodeEvents.Get(Context.System), Decider.From(ex =>
+    {
+        _log.Warning(ex is ActorNet.Faults.InjectedFaultException ? null : ex,
+            "a connection of listener {Listener} failed ({Error}): it is closed, not restarted (its buffers cannot be rebuilt; handlers restart in place)", Name, ex.Message);
+        return Directive.Stop;
+    }), logging: false);
 
     private void Binding()
     {
@@ -64,7 +77,7 @@ public sealed class TcpListener : ReceiveActor
         Receive<Tcp.Connected>(Accept);
         Receive<ListenerCommands.UpdateSetup>(Update);
         Receive<Terminated>(t => Forget(t.ActorRef));
-        Receive<ListenerCommands.Crash>(c => throw new ActorNet.Faults.InjectedFaultException($"listener {Name} killed: {c.Detail}", Name));
+        Receive<ListenerCommands.Crash>(c => throw new ActorNet.Faults.ListenerResetException($"listener {Name} killed: {c.Detail}", Name));
         Receive<ListenerCommands.Unbind>(_ =>
         {
             var requester = Sender;
@@ -89,6 +102,7 @@ public sealed class TcpListener : ReceiveActor
             UnbindIfDrained(socketListener, requester);
         });
         Receive<Tcp.Connected>(_ => Sender.Tell(Tcp.Abort.Instance));
+        Receive<ListenerCommands.UpdateSetup>(_ => Sender.Tell(new ListenerCommands.SetupUpdated(Name))); // going away: nothing to take
     }
 
     private void UnbindIfDrained(IActorRef socketListener, IActorRef requester)
@@ -108,12 +122,14 @@ public sealed class TcpListener : ReceiveActor
         });
         Receive<Terminated>(t => Forget(t.ActorRef));
         Receive<Tcp.Connected>(_ => Sender.Tell(Tcp.Abort.Instance));
+        Receive<ListenerCommands.UpdateSetup>(_ => Sender.Tell(new ListenerCommands.SetupUpdated(Name)));
     }
 
     /// <summary>A reload changed only keys a running listener can take: limits, timeouts, TLS certificate, handler
     /// settings. Open connections keep what they were created with; the limits count them at the next accept.</summary>
     private void Update(ListenerCommands.UpdateSetup update)
     {
+        Sender.Tell(new ListenerCommands.SetupUpdated(Name)); // the reload waits for this before it answers
         if (update.Setup.Handler.Stream is not { } handler) return;
         _setup = update.Setup;
         _handler = handler;
@@ -157,10 +173,14 @@ public static class ListenerCommands
     /// <summary>A reload: new connections get these settings (the socket stays bound, open connections keep theirs).</summary>
     public sealed record UpdateSetup(ListenerSetup Setup);
 
+    /// <summary>Reply to <see cref="UpdateSetup"/>: connections accepted from now on get the new setup.</summary>
+    public sealed record SetupUpdated(string Listener);
+
     /// <summary>Reply to <see cref="Unbind"/>.</summary>
     public sealed record Unbound(string Listener);
 
-    /// <summary>Crash the listener on purpose (fault injection): it throws, its supervisor stops it (closing its
-    /// socket and connections) and re-creates it after the bind backoff, on the same port.</summary>
+    /// <summary>Kill the listener on purpose (`kill-listener`): it throws <see cref="ActorNet.Faults.ListenerResetException"/>,
+    /// its supervisor stops it (closing its socket and connections) and re-creates it after the bind backoff, on the
+    /// same port. (A crash by path resumes it instead, keeping both.)</summary>
     public sealed record Crash(string Detail);
 }

@@ -90,7 +90,7 @@ public sealed class UdpListener : ReceiveActor
 
     private void Bound(IActorRef socket)
     {
-        Receive<ListenerCommands.Crash>(c => throw new InjectedFaultException($"listener {Name} killed: {c.Detail}", Name));
+        Receive<ListenerCommands.Crash>(c => throw new ListenerResetException($"listener {Name} killed: {c.Detail}", Name));
         Receive<Udp.Received>(received =>
         {
             _metrics.FrameIn(received.Data.Count);
@@ -117,7 +117,7 @@ public sealed class UdpListener : ReceiveActor
         Receive<Terminated>(t =>
         {
             if (t.ActorRef.Equals(_handler))
-                throw new InvalidOperationException($"handler of UDP listener {Name} stopped (restart budget exhausted)");
+                throw new ListenerResetException($"handler of UDP listener {Name} stopped (restart budget exhausted)", Name);
         });
         Receive<ListenerCommands.Unbind>(_ =>
         {

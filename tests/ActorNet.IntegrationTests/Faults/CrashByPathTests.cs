@@ -96,6 +96,8 @@ public sealed class CrashByPathTests : IAsyncLifetime
     public async Task Services_listeners_and_the_fault_injector_crash_and_the_tree_returns(string path)
     {
         await using var irc = await IrcClient.RegisteredAsync(_node.Endpoint("chat"), "alice");
+        await using var before = await _node.ConnectAsync("echo"); // open across the crash: must keep its socket
+        Assert.True(await before.ExchangeAsync(2));
         var baseline = await _node.TreeSizeAsync();
         var (ready, failed) = NodeEvents.Get(_node.System).Subscribe()
             .Where(e => e is ActorFailed f && f.Path == path)
@@ -105,13 +107,30 @@ public sealed class CrashByPathTests : IAsyncLifetime
         var crashed = await CrashAsync(path);
         Assert.Equal(HttpStatusCode.OK, crashed.Status);
         var decision = (ActorFailed)await failed.WaitAsync(TimeSpan.FromSeconds(5)); // its supervisor decided
-        Assert.Equal(path.EndsWith("/echo", StringComparison.Ordinal) ? "stop" : "restart", decision.Directive);
-        await AwaitAsync(() => _node.Runtime.Listeners.All(l => l.Endpoint is not null)); // a stopped listener is re-created
+        // a listener resumes (a restart would restart its connections and lose their sessions); services restart
+        Assert.Equal(path.EndsWith("/echo", StringComparison.Ordinal) ? "resume" : "restart", decision.Directive);
+        Assert.True(_node.Runtime.Listeners.All(l => l.Endpoint is not null));
         Assert.True(await _node.WaitForTreeSizeAsync(baseline, TimeSpan.FromSeconds(10)), "the tree returns to its size");
         await irc.SendAsync("PING :still-here");
         await irc.ExpectAsync("still-here");
-        await using var echo = await _node.ConnectAsync("echo"); // a crashed listener re-binds on its port
+        Assert.True(await before.ExchangeAsync(2), "a connection open before the crash still echoes");
+        Assert.False(before.Closed);
+        await using var echo = await _node.ConnectAsync("echo"); // and the listener still accepts
         Assert.True(await echo.ExchangeAsync(2));
+    }
+
+    [Fact(Timeout = 30_000)]
+    public async Task A_crashed_connection_actor_closes_that_one_socket_and_is_not_restarted()
+    {
+        await using var victim = await _node.ConnectAsync("echo");
+        await using var bystander = await _node.ConnectAsync("echo");
+        Assert.True(await victim.ExchangeAsync(2) && await bystander.ExchangeAsync(2));
+        var id = await _node.ConnectionIdOfAsync(victim);
+        var crashed = await CrashAsync($"/user/actornet/listeners/echo/c-{id}");
+        Assert.Equal(HttpStatusCode.OK, crashed.Status);
+        await AwaitAsync(() => !_node.Runtime.Connections.TryGet(id, out _)); // stopped: its buffers cannot be rebuilt
+        Assert.False(await victim.ExchangeAsync(1), "the crashed connection's socket is closed");
+        Assert.True(await bystander.ExchangeAsync(2), "the other connection of the listener is untouched");
     }
 
     [Fact(Timeout = 30_000)]
