@@ -6,6 +6,7 @@ using Akka.Actor;
 using Akka.TestKit;
 using Akka.TestKit.Xunit2;
 using Xunit;
+using static ActorNet.Chat.Tests.Actors.SessionHarness;
 
 namespace ActorNet.Chat.Tests.Actors;
 
@@ -130,5 +131,36 @@ public sealed class ChannelListModesTests : TestKit
         Assert.Contains("EXCEPTS=e", tokens);
         Assert.Contains("INVEX=I", tokens);
         Assert.Contains("MAXLIST=b:100,e:100,I:100", tokens);
+    }
+}
+
+/// <summary>invite-notify: channel operators with the cap see an INVITE; other members do not.</summary>
+public sealed class InviteNotifyTests : TestKit
+{
+    [Fact]
+    public void Operators_with_invite_notify_see_the_invite_and_other_members_do_not()
+    {
+        var h = new SessionHarness(this);
+        var (op, o) = h.Registered("op");
+        var (op2, o2) = h.Registered("optwo");
+        var (plain, p) = h.Registered("plain");
+        h.Registered("guest");
+        Send(op2, "CAP REQ invite-notify");
+        Until(o2, "ACK");
+        Send(plain, "CAP REQ invite-notify");
+        Until(p, "ACK");
+        foreach (var (s, c) in new[] { (op, o), (op2, o2), (plain, p) })
+        {
+            Send(s, "JOIN #room");
+            Until(c, " 366 ");
+        }
+
+        Send(op, "MODE #room +o optwo");
+        Until(o2, "MODE #room +o optwo");
+        Until(p, "MODE #room +o optwo");
+        Send(op, "INVITE guest #room");
+        Assert.Equal(":op!~op@127.0.0.1 INVITE guest #room", Next(o2));
+        Send(plain, "PING x");
+        Assert.DoesNotContain(SessionHarness.Until(p, "PONG"), l => l.Contains(" INVITE "));
     }
 }

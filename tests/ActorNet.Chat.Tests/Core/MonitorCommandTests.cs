@@ -132,3 +132,18 @@ public sealed class InviteListTests
         Assert.Equal(["#b", "#c"], h.State.Invites);
     }
 }
+
+/// <summary>cap-notify: accepted without side effects; with LS 302 it is implicit and not listed.</summary>
+public sealed class CapNotifyTests
+{
+    [Fact]
+    public void Cap_notify_is_acked_and_ls_302_does_not_list_it()
+    {
+        var h = new CoreHarness();
+        h.Run("CAP LS 302");
+        Assert.Equal([":irc.test CAP * LIST "], Lines(h.Run("CAP LIST")).Select(l => l.TrimEnd(':')).ToList());
+        Assert.Equal([":irc.test CAP * ACK cap-notify"], Lines(h.Run("CAP REQ cap-notify")));
+        Assert.Equal([":irc.test CAP * ACK -cap-notify"], Lines(h.Run("CAP REQ -cap-notify")));
+        Assert.Contains(CapCommands.InviteNotify, CapCommands.Supported);
+    }
+}

@@ -226,7 +226,13 @@ public sealed partial class ChannelActor
         RememberInvite(target.Nick);
         target.Session.Tell(new InvitedEvent(_name));
         Reply(who, Numerics.RPL_INVITING, target.Nick, _name);
-        target.Connection.Tell(From(who, "INVITE", target.Nick, _name).For(target.State.Caps), ActorRefs.NoSender);
+        var invite = From(who, "INVITE", target.Nick, _name);
+        target.Connection.Tell(invite.For(target.State.Caps), ActorRefs.NoSender);
+        // invite-notify: the channel's operators that asked for it see the INVITE too (other members are not told:
+        // RFC 2812 3.2.7; the spec leaves the choice of who to the server)
+        foreach (var m in _members.Values)
+            if (m.Op && m.Ref.State.Has(CapCommands.InviteNotify) && !m.Ref.Session.Equals(who.Session))
+                m.Ref.Connection.Tell(m.Variant(invite), ActorRefs.NoSender);
         if (target.State.Away is { } away) Reply(who, Numerics.RPL_AWAY, target.Nick, away);
     }
 
