@@ -87,7 +87,11 @@ public static class CommandCore
             return o.Num(Numerics.ERR_NOTREGISTERED, "You have not registered").Result;
         if (message.ParamCount < spec.MinParams)
             return o.Num(Numerics.ERR_NEEDMOREPARAMS, spec.Name, "Not enough parameters").Result;
-        return spec.Handler(state, view, message);
+        var result = spec.Handler(state, view, message);
+        // idle time (WHOIS 317): what counts as activity is talking
+        if (spec.Name is "PRIVMSG" or "NOTICE" && result.State.Registered && view.Now - result.State.LastActive >= SessionState.IdleResolution)
+            result = result with { State = result.State with { LastActive = view.Now } };
+        return result;
     }
 
     /// <summary>Answers a line the parser rejected: 417 when too long, 421 for a bad command word, nothing when blank.</summary>
@@ -118,7 +122,7 @@ public static class CommandCore
                 foreach (var m in r.Messages) o.Send(m);
                 break;
             case RegisteredEvent r:
-                o.State = state with { Registered = true, RegistrationPending = false, SignedOn = r.At };
+                o.State = state with { Registered = true, RegistrationPending = false, SignedOn = r.At, LastActive = r.At };
                 RegistrationCommands.Welcome(o, r.Counts);
                 break;
             case NickInUseEvent n:

@@ -64,6 +64,16 @@ public sealed record SessionState
     /// <summary>When the client registered (signon time in WHOIS).</summary>
     public DateTimeOffset SignedOn { get; init; }
 
+    /// <summary>When the client last sent PRIVMSG or NOTICE (or registered): WHOIS 317 and WHOX <c>l</c> count idle
+    /// seconds from it. Updated at most once per <see cref="IdleResolution"/>, so that a talking client does not save
+    /// its state with every line.</summary>
+    public DateTimeOffset LastActive { get; init; }
+
+    public static readonly TimeSpan IdleResolution = TimeSpan.FromSeconds(1);
+
+    /// <summary>Whole seconds idle at <paramref name="now"/>.</summary>
+    public long IdleSeconds(DateTimeOffset now) => Math.Max(0, (long)(now - (LastActive > SignedOn ? LastActive : SignedOn)).TotalSeconds);
+
     /// <summary>The nick, or "*" before one is set (the target of numerics).</summary>
     public string NickOrStar => Nick ?? "*";
 

@@ -7,7 +7,11 @@ namespace ActorNet.Chat.Core;
 /// <summary>One user as a WHO reply shows it.</summary>
 /// <param name="Channel">the channel of a WHO #chan, else "*"</param>
 /// <param name="Flags">H or G, then * for an operator, B for a bot, then the channel prefixes</param>
-public sealed record WhoEntry(string Channel, string User, string Host, string Server, string Nick, string Flags, int Hops, string RealName);
+public sealed record WhoEntry(string Channel, string User, string Host, string Server, string Nick, string Flags, int Hops, string RealName)
+{
+    /// <summary>Seconds idle (WHOX <c>l</c>); 0 for users of other nodes, whose activity is not known here.</summary>
+    public long Idle { get; init; }
+}
 
 /// <summary>
 /// IRCv3 WHOX (https://ircv3.net/specs/extensions/whox): <c>WHO &lt;mask&gt; %&lt;fields&gt;[,&lt;token&gt;]</c>. The
@@ -52,7 +56,7 @@ public static class WhoReplies
                 'n' => e.Nick,
                 'f' => e.Flags,
                 'd' => e.Hops.ToString(CultureInfo.InvariantCulture),
-                'l' => "0", // idle time is not tracked per user
+                'l' => e.Idle.ToString(CultureInfo.InvariantCulture),
                 'a' => "0", // no accounts (no SASL/services): "0" is the spec's "not logged in"
                 'o' => "n/a", // no operator levels
                 _ => e.RealName, // 'r'

@@ -126,3 +126,23 @@ public sealed class RemoteMonitorTests : TestKit
         Assert.Equal(":irc.test 731 alice robert", Next(a));
     }
 }
+
+/// <summary>WHOIS 317 and WHOX <c>l</c>: seconds since the user last talked (or registered).</summary>
+public sealed class IdleTimeTests : TestKit
+{
+    [Fact]
+    public void Idle_counts_from_registration_and_restarts_with_a_privmsg()
+    {
+        var h = new SessionHarness(this);
+        var (alice, a) = h.Registered("alice");
+        var (bob, b) = h.Registered("bob");
+        h.Time.Advance(TimeSpan.FromSeconds(42));
+        Send(alice, "WHOIS bob");
+        Assert.Contains(Until(a, " 318 "), l => l.StartsWith(":irc.test 317 alice bob 42 ", StringComparison.Ordinal));
+        Send(bob, "PRIVMSG alice :hi");
+        Until(a, "PRIVMSG alice");
+        h.Time.Advance(TimeSpan.FromSeconds(5));
+        Send(alice, "WHO bob %nl");
+        Assert.Equal(":irc.test 354 alice bob 5", Next(a));
+    }
+}

@@ -46,3 +46,18 @@ public sealed class WhoxTests
         Assert.Contains("WHOX", ISupport.Tokens(ChatSettings.Default.ISupport));
     }
 }
+
+public sealed class IdleStateTests
+{
+    [Fact]
+    public void Privmsg_marks_activity_at_most_once_per_second_and_registration_starts_it()
+    {
+        var h = new CoreHarness().Registered();
+        Assert.Equal(CoreHarness.Now, h.State.LastActive);
+        Assert.Equal(90, h.State.IdleSeconds(CoreHarness.Now.AddSeconds(90)));
+        var before = h.State;
+        h.Run("PRIVMSG #a :hi"); // same instant: nothing to save
+        Assert.Equal(before.LastActive, h.State.LastActive);
+        Assert.Equal(5, Assert.IsType<WhoEntry>(new WhoEntry("*", "u", "h", "s", "n", "H", 0, "r") { Idle = 5 }).Idle);
+    }
+}

@@ -36,7 +36,7 @@ public sealed partial class UsersActor
                     if (!exact && !ChannelModeParser.WildcardMatch(mask, Casemap.Fold(s.NickOrStar)) && !ChannelModeParser.WildcardMatch(mask, Casemap.Fold(s.Prefix)))
                         continue;
                     replies.Add(WhoReplies.Line(Server, nick, new WhoEntry("*", s.User ?? "*", s.Host, Server, s.NickOrStar,
-                        (s.Away is null ? "H" : "G") + (s.Oper ? "*" : "") + (s.Bot ? "B" : ""), 0, s.RealName ?? ""), w.Whox));
+                        (s.Away is null ? "H" : "G") + (s.Oper ? "*" : "") + (s.Bot ? "B" : ""), 0, s.RealName ?? "") { Idle = s.IdleSeconds(_time.GetUtcNow()) }, w.Whox));
                     left--;
                 }
 
@@ -69,7 +69,7 @@ public sealed partial class UsersActor
                 if (t.Oper) Num(Numerics.RPL_WHOISOPERATOR, t.NickOrStar, "is an IRC operator");
                 if (t.Bot) Num(Numerics.RPL_WHOISBOT, t.NickOrStar, "is a bot"); // IRCv3 bot-mode
                 if (t.Away is { } away) Num(Numerics.RPL_AWAY, t.NickOrStar, away);
-                Num(Numerics.RPL_WHOISIDLE, t.NickOrStar, "0", Replies.Unix(t.SignedOn), "seconds idle, signon time");
+                Num(Numerics.RPL_WHOISIDLE, t.NickOrStar, t.IdleSeconds(_time.GetUtcNow()).ToString(CultureInfo.InvariantCulture), Replies.Unix(t.SignedOn), "seconds idle, signon time");
                 Num(Numerics.RPL_ENDOFWHOIS, t.NickOrStar, "End of /WHOIS list");
                 break;
             case WhowasRequest w:

@@ -267,7 +267,7 @@ public sealed partial class ChannelActor
             if (left-- <= 0) break;
             var s = m.Ref.State;
             var flags = (s.Away is null ? "H" : "G") + (s.Oper ? "*" : "") + (s.Bot ? "B" : "") + m.Prefixes(multi);
-            Send(who, WhoReplies.Line(Server, who.Nick, new WhoEntry(_name, s.User ?? "*", s.Host, Server, s.NickOrStar, flags, 0, s.RealName ?? ""), whox));
+            Send(who, WhoReplies.Line(Server, who.Nick, new WhoEntry(_name, s.User ?? "*", s.Host, Server, s.NickOrStar, flags, 0, s.RealName ?? "") { Idle = s.IdleSeconds(_time.GetUtcNow()) }, whox));
         }
 
         foreach (var r in _remote.Values)
