@@ -95,6 +95,11 @@ public sealed record KillRequest(string Nick, string Reason) : ChatRequest;
 
 public sealed record WallopsRequest(string Text) : ChatRequest;
 
+/// <summary>AWAY or SETNAME (the new state is saved first): <paramref name="Line"/> goes to the watchers with
+/// extended-monitor and the channel peers with <paramref name="Cap"/>; then the client gets <paramref name="Reply"/>
+/// (305/306, or its own SETNAME when it has the cap), so that what it sees next comes after what the others were sent.</summary>
+public sealed record PresenceRequest(string Cap, IrcMessage Line, IrcMessage? Reply) : ChatRequest;
+
 /// <summary>The client quits (QUIT): channel peers see it.</summary>
 public sealed record QuitRequest(string Reason) : ChatRequest;
 

@@ -116,10 +116,10 @@ internal static class MonitorCommands
         var name = m.Params[0];
         if (name.Length == 0 || Encoding.UTF8.GetByteCount(name) > MaxRealNameBytes)
             return o.Send(new IrcMessage(v.Server, "FAIL", ["SETNAME", "INVALID_REALNAME", "Realname is not valid"])).Result;
-        // The service sees the new realname in the saved state and tells common channels' and watchers' clients
-        // that negotiated setname; the client itself gets the confirmation here.
+        // The service tells common channels' and watchers' clients that negotiated setname, then the client itself
+        // gets its confirmation (when it has the cap).
         o.State = s with { RealName = name };
-        if (s.Has(CapCommands.Setname)) o.Send(IrcMessage.FromSource(s.Prefix, "SETNAME", name));
-        return o.Result;
+        var line = IrcMessage.FromSource(s.Prefix, "SETNAME", name);
+        return o.Ask(new PresenceRequest(CapCommands.Setname, line, s.Has(CapCommands.Setname) ? line : null)).Result;
     }
 }

@@ -19,7 +19,9 @@ internal static class ServerCommands
     {
         var o = new Out(s, v);
         var reason = m.Param(0) is { Length: > 0 } text ? "Quit: " + Replies.Truncate(text, v.Settings.KickLength) : "Client Quit";
-        if (s.Registered) o.Tell(new QuitRequest(reason));
+        // asked, not told: the ERROR (and the close) wait until the service has told everyone (MONITOR watchers
+        // see 731 before the quitting client sees its link close)
+        if (s.Registered) o.Ask(new QuitRequest(reason));
         return o.Close(DisconnectReason.HandlerClosed, $"Closing link: {s.Host} ({reason})").Result;
     }
 

@@ -67,4 +67,8 @@ public sealed record CapNotice(
     IActorRef? Subject,
     string? RemoteNick,
     IReadOnlyList<IActorRef> Remaining,
-    System.Collections.Immutable.ImmutableHashSet<IActorRef> Reached);
+    System.Collections.Immutable.ImmutableHashSet<IActorRef> Reached)
+{
+    /// <summary>Told to <see cref="Subject"/> at the end of the chain (its reply comes after the others' notices).</summary>
+    public ChatEvent? Final { get; init; }
+}

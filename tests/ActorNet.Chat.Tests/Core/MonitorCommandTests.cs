@@ -77,14 +77,32 @@ public sealed class MonitorCommandTests
     }
 
     [Fact]
-    public void Setname_changes_the_realname_and_confirms_only_with_the_cap()
+    public void Setname_changes_the_realname_and_confirms_only_with_the_cap_after_the_others()
     {
         var h = new CoreHarness().Registered();
-        Assert.Empty(h.Run("SETNAME :new name"));
+        var plain = Assert.IsType<PresenceRequest>(Assert.Single(Requests(h.Run("SETNAME :new name"))));
+        Assert.Equal(":alice!~a@127.0.0.1 SETNAME :new name", ActorNet.Chat.Protocol.IrcFormatter.ToLine(plain.Line));
+        Assert.Null(plain.Reply);
         Assert.Equal("new name", h.State.RealName);
         h.Run("CAP REQ setname");
-        Assert.Equal([":alice!~a@127.0.0.1 SETNAME :other name"], Lines(h.Run("SETNAME :other name")));
+        var effects = h.Run("SETNAME :other name");
+        Assert.Empty(Lines(effects)); // the confirmation comes from the service, after the peers were told
+        var p = Assert.IsType<PresenceRequest>(Assert.Single(Requests(effects)));
+        Assert.Equal(CapCommands.Setname, p.Cap);
+        Assert.Equal(":alice!~a@127.0.0.1 SETNAME :other name", ActorNet.Chat.Protocol.IrcFormatter.ToLine(p.Reply!));
         Assert.Equal("other name", h.State.RealName);
+    }
+
+    [Theory]
+    [InlineData("AWAY :gone", ":alice!~a@127.0.0.1 AWAY gone", ":irc.test 306 alice :You have been marked as being away")]
+    [InlineData("AWAY", ":alice!~a@127.0.0.1 AWAY", ":irc.test 305 alice :You are no longer marked as being away")]
+    public void Away_asks_the_service_to_notify_then_reply(string command, string line, string reply)
+    {
+        var h = new CoreHarness().Registered();
+        var p = Assert.IsType<PresenceRequest>(Assert.Single(Requests(h.Run(command))));
+        Assert.Equal(CapCommands.AwayNotify, p.Cap);
+        Assert.Equal(line, ActorNet.Chat.Protocol.IrcFormatter.ToLine(p.Line));
+        Assert.Equal(reply, ActorNet.Chat.Protocol.IrcFormatter.ToLine(p.Reply!));
     }
 
     [Fact]

@@ -174,6 +174,9 @@ public sealed class ChannelsActor : ChatChild, IWithTimers
             case CapNotice n when actors.Length > 0:
                 actors[0].Tell(n with { Remaining = actors[1..] });
                 break;
+            case CapNotice { Subject: { } subject, Final: { } final }:
+                subject.Tell(final);
+                break;
         }
     }
 

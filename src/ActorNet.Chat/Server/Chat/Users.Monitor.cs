@@ -79,22 +79,19 @@ public sealed partial class UsersActor
         return MonitorCommands.Status(Server, me, online, offline);
     }
 
-    /// <summary>A local user's saved state changed its away message or realname: AWAY / SETNAME to whoever asked for it.</summary>
-    private void AnnouncePresence(User user, SessionState before)
-    {
-        var after = user.State;
-        if (before.Away != after.Away)
-            Notify(user, after.Away is { } text ? IrcMessage.FromSource(after.Prefix, "AWAY", text) : IrcMessage.FromSource(after.Prefix, "AWAY"), CapCommands.AwayNotify);
-        if (before.RealName != after.RealName && after.RealName is { } name)
-            Notify(user, IrcMessage.FromSource(after.Prefix, "SETNAME", name), CapCommands.Setname);
-    }
-
-    private void Notify(User user, IrcMessage line, string cap)
+    /// <summary>AWAY / SETNAME of a local user (<see cref="PresenceRequest"/>) to whoever asked for it; the user's
+    /// session gets <paramref name="final"/> once every channel has sent it on.</summary>
+    private void Notify(User user, IrcMessage line, string cap, ChatEvent final)
     {
         var message = new Outgoing(line, _time.GetUtcNow());
         var reached = NotifyWatchers(user.State.NickOrStar, message, cap, ImmutableHashSet.Create(user.Connection));
-        if (user.Channels.Count > 0)
-            Tree.Channels.Tell(new ChannelsActor.Chain(user.Channels.Keys.ToArray(), new CapNotice(message, cap, user.Session, null, [], reached)));
+        // The channels as the session knows them (it learnt each JOIN before running its next command), not
+        // user.Channels: the channel's Membership comes through channels and may still be on its way here.
+        var channels = user.State.Channels.Union(user.Channels.Keys);
+        if (channels.Count > 0)
+            Tree.Channels.Tell(new ChannelsActor.Chain(channels.ToArray(), new CapNotice(message, cap, user.Session, null, [], reached) { Final = final }));
+        else
+            user.Session.Tell(final);
     }
 
     /// <summary>extended-monitor: the watchers of <paramref name="nick"/> that also negotiated <paramref name="cap"/>.</summary>

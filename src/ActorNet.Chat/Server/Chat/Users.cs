@@ -150,7 +150,6 @@ public sealed partial class UsersActor : ChatChild
         {
             if (before.Away != s.State.Away || before.Oper != s.State.Oper || before.RealName != s.State.RealName) AnnounceUser("UPDATE", s.State);
             if (user.Channels.Count > 0) Tree.Channels.Tell(new ChannelsActor.ToEach(user.Channels.Keys.ToArray(), new MemberUpdated(user.Ref)));
-            AnnouncePresence(user, before);
         }
     }
 
@@ -164,6 +163,7 @@ public sealed partial class UsersActor : ChatChild
                 return;
             case QuitRequest q:
                 Quit(r.Session, q.Reason);
+                r.Session.Tell(Completed.Instance); // after the watchers' 731: then the session closes the link
                 return;
         }
 
@@ -176,6 +176,9 @@ public sealed partial class UsersActor : ChatChild
         var me = user.State.NickOrStar;
         switch (r.Request)
         {
+            case PresenceRequest p:
+                Notify(user, p.Line, p.Cap, p.Reply is { } reply ? new RepliesEvent([reply]) : Completed.Instance);
+                break;
             case ChangeNickRequest n:
                 ChangeNick(user, n.NewNick, r.Connection);
                 break;
@@ -302,14 +305,16 @@ public sealed partial class UsersActor : ChatChild
     /// the user's channels; with none, <paramref name="final"/> and <paramref name="announce"/> go out at once).</summary>
     private void StartPeerBroadcast(User user, Outgoing message, MemberRef? renamed, ChatEvent? final, UserEvent? announce)
     {
-        if (user.Channels.Count == 0)
+        // with the channels the session knows (saved state): a JOIN's Membership may still be on its way through channels
+        var channels = user.State.Channels.Union(user.Channels.Keys);
+        if (channels.Count == 0)
         {
             if (final is not null) user.Session.Tell(final);
             if (announce is not null) Tree.Link?.Tell(announce);
             return;
         }
 
-        Tree.Channels.Tell(new ChannelsActor.Chain(user.Channels.Keys.ToArray(), new PeerBroadcast(message, user.Session, renamed, [],
+        Tree.Channels.Tell(new ChannelsActor.Chain(channels.ToArray(), new PeerBroadcast(message, user.Session, renamed, [],
             ImmutableHashSet.Create<IActorRef>(user.Connection), final, announce)));
     }
 

@@ -215,6 +215,7 @@ public sealed partial class ChannelActor : ReceiveActor
         var isMember = n.Subject is { } subject ? _members.ContainsKey(subject) : n.RemoteNick is { } nick && _remote.ContainsKey(nick);
         if (isMember) reached = SendToCap(n.Message, n.Cap, reached);
         if (n.Remaining.Count > 0) n.Remaining[0].Tell(n with { Remaining = n.Remaining.Skip(1).ToArray(), Reached = reached });
+        else if (n is { Subject: { } s, Final: { } final }) s.Tell(final);
     }
 
     /// <summary>The message to the members that negotiated <paramref name="cap"/> and are not in <paramref name="reached"/>.</summary>
