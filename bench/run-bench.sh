@@ -213,3 +213,5 @@ done
 { "$BIN" bench summarize "$RESULTS"; echo "--- the same, as ratios to the raw baseline"; "$BIN" bench summarize "$RESULTS" --reference baseline; } | tee "$OUT/summary.txt"
 if (( ! HAVE_IRC )); then echo "NOTE: ActorNet fanout/IRC connect skipped: no 'handler = irc' in this build (see $OUT/check.log)"; fi
 echo "results: $RESULTS"
+# TLS beside plain and beside haproxy terminating TLS (issue 16); BENCH_TLS=0 leaves it out
+if [[ "${BENCH_TLS:-1}" != 0 ]]; then BENCH_OUT="$OUT" bench/tls-bench.sh; fi

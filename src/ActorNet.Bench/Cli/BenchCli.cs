@@ -41,6 +41,7 @@ public static class BenchCli
         var window = new Option<int>("--window") { Description = "Most messages a sender may run ahead of its slowest receiver; 0 = none", DefaultValueFactory = _ => 0 };
         var channel = new Option<string>("--channel") { Description = "IRC channel / NATS subject", DefaultValueFactory = _ => "#bench" };
         var plain = new Option<bool>("--plain") { Description = "connect: plain TCP to a line-echo listener instead of IRC" };
+        var tls = new Option<bool>("--tls") { Description = "echo, fanout: TLS to the server (any certificate accepted)" };
         var pid = new Option<int?>("--server-pid") { Description = "connect: server PID whose VmRSS growth per connection is reported" };
         var hold = new Option<double>("--hold") { Description = "connect: seconds to hold all connections before measuring", DefaultValueFactory = _ => 1 };
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of a table" };
@@ -49,6 +50,7 @@ public static class BenchCli
         var extraPorts = new Option<string?>("--extra-ports") { Description = "fanout: more ports (comma-separated, e.g. other cluster nodes' chat listeners); clients are spread round-robin" };
         var cmd = new Command(name, description) { host, portOpt, clientsOpt, messagesOpt, size, rate, timeout, window, channel, json, quiet, label };
         if (name is "fanout" or "nats-fanout") cmd.Options.Add(extraPorts);
+        if (name is "echo" or "fanout") cmd.Options.Add(tls);
         if (name == "connect")
         {
             cmd.Options.Add(plain);
@@ -74,6 +76,7 @@ public static class BenchCli
                 Window = parse.GetValue(window),
                 Channel = parse.GetValue(channel) ?? "#bench",
                 Plain = parse.GetValue(plain),
+                Tls = parse.GetValue(tls),
                 ServerPid = parse.GetValue(pid),
                 Hold = TimeSpan.FromSeconds(parse.GetValue(hold)),
                 Json = parse.GetValue(json),

@@ -82,7 +82,13 @@ public static class EchoBench
         public LatencyHistogram Latency { get; } = new();
         public string? Error { get; private set; }
 
-        public Task ConnectAsync(CancellationToken ct) => _socket.ConnectAsync(o.EndPoint, ct).AsTask();
+        private System.Net.Security.SslStream? _tls;
+
+        public async Task ConnectAsync(CancellationToken ct)
+        {
+            await _socket.ConnectAsync(o.EndPoint, ct).ConfigureAwait(false);
+            if (o.Tls) _tls = await BenchTls.ConnectAsync(_socket, ct).ConfigureAwait(false);
+        }
 
         public async Task RunAsync(CancellationToken ct)
         {
@@ -114,7 +120,7 @@ public static class EchoBench
                 }
                 await SendAsync(buffer.AsMemory(0, pos), ct).ConfigureAwait(false);
             }
-            catch (SocketException ex)
+            catch (Exception ex) when (ex is SocketException or IOException)
             {
                 Error ??= $"echo client {id}: send failed: {ex.Message}";
                 _done.TrySetResult();
@@ -133,7 +139,7 @@ public static class EchoBench
         {
             try
             {
-                await LineLoop.RunAsync(_socket, this, ct).ConfigureAwait(false);
+                await LineLoop.RunAsync(_socket, _tls, this, ct).ConfigureAwait(false);
             }
             catch (OperationCanceledException) { }
             catch (Exception ex) when (ex is SocketException or IOException or InvalidDataException)
@@ -165,6 +171,12 @@ public static class EchoBench
 
         private async Task SendAsync(ReadOnlyMemory<byte> data, CancellationToken ct)
         {
+            if (_tls is not null)
+            {
+                await _tls.WriteAsync(data, ct).ConfigureAwait(false);
+                return;
+            }
+
             while (!data.IsEmpty)
             {
                 int n = await _socket.SendAsync(data, SocketFlags.None, ct).ConfigureAwait(false);
@@ -175,6 +187,7 @@ public static class EchoBench
         public void Dispose()
         {
             try { _socket.Shutdown(SocketShutdown.Both); } catch (SocketException) { } catch (ObjectDisposedException) { }
+            _tls?.Dispose();
             _socket.Dispose();
         }
     }

@@ -26,6 +26,7 @@ internal sealed class FanoutClient : ILineSink, IReadAware, IDisposable
 {
     private readonly FanoutShared _shared;
     private readonly Socket _socket;
+    private System.Net.Security.SslStream? _tls;
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly long _expected;
     private bool _expectNatsPayload;
@@ -59,6 +60,7 @@ internal sealed class FanoutClient : ILineSink, IReadAware, IDisposable
     public async Task ConnectAsync(EndPoint endPoint, CancellationToken ct)
     {
         await _socket.ConnectAsync(endPoint, ct).ConfigureAwait(false);
+        if (_shared.Options.Tls) _tls = await BenchTls.ConnectAsync(_socket, ct).ConfigureAwait(false);
         string hello = _shared.Protocol == FanoutProtocol.Irc
             ? $"NICK bench{Id}\r\nUSER bench{Id} 0 * :bench client {Id}\r\n"
             : "CONNECT {\"verbose\":false,\"pedantic\":false,\"echo\":false,\"name\":\"bench" + Id + "\"}\r\n"
@@ -73,7 +75,7 @@ internal sealed class FanoutClient : ILineSink, IReadAware, IDisposable
     {
         try
         {
-            await LineLoop.RunAsync(_socket, this, ct).ConfigureAwait(false);
+            await LineLoop.RunAsync(_socket, _tls, this, ct).ConfigureAwait(false);
         }
         catch (OperationCanceledException) { }
         catch (Exception ex) when (ex is SocketException or IOException or InvalidDataException)
@@ -245,7 +247,8 @@ internal sealed class FanoutClient : ILineSink, IReadAware, IDisposable
         await _sendLock.WaitAsync(ct).ConfigureAwait(false);
         try
         {
-            while (!data.IsEmpty)
+            if (_tls is not null) await _tls.WriteAsync(data, ct).ConfigureAwait(false);
+            else while (!data.IsEmpty)
             {
                 int n = await _socket.SendAsync(data, SocketFlags.None, ct).ConfigureAwait(false);
                 data = data[n..];
@@ -260,6 +263,7 @@ internal sealed class FanoutClient : ILineSink, IReadAware, IDisposable
     public void Dispose()
     {
         try { _socket.Shutdown(SocketShutdown.Both); } catch (SocketException) { } catch (ObjectDisposedException) { }
+        _tls?.Dispose();
         _socket.Dispose();
     }
 }

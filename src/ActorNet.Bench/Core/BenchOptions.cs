@@ -41,6 +41,9 @@ public sealed record BenchOptions
     /// <summary>connect: how long to hold the connections open before measuring RSS and closing.</summary>
     public TimeSpan Hold { get; init; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>echo / fanout: speak TLS to the server (any certificate accepted).</summary>
+    public bool Tls { get; init; }
+
     /// <summary>Print the result as one JSON object instead of a table.</summary>
     public bool Json { get; init; }
 

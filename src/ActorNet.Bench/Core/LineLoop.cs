@@ -27,7 +27,14 @@ public static class LineLoop
     public const int MaxLineBytes = 1024 * 1024;
 
     /// <summary>Reads until EOF, cancellation, or the sink returns false. Returns true on a clean EOF or stop.</summary>
-    public static async Task<bool> RunAsync(Socket socket, ILineSink sink, CancellationToken ct, int bufferBytes = DefaultBufferBytes)
+    public static Task<bool> RunAsync(Socket socket, ILineSink sink, CancellationToken ct, int bufferBytes = DefaultBufferBytes) =>
+        RunAsync((buffer, token) => socket.ReceiveAsync(buffer, SocketFlags.None, token), sink, ct, bufferBytes);
+
+    /// <summary>The same over a stream (a TLS session, say); null = the socket.</summary>
+    public static Task<bool> RunAsync(Socket socket, Stream? stream, ILineSink sink, CancellationToken ct, int bufferBytes = DefaultBufferBytes) =>
+        stream is null ? RunAsync(socket, sink, ct, bufferBytes) : RunAsync((buffer, token) => stream.ReadAsync(buffer, token), sink, ct, bufferBytes);
+
+    private static async Task<bool> RunAsync(Func<Memory<byte>, CancellationToken, ValueTask<int>> receive, ILineSink sink, CancellationToken ct, int bufferBytes)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(bufferBytes);
         var readAware = sink as IReadAware;
@@ -54,7 +61,7 @@ public static class LineLoop
                         buffer = bigger;
                     }
                 }
-                int n = await socket.ReceiveAsync(buffer.AsMemory(end), SocketFlags.None, ct).ConfigureAwait(false);
+                int n = await receive(buffer.AsMemory(end), ct).ConfigureAwait(false);
                 if (n == 0)
                     return true;
                 end += n;

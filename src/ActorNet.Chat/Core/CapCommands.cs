@@ -39,7 +39,9 @@ internal static class CapCommands
             case "LS":
                 var version = m.Param(1) is { } ver && int.TryParse(ver, out var n) ? n : 0;
                 o.State = s with { CapNegotiating = !s.Registered || s.CapNegotiating, CapVersion = Math.Max(s.CapVersion, version >= 302 ? 302 : 0) };
-                foreach (var line in LsLines(v.Server, s.NickOrStar, Supported, o.State.CapVersion >= 302, LsChunkBytes)) o.Send(line);
+                // sts carries a value, which only 302 clients are sent (IRCv3 STS); it is never requested (REQ sts: NAK)
+                var offered = o.State.CapVersion >= 302 && s.Sts is { } sts ? Supported.Add("sts=" + sts) : Supported;
+                foreach (var line in LsLines(v.Server, s.NickOrStar, offered, o.State.CapVersion >= 302, LsChunkBytes)) o.Send(line);
                 break;
             case "LIST":
                 o.Send(new IrcMessage(v.Server, "CAP", [s.NickOrStar, "LIST", string.Join(' ', s.Caps.Order(StringComparer.Ordinal))]));

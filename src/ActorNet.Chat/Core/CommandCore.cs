@@ -153,6 +153,10 @@ public static class CommandCore
     }
 
     /// <summary>The registration timeout passed.</summary>
+    /// <summary>The client half-closed (its FIN came after every line it sent, and all of them have run): a QUIT, so
+    /// its channels see it leave, then ERROR and the close once the replies are written.</summary>
+    public static CoreResult PeerHalfClosed(SessionState state, ChatView view) => ServerCommands.QuitWith(state, view, "Client closed connection", DisconnectReason.ClientClosed);
+
     public static CoreResult RegistrationTimedOut(SessionState state, ChatView view) =>
         new Out(state, view).Close(DisconnectReason.HandlerClosed, "Closing link: " + state.Host + " (Registration timed out)").Result;
 }

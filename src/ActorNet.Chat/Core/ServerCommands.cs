@@ -17,12 +17,18 @@ internal static class ServerCommands
     // RFC 2812 3.1.7: QUIT [<Quit Message>]
     public static CoreResult Quit(SessionState s, ChatView v, IrcMessage m)
     {
-        var o = new Out(s, v);
         var reason = m.Param(0) is { Length: > 0 } text ? "Quit: " + Replies.Truncate(text, v.Settings.KickLength) : "Client Quit";
+        return QuitWith(s, v, reason, DisconnectReason.HandlerClosed);
+    }
+
+    /// <summary>The client leaves with <paramref name="reason"/> (what its channels see), then ERROR and close.</summary>
+    public static CoreResult QuitWith(SessionState s, ChatView v, string reason, DisconnectReason closeReason)
+    {
+        var o = new Out(s, v);
         // asked, not told: the ERROR (and the close) wait until the service has told everyone (MONITOR watchers
         // see 731 before the quitting client sees its link close)
         if (s.Registered) o.Ask(new QuitRequest(reason));
-        return o.Close(DisconnectReason.HandlerClosed, $"Closing link: {s.Host} ({reason})").Result;
+        return o.Close(closeReason, $"Closing link: {s.Host} ({reason})").Result;
     }
 
     // RFC 2812 3.4.1: MOTD [<target>]

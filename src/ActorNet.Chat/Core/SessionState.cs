@@ -11,6 +11,16 @@ public sealed record SessionState
     /// <summary>The state of a client that just connected from <paramref name="host"/>.</summary>
     public static SessionState Connected(string host) => new() { Host = host };
 
+    /// <summary>Connected over TLS (WHOIS 671).</summary>
+    public bool Secure { get; init; }
+
+    /// <summary>SHA-256 fingerprint of the client's TLS certificate, lower-case hex (WHOIS 276, CertFP); null without one.</summary>
+    public string? CertFp { get; init; }
+
+    /// <summary>The value of the IRCv3 <c>sts</c> capability for this connection's listener (<c>port=6697</c> on a
+    /// plain one, <c>duration=...</c> on a TLS one); null when STS is not configured.</summary>
+    public string? Sts { get; init; }
+
     public string? Nick { get; init; }
 
     /// <summary>User name from USER (prefixed with '~': no ident lookup).</summary>

@@ -67,6 +67,12 @@ public static class Numerics
     /// <summary>Numeric 311.</summary>
     public const string RPL_WHOISUSER = "311";
 
+    /// <summary>Numeric 671: the user is connected over TLS.</summary>
+    public const string RPL_WHOISSECURE = "671";
+
+    /// <summary>Numeric 276: the client certificate's fingerprint (CertFP).</summary>
+    public const string RPL_WHOISCERTFP = "276";
+
     /// <summary>Numeric 312.</summary>
     public const string RPL_WHOISSERVER = "312";
 

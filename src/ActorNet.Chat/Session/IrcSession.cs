@@ -21,8 +21,11 @@ public sealed record IrcRuntime(ChatSettings Settings, TimeProvider Time, DateTi
 /// <summary>
 /// The handler of one IRC connection. Parses each line, runs the pure <see cref="CommandCore"/> and carries out the
 /// effects in order: replies to its connection, requests to the chat service (one at a time: later input waits for
-/// the answer, so replies keep the order of commands), ERROR and close. Flood control is a token bucket; lines over
-/// it wait (up to flood.max-queued) and beyond that the client gets <c>ERROR :Excess Flood</c>.
+/// the answer, so replies keep the order of commands), ERROR and close. Flood control is a token bucket whose lines
+/// over it wait ("fakelag", <see cref="HeldInput"/>): once flood.max-queued lines are held the connection stops reading
+/// the client, so a burst of any length runs at the flood rate, in order; <c>ERROR :Excess Flood</c> only when more than
+/// flood.max-held-bytes arrived that could not be paused. A half-close (the client's FIN) is a QUIT once every line
+/// sent before it has run and its replies are queued.
 /// <para>Fast path: PRIVMSG/NOTICE to a channel the session has joined go straight to that channel's actor (its ref
 /// came with the JOIN), not through the node-wide chat service, and up to <c>actornet.chat.max-pipelined</c> of them to the
 /// same channel may be in flight at once (one sender, one receiver: their order is kept). Anything else waits until
@@ -56,11 +59,11 @@ public sealed class IrcSession : ConnectionHandler, IWithTimers, IAcceptsFrameBa
     /// <summary>The chat service at first; its <c>users</c> child once that answered (no forwarding hop from then on).</summary>
     private IActorRef _server;
     private readonly ILoggingAdapter _log = Context.GetLogger();
-    private readonly Queue<ByteString> _input = new();
+    private readonly HeldInput _input;
     private readonly LinkedList<Effect> _pending = new();
     private readonly TokenBucket _bucket;
     private SessionState _state;
-    private bool _awaiting, _closing, _pingSent;
+    private bool _awaiting, _closing, _pingSent, _peerClosed;
     private long _lastInput;
 
     /// <summary>The actor of each joined channel (folded name), learnt from its JoinedEvent; watched.</summary>
@@ -84,9 +87,15 @@ public sealed class IrcSession : ConnectionHandler, IWithTimers, IAcceptsFrameBa
         _rt = runtime;
         _server = context.Service(IrcHandlerFactory.ServiceName);
         _chanTypes = runtime.Settings.ISupport.ChanTypes;
-        _state = SessionState.Connected(HostOf(context.Connection.Remote));
+        _state = SessionState.Connected(HostOf(context.Connection.Remote)) with
+        {
+            Secure = context.Tls is not null,
+            CertFp = context.Tls?.ClientCertificateFingerprint,
+            Sts = Sts.Value(runtime.Settings, context.Listener),
+        };
         _lastInput = Time.GetTimestamp();
         _bucket = new TokenBucket(Settings.Flood.Burst, Settings.Flood.PerSecond, _lastInput);
+        _input = new HeldInput(Settings.Flood.MaxQueued, Settings.Flood.MaxHeldBytes);
         Recovering();
     }
 
@@ -101,14 +110,23 @@ public sealed class IrcSession : ConnectionHandler, IWithTimers, IAcceptsFrameBa
     /// <summary>A new connection: nothing to recover.</summary>
     protected override void PreStart() => BecomeReady(null);
 
+    /// <summary>Before a restart: the held lines are lost with this incarnation, so their read credit goes back (or the
+    /// connection would wait for it forever); the connection lifts a pause of ours itself.</summary>
+    protected override void PreRestart(Exception reason, object message)
+    {
+        ReturnCredit(_input.Clear());
+        base.PreRestart(reason, message);
+    }
+
     /// <summary>After a crash: ask the service for the state the previous incarnation saved (input waits meanwhile).</summary>
     protected override void PostRestart(Exception reason) => _server.Tell(new RecoverState(Self));
 
     /// <summary>Waiting for the state a previous incarnation saved; input is buffered.</summary>
     private void Recovering()
     {
-        Receive<FrameReceived>(f => OnFrame(f.Data, allowance: Settings.Flood.Burst + Settings.Flood.MaxQueued, pump: false));
-        Receive<FramesReceived>(f => OnFrames(f.Frames, allowance: Settings.Flood.Burst + Settings.Flood.MaxQueued, pump: false));
+        Receive<FrameReceived>(f => OnFrame(f.Data, pump: false));
+        Receive<FramesReceived>(f => OnFrames(f.Frames, pump: false));
+        Receive<PeerHalfClosed>(_ => _peerClosed = true); // a QUIT once the held input has run (BecomeReady pumps)
         Receive<Terminated>(OnChannelGone); // a channel the previous incarnation watched
         Receive<RecoveredState>(r =>
         {
@@ -135,8 +153,13 @@ public sealed class IrcSession : ConnectionHandler, IWithTimers, IAcceptsFrameBa
 
     private void Ready()
     {
-        Receive<FrameReceived>(f => OnFrame(f.Data, Settings.Flood.MaxQueued, pump: true));
-        Receive<FramesReceived>(f => OnFrames(f.Frames, Settings.Flood.MaxQueued, pump: true));
+        Receive<FrameReceived>(f => OnFrame(f.Data, pump: true));
+        Receive<FramesReceived>(f => OnFrames(f.Frames, pump: true));
+        Receive<PeerHalfClosed>(_ =>
+        {
+            _peerClosed = true;
+            Pump();
+        });
         Receive<ChatEvent>(OnEvent);
         Receive<Terminated>(OnChannelGone);
         Receive<FloodTick>(_ => Pump());
@@ -161,32 +184,50 @@ public sealed class IrcSession : ConnectionHandler, IWithTimers, IAcceptsFrameBa
         });
     }
 
-    /// <summary>Queues one line; more than <paramref name="allowance"/> lines waiting is a flood. While recovering,
-    /// nothing runs yet, so the burst is allowed on top of the queue.</summary>
-    private void OnFrame(ByteString data, int allowance, bool pump)
+    /// <summary>Holds one line until it may run; at flood.max-queued held lines the connection's input pauses. More
+    /// than flood.max-held-bytes held (input read before the pause took effect) is a flood.</summary>
+    private void OnFrame(ByteString data, bool pump)
+    {
+        var credited = DeferCredit() > 0; // each held line keeps its share until it runs
+        Hold(data, credited);
+        if (pump) Pump();
+    }
+
+    /// <summary>The lines of one read: held together, then run.</summary>
+    private void OnFrames(IReadOnlyList<ByteString> frames, bool pump)
+    {
+        var credited = DeferCredit() > 0;
+        for (var i = 0; i < frames.Count; i++) Hold(frames[i], credited);
+        if (pump) Pump();
+    }
+
+    private void Hold(ByteString data, bool credited)
     {
         _lastInput = Time.GetTimestamp();
         _pingSent = false;
-        if (_closing) return;
-        if (_input.Count >= allowance)
+        var credit = credited ? InputCredit.Cost(1, data.Count) : 0; // a read's cost is the sum of its lines' costs
+        if (_closing)
         {
-            _log.Info("connection {ConnectionId} ({Nick}) flooded: {Queued} lines held back", Handler.Connection.Id, _state.NickOrStar, _input.Count);
-            CloseWith(DisconnectReason.Flood, "Excess Flood");
+            ReturnCredit(credit);
             return;
         }
 
-        _input.Enqueue(data);
-        if (pump) Pump();
+        switch (_input.Add(data, credit))
+        {
+            case HeldInput.Verdict.Pause:
+                PauseInput();
+                break;
+            case HeldInput.Verdict.Flood:
+                _log.Info("connection {ConnectionId} ({Nick}) flooded: {Queued} lines ({Bytes} bytes) held back, limit {MaxHeldBytes} bytes",
+                    Handler.Connection.Id, _state.NickOrStar, _input.Count, _input.Bytes, _input.MaxBytes);
+                ReturnCredit(credit);
+                CloseWith(DisconnectReason.Flood, "Excess Flood");
+                return;
+        }
     }
 
-    /// <summary>The lines of one read: queued together, then run.</summary>
-    private void OnFrames(IReadOnlyList<ByteString> frames, int allowance, bool pump)
-    {
-        for (var i = 0; i < frames.Count && !_closing; i++) OnFrame(frames[i], allowance, pump: false);
-        if (pump) Pump();
-    }
-
-    /// <summary>Runs queued lines while nothing is awaited and the bucket has tokens.</summary>
+    /// <summary>Runs held lines while nothing is awaited and the bucket has tokens; after a half-close, QUITs once
+    /// everything before it has run.</summary>
     private void Pump()
     {
         while (!_closing && !_awaiting && _pending.Count == 0 && _label is null && _input.Count > 0)
@@ -198,7 +239,9 @@ public sealed class IrcSession : ConnectionHandler, IWithTimers, IAcceptsFrameBa
                 return;
             }
 
-            var line = _input.Dequeue();
+            _input.TryTake(out var line, out var credit, out var resume);
+            ReturnCredit(credit);
+            if (resume) ResumeInput();
             var bytes = line.ToReadOnlySpan();
             var parsed = IrcParser.TryParse(bytes, out var message, out var error, IrcParser.MaxClientTagSectionBytes);
             if ((parsed && message is not null ? LabeledResponse.LabelOf(_state, message) : LabeledResponse.LabelOfRaw(_state, bytes)) is { } label)
@@ -214,6 +257,9 @@ public sealed class IrcSession : ConnectionHandler, IWithTimers, IAcceptsFrameBa
                 : CommandCore.Handle(_state, View, message);
             Commit(result);
         }
+
+        if (_peerClosed && !_closing && !_awaiting && _inFlight == 0 && _pending.Count == 0 && _input.Count == 0)
+            Commit(CommandCore.PeerHalfClosed(_state, View));
     }
 
     private void OnEvent(ChatEvent e)
@@ -406,7 +452,7 @@ public sealed class IrcSession : ConnectionHandler, IWithTimers, IAcceptsFrameBa
     {
         _closing = true;
         _pending.Clear();
-        _input.Clear();
+        ReturnCredit(_input.Clear());
         Send(Outgoing.Encode(IrcMessage.Create("ERROR", text)));
         Handler.ConnectionActor.Tell(new Connection.Close(reason, text), ActorRefs.NoSender);
     }

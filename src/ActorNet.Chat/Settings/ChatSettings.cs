@@ -7,8 +7,16 @@ namespace ActorNet.Chat.Settings;
 /// <summary>Flood control: a token bucket per client.</summary>
 /// <param name="Burst">bucket capacity (lines at once)</param>
 /// <param name="PerSecond">refill rate (lines per second)</param>
-/// <param name="MaxQueued">lines held back while the bucket is empty before the client is closed</param>
-public sealed record FloodSettings(int Burst, double PerSecond, int MaxQueued);
+/// <param name="MaxQueued">lines held back (bucket empty, or a command still waiting) at which the connection stops
+/// reading the client until half of them have run ("fakelag": the client is slowed down, not closed)</param>
+public sealed record FloodSettings(int Burst, double PerSecond, int MaxQueued)
+{
+    /// <summary>flood.max-held-bytes: payload bytes of held lines beyond which the client is closed with
+    /// <c>ERROR :Excess Flood</c>: what had been read already when the pause took effect (the one input that cannot be
+    /// paused). Above input-credit-bytes + one read (as by default) it is never reached. At least max-frame-bytes of
+    /// an irc listener, or one long line could never be held.</summary>
+    public long MaxHeldBytes { get; init; } = 512 * 1024;
+}
 
 /// <summary>The chat (IRC) service settings, parsed once from HOCON (see the <c>chat</c> block of config/actornet.reference.conf). Immutable.</summary>
 public sealed record ChatSettings(
@@ -58,6 +66,15 @@ public sealed record ChatSettings(
 
     /// <summary>Operators whose password is stored as plain:PASSWORD (warned about at start).</summary>
     public IEnumerable<string> PlainTextOpers => Opers.Where(o => OperPassword.IsPlain(o.Value)).Select(o => o.Key);
+
+    /// <summary>sts.port: the TLS port plain irc listeners advertise in the IRCv3 <c>sts</c> capability; 0 = no sts.</summary>
+    public int StsPort { get; init; }
+
+    /// <summary>sts.duration: the policy lifetime TLS irc listeners advertise.</summary>
+    public TimeSpan StsDuration { get; init; } = TimeSpan.FromDays(14);
+
+    /// <summary>sts.preload: TLS irc listeners add <c>,preload</c>.</summary>
+    public bool StsPreload { get; init; }
 
     /// <summary>request-timeout: how long a session waits for the chat service before its input flows again.</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(10);
@@ -151,6 +168,7 @@ public sealed record ChatSettings(
         var burst = reader.Int("flood.burst", 1, 10_000);
         var perSecond = reader.Double("flood.per-second", 0.01, 10_000);
         var maxQueued = reader.Int("flood.max-queued", 0, 10_000);
+        var maxHeld = reader.Bytes("flood.max-held-bytes", 1024, 1L << 30);
         var maxChannels = reader.Int("max-channels-per-user", 1, 10_000);
         var nickLength = reader.Int("nick-length", 1, 200);
         var channelLength = reader.Int("channel-length", 2, 200);
@@ -169,6 +187,9 @@ public sealed record ChatSettings(
             reader.Int("oper-throttle.failures", 1, 1000),
             reader.Duration("oper-throttle.window", TimeSpan.FromSeconds(1)),
             reader.Int("oper-throttle.max-clients", 1, 1_000_000));
+        var stsPort = reader.Int("sts.port", 0, 65535);
+        var stsDuration = reader.Duration("sts.duration", TimeSpan.Zero);
+        var stsPreload = reader.String("sts.preload", s => s is "on" or "off" or "true" or "false" or "yes" or "no", "must be on or off") is "on" or "true" or "yes";
         errors = reader.Errors;
         return new ChatSettings(
             serverName,
@@ -179,7 +200,7 @@ public sealed record ChatSettings(
             pingInterval,
             pingTimeout,
             registrationTimeout,
-            new FloodSettings(burst, perSecond, maxQueued),
+            new FloodSettings(burst, perSecond, maxQueued) { MaxHeldBytes = maxHeld },
             maxChannels,
             nickLength,
             channelLength,
@@ -201,6 +222,9 @@ public sealed record ChatSettings(
             WhowasSize = whowas,
             MaxPipelined = pipelined,
             OperThrottle = operThrottle,
+            StsPort = stsPort,
+            StsDuration = stsDuration,
+            StsPreload = stsPreload,
         };
     }
 

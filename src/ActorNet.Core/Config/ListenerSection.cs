@@ -15,7 +15,7 @@ internal static partial class ListenerSection
         "transport", "bind", "handler", "framing", "line-ending", "max-frame-bytes", "max-connections",
         "max-connections-per-ip", "idle-timeout", "write-queue-limit-bytes", "upstream", "connect-timeout", "close-timeout", "peer-ttl", "require-hello", "relay-rate-packets", "relay-rate-bytes", "hello-rate", "options", "scope", "path", "allowed-origins",
         "tls", "upstream-tls",
-        "input-credit-bytes", "write-queue-soft-limit-bytes",
+        "input-credit-bytes", "write-queue-soft-limit-bytes", "io-buffer-bytes",
     ];
 
     [GeneratedRegex("^[A-Za-z0-9_-]+$")]
@@ -97,6 +97,9 @@ internal static partial class ListenerSection
         var inputCredit = errors.Bytes(c, path, "input-credit-bytes");
         if (inputCredit is { } ic && (ic < 1024 || ic > int.MaxValue))
             errors.Add(path + ".input-credit-bytes", $"must be 1KiB .. 2GiB (got {ic})");
+        var ioBuffer = errors.Bytes(c, path, "io-buffer-bytes");
+        if (ioBuffer is { } io && io != 0 && (io < 512 || io > MaxFrameBytesLimit))
+            errors.Add(path + ".io-buffer-bytes", $"must be 0 (akka.io.tcp.maximum-frame-size) or 512 .. {MaxFrameLimit} (got {io})");
         var peerTtl = errors.Duration(c, path, "peer-ttl");
         if (peerTtl <= TimeSpan.Zero) errors.Add(path + ".peer-ttl", $"must be > 0 (got {peerTtl})");
 
@@ -160,6 +163,7 @@ internal static partial class ListenerSection
             UpstreamTls = upstreamTls,
             UdpRelay = new UdpRelayLimits(requireHello, ratePackets, rateBytes, helloRate),
             InputCreditBytes = inputCredit ?? 256 * 1024,
+            IoBufferBytes = (int)Math.Clamp(ioBuffer ?? 0, 0, MaxFrameBytesLimit),
             // at most half the hard limit, so that a listener that only lowers write-queue-limit-bytes keeps two tiers
             WriteQueueSoftLimitBytes = Math.Min(softLimit ?? 256 * 1024, Math.Max(1, queueLimit!.Value / 2)),
         };

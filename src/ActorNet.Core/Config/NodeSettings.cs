@@ -103,6 +103,11 @@ public sealed record ListenerSettings(
     /// connection stops reading the socket beyond it and resumes at half (<c>input-credit-bytes</c>).</summary>
     public long InputCreditBytes { get; init; } = 256 * 1024;
 
+    /// <summary>tcp/websocket: Akka.IO's per-connection buffer for this listener (<c>io-buffer-bytes</c>): the most one
+    /// socket read returns, rented for the connection's life; 0 = the node's <c>akka.io.tcp.maximum-frame-size</c>.
+    /// Carried by the listener's Tcp.Bind (Akka.IO 1.5.75 <c>Tcp.Bind.TcpSettings</c>).</summary>
+    public int IoBufferBytes { get; init; }
+
     /// <summary>The write queue's soft limit: above it the connection pauses its input and tells its handler OutputBusy
     /// (<c>write-queue-soft-limit-bytes</c>); <see cref="WriteQueueLimitBytes"/> is the hard one that cuts.</summary>
     public long WriteQueueSoftLimitBytes { get; init; } = 256 * 1024;

@@ -69,6 +69,12 @@ public static partial class NodeSettingsLoader
         var section = full.GetConfig(path);
         var directory = section is null ? null : errors.String(section, path, "directory");
         if (string.IsNullOrWhiteSpace(directory)) return null;
+        if (directory.IndexOfAny(Path.GetInvalidPathChars()) >= 0 || directory.Any(char.IsControl))
+        {
+            errors.Add(path + ".directory", "must be a folder path (it holds a control character)");
+            return null;
+        }
+
         var absolute = Path.GetFullPath(directory);
         if (!Directory.Exists(absolute))
         {

@@ -13,9 +13,9 @@ namespace ActorNet.Config;
 /// </summary>
 internal static class TlsSection
 {
-    private static readonly HashSet<string> Keys = ["certificate", "private-key", "min-version", "client-certificates", "handshake-timeout"];
+    private static readonly HashSet<string> Keys = ["certificate", "private-key", "min-version", "client-certificates", "handshake-timeout", "dev-certificate"];
 
-    private static readonly HashSet<string> UpstreamKeys = ["server-name", "verify", "handshake-timeout"];
+    private static readonly HashSet<string> UpstreamKeys = ["server-name", "verify", "handshake-timeout", "ca-certificate"];
 
     private static readonly TimeSpan DefaultHandshakeTimeout = TimeSpan.FromSeconds(10);
 
@@ -35,8 +35,9 @@ internal static class TlsSection
         Unknown(c, path, Keys, errors);
         if (transport == TransportKind.Udp) errors.Add(path, "TLS is for transport = tcp or websocket (UDP would need DTLS)");
 
-        var certPath = Required(c, path, "certificate", "a PEM file with the server certificate (and its chain)", errors);
-        var keyPath = Required(c, path, "private-key", "a PEM file with the certificate's private key", errors);
+        var certPath = ExpandHome(Required(c, path, "certificate", "a PEM file with the server certificate (and its chain)", errors));
+        var keyPath = ExpandHome(Required(c, path, "private-key", "a PEM file with the certificate's private key", errors));
+        var dev = c.HasPath("dev-certificate") ? errors.Bool(c, path, "dev-certificate") : false;
         var minVersion = (errors.String(c, path, "min-version") ?? "1.2") switch
         {
             "1.2" => SslProtocols.Tls12,
@@ -54,8 +55,23 @@ internal static class TlsSection
         if (timeout <= TimeSpan.Zero) errors.Add(path + ".handshake-timeout", $"must be > 0 (got {timeout})");
 
         if (errors.Count > before || certPath is null || keyPath is null) return null;
+        string? devCa = null;
+        if (dev == true)
+        {
+            try
+            {
+                DevCertificate.EnsureExists(certPath, keyPath);
+                if (File.Exists(DevCertificate.CaPath(certPath))) devCa = DevCertificate.CaPath(certPath);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException or ArgumentException)
+            {
+                errors.Add(path + ".dev-certificate", $"cannot write a development certificate to '{certPath}' / '{keyPath}': {e.Message}");
+                return null;
+            }
+        }
+
         var certificate = Load(certPath, keyPath, path, errors, time ?? TimeProvider.System);
-        return certificate is null ? null : new TlsSettings(certPath, keyPath, minVersion, clientCerts, timeout!.Value, certificate);
+        return certificate is null ? null : new TlsSettings(certPath, keyPath, minVersion, clientCerts, timeout!.Value, certificate) { DevCa = devCa };
     }
 
     /// <summary>null when there is no upstream-tls block; the server name defaults to the upstream's host.</summary>
@@ -79,8 +95,23 @@ internal static class TlsSection
         var verify = c.HasPath("verify") ? errors.Bool(c, path, "verify") : true;
         var timeout = c.HasPath("handshake-timeout") ? errors.Duration(c, path, "handshake-timeout") : DefaultHandshakeTimeout;
         if (timeout <= TimeSpan.Zero) errors.Add(path + ".handshake-timeout", $"must be > 0 (got {timeout})");
+        var ca = ExpandHome(errors.String(c, path, "ca-certificate"));
+        if (!string.IsNullOrEmpty(ca))
+        {
+            try
+            {
+                var roots = new X509Certificate2Collection();
+                roots.ImportFromPemFile(ca);
+                if (roots.Count == 0) errors.Add(path + ".ca-certificate", $"'{ca}' holds no PEM certificate");
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or CryptographicException or ArgumentException)
+            {
+                errors.Add(path + ".ca-certificate", $"cannot read '{ca}': {e.Message}");
+            }
+        }
+
         if (errors.Count > before || serverName is null || verify is null || timeout is null) return null;
-        return new UpstreamTlsSettings(serverName, verify.Value, timeout.Value);
+        return new UpstreamTlsSettings(serverName, verify.Value, timeout.Value) { CaCertificatePath = string.IsNullOrEmpty(ca) ? null : ca };
     }
 
     private static X509Certificate2? Load(string certPath, string keyPath, string path, ConfigErrors errors, TimeProvider time)
@@ -139,6 +170,12 @@ internal static class TlsSection
 
         return certificate;
     }
+
+    /// <summary>"~/x" is x in the user's home (as the admin token file): a config that works from any directory.</summary>
+    private static string? ExpandHome(string? path) =>
+        path is not null && path.StartsWith("~/", StringComparison.Ordinal)
+            ? Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), path[2..])
+            : path;
 
     private static X509Certificate2? CertificateOnly(string certPath)
     {

@@ -25,6 +25,10 @@ public sealed record HandlerContext(
     /// <summary>The connection's read credit: <see cref="ConnectionHandler"/> returns what each frame message cost once
     /// it is processed. Null when the handler runs without a connection (tests): nothing is counted.</summary>
     public InputCredit? Credit { get; init; }
+
+    /// <summary>The TLS session of a connection on a listener with <c>tls { }</c> (protocol, SNI, the client
+    /// certificate's fingerprint); null on plain connections. The handler of a TLS connection starts after the handshake.</summary>
+    public ActorNet.Transport.Tls.TlsSession? Tls { get; init; }
 }
 
 /// <summary>What a datagram (UDP) handler is given when it is created.</summary>

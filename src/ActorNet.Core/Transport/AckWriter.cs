@@ -13,8 +13,7 @@ namespace ActorNet.Transport;
 /// </summary>
 /// <remarks>
 /// This is the seam below the framing on the way out: the writer only ever sees framed bytes and hands them to
-/// <see cref="Socket"/>. A byte transform between the framing and the socket (TLS) either wraps the bytes handed to
-/// the socket here or takes the socket's place (an actor that accepts the same <see cref="Tcp.Write"/> with its ack).
+/// <see cref="Socket"/>, or to a <see cref="Sink"/> that transforms them (TLS) and acks in the socket's place.
 /// </remarks>
 public sealed class AckWriter : IDisposable
 {
@@ -46,6 +45,11 @@ public sealed class AckWriter : IDisposable
 
     /// <summary>The socket writes go to; an outbound link sets it once connected (nothing is written before).</summary>
     public IActorRef Socket { get; set; }
+
+    /// <summary>A byte transform between the framing and the socket (TLS): when set, writes go to it instead of
+    /// <see cref="Socket"/>, and it delivers <see cref="Ack"/> to the owner once it took them. It counts the bytes it
+    /// puts on the wire itself (what the socket carries is not what was framed).</summary>
+    public IWriteSink? Sink { get; set; }
 
     public bool WriteInFlight => _queue.WriteInFlight;
 
@@ -93,9 +97,22 @@ public sealed class AckWriter : IDisposable
 
     private void Write(ByteString data)
     {
+        if (Sink is { } sink)
+        {
+            sink.Write(data);
+            return;
+        }
+
         _counters?.BytesOut(data.Count);
         Socket.Tell(Tcp.Write.Create(data, Ack.Instance));
     }
 
     public void Dispose() => _queue.Dispose();
+}
+
+/// <summary>Takes the place of the socket under an <see cref="AckWriter"/>: one write at a time, acked to the writer's
+/// owner with <see cref="AckWriter.Ack"/> once taken.</summary>
+public interface IWriteSink
+{
+    void Write(ByteString data);
 }

@@ -22,6 +22,25 @@ public sealed partial class Connection
             public static readonly Open Instance = new();
         }
 
+        /// <summary>The handler asked to close our output (<see cref="CloseOutput"/>): what is queued is being flushed,
+        /// then our FIN; input flows on.</summary>
+        public sealed record ClosingOutput : State
+        {
+            public static readonly ClosingOutput Instance = new();
+        }
+
+        /// <summary>Our FIN sent (Akka.IO ConfirmedClose): input flows on until the client's FIN.</summary>
+        public sealed record OutputClosed : State
+        {
+            public static readonly OutputClosed Instance = new();
+        }
+
+        /// <summary>Both FINs exchanged and the socket closed; the handler is finishing (it closes, or close-timeout).</summary>
+        public sealed record Lingering : State
+        {
+            public static readonly Lingering Instance = new();
+        }
+
         /// <summary>A graceful close: the handler is gone, what is queued is being flushed; then FIN.</summary>
         public sealed record Draining(Outcome Outcome) : State;
 
@@ -101,7 +120,7 @@ public sealed partial class Connection
     /// <summary>Open → Draining: the handler stops, what is queued (and held by a toxic) is flushed, then FIN.</summary>
     private void BeginClose(DisconnectReason reason, string? detail)
     {
-        if (_state is not State.Open) return; // already closing: the first reason stands
+        if (_state is not (State.Open or State.ClosingOutput)) return; // already closing: the first reason stands
         var outcome = new Outcome(reason, detail);
         Enter(new State.Draining(outcome)); // from here an overflow while flushing resets instead of closing again
         FlushDownLane();
@@ -110,12 +129,13 @@ public sealed partial class Connection
         if (SocketClosing) return;
         StopHandler();
         Timers.StartSingleTimer(CloseTimeout.Instance, CloseTimeout.Instance, DrainTimeout);
-        if (_writer.WriteInFlight) return; // Draining until the last ack
+        if (_writer.WriteInFlight && _tls is not { Failed: true }) return; // Draining until the last ack (none after a failed handshake)
         CloseSocket(outcome);
     }
 
     private void CloseSocket(Outcome outcome)
     {
+        if (ShutDownTlsFirst()) return; // back here once close_notify has left (CloseIfTlsDrained)
         if (_down.SlowClose > TimeSpan.Zero)
         {
             // slow-close toxic: hold the socket open a while before the FIN
@@ -185,6 +205,7 @@ public sealed partial class Connection
         var outcome = _state.Closed ?? new Outcome(DisconnectReason.Shutdown, null);
         _decoder?.Dispose();
         _ws?.Dispose();
+        _tls?.Dispose();
         _writer.Dispose();
         _counters.Closed(outcome.Reason);
         if (_setup.Rejected is not null) return;

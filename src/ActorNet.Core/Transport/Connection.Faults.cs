@@ -90,12 +90,15 @@ public sealed partial class Connection
                 PassUp(frame);
                 break;
             case LaneVerdict.Queued:
+                // the backlog is bounded by pausing reads (below); only a single read larger than the rest of the
+                // write-queue limit could still pass it
                 if (_up.QueuedBytes > Listener.WriteQueueLimitBytes)
                 {
                     AbortNow(DisconnectReason.SlowConsumer, "toxic backlog over write-queue-limit-bytes (upstream)");
                     return false;
                 }
 
+                if (_up.QueuedBytes > Listener.InputCreditBytes) _pauses |= ReadPause.Toxic;
                 ScheduleLane(ToxicDirection.Upstream);
                 break;
             case LaneVerdict.Dropped or LaneVerdict.Swallowed:
@@ -144,15 +147,27 @@ public sealed partial class Connection
         lane.TakeDue(NowMs, _released);
         foreach (var frame in _released)
         {
-            if (_state is not State.Open) break;
+            if (!LaneFlows(tick.Direction)) break;
             if (tick.Direction == ToxicDirection.Upstream) PassUp(frame);
             else Enqueue(frame);
         }
 
         _released.Clear();
         UpdateQueued();
-        if (_state is State.Open) ScheduleLane(tick.Direction);
+        if (LaneFlows(tick.Direction)) ScheduleLane(tick.Direction);
+        if (tick.Direction == ToxicDirection.Upstream) ResumeAfterToxic();
     }
+
+    /// <summary>Reads paused for an upstream toxic's backlog resume once it is down to half of input-credit-bytes.</summary>
+    private void ResumeAfterToxic()
+    {
+        if ((_pauses & ReadPause.Toxic) == 0 || _up.QueuedBytes > Listener.InputCreditBytes / 2) return;
+        _pauses &= ~ReadPause.Toxic;
+        if (ReadsFlow) RequestRead();
+    }
+
+    /// <summary>Client input flows to the handler also while our output is half-closed; output only while open.</summary>
+    private bool LaneFlows(ToxicDirection direction) => direction == ToxicDirection.Upstream ? ReadsFlow : _state is State.Open;
 
     private void ScheduleLane(ToxicDirection direction)
     {
@@ -171,6 +186,7 @@ public sealed partial class Connection
         var frames = _released.ToArray();
         _released.Clear();
         foreach (var frame in frames) PassUp(frame);
+        _pauses &= ~ReadPause.Toxic;
     }
 
     /// <summary>Frames a toxic holds back go out before a close (and before the error frame).</summary>

@@ -14,7 +14,8 @@ namespace ActorNet.Transport;
 /// Owns one accepted TCP socket (registered with Akka.IO): framing, the bounded outbound queue with ack-based
 /// coalesced writes, idle timeout, per-connection counters, and the handler child it supervises. It knows nothing of
 /// the protocol. It is never restarted: on any failure it stops, and the socket closes with it.
-/// States: Open → Draining (flush what is queued, then FIN) → Closing (wait for Akka.IO to confirm).
+/// States: Open → Draining (flush what is queued, then FIN) → Closing (wait for Akka.IO to confirm); a half-close of
+/// our side: Open → ClosingOutput → OutputClosed → Lingering (Connection.HalfClose.cs).
 /// </summary>
 public sealed partial class Connection : ActorBase, IWithTimers
 {
@@ -73,6 +74,9 @@ public sealed partial class Connection : ActorBase, IWithTimers
         Output = 2,
         /// <summary>The client half-closed (sent its FIN): there is nothing more to read.</summary>
         PeerClosed = 4,
+        /// <summary>An upstream toxic (latency, bandwidth) holds more than <c>input-credit-bytes</c> of the client's frames
+        /// back: nothing more is read until half of that has passed on to the handler.</summary>
+        Toxic = 8,
     }
 
     private sealed record IdleCheck
@@ -153,7 +157,8 @@ public sealed partial class Connection : ActorBase, IWithTimers
         if (_setup.Rejected is { } rejected)
         {
             Log.Warning("connection {ConnectionId} on {Listener} from {Remote} refused: {Reason}", _info.Id, _info.Listener, _info.Remote, rejected.ToString());
-            if (_ws is not null) WriteRaw(WebSocketHandshake.ErrorResponse(503, "Service Unavailable", "too many connections"));
+            if (Listener.Tls is not null) { } // no handshake for a refused connection, so nothing readable to tell it
+            else if (_ws is not null) WriteRaw(WebSocketHandshake.ErrorResponse(503, "Service Unavailable", "too many connections"));
             else SendErrorFrame(rejected, "too many connections");
             BeginClose(rejected, "limit reached");
             return;
@@ -165,8 +170,9 @@ public sealed partial class Connection : ActorBase, IWithTimers
         _runtime.Connections.Add(new ConnectionEntry(_info, Self, Stats));
         _runtime.Events.ConnectionOpened(_info); // nothing is built while no one listens
         ApplyToxics();
-        if (_ws is null) StartHandler();
-        else StartHandshakeTimer(); // a websocket handler starts once the handshake is accepted
+        var tls = StartTls(); // a TLS connection's handler starts once the TLS handshake succeeded
+        if (_ws is not null) StartHandshakeTimer(); // a websocket handler starts once the handshake is accepted
+        else if (!tls) StartHandler();
         RequestRead(); // the listener binds in pull mode: nothing is read before this
         if (Listener.IdleTimeout > TimeSpan.Zero)
             Timers.StartSingleTimer(IdleCheck.Instance, IdleCheck.Instance, Listener.IdleTimeout);
@@ -174,7 +180,7 @@ public sealed partial class Connection : ActorBase, IWithTimers
 
     private void StartHandler()
     {
-        _handler = Context.ActorOf(_setup.Handler.CreateHandler(new HandlerContext(_info, Listener, Self, _setup.Services) { Credit = _credit }), "handler");
+        _handler = Context.ActorOf(_setup.Handler.CreateHandler(new HandlerContext(_info, Listener, Self, _setup.Services) { Credit = _credit, Tls = _tls?.Session }), "handler");
         Context.Watch(_handler);
     }
 
@@ -201,7 +207,7 @@ public sealed partial class Connection : ActorBase, IWithTimers
     // of each accepted connection's CPU and memory (docs/BENCHMARKS.md).
     // ---------------------------------------------------------------------------------------------------------------
 
-    protected override bool Receive(object message) => Open(message);
+    protected override bool Receive(object message) => Open(message) || OnTlsMessage(message);
 
     /// <summary>Switches to <paramref name="state"/> and its behaviour (which closes over the state's context).</summary>
     private void Enter(State state)
@@ -210,7 +216,7 @@ public sealed partial class Connection : ActorBase, IWithTimers
         switch (state)
         {
             case State.Draining d:
-                Become(m => Draining(m, d.Outcome));
+                Become(m => Draining(m, d.Outcome) || OnTlsMessage(m));
                 ReadOn();
                 break;
             case State.SlowClosing s: Become(m => SlowClosing(m, s.Outcome)); break;
@@ -218,6 +224,8 @@ public sealed partial class Connection : ActorBase, IWithTimers
                 Become(m => Closing(m, c));
                 if (c.UntilPeerCloses) ReadOn();
                 break;
+            case State.ClosingOutput or State.OutputClosed: Become(HalfOpen); break;
+            case State.Lingering: Become(Lingering); break;
             case State.Stopped: Become(_ => true); break;
         }
     }
@@ -248,11 +256,16 @@ public sealed partial class Connection : ActorBase, IWithTimers
                     SendErrorFrame(c.Reason, c.Reason == DisconnectReason.Shutdown ? "server shutting down" : "killed: " + c.Detail);
                 BeginClose(c.Reason, c.Detail);
                 return true;
+            case CloseOutput: OnCloseOutput(); return true;
             case Abort a: AbortNow(a.Reason, a.Detail); return true;
             case IdleCheck: OnIdleCheck(); return true;
             case HandshakeTimedOut: OnHandshakeTimeout(); return true;
             case Terminated t: OnTerminated(t); return true;
-            case Tcp.PeerClosed: OnPeerHalfClosed(); return true;
+            case Tcp.PeerClosed:
+                _readRequested = false;
+                if (_tls is not null) OnTlsSocketEnded();
+                else OnPeerHalfClosed();
+                return true;
             case Tcp.ConnectionClosed c: OnClosedBySocket(c); return true;
             case Tcp.CommandFailed f: OnCommandFailed(f); return true;
             default: return false;
@@ -261,17 +274,23 @@ public sealed partial class Connection : ActorBase, IWithTimers
 
     // ---------------------------------------------------------------------------------------------------------------
     // The data path. Client → handler: OnReceived → (websocket codec | frame decoder) → DeliverUp → upstream toxic
-    // lane → handler. Handler → client: SendDown → downstream toxic lane → Enqueue → AckWriter → socket. A byte
-    // transform layer (TLS) belongs between the socket and the framing: under DecodeAndDeliver on the way in (it
-    // turns the socket's bytes into plain bytes), under the AckWriter on the way out (see AckWriter's remarks).
+    // lane → handler. Handler → client: SendDown → downstream toxic lane → Enqueue → AckWriter → socket. TLS sits
+    // between the socket and the framing (Connection.Tls.cs): under DecodeAndDeliver on the way in, under the
+    // AckWriter on the way out (its Sink).
     // ---------------------------------------------------------------------------------------------------------------
 
     private void OnReceived(Tcp.Received received)
     {
         _readRequested = false;
         CountIn(received.Data.Count);
+        if (_tls is not null)
+        {
+            OnTlsCiphertext(received.Data); // the next read is requested once the layer took this one
+            return;
+        }
+
         DecodeAndDeliver(received.Data);
-        if (_state is State.Open) RequestRead();
+        if (ReadsFlow) RequestRead();
     }
 
     /// <summary>The client sent its FIN (Akka.IO keeps the socket open for writing): what a toxic still holds goes up
@@ -279,7 +298,6 @@ public sealed partial class Connection : ActorBase, IWithTimers
     /// the connection when it is done (by default at once, after the queued output).</summary>
     private void OnPeerHalfClosed()
     {
-        _readRequested = false;
         _pauses |= ReadPause.PeerClosed;
         FlushUpLane();
         if (_state is not State.Open) return;
@@ -297,6 +315,12 @@ public sealed partial class Connection : ActorBase, IWithTimers
     /// <see cref="CreditReturned"/> once it caught up). One message per read, none per frame.</summary>
     private void RequestRead()
     {
+        if (_tls is not null)
+        {
+            RequestTlsReads();
+            return;
+        }
+
         if (_readRequested || _pauses != ReadPause.None || !_credit.MayRead()) return;
         _readRequested = true;
         _setup.Socket.Tell(Tcp.ResumeReading.Instance);
@@ -537,7 +561,7 @@ public sealed partial class Connection : ActorBase, IWithTimers
         else if (queued <= Listener.WriteQueueSoftLimitBytes / 2)
         {
             _pauses &= ~ReadPause.Output;
-            if (_state is not State.Open) return;
+            if (!ReadsFlow) return;
             _handler?.Tell(ConnectionHandler.OutputReady.Instance, Self);
             if (_heldAcks is { Count: > 0 })
             {
@@ -555,6 +579,7 @@ public sealed partial class Connection : ActorBase, IWithTimers
     {
         FlushDownLane();
         if (_ws is { HandshakeCompleted: false }) return; // no frames before the handshake
+        if (_tls is { Established: false }) return; // nor before the TLS handshake
         var frame = _setup.Handler.ErrorFrame(reason, message);
         if (frame is null && Listener.Framing == FramingKind.Line && _ws is null)
             frame = ByteString.FromBytes(Encoding.UTF8.GetBytes("error: " + message));

@@ -35,10 +35,17 @@ public sealed class TcpListener : ReceiveActor
 
     private string TransportName => _setup.Settings.Transport.ToString().ToLowerInvariant();
 
-    protected override void PreStart() =>
+    protected override void PreStart()
+    {
         // Pull mode: an accepted connection reads only when its Connection asks (Tcp.ResumeReading), which is how
         // read-side backpressure reaches the kernel's socket buffer and TCP's window (Connection.RequestRead).
-        Context.System.Tcp().Tell(new Tcp.Bind(Self, _setup.BindEndpoint, backlog: Context.System.Settings.Config.GetInt("actornet.transport.accept-backlog", 1024), options: [], pullMode: true));
+        var bind = new Tcp.Bind(Self, _setup.BindEndpoint, backlog: Context.System.Settings.Config.GetInt("actornet.transport.accept-backlog", 1024), options: [], pullMode: true);
+        // io-buffer-bytes: this listener's connections rent a receive buffer of their own size instead of the node's
+        // maximum-frame-size (the Bind carries its own TcpSettings; the connections it accepts use them)
+        if (_setup.Settings.IoBufferBytes > 0)
+            bind.TcpSettings = Context.System.WithExtension<TcpExt, Tcp>().Settings with { MaxFrameSizeBytes = _setup.Settings.IoBufferBytes };
+        Context.System.Tcp().Tell(bind);
+    }
 
     /// <summary>A connection actor is the socket's one owner (its framing, write queue, credit and toxics cannot be
     /// rebuilt), so one that fails is stopped, which closes that one socket; its handler is what restarts in place
@@ -55,6 +62,9 @@ public sealed class TcpListener : ReceiveActor
         Receive<Tcp.Bound>(bound =>
         {
             _log.Info("listener {Listener} bound {Transport} {Endpoint}", Name, TransportName, bound.LocalAddress);
+            if (_setup.Settings.Tls is { } tls)
+                _log.Info("listener {Listener} speaks TLS with {Certificate} ({Subject}, valid until {NotAfter:yyyy-MM-dd}){DevCa}", Name, tls.CertificatePath,
+                    tls.Certificate.Subject, tls.Certificate.NotAfter.ToUniversalTime(), tls.DevCa is { } ca ? "; development certificate: clients trust " + ca : "");
             if (_setup.Settings.AllowedOrigins is { AllowAll: true })
                 _log.Warning("listener {Listener}: allowed-origins = [\"*\"]: ANY web page the user opens can connect to {Endpoint} and act as them (cross-site WebSocket hijacking); list the pages that may connect instead",
                     Name, bound.LocalAddress);

@@ -37,24 +37,59 @@ public sealed class IrcSessionTests : TestKit
     }
 
     [Fact]
-    public void Flood_delays_lines_over_the_bucket_then_cuts_with_excess_flood()
+    public void Flood_delays_lines_over_the_bucket_and_pauses_input_instead_of_cutting()
     {
         var h = new SessionHarness(this, ChatSettings.Default with { ServerName = "irc.test", Flood = new FloodSettings(2, 1, 3) });
         var (s, c) = h.Start();
-        Send(s, "PING 1");
-        Send(s, "PING 2");
-        Send(s, "PING 3");
+        for (var i = 1; i <= 8; i++) Send(s, "PING " + i); // 2 run, 3 held pause the input, 3 more were already read
         Assert.EndsWith("PONG irc.test 1", Next(c));
         Assert.EndsWith("PONG irc.test 2", Next(c));
-        c.ExpectNoMsg(TimeSpan.FromMilliseconds(200)); // PING 3 waits for a token
+        c.ExpectMsg<Connection.PauseInput>();
+        c.ExpectNoMsg(TimeSpan.FromMilliseconds(200)); // PING 3 waits for a token; no ERROR
 
+        for (var i = 3; i <= 8; i++)
+        {
+            h.Time.Advance(TimeSpan.FromSeconds(1));
+            s.Tell(IrcSession.FloodTick.Instance);
+            Assert.EndsWith("PONG irc.test " + i, Next(c));
+        }
+
+        // resumed once half of the pause mark (1 line) was left, and never cut
+        Assert.Equal([Connection.ResumeInput.Instance], FlowRequests(c));
+        c.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+    }
+
+    [Fact]
+    public void Held_input_over_max_held_bytes_is_cut_with_excess_flood()
+    {
+        var h = new SessionHarness(this, ChatSettings.Default with { ServerName = "irc.test", Flood = new FloodSettings(2, 1, 3) { MaxHeldBytes = 1024 } });
+        var (s, c) = h.Start();
+        Send(s, "PING 1");
+        Send(s, "PING 2");
+        Assert.EndsWith("PONG irc.test 2", Until(c, "PONG irc.test 2")[^1]);
+        var pad = new string('x', 300);
+        for (var i = 0; i < 4; i++) Send(s, "PING " + pad); // the 4th passes 1024 held bytes: input read although paused
+        Assert.Equal("ERROR :Excess Flood", Next(c));
+        c.FishForMessage(m => m is Connection.Close { Reason: DisconnectReason.Flood });
+    }
+
+    [Fact]
+    public void A_half_close_runs_the_held_lines_then_quits()
+    {
+        var h = new SessionHarness(this, ChatSettings.Default with { ServerName = "irc.test", Motd = [], Flood = new FloodSettings(5, 1, 20) });
+        var (s, c) = h.Start();
+        Send(s, "NICK alice");
+        Send(s, "USER a 0 * :Alice");
+        Until(c, " 422 alice ");
+        for (var i = 1; i <= 4; i++) Send(s, "PING " + i); // 3 run at once, the 4th waits for a token
+        s.Tell(ConnectionHandler.PeerHalfClosed.Instance);
+        Assert.EndsWith("PONG irc.test 3", Until(c, "PONG irc.test 3")[^1]);
+        c.ExpectNoMsg(TimeSpan.FromMilliseconds(200)); // not closed while a line is held
         h.Time.Advance(TimeSpan.FromSeconds(1));
         s.Tell(IrcSession.FloodTick.Instance);
-        Assert.EndsWith("PONG irc.test 3", Next(c));
-
-        for (var i = 4; i <= 7; i++) Send(s, "PING " + i); // 3 held back, the 4th is one too many
-        Assert.Equal("ERROR :Excess Flood", Next(c));
-        Assert.Equal(DisconnectReason.Flood, c.ExpectMsg<Connection.Close>().Reason);
+        Assert.EndsWith("PONG irc.test 4", Next(c));
+        Assert.StartsWith("ERROR :Closing link: 127.0.0.1 (Client closed connection)", Next(c));
+        Assert.Equal(DisconnectReason.ClientClosed, c.ExpectMsg<Connection.Close>().Reason);
     }
 
     [Fact]

@@ -61,12 +61,26 @@ internal sealed class SessionHarness
     /// <summary>Lines of a SendMany or SendBatch not yet returned by <see cref="Next"/>, per connection probe.</summary>
     private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<TestProbe, Queue<string>> Unread = new();
 
-    /// <summary>The next line the session sent to its connection (one Send, or the next frame of a SendMany or SendBatch).</summary>
+    /// <summary>PauseInput / ResumeInput the session sent to its connection, in order, as <see cref="Next"/> skipped them.</summary>
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<TestProbe, List<object>> Flow = new();
+
+    /// <summary>The flow-control requests (<see cref="Connection.PauseInput"/>, <see cref="Connection.ResumeInput"/>) seen so far.</summary>
+    public static IReadOnlyList<object> FlowRequests(TestProbe connection) => Flow.GetOrCreateValue(connection);
+
+    /// <summary>The next line the session sent to its connection (one Send, or the next frame of a SendMany or SendBatch);
+    /// flow-control requests on the way are recorded (<see cref="FlowRequests"/>).</summary>
     public static string Next(TestProbe connection)
     {
         var unread = Unread.GetOrCreateValue(connection);
         if (unread.Count > 0) return unread.Dequeue();
-        switch (connection.ExpectMsg<object>(m => m is Connection.Send or Connection.SendMany or Connection.SendBatch, TimeSpan.FromSeconds(5)))
+        var message = connection.ExpectMsg<object>(TimeSpan.FromSeconds(5));
+        while (message is Connection.PauseInput or Connection.ResumeInput)
+        {
+            Flow.GetOrCreateValue(connection).Add(message);
+            message = connection.ExpectMsg<object>(TimeSpan.FromSeconds(5));
+        }
+
+        switch (message)
         {
             case Connection.Send send:
                 return Encoding.UTF8.GetString(send.Payload.ToArray());
@@ -77,7 +91,7 @@ internal sealed class SessionHarness
                 foreach (var payload in batch.Frames.PayloadsExcept(batch.Skip)) unread.Enqueue(Encoding.UTF8.GetString(payload.ToArray()));
                 return unread.Dequeue();
             default:
-                throw new InvalidOperationException("unreachable");
+                throw new Xunit.Sdk.XunitException("expected a Send, SendMany or SendBatch, got " + message);
         }
     }
 

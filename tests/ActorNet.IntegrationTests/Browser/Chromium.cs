@@ -36,7 +36,8 @@ internal sealed partial class Chromium : IAsyncDisposable
     }
 
     /// <summary>Starts headless Chromium; throws (failing the test) with how to install it when it is missing.</summary>
-    public static async Task<Chromium> LaunchAsync()
+    /// <param name="extraArgs">more command-line flags (e.g. <c>--ignore-certificate-errors-spki-list=...</c> to trust a test certificate)</param>
+    public static async Task<Chromium> LaunchAsync(params string[] extraArgs)
     {
         var path = Find() ?? throw new InvalidOperationException(
             "Chromium is not installed: the browser tests need it. Install it with " +
@@ -53,8 +54,8 @@ internal sealed partial class Chromium : IAsyncDisposable
                      "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                      "--disable-background-networking", "--disable-component-update", "--disable-sync",
                      "--disable-dev-shm-usage", "--remote-debugging-port=0", "--remote-allow-origins=*",
-                     "--window-size=1400,900", $"--user-data-dir={profile}", "about:blank",
-                 })
+                     "--window-size=1400,900", $"--user-data-dir={profile}",
+                 }.Concat(extraArgs).Append("about:blank"))
             info.ArgumentList.Add(arg);
         var process = Process.Start(info) ?? throw new InvalidOperationException($"could not start {path}");
         process.OutputDataReceived += (_, _) => { };

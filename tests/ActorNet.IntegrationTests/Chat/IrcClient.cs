@@ -26,10 +26,31 @@ internal sealed class IrcClient : IAsyncDisposable
     public static async Task<IrcClient> ConnectAsync(IPEndPoint endpoint, string nick, int? receiveBufferSize = null) =>
         new(await LineClient.ConnectAsync(endpoint, receiveBufferSize), nick);
 
-    /// <summary>Connects and registers with NICK/USER; waits for 376/422.</summary>
-    public static async Task<IrcClient> RegisteredAsync(IPEndPoint endpoint, string nick, int? receiveBufferSize = null)
+    /// <summary>Connects over TLS (trusting <paramref name="ca"/>), optionally with a client certificate.</summary>
+    public static async Task<IrcClient> ConnectTlsAsync(IPEndPoint endpoint, string nick,
+        System.Security.Cryptography.X509Certificates.X509Certificate2 ca,
+        System.Security.Cryptography.X509Certificates.X509Certificate2? clientCertificate = null) =>
+        new(await LineClient.ConnectTlsAsync(endpoint, ca, clientCertificate), nick);
+
+    /// <summary>Registers an already connected client with NICK/USER; waits for 376/422.</summary>
+    public async Task<IrcClient> RegisterAsync()
     {
-        var c = await ConnectAsync(endpoint, nick, receiveBufferSize);
+        await SendAsync($"NICK {Nick}");
+        await SendAsync($"USER {Nick} 0 * :{Nick} real");
+        await ExpectAsync(l => l.Contains(" 376 ") || l.Contains(" 422 "));
+        return this;
+    }
+
+    /// <summary>Connects and registers with NICK/USER; waits for 376/422.</summary>
+    public static async Task<IrcClient> RegisteredAsync(IPEndPoint endpoint, string nick, int? receiveBufferSize = null) =>
+        await RegisterAsync(await ConnectAsync(endpoint, nick, receiveBufferSize), nick);
+
+    /// <summary>Registers over a socket connected elsewhere (e.g. inside a network namespace).</summary>
+    public static Task<IrcClient> RegisteredAsync(System.Net.Sockets.Socket connected, string nick) =>
+        RegisterAsync(new IrcClient(LineClient.Over(connected), nick), nick);
+
+    private static async Task<IrcClient> RegisterAsync(IrcClient c, string nick)
+    {
         await c.SendAsync($"NICK {nick}");
         await c.SendAsync($"USER {nick} 0 * :{nick} real");
         await c.ExpectAsync(l => l.Contains(" 376 ") || l.Contains(" 422 "));

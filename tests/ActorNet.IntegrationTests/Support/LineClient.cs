@@ -10,14 +10,35 @@ public sealed class LineClient : IAsyncDisposable
     public static readonly TimeSpan DefaultTimeout = TimeSpan.FromSeconds(10);
 
     private readonly TcpClient _client;
-    private readonly NetworkStream _stream;
+    private readonly Stream _stream;
     private readonly byte[] _buffer = new byte[64 * 1024];
     private readonly MemoryStream _pending = new();
 
-    private LineClient(TcpClient client)
+    private LineClient(TcpClient client, Stream? stream = null)
     {
         _client = client;
-        _stream = client.GetStream();
+        _stream = stream ?? client.GetStream();
+    }
+
+    /// <summary>Connects and runs a TLS handshake trusting only <paramref name="ca"/> (name checked: localhost);
+    /// presents <paramref name="clientCertificate"/> when given (IRC CertFP).</summary>
+    public static async Task<LineClient> ConnectTlsAsync(IPEndPoint endpoint, System.Security.Cryptography.X509Certificates.X509Certificate2 ca,
+        System.Security.Cryptography.X509Certificates.X509Certificate2? clientCertificate = null)
+    {
+        var client = new TcpClient(AddressFamily.InterNetwork) { NoDelay = true };
+        using var cts = new CancellationTokenSource(DefaultTimeout);
+        await client.ConnectAsync(endpoint, cts.Token);
+        var ssl = new System.Net.Security.SslStream(client.GetStream(), leaveInnerStreamOpen: false);
+        var policy = new System.Security.Cryptography.X509Certificates.X509ChainPolicy
+        {
+            TrustMode = System.Security.Cryptography.X509Certificates.X509ChainTrustMode.CustomRootTrust,
+            RevocationMode = System.Security.Cryptography.X509Certificates.X509RevocationMode.NoCheck,
+        };
+        policy.CustomTrustStore.Add(ca);
+        var options = new System.Net.Security.SslClientAuthenticationOptions { TargetHost = "localhost", CertificateChainPolicy = policy };
+        if (clientCertificate is not null) options.ClientCertificates = [clientCertificate];
+        await ssl.AuthenticateAsClientAsync(options, cts.Token);
+        return new LineClient(client, ssl);
     }
 
     public Socket Socket => _client.Client;
@@ -30,6 +51,9 @@ public sealed class LineClient : IAsyncDisposable
         await client.ConnectAsync(endpoint, cts.Token);
         return new LineClient(client);
     }
+
+    /// <summary>A client over a socket connected elsewhere (e.g. inside a network namespace).</summary>
+    public static LineClient Over(Socket connected) => new(new TcpClient { Client = connected, NoDelay = true });
 
     public async Task SendLineAsync(string line) => await SendAsync(Encoding.UTF8.GetBytes(line + "\n"));
 

@@ -130,6 +130,50 @@ public sealed class StreamFlowTests(ITestOutputHelper output) : NodeTestKit(outp
         await AssertOnlyClientClosesAsync("proxy");
     }
 
+    /// <summary>The other direction: the upstream sends 1 MiB and half-closes; the client gets all of it, then EOF,
+    /// and may still send: its 1 MiB reaches the upstream after the upstream's FIN, then its own FIN does.</summary>
+    [Fact(Timeout = 60_000)]
+    public async Task Upstream_half_close_through_forward_reaches_the_client_who_may_still_send()
+    {
+        using var upstream = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        upstream.Start();
+        var bound = await StartNodeAsync(Raw("proxy", "forward") with { Upstream = new HostPort("127.0.0.1", ((IPEndPoint)upstream.LocalEndpoint).Port) });
+        var down = new byte[MiB];
+        var up = new byte[MiB];
+        new Random(11).NextBytes(down);
+        new Random(12).NextBytes(up);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(40));
+
+        var server = Task.Run(async () =>
+        {
+            using var socket = await upstream.AcceptSocketAsync(cts.Token);
+            await using var net = new NetworkStream(socket, ownsSocket: false); // (NetworkStream refuses a half-closed socket)
+            await net.WriteAsync(down, cts.Token);
+            socket.Shutdown(SocketShutdown.Send);
+            return await ReadToEndAsync(net, cts.Token);
+        });
+
+        using var client = new TcpClient(AddressFamily.InterNetwork) { NoDelay = true };
+        await client.ConnectAsync(bound["proxy"]);
+        var stream = client.GetStream();
+        var got = await ReadToEndAsync(stream, cts.Token); // ends at the FIN the proxy passed on
+        Assert.True(down.AsSpan().SequenceEqual(got), $"the client got {got.Length} bytes, not the upstream's {down.Length}");
+        await stream.WriteAsync(up, cts.Token); // the client's half is still open
+        client.Client.Shutdown(SocketShutdown.Send);
+        var received = await server;
+        Assert.True(up.AsSpan().SequenceEqual(received), $"the upstream got {received.Length} bytes, not the client's {up.Length}");
+        await AssertOnlyClientClosesAsync("proxy");
+    }
+
+    private static async Task<byte[]> ReadToEndAsync(Stream stream, CancellationToken ct)
+    {
+        var all = new MemoryStream();
+        var buffer = new byte[64 * 1024];
+        int read;
+        while ((read = await stream.ReadAsync(buffer, ct)) > 0) all.Write(buffer, 0, read);
+        return all.ToArray();
+    }
+
     private static async Task AssertHalfCloseEchoes(IPEndPoint endpoint)
     {
         using var client = new TcpClient(AddressFamily.InterNetwork) { NoDelay = true };

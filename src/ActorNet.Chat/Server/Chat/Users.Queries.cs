@@ -69,6 +69,10 @@ public sealed partial class UsersActor
                 if (t.Oper) Num(Numerics.RPL_WHOISOPERATOR, t.NickOrStar, "is an IRC operator");
                 if (t.Bot) Num(Numerics.RPL_WHOISBOT, t.NickOrStar, "is a bot"); // IRCv3 bot-mode
                 if (t.Away is { } away) Num(Numerics.RPL_AWAY, t.NickOrStar, away);
+                if (t.Secure) Num(Numerics.RPL_WHOISSECURE, t.NickOrStar, "is using a secure connection");
+                // the fingerprint is an identity: shown to its owner and to operators only (as Ergo and InspIRCd do)
+                if (t.CertFp is { } fp && (target == me || me.State.Oper))
+                    Num(Numerics.RPL_WHOISCERTFP, t.NickOrStar, "has client certificate fingerprint " + fp);
                 Num(Numerics.RPL_WHOISIDLE, t.NickOrStar, t.IdleSeconds(_time.GetUtcNow()).ToString(CultureInfo.InvariantCulture), Replies.Unix(t.SignedOn), "seconds idle, signon time");
                 Num(Numerics.RPL_ENDOFWHOIS, t.NickOrStar, "End of /WHOIS list");
                 break;

@@ -12,8 +12,9 @@ namespace ActorNet.Handlers.BuiltIn;
 /// <see cref="ConnectionHandler.DeferCredit"/>) comes back only once the upstream's write queue is below its soft
 /// limit; the upstream is read at most two reads ahead of the client connection's acknowledgements
 /// (<see cref="Connection.SendAcked"/>), which it gives only below its own soft limit.
-/// Half-closes pass through: the client's FIN becomes ours to the upstream once everything is written; the upstream's
-/// FIN closes the client after what it sent was flushed. An upstream that refuses, fails or resets closes the client.
+/// Half-closes pass through both ways: the client's FIN becomes ours to the upstream once everything is written, and
+/// the upstream's FIN becomes ours to the client (<see cref="Connection.CloseOutput"/>) after what it sent, while the
+/// client may still send; the connection closes once both sides have finished. An upstream that refuses, fails or resets closes the client.
 /// A handler crash keeps the upstream link: it is not restarted with the handler.
 /// </summary>
 public sealed class ForwardHandler : ConnectionHandler, IAcceptsFrameBatches
@@ -47,7 +48,7 @@ public sealed class ForwardHandler : ConnectionHandler, IAcceptsFrameBatches
 
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private IActorRef _link = ActorRefs.Nobody;
-    private bool _clientFinished;
+    private bool _clientFinished, _upstreamFinished;
 
     public ForwardHandler(HandlerContext context) : base(context)
     {
@@ -65,8 +66,10 @@ public sealed class ForwardHandler : ConnectionHandler, IAcceptsFrameBatches
         Receive<UpstreamFinished>(_ =>
         {
             // what the upstream sent is queued ahead of this close and is flushed before the client's FIN
+            // (once both ended: the link's last writes to the upstream are done too)
             if (_clientFinished) CloseAfterHalfClose();
-            else Handler.ConnectionActor.Tell(new Connection.Close(DisconnectReason.UpstreamClosed, "upstream finished"));
+            else if (!_upstreamFinished) Handler.ConnectionActor.Tell(Connection.CloseOutput.Instance); // a half-close passes on
+            _upstreamFinished = true;
         });
         Receive<UpstreamClosed>(closed =>
         {

@@ -21,7 +21,7 @@ namespace ActorNet.Handlers.BuiltIn;
 /// everything is written (reading on), and the upstream's FIN is <see cref="ForwardHandler.UpstreamFinished"/>.
 /// States: Connecting → Connected → (Fail: stopped).
 /// </summary>
-public sealed class UpstreamLink : ReceiveActor
+public sealed partial class UpstreamLink : ReceiveActor
 {
     /// <param name="Upstream">where to connect</param>
     /// <param name="Listener">framing and limits (the client's listener)</param>
@@ -98,17 +98,35 @@ public sealed class UpstreamLink : ReceiveActor
             var socket = Sender;
             socket.Tell(new Tcp.Register(Self, keepOpenOnPeerClosed: true));
             _writer.Socket = socket;
-            Become(() => Connected(socket));
-            foreach (var frame in _beforeConnect)
-                if (!Enqueue(socket, frame)) return;
-            _beforeConnect.Clear();
-            _setup.Owner.Tell(ForwardHandler.UpstreamConnected.Instance);
-            CheckWatermark(); // gives back the credit held while connecting, unless already over the soft limit
-            RequestRead(socket);
-            if (_closeWrite) MaybeCloseWrite(socket);
+            if (_setup.Listener.UpstreamTls is { } tls)
+            {
+                StartTls(socket, tls); // the link is up once the handshake succeeded (LinkUp)
+                return;
+            }
+
+            LinkUp(socket);
         });
         Receive<Tcp.CommandFailed>(failed => Fail($"connect to {_setup.Upstream} failed: {failed.CauseString}"));
         Receive<Kill>(kill => Fail("killed: " + kill.Detail));
+        HoldSends();
+    }
+
+    /// <summary>Connected (and, with upstream-tls, the handshake done): what was held goes out, the owner is told.</summary>
+    private void LinkUp(IActorRef socket)
+    {
+        Become(() => Connected(socket));
+        foreach (var frame in _beforeConnect)
+            if (!Enqueue(socket, frame)) return;
+        _beforeConnect.Clear();
+        _setup.Owner.Tell(ForwardHandler.UpstreamConnected.Instance);
+        CheckWatermark(); // gives back the credit held while connecting, unless already over the soft limit
+        RequestRead(socket);
+        if (_closeWrite) MaybeCloseWrite(socket);
+    }
+
+    /// <summary>Until the link is up: frames (and a half-close) from the client are held.</summary>
+    private void HoldSends()
+    {
         Receive<Send>(send =>
         {
             _heldCredit += send.Credit;
@@ -140,6 +158,7 @@ public sealed class UpstreamLink : ReceiveActor
     private void Connected(IActorRef socket)
     {
         Context.Watch(socket);
+        if (_tls is not null) ReceiveTls(socket);
         Receive<Send>(send =>
         {
             if (Enqueue(socket, send.Data)) GiveBack(send.Credit);
@@ -166,22 +185,13 @@ public sealed class UpstreamLink : ReceiveActor
         Receive<Tcp.Received>(received =>
         {
             _readRequested = false;
-            _frames.Clear();
-            var status = _decoder.Decode(received.Data, _frames); // zero-copy slices of the immutable read
-            if (_frames.Count > 0)
+            if (_tls is not null)
             {
-                _unacked++;
-                _setup.Owner.Tell(new ForwardHandler.UpstreamData(_frames.ToArray()));
-            }
-
-            if (status != DecodeStatus.Ok)
-            {
-                socket.Tell(Tcp.Abort.Instance);
-                Fail($"upstream sent a bad frame ({status})");
+                _tls.Receive(received.Data); // the next socket read once the layer took it (CiphertextTaken)
                 return;
             }
 
-            RequestRead(socket);
+            if (Deliver(socket, received.Data)) RequestRead(socket);
         });
         Receive<Delivered>(_ =>
         {
@@ -197,7 +207,8 @@ public sealed class UpstreamLink : ReceiveActor
         Receive<Tcp.PeerClosed>(_ =>
         {
             _readRequested = false;
-            _setup.Owner.Tell(ForwardHandler.UpstreamFinished.Instance);
+            if (_tls is not null) _tls.OnSocketEnded(); // finished once the layer's plaintext ends
+            else _setup.Owner.Tell(ForwardHandler.UpstreamFinished.Instance);
         });
         Receive<Tcp.ConfirmedClosed>(_ => Finish());
         Receive<Tcp.ConnectionClosed>(closed => Fail("upstream connection " + closed.GetType().Name));
@@ -208,6 +219,12 @@ public sealed class UpstreamLink : ReceiveActor
     /// <summary>One read at a time, and only while fewer than <see cref="ReadWindow"/> reads wait for the client.</summary>
     private void RequestRead(IActorRef socket)
     {
+        if (_tls is not null)
+        {
+            RequestTlsReads(socket);
+            return;
+        }
+
         if (_readRequested || _unacked >= ReadWindow) return;
         _readRequested = true;
         socket.Tell(Tcp.ResumeReading.Instance);
@@ -218,6 +235,7 @@ public sealed class UpstreamLink : ReceiveActor
     private void MaybeCloseWrite(IActorRef socket)
     {
         if (_writer.WriteInFlight) return;
+        if (_tls is not null && !TlsClosedForWriting()) return; // close_notify first; back here once it left
         _closeWrite = false;
         socket.Tell(Tcp.ConfirmedClose.Instance);
     }
@@ -254,6 +272,23 @@ public sealed class UpstreamLink : ReceiveActor
         }
 
         _setup.Owner.Tell(new ForwardHandler.CreditBack(credit));
+    }
+
+    /// <summary>Frames of one upstream read (plain bytes) to the client connection; false when the link failed.</summary>
+    private bool Deliver(IActorRef socket, ByteString data)
+    {
+        _frames.Clear();
+        var status = _decoder.Decode(data, _frames); // zero-copy slices of the immutable read
+        if (_frames.Count > 0)
+        {
+            _unacked++;
+            _setup.Owner.Tell(new ForwardHandler.UpstreamData(_frames.ToArray()));
+        }
+
+        if (status == DecodeStatus.Ok) return true;
+        socket.Tell(Tcp.Abort.Instance);
+        Fail($"upstream sent a bad frame ({status})");
+        return false;
     }
 
     /// <param name="defer">frame into the pending buffer even when idle; the caller flushes</param>
@@ -293,6 +328,7 @@ public sealed class UpstreamLink : ReceiveActor
     {
         NodeRuntime.Get(Context.System).Links.Remove(_setup.LinkName, Self);
         _decoder.Dispose();
+        _tls?.Dispose();
         _writer.Dispose();
     }
 }

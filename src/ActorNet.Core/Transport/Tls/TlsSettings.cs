@@ -27,6 +27,9 @@ public sealed record TlsSettings(
     private readonly Lazy<SslStreamCertificateContext> _context =
         new(() => SslStreamCertificateContext.Create(Certificate, additionalCertificates: null, offline: true));
 
+    /// <summary><c>dev-certificate = on</c>: the CA file clients trust for the development pair (null otherwise).</summary>
+    public string? DevCa { get; init; }
+
     /// <summary>What every handshake of this listener presents.</summary>
     public SslStreamCertificateContext CertificateContext => _context.Value;
 
@@ -47,4 +50,21 @@ public sealed record TlsSettings(
 /// <summary>A forward listener's <c>upstream-tls { }</c>: originate TLS to the upstream.</summary>
 /// <param name="ServerName">SNI and the name the upstream's certificate must carry (default: the upstream host)</param>
 /// <param name="Verify">check the upstream's certificate chain and name (off only for test setups)</param>
-public sealed record UpstreamTlsSettings(string ServerName, bool Verify, TimeSpan HandshakeTimeout);
+public sealed record UpstreamTlsSettings(string ServerName, bool Verify, TimeSpan HandshakeTimeout)
+{
+    /// <summary><c>ca-certificate</c>: a PEM file of the roots to trust instead of the system's (a private CA); null = system trust.</summary>
+    public string? CaCertificatePath { get; init; }
+
+    /// <summary>The client side of one upstream connection (the CA file is read per link: a renewed file is picked up).</summary>
+    public TlsClientOptions ClientOptions()
+    {
+        X509Certificate2Collection? roots = null;
+        if (CaCertificatePath is { } path)
+        {
+            roots = new X509Certificate2Collection();
+            roots.ImportFromPemFile(path);
+        }
+
+        return new TlsClientOptions(ServerName, Verify, HandshakeTimeout, roots);
+    }
+}

@@ -1,0 +1,140 @@
+using ActorNet.Transport;
+using ActorNet.Transport.Tls;
+using Akka.Actor;
+using Akka.Event;
+using Akka.IO;
+
+namespace ActorNet.Handlers.BuiltIn;
+
+/// <summary>
+/// Outbound TLS (<c>upstream-tls { }</c>): the link originates TLS to its upstream with the same <see cref="TlsChannel"/>
+/// the accepted connections use, so the link stays the one actor of its socket and keeps its flow control: one socket
+/// read fed to the layer at a time, a plaintext read only while fewer than <see cref="ReadWindow"/> reads wait for the
+/// client, the write queue writing into the layer. States: Connecting → Handshaking → Connected. A failed handshake
+/// (the upstream's certificate rejected, no TLS there, the timeout) fails the link, and the client is closed with
+/// <see cref="DisconnectReason.UpstreamClosed"/>.
+/// </summary>
+public sealed partial class UpstreamLink
+{
+    private TlsChannel? _tls;
+
+    private void StartTls(IActorRef socket, UpstreamTlsSettings settings)
+    {
+        TlsClientOptions options;
+        try
+        {
+            options = settings.ClientOptions();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
+        {
+            socket.Tell(Tcp.Abort.Instance);
+            Fail($"upstream-tls ca-certificate unreadable: {e.Message}");
+            return;
+        }
+
+        _tls = new TlsChannel(TlsLayer.Client(options), Self, socket);
+        _writer.Sink = _tls;
+        Become(() => Handshaking(socket));
+        _tls.Start();
+        RequestTlsReads(socket);
+    }
+
+    /// <summary>Connected, handshake under way: the client's frames are still held.</summary>
+    private void Handshaking(IActorRef socket)
+    {
+        Context.Watch(socket);
+        Receive<TlsChannel.HandshakeDone>(done =>
+        {
+            var result = _tls!.OnHandshakeDone(done);
+            if (result.Ok)
+            {
+                _log.Debug("upstream link to {Upstream}: TLS {Protocol} {Cipher}", _setup.Upstream, result.Session!.Protocol, result.Session.CipherSuite);
+                LinkUp(socket);
+                return;
+            }
+
+            _log.Warning("upstream link to {Upstream}: TLS handshake failed ({Failure}): {Detail}", _setup.Upstream, result.Failure.ToString(), result.Detail);
+            socket.Tell(Tcp.Abort.Instance);
+            Fail($"TLS handshake with {_setup.Upstream} failed ({result.Failure}): {result.Detail}");
+        });
+        ReceiveTls(socket);
+        Receive<Tcp.Received>(received =>
+        {
+            _readRequested = false;
+            _tls!.Receive(received.Data);
+        });
+        Receive<Kill>(kill =>
+        {
+            socket.Tell(Tcp.Abort.Instance);
+            Fail("killed: " + kill.Detail);
+        });
+        Receive<Tcp.PeerClosed>(_ =>
+        {
+            _readRequested = false;
+            _tls!.OnSocketEnded(); // the handshake fails with PeerClosed
+        });
+        Receive<Tcp.ConnectionClosed>(closed => Fail("upstream connection " + closed.GetType().Name + " during the TLS handshake"));
+        Receive<Tcp.CommandFailed>(failed => Fail("write to upstream failed: " + failed.CauseString));
+        Receive<Terminated>(_ => Fail("upstream socket stopped"));
+        HoldSends();
+    }
+
+    /// <summary>The layer's messages, in Handshaking and Connected.</summary>
+    private void ReceiveTls(IActorRef socket)
+    {
+        Receive<TlsChannel.CiphertextOut>(output =>
+        {
+            _tls!.OnCiphertextOut(output);
+            if (_closeWrite) MaybeCloseWrite(socket);
+        });
+        Receive<TlsChannel.CiphertextWritten>(_ =>
+        {
+            _tls!.OnCiphertextWritten();
+            if (_closeWrite) MaybeCloseWrite(socket);
+        });
+        Receive<TlsChannel.CiphertextTaken>(taken =>
+        {
+            _tls!.OnCiphertextTaken(taken);
+            RequestTlsReads(socket);
+        });
+        Receive<TlsChannel.PlaintextIn>(plaintext =>
+        {
+            var read = _tls!.OnPlaintextIn(plaintext);
+            if (!read.End)
+            {
+                var bytes = System.Runtime.InteropServices.MemoryMarshal.TryGetArray(read.Data, out var segment)
+                    ? ByteString.FromBytes(segment) : ByteString.CopyFrom(read.Data.ToArray());
+                if (Deliver(socket, bytes)) RequestTlsReads(socket);
+                return;
+            }
+
+            if (read.Error is { } error)
+            {
+                socket.Tell(Tcp.Abort.Instance);
+                Fail("TLS error from upstream: " + error);
+                return;
+            }
+
+            _setup.Owner.Tell(ForwardHandler.UpstreamFinished.Instance); // close_notify or FIN: the upstream's half ended
+        });
+    }
+
+    /// <summary>A socket read whenever the layer took the last one; a plaintext read while the client keeps up.</summary>
+    private void RequestTlsReads(IActorRef socket)
+    {
+        if (!_readRequested && _tls!.MayReadSocket)
+        {
+            _readRequested = true;
+            socket.Tell(Tcp.ResumeReading.Instance);
+        }
+
+        if (_unacked < ReadWindow) _tls!.ReadPlaintext();
+    }
+
+    /// <summary>Half-close over TLS: close_notify after the last write; true once it has left (then our FIN).</summary>
+    private bool TlsClosedForWriting()
+    {
+        if (!_tls!.ShuttingDown) _tls.Shutdown();
+        return _tls.Drained;
+    }
+}
