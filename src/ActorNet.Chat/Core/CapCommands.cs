@@ -12,9 +12,19 @@ internal static class CapCommands
     public const string MessageTags = "message-tags";
     public const string EchoMessage = "echo-message";
     public const string UserhostInNames = "userhost-in-names";
+    public const string AwayNotify = "away-notify";
+    public const string Setname = "setname";
+    public const string ExtendedMonitor = "extended-monitor";
+    public const string InviteNotify = "invite-notify";
+
+    /// <summary>CAP NEW / DEL: this server's capabilities are fixed for the life of the process (a reload does not
+    /// change them), so there is never anything to announce; REQ of it is accepted without side effects, and with
+    /// LS 302 it is on implicitly (not listed in CAP LIST, and -cap-notify cannot turn that off).</summary>
+    public const string CapNotify = "cap-notify";
 
     /// <summary>The capabilities this server offers, in LS order.</summary>
-    public static readonly ImmutableArray<string> Supported = [EchoMessage, MessageTags, MultiPrefix, ServerTime, UserhostInNames];
+    public static readonly ImmutableArray<string> Supported =
+        [AwayNotify, LabeledResponse.BatchCap, CapNotify, EchoMessage, ExtendedMonitor, InviteNotify, LabeledResponse.Cap, MessageTags, MultiPrefix, ServerTime, Setname, UserhostInNames];
 
     /// <summary>Bytes of capability names per CAP LS line before a continuation line is started.</summary>
     public const int LsChunkBytes = 400;

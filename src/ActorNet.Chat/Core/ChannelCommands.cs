@@ -119,8 +119,20 @@ internal static class ChannelCommands
     }
 
     // RFC 2812 3.2.7: INVITE <nickname> <channel>
-    public static CoreResult Invite(SessionState s, ChatView v, IrcMessage m) =>
-        new Out(s, v).Ask(new InviteRequest(m.Params[0], m.Params[1])).Result;
+    public static CoreResult Invite(SessionState s, ChatView v, IrcMessage m)
+    {
+        var o = new Out(s, v);
+        switch (m.ParamCount)
+        {
+            case 0: // Modern IRC: INVITE alone lists the channels the client is invited to (336, 337)
+                foreach (var channel in s.Invites) o.Num(Numerics.RPL_INVITELISTCMD, channel);
+                return o.Num(Numerics.RPL_ENDOFINVITELISTCMD, "End of /INVITE list").Result;
+            case 1:
+                return o.Num(Numerics.ERR_NEEDMOREPARAMS, "INVITE", "Not enough parameters").Result;
+            default:
+                return o.Ask(new InviteRequest(m.Params[0], m.Params[1])).Result;
+        }
+    }
 
     // RFC 2812 3.2.5: NAMES [ <channel> *( "," <channel> ) [ <target> ] ]
     public static CoreResult Names(SessionState s, ChatView v, IrcMessage m)
@@ -135,6 +147,9 @@ internal static class ChannelCommands
     }
 
     // RFC 2812 3.2.6: LIST [ <channel> *( "," <channel> ) [ <target> ] ]
-    public static CoreResult List(SessionState s, ChatView v, IrcMessage m) =>
-        new Out(s, v).Ask(new ListRequest(m.Param(0) is { Length: > 0 } list ? list.Split(',', StringSplitOptions.RemoveEmptyEntries) : null)).Result;
+    public static CoreResult List(SessionState s, ChatView v, IrcMessage m)
+    {
+        var (names, filter) = ListFilter.Parse(m.Param(0));
+        return new Out(s, v).Ask(new ListRequest(names) { Filter = filter }).Result;
+    }
 }

@@ -62,6 +62,8 @@ public static class CommandCore
         new("KILL", 2, false, UserCommands.Kill),
         new("REHASH", 0, false, UserCommands.Rehash),
         new("WALLOPS", 1, false, UserCommands.WallopsCommand),
+        new("MONITOR", 1, false, MonitorCommands.Monitor),
+        new("SETNAME", 1, false, MonitorCommands.Setname),
         new("JOIN", 1, false, ChannelCommands.Join),
         new("PART", 1, false, ChannelCommands.Part),
         new("PRIVMSG", 0, false, ChannelCommands.Privmsg),
@@ -69,7 +71,7 @@ public static class CommandCore
         new("TAGMSG", 1, false, ChannelCommands.Tagmsg),
         new("TOPIC", 1, false, ChannelCommands.Topic),
         new("KICK", 2, false, ChannelCommands.Kick),
-        new("INVITE", 2, false, ChannelCommands.Invite),
+        new("INVITE", 0, false, ChannelCommands.Invite),
         new("NAMES", 0, false, ChannelCommands.Names),
         new("LIST", 0, false, ChannelCommands.List),
     }.ToFrozenDictionary(c => c.Name, StringComparer.Ordinal);
@@ -86,7 +88,11 @@ public static class CommandCore
             return o.Num(Numerics.ERR_NOTREGISTERED, "You have not registered").Result;
         if (message.ParamCount < spec.MinParams)
             return o.Num(Numerics.ERR_NEEDMOREPARAMS, spec.Name, "Not enough parameters").Result;
-        return spec.Handler(state, view, message);
+        var result = spec.Handler(state, view, message);
+        // idle time (WHOIS 317): what counts as activity is talking
+        if (spec.Name is "PRIVMSG" or "NOTICE" && result.State.Registered && view.Now - result.State.LastActive >= SessionState.IdleResolution)
+            result = result with { State = result.State with { LastActive = view.Now } };
+        return result;
     }
 
     /// <summary>Answers a line the parser rejected: 417 when too long, 421 for a bad command word, nothing when blank.</summary>
@@ -117,7 +123,7 @@ public static class CommandCore
                 foreach (var m in r.Messages) o.Send(m);
                 break;
             case RegisteredEvent r:
-                o.State = state with { Registered = true, RegistrationPending = false, SignedOn = r.At };
+                o.State = state with { Registered = true, RegistrationPending = false, SignedOn = r.At, LastActive = r.At };
                 RegistrationCommands.Welcome(o, r.Counts);
                 break;
             case NickInUseEvent n:
@@ -129,7 +135,12 @@ public static class CommandCore
                 o.State = state with { Nick = n.NewNick };
                 break;
             case JoinedEvent j:
-                o.State = state with { Channels = state.Channels.Add(j.Channel) };
+                o.State = state with { Channels = state.Channels.Add(j.Channel), Invites = state.Invites.RemoveAll(c => view.CaseMapping.Equals(c, j.Channel)) };
+                break;
+            case InvitedEvent i when !state.Invites.Contains(i.Name, view.CaseMapping):
+                // newest last; bounded like a channel's pending invitations (the oldest is forgotten)
+                var invites = state.Invites.Add(i.Name);
+                o.State = state with { Invites = invites.Count > view.Settings.MaxInvites ? invites.RemoveAt(0) : invites };
                 break;
             case LeftEvent l:
                 o.State = state with { Channels = state.Channels.Remove(l.Channel) };

@@ -74,7 +74,8 @@ public sealed record InviteRequest(string Nick, string Channel) : ChatRequest;
 /// naming them all, sent by the core after the last).</summary>
 public sealed record NamesRequest(string Channel, bool End = true) : ChatRequest;
 
-public sealed record WhoRequest(string Mask) : ChatRequest;
+/// <summary>WHO of a mask or channel; <paramref name="Whox"/>: the WHOX fields asked for (354 replies), null: 352.</summary>
+public sealed record WhoRequest(string Mask, WhoxQuery? Whox = null) : ChatRequest;
 
 public sealed record WhoisRequest(string Nick) : ChatRequest;
 
@@ -82,9 +83,16 @@ public sealed record WhoisRequest(string Nick) : ChatRequest;
 public sealed record WhowasRequest(string Nick, int Count = 0) : ChatRequest;
 
 /// <summary>LIST; null = every channel.</summary>
-public sealed record ListRequest(IReadOnlyList<string>? Channels) : ChatRequest;
+public sealed record ListRequest(IReadOnlyList<string>? Channels) : ChatRequest
+{
+    /// <summary>ELIST masks and user counts; null = none.</summary>
+    public ListFilter? Filter { get; init; }
+}
 
 public sealed record LusersRequest : ChatRequest;
+
+/// <summary>MONITOR +/S: answer 730/731 for these nicks (the list itself is in the saved state).</summary>
+public sealed record MonitorStatusRequest(IReadOnlyList<string> Nicks) : ChatRequest;
 
 public sealed record UserhostRequest(IReadOnlyList<string> Nicks) : ChatRequest;
 
@@ -93,6 +101,11 @@ public sealed record IsonRequest(IReadOnlyList<string> Nicks) : ChatRequest;
 public sealed record KillRequest(string Nick, string Reason) : ChatRequest;
 
 public sealed record WallopsRequest(string Text) : ChatRequest;
+
+/// <summary>AWAY or SETNAME (the new state is saved first): <paramref name="Line"/> goes to the watchers with
+/// extended-monitor and the channel peers with <paramref name="Cap"/>; then the client gets <paramref name="Reply"/>
+/// (305/306, or its own SETNAME when it has the cap), so that what it sees next comes after what the others were sent.</summary>
+public sealed record PresenceRequest(string Cap, IrcMessage Line, IrcMessage? Reply) : ChatRequest;
 
 /// <summary>The client quits (QUIT): channel peers see it.</summary>
 public sealed record QuitRequest(string Reason) : ChatRequest;
@@ -132,6 +145,12 @@ public sealed record JoinedEvent(string Channel) : ChatEvent;
 public sealed record LeftEvent(string Channel, bool ByRequest) : ChatEvent
 {
     public override bool Completes => ByRequest;
+}
+
+/// <summary>The client was invited to the channel <paramref name="Name"/> (kept for INVITE without parameters, 336).</summary>
+public sealed record InvitedEvent(string Name) : ChatEvent
+{
+    public override bool Completes => false;
 }
 
 /// <summary>Counts for LUSERS.</summary>

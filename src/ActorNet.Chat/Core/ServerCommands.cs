@@ -25,7 +25,9 @@ internal static class ServerCommands
     public static CoreResult QuitWith(SessionState s, ChatView v, string reason, DisconnectReason closeReason)
     {
         var o = new Out(s, v);
-        if (s.Registered) o.Tell(new QuitRequest(reason));
+        // asked, not told: the ERROR (and the close) wait until the service has told everyone (MONITOR watchers
+        // see 731 before the quitting client sees its link close)
+        if (s.Registered) o.Ask(new QuitRequest(reason));
         return o.Close(closeReason, $"Closing link: {s.Host} ({reason})").Result;
     }
 

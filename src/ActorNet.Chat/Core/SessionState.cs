@@ -65,8 +65,24 @@ public sealed record SessionState
     /// <summary>Channels the client is on, by case-folded name.</summary>
     public ImmutableSortedSet<string> Channels { get; init; } = ImmutableSortedSet.Create<string>(StringComparer.Ordinal);
 
+    /// <summary>IRCv3 MONITOR list: case-folded nick → the nick as the client gave it.</summary>
+    public ImmutableSortedDictionary<string, string> Monitored { get; init; } = ImmutableSortedDictionary.Create<string, string>(StringComparer.Ordinal);
+
+    /// <summary>Channels the client was invited to and has not joined since (display names, oldest first).</summary>
+    public ImmutableList<string> Invites { get; init; } = ImmutableList<string>.Empty;
+
     /// <summary>When the client registered (signon time in WHOIS).</summary>
     public DateTimeOffset SignedOn { get; init; }
+
+    /// <summary>When the client last sent PRIVMSG or NOTICE (or registered): WHOIS 317 and WHOX <c>l</c> count idle
+    /// seconds from it. Updated at most once per <see cref="IdleResolution"/>, so that a talking client does not save
+    /// its state with every line.</summary>
+    public DateTimeOffset LastActive { get; init; }
+
+    public static readonly TimeSpan IdleResolution = TimeSpan.FromSeconds(1);
+
+    /// <summary>Whole seconds idle at <paramref name="now"/>.</summary>
+    public long IdleSeconds(DateTimeOffset now) => Math.Max(0, (long)(now - (LastActive > SignedOn ? LastActive : SignedOn)).TotalSeconds);
 
     /// <summary>The nick, or "*" before one is set (the target of numerics).</summary>
     public string NickOrStar => Nick ?? "*";

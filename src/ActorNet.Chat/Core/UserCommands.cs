@@ -12,11 +12,15 @@ internal static class UserCommands
         if (m.Param(0) is not { Length: > 0 } text)
         {
             o.State = s with { Away = null };
-            return o.Num(Numerics.RPL_UNAWAY, "You are no longer marked as being away").Result;
+            return o.Ask(new PresenceRequest(CapCommands.AwayNotify, IrcMessage.FromSource(s.Prefix, "AWAY"),
+                Replies.Numeric(v.Server, Numerics.RPL_UNAWAY, s.NickOrStar, "You are no longer marked as being away"))).Result;
         }
 
-        o.State = s with { Away = Replies.Truncate(text, v.Settings.AwayLength) };
-        return o.Num(Numerics.RPL_NOWAWAY, "You have been marked as being away").Result;
+        var away = Replies.Truncate(text, v.Settings.AwayLength);
+        o.State = s with { Away = away };
+        // away-notify (channel peers) and extended-monitor (watchers) get the AWAY line; the 306 comes after it
+        return o.Ask(new PresenceRequest(CapCommands.AwayNotify, IrcMessage.FromSource(s.Prefix, "AWAY", away),
+            Replies.Numeric(v.Server, Numerics.RPL_NOWAWAY, s.NickOrStar, "You have been marked as being away"))).Result;
     }
 
     // RFC 2812 3.1.4: OPER <name> <password>
@@ -107,9 +111,9 @@ internal static class UserCommands
     public static CoreResult Ison(SessionState s, ChatView v, IrcMessage m) =>
         new Out(s, v).Ask(new IsonRequest(SplitWords(m.Params).ToArray())).Result;
 
-    // RFC 2812 3.6.1: WHO [ <mask> [ "o" ] ]
+    // RFC 2812 3.6.1: WHO [ <mask> [ "o" ] ]; IRCv3 WHOX: WHO <mask> %<fields>[,<token>]
     public static CoreResult Who(SessionState s, ChatView v, IrcMessage m) =>
-        new Out(s, v).Ask(new WhoRequest(m.Param(0) is { Length: > 0 } mask ? mask : "*")).Result;
+        new Out(s, v).Ask(new WhoRequest(m.Param(0) is { Length: > 0 } mask ? mask : "*", WhoxQuery.Parse(m.Param(1)))).Result;
 
     // RFC 2812 3.6.2: WHOIS [ <target> ] <mask> *( "," <mask> )
     public static CoreResult Whois(SessionState s, ChatView v, IrcMessage m)

@@ -307,6 +307,42 @@ public static class Numerics
     /// <summary>Numeric 696.</summary>
     public const string ERR_INVALIDMODEPARAM = "696";
 
+    /// <summary>Numeric 346 (RPL_INVITELIST: one +I entry).</summary>
+    public const string RPL_INVITELIST = "346";
+
+    /// <summary>Numeric 347.</summary>
+    public const string RPL_ENDOFINVITELIST = "347";
+
+    /// <summary>Numeric 348 (RPL_EXCEPTLIST: one +e entry).</summary>
+    public const string RPL_EXCEPTLIST = "348";
+
+    /// <summary>Numeric 349.</summary>
+    public const string RPL_ENDOFEXCEPTLIST = "349";
+
+    /// <summary>Numeric 336 (RPL_INVITELIST of the INVITE command: a channel the client is invited to).</summary>
+    public const string RPL_INVITELISTCMD = "336";
+
+    /// <summary>Numeric 337.</summary>
+    public const string RPL_ENDOFINVITELISTCMD = "337";
+
+    /// <summary>Numeric 354 (WHOX reply).</summary>
+    public const string RPL_WHOSPCRPL = "354";
+
+    /// <summary>Numeric 730 (IRCv3 monitor).</summary>
+    public const string RPL_MONONLINE = "730";
+
+    /// <summary>Numeric 731.</summary>
+    public const string RPL_MONOFFLINE = "731";
+
+    /// <summary>Numeric 732.</summary>
+    public const string RPL_MONLIST = "732";
+
+    /// <summary>Numeric 733.</summary>
+    public const string RPL_ENDOFMONLIST = "733";
+
+    /// <summary>Numeric 734.</summary>
+    public const string ERR_MONLISTFULL = "734";
+
     private static readonly FrozenDictionary<string, string> Names = typeof(Numerics)
         .GetFields(BindingFlags.Public | BindingFlags.Static)
         .Where(f => f.IsLiteral && f.FieldType == typeof(string))

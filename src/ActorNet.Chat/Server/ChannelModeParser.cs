@@ -8,9 +8,13 @@ public sealed record ModeChange(bool Add, char Mode, string? Arg);
 /// <param name="Unknown">mode letters this server does not know (472)</param>
 /// <param name="MissingArg">modes that needed an argument and had none (696)</param>
 /// <param name="ListBans">a bare "b" / "+b": list the ban masks (367/368)</param>
-public sealed record ParsedModes(IReadOnlyList<ModeChange> Changes, IReadOnlyList<char> Unknown, IReadOnlyList<char> MissingArg, bool ListBans);
+public sealed record ParsedModes(IReadOnlyList<ModeChange> Changes, IReadOnlyList<char> Unknown, IReadOnlyList<char> MissingArg, bool ListBans)
+{
+    /// <summary>The list modes asked for without a mask (b: 367/368, e: 348/349, I: 346/347), each once, in order.</summary>
+    public IReadOnlyList<char> Lists { get; init; } = ListBans ? ['b'] : [];
+}
 
-/// <summary>Parses channel mode strings (CHANMODES=b,k,l,imnt; PREFIX=(ov)@+). Pure.</summary>
+/// <summary>Parses channel mode strings (CHANMODES=beI,k,l,Cimnpst; PREFIX=(ov)@+). Pure.</summary>
 public static class ChannelModeParser
 {
     /// <summary>Parses <paramref name="args"/> (mode string then its arguments); at most <paramref name="maxParamModes"/> argument-taking modes.</summary>
@@ -19,7 +23,7 @@ public static class ChannelModeParser
         var changes = new List<ModeChange>();
         var unknown = new List<char>();
         var missing = new List<char>();
-        var listBans = false;
+        var lists = new List<char>();
         var next = 1;
         var add = true;
         var paramModes = 0;
@@ -35,11 +39,11 @@ public static class ChannelModeParser
                 case '-':
                     add = false;
                     break;
-                case 'i' or 'm' or 'n' or 'p' or 's' or 't':
+                case 'C' or 'i' or 'm' or 'n' or 'p' or 's' or 't':
                     changes.Add(new ModeChange(add, c, null));
                     break;
-                case 'o' or 'v' or 'b' or 'k' or 'l':
-                    var needsArg = c is 'o' or 'v' or 'b' || (add && c is 'k' or 'l') || (!add && c == 'k');
+                case 'o' or 'v' or 'b' or 'e' or 'I' or 'k' or 'l':
+                    var needsArg = c is 'o' or 'v' or 'b' or 'e' or 'I' || (add && c is 'k' or 'l') || (!add && c == 'k');
                     if (!needsArg)
                     {
                         changes.Add(new ModeChange(add, c, null));
@@ -50,7 +54,10 @@ public static class ChannelModeParser
                     var arg = TakeArg();
                     if (arg is null or "")
                     {
-                        if (c == 'b') listBans = true;
+                        if (c is 'b' or 'e' or 'I')
+                        {
+                            if (!lists.Contains(c)) lists.Add(c);
+                        }
                         else if (c == 'k' && !add) changes.Add(new ModeChange(false, 'k', null));
                         else missing.Add(c);
                         break;
@@ -65,7 +72,7 @@ public static class ChannelModeParser
             }
         }
 
-        return new ParsedModes(changes, unknown, missing, listBans);
+        return new ParsedModes(changes, unknown, missing, lists.Contains('b')) { Lists = lists };
     }
 
     /// <summary>Formats applied changes as one MODE argument list: "+ov-k", "alice", "bob".</summary>

@@ -48,3 +48,21 @@ public sealed record ChannelEmpty(string Key);
 
 /// <summary>Server → channel: remove this member (its session is gone) and tell the others with this QUIT.</summary>
 public sealed record RemoveMember(IActorRef Session, string Reason);
+
+/// <summary>
+/// AWAY (away-notify) or SETNAME (setname) of a user — local <paramref name="Subject"/>, or <paramref name="RemoteNick"/>
+/// of another node — for the channel peers that negotiated <paramref name="Cap"/>: passed channel to channel like
+/// <see cref="PeerBroadcast"/>, each client reached once (<paramref name="Reached"/> starts with the subject and the
+/// watchers extended-monitor already told).
+/// </summary>
+public sealed record CapNotice(
+    Outgoing Message,
+    string Cap,
+    IActorRef? Subject,
+    string? RemoteNick,
+    IReadOnlyList<IActorRef> Remaining,
+    System.Collections.Immutable.ImmutableHashSet<IActorRef> Reached)
+{
+    /// <summary>Told to <see cref="Subject"/> at the end of the chain (its reply comes after the others' notices).</summary>
+    public ChatEvent? Final { get; init; }
+}

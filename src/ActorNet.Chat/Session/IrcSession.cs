@@ -86,6 +86,16 @@ public sealed class IrcSession : ConnectionHandler, IWithTimers, IAcceptsFrameBa
     private IActorRef? _pipeTo;
     private int _inFlight;
 
+    /// <summary>labeled-response: the label of the command being run and the lines it produced so far (null: none).
+    /// Meanwhile the session gives itself as the connection of its requests, so what the chat service sends for them
+    /// comes here; when the command is done the lines leave labeled (<see cref="LabeledResponse"/>).</summary>
+    private string? _label;
+    private List<ByteString>? _labeled;
+    private long _batchSeq;
+
+    /// <summary>Where the chat service sends the replies to the current command: the session while a label collects.</summary>
+    private IActorRef ReplyTo => _label is null ? Handler.ConnectionActor : Self;
+
     public IrcSession(HandlerContext context, IrcRuntime runtime) : base(context)
     {
         _rt = runtime;
@@ -162,6 +172,11 @@ public sealed class IrcSession : ConnectionHandler, IWithTimers, IAcceptsFrameBa
         Receive<ActorNet.Admin.AdminResult>(OnRehashed);
         Receive<Terminated>(OnChannelGone);
         Receive<FloodTick>(_ => Pump());
+        Receive<Connection.Send>(OnReplyLine);
+        Receive<Connection.SendMany>(many =>
+        {
+            foreach (var payload in many.Payloads) OnReplyLine(new Connection.Send(payload));
+        });
         Receive<PingTick>(_ => OnPingTick());
         Receive<RegistrationTimeout>(_ =>
         {
@@ -224,7 +239,7 @@ public sealed class IrcSession : ConnectionHandler, IWithTimers, IAcceptsFrameBa
     /// everything before it has run.</summary>
     private void Pump()
     {
-        while (!_closing && !_awaiting && _pending.Count == 0 && _input.Count > 0)
+        while (!_closing && !_awaiting && _pending.Count == 0 && _label is null && _input.Count > 0)
         {
             var now = Time.GetTimestamp();
             if (!_bucket.TryTake(now, Time))
@@ -237,7 +252,14 @@ public sealed class IrcSession : ConnectionHandler, IWithTimers, IAcceptsFrameBa
             ReturnCredit(credit);
             if (resume) ResumeInput();
             var bytes = line.ToReadOnlySpan();
-            var result = !IrcParser.TryParse(bytes, out var message, out var error, IrcParser.MaxClientTagSectionBytes)
+            var parsed = IrcParser.TryParse(bytes, out var message, out var error, IrcParser.MaxClientTagSectionBytes);
+            if ((parsed && message is not null ? LabeledResponse.LabelOf(_state, message) : LabeledResponse.LabelOfRaw(_state, bytes)) is { } label)
+            {
+                _label = label;
+                _labeled = new List<ByteString>();
+            }
+
+            var result = !parsed || message is null
                 ? CommandCore.HandleInvalid(_state, View, error)
                 : !System.Text.Unicode.Utf8.IsValid(bytes) ? CommandCore.InvalidUtf8(_state, View, message.Command)
                 : IsOper(message) && !_rt.OperThrottle.MayTry(_state.Host, out var retry) ? Core.UserCommands.OperThrottled(_state, View, retry)
@@ -316,7 +338,7 @@ public sealed class IrcSession : ConnectionHandler, IWithTimers, IAcceptsFrameBa
             switch (node.Value)
             {
                 case Request { Body: MessageRequest m } when ChannelActorFor(m) is { } channel:
-                    channel.Tell(new ToChannel(new FromSession(Self, Handler.ConnectionActor, m), new MemberRef(Self, Handler.ConnectionActor, _state)));
+                    channel.Tell(new ToChannel(new FromSession(Self, ReplyTo, m), new MemberRef(Self, ReplyTo, _state)));
                     if (_inFlight++ == 0)
                     {
                         _pipeTo = channel;
@@ -325,7 +347,7 @@ public sealed class IrcSession : ConnectionHandler, IWithTimers, IAcceptsFrameBa
 
                     break;
                 case Request r:
-                    _server.Tell(new FromSession(Self, Handler.ConnectionActor, r.Body));
+                    _server.Tell(new FromSession(Self, ReplyTo, r.Body));
                     _awaiting = true;
                     Timers.StartSingleTimer(RequestTimeout.Instance, RequestTimeout.Instance, Settings.RequestTimeout);
                     break;
@@ -349,6 +371,31 @@ public sealed class IrcSession : ConnectionHandler, IWithTimers, IAcceptsFrameBa
         }
 
         SendReplies(ref replies);
+        if (_label is not null && !_awaiting && _inFlight == 0 && _pending.Count == 0 && !_closing) FinishLabel();
+    }
+
+    /// <summary>A line the chat service sent to this session as the connection of a labeled command: collected;
+    /// one that comes after the command was done goes on to the connection.</summary>
+    private void OnReplyLine(Connection.Send line)
+    {
+        if (_labeled is not null) _labeled.Add(line.Payload);
+        else Handler.ConnectionActor.Tell(line, ActorRefs.NoSender);
+    }
+
+    /// <summary>The labeled command is done: its lines leave as one labeled line, a labeled batch, or an ACK.</summary>
+    private void FinishLabel()
+    {
+        var label = _label!;
+        var collected = _labeled!;
+        _label = null;
+        _labeled = null;
+        var lines = new List<IrcMessage>(collected.Count);
+        foreach (var payload in collected)
+            if (IrcParser.TryParse(payload.ToReadOnlySpan(), out var line, out _, int.MaxValue)) lines.Add(line);
+        var batchId = Handler.Connection.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) + "-" + ++_batchSeq;
+        var wrapped = LabeledResponse.Wrap(Settings.ServerName, label, lines, _state.Has(LabeledResponse.BatchCap), batchId);
+        if (wrapped.Count == 1) Send(Outgoing.Encode(wrapped[0]));
+        else SendMany(wrapped.Select(Outgoing.Encode).ToList());
     }
 
     /// <summary>The reloader's answer to REHASH, as NOTICEs (the first lines: a long plan is cut, the log has it all).</summary>
@@ -369,6 +416,13 @@ public sealed class IrcSession : ConnectionHandler, IWithTimers, IAcceptsFrameBa
     private void SendReplies(ref List<ByteString>? replies)
     {
         if (replies is null) return;
+        if (_labeled is not null)
+        {
+            _labeled.AddRange(replies);
+            replies = null;
+            return;
+        }
+
         if (replies.Count == 1) Send(replies[0]);
         else SendMany(replies);
         replies = null;
@@ -384,7 +438,7 @@ public sealed class IrcSession : ConnectionHandler, IWithTimers, IAcceptsFrameBa
 
     /// <summary>May this effect go out while channel messages are in flight? Only another one to the same channel.</summary>
     private bool Pipelines(Effect effect) =>
-        _inFlight < Settings.MaxPipelined && effect is Request { Body: MessageRequest m } && ChannelActorFor(m) is { } channel && channel.Equals(_pipeTo);
+        _label is null && _inFlight < Settings.MaxPipelined && effect is Request { Body: MessageRequest m } && ChannelActorFor(m) is { } channel && channel.Equals(_pipeTo);
 
     /// <summary>A channel actor stopped (the chat service restarted): forget it; what was in flight to it is lost.</summary>
     private void OnChannelGone(Terminated t)

@@ -55,6 +55,9 @@ public sealed record ChatSettings(
     /// <summary>max-list-replies: 322 (LIST) lines one command may produce.</summary>
     public int MaxListReplies { get; init; } = 1000;
 
+    /// <summary>max-monitor: nicks one client may MONITOR (ISUPPORT MONITOR=); more answers 734.</summary>
+    public int MaxMonitor { get; init; } = 100;
+
     /// <summary>max-connections-per-ip of irc listeners; 0 = the listener's own setting.</summary>
     public int MaxConnectionsPerIp { get; init; }
 
@@ -125,8 +128,11 @@ public sealed record ChatSettings(
         KickLen = KickLength,
         CaseMapping = CaseMapping,
         ChanLimit = MaxChannelsPerUser,
+        ChanModes = "beI,k,l,Cimnpst",
         // UTF8ONLY (IRCv3 utf8-only): lines that are not UTF-8 are refused with FAIL ... INVALID_UTF8.
-        Extra = ["TARGMAX=PRIVMSG:4,NOTICE:4,TAGMSG:4,JOIN:,PART:,KICK:,NAMES:,WHOIS:1", "UTF8ONLY", "BOT=B", "STATUSMSG=@+", "MAXLIST=b:" + MaxListEntries.ToString(System.Globalization.CultureInfo.InvariantCulture)],
+        Extra = ["TARGMAX=PRIVMSG:4,NOTICE:4,TAGMSG:4,JOIN:,PART:,KICK:,NAMES:,WHOIS:1", "UTF8ONLY", "BOT=B", "STATUSMSG=@+", "MAXLIST=" + string.Join(',', "beI".Select(m => m + ":" + MaxListEntries.ToString(System.Globalization.CultureInfo.InvariantCulture))),
+            "EXCEPTS=e", "INVEX=I", "ELIST=" + Core.ListFilter.Supported,
+            "MONITOR=" + MaxMonitor.ToString(System.Globalization.CultureInfo.InvariantCulture), "WHOX"],
     };
 
     /// <summary>Reads <c>actornet.chat</c> of the node's root configuration, falling back to the reference.</summary>
@@ -150,6 +156,7 @@ public sealed record ChatSettings(
         var maxInvites = reader.Int("max-invites", 1, 100_000);
         var maxWho = reader.Int("max-who-replies", 1, 1_000_000);
         var maxListReplies = reader.Int("max-list-replies", 1, 1_000_000);
+        var maxMonitor = reader.Int("max-monitor", 1, 100_000);
         var serverInfo = reader.String("server-info", s => s.Length is > 0 and <= 200 && !s.Any(char.IsControl), "must be 1-200 printable characters");
         var network = reader.String("network-name", s => s.Length is > 0 and <= 64 && !s.Any(char.IsControl), "must be 1-64 printable characters");
         var motdText = reader.String("motd", s => !s.Contains('\r') && !s.Contains('\0'), "must not contain CR or NUL");
@@ -208,6 +215,7 @@ public sealed record ChatSettings(
             MaxInvites = maxInvites,
             MaxWhoReplies = maxWho,
             MaxListReplies = maxListReplies,
+            MaxMonitor = maxMonitor,
             MaxConnectionsPerIp = perIp,
             RequestTimeout = requestTimeout,
             ClaimTimeout = claimTimeout,

@@ -145,6 +145,7 @@ public sealed class ChannelConformanceTests : TestKit
         foreach (var u in invitees)
         {
             channel.Tell(new ToChannel(new FromSession(alice.Session.Ref, alice.Connection.Ref, new InviteRequest(u.Ref.Nick, "#room")), alice.Ref, u.Ref));
+            Assert.Equal("#Room", u.Session.ExpectMsg<InvitedEvent>().Name); // kept by the invitee's session for INVITE (336)
             Lines(u);
         }
 

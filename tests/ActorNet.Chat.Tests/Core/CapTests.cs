@@ -11,7 +11,7 @@ public sealed class CapTests
     public void Cap_first_registration_is_held_until_cap_end()
     {
         var h = new CoreHarness();
-        Assert.Equal([":irc.test CAP * LS :echo-message message-tags multi-prefix server-time userhost-in-names"], Lines(h.Run("CAP LS 302")));
+        Assert.Equal([":irc.test CAP * LS :away-notify batch cap-notify echo-message extended-monitor invite-notify labeled-response message-tags multi-prefix server-time setname userhost-in-names"], Lines(h.Run("CAP LS 302")));
         Assert.True(h.State.CapNegotiating);
         Assert.Empty(h.Run("NICK alice"));
         Assert.Empty(Requests(h.Run("USER a 0 * :A")));

@@ -25,8 +25,6 @@ public sealed class CommandTests
     [InlineData("PRIVMSG #a", ":irc.test 412 alice :No text to send")]
     [InlineData("PRIVMSG #a :", ":irc.test 412 alice :No text to send")]
     [InlineData("JOIN #bad,name", ":irc.test 403 alice name :No such channel")]
-    [InlineData("AWAY :gone", ":irc.test 306 alice :You have been marked as being away")]
-    [InlineData("AWAY", ":irc.test 305 alice :You are no longer marked as being away")]
     [InlineData("OPER nobody pw", ":irc.test 491 alice :No O-lines for your host")]
     [InlineData("KILL bob :go", ":irc.test 481 alice :Permission Denied- You're not an IRC operator")]
     [InlineData("WALLOPS :hi", ":irc.test 481 alice :Permission Denied- You're not an IRC operator")]

@@ -111,7 +111,7 @@ public sealed class ChatSettingsTests
         Assert.Contains("TOPICLEN=80", tokens);
         Assert.Contains("CASEMAPPING=rfc1459", tokens);
         Assert.Contains("PREFIX=(ov)@+", tokens);
-        Assert.Contains("CHANMODES=b,k,l,imnpst", tokens);
+        Assert.Contains("CHANMODES=beI,k,l,Cimnpst", tokens);
     }
 
     [Theory]

@@ -27,7 +27,7 @@ public sealed class IrcRegistrationTests(ITestOutputHelper output) : ChatNodeTes
         await c.SendAsync("CAP LS 302");
         await c.SendAsync("NICK bob");
         await c.SendAsync("USER bob 0 * :Bob");
-        Assert.Equal(":irc.test CAP * LS :echo-message message-tags multi-prefix server-time userhost-in-names", await c.ReadAsync());
+        Assert.Equal(":irc.test CAP * LS :away-notify batch cap-notify echo-message extended-monitor invite-notify labeled-response message-tags multi-prefix server-time setname userhost-in-names", await c.ReadAsync());
         await c.SendAsync("CAP REQ :multi-prefix server-time");
         Assert.Equal(":irc.test CAP bob ACK :multi-prefix server-time", await c.ReadAsync());
         await c.SendAsync("PING held");

@@ -41,7 +41,11 @@ public sealed class ChannelsActor : ChatChild, IWithTimers
 
     /// <summary>users → channels: LIST for a session.</summary>
     /// <summary>LIST for <paramref name="Nick"/>; <paramref name="Joined"/>: the folded channels it is on (it sees those even when +s).</summary>
-    public sealed record List(IActorRef Session, string Nick, IReadOnlyList<string>? Channels, IReadOnlyCollection<string>? Joined = null);
+    public sealed record List(IActorRef Session, string Nick, IReadOnlyList<string>? Channels, IReadOnlyCollection<string>? Joined = null)
+    {
+        /// <summary>ELIST masks and user counts (null: every channel).</summary>
+        public ListFilter? Filter { get; init; }
+    }
 
     /// <summary>cluster-link → channels: what another member sent, in the order it arrived.</summary>
     public sealed record FromPeer(object Message);
@@ -176,6 +180,12 @@ public sealed class ChannelsActor : ChatChild, IWithTimers
             case RemotePeer p when actors.Length > 0:
                 actors[0].Tell(p with { Remaining = actors[1..] });
                 break;
+            case CapNotice n when actors.Length > 0:
+                actors[0].Tell(n with { Remaining = actors[1..] });
+                break;
+            case CapNotice { Subject: { } subject, Final: { } final }:
+                subject.Tell(final);
+                break;
         }
     }
 
@@ -190,6 +200,7 @@ public sealed class ChannelsActor : ChatChild, IWithTimers
         {
             if (wanted is not null && !wanted.Contains(key)) continue;
             if (entry.Secret && l.Joined?.Contains(key) != true) continue; // +s: only its members see it
+            if (l.Filter is { } filter && !filter.Matches(entry.Name, entry.Members, Casemap)) continue;
             if (++shown > _settings.MaxListReplies) break; // one LIST cannot hold this actor over every channel
             Num(Numerics.RPL_LIST, entry.Name, entry.Members.ToString(CultureInfo.InvariantCulture), entry.Topic ?? "");
         }

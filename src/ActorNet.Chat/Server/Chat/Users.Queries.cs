@@ -21,6 +21,9 @@ public sealed partial class UsersActor
             case LusersRequest:
                 replies.AddRange(Replies.Lusers(Server, nick, Counts()));
                 break;
+            case MonitorStatusRequest m:
+                replies.AddRange(MonitorStatus(nick, m.Nicks));
+                break;
             case WhoRequest w:
                 var mask = Casemap.Fold(w.Mask);
                 var left = _settings.MaxWhoReplies; // WHO * cannot walk (and answer) the whole user table
@@ -32,11 +35,20 @@ public sealed partial class UsersActor
                     if (s.Invisible && !exact && !u.Session.Equals(me.Session) && !u.Channels.Keys.Any(me.Channels.ContainsKey)) continue;
                     if (!exact && !ChannelModeParser.WildcardMatch(mask, Casemap.Fold(s.NickOrStar)) && !ChannelModeParser.WildcardMatch(mask, Casemap.Fold(s.Prefix)))
                         continue;
-                    Num(Numerics.RPL_WHOREPLY, "*", s.User ?? "*", s.Host, Server, s.NickOrStar, (s.Away is null ? "H" : "G") + (s.Oper ? "*" : "") + (s.Bot ? "B" : ""), "0 " + (s.RealName ?? ""));
+                    replies.Add(WhoReplies.Line(Server, nick, new WhoEntry("*", s.User ?? "*", s.Host, Server, s.NickOrStar,
+                        (s.Away is null ? "H" : "G") + (s.Oper ? "*" : "") + (s.Bot ? "B" : ""), 0, s.RealName ?? "") { Idle = s.IdleSeconds(_time.GetUtcNow()) }, w.Whox));
                     left--;
                 }
 
-                Num(Numerics.RPL_ENDOFWHO, w.Mask, "End of /WHO list");
+                // a user of another node by its exact nick (masks stay node-local: README)
+                if (Clustered && !TryFind(w.Mask, out _) && _remoteUsers.TryGetValue(w.Mask, out var far))
+                {
+                    var i = far.Info;
+                    replies.Add(WhoReplies.Line(Server, nick, new WhoEntry("*", i.User ?? "*", i.Host, _nodeNames.GetValueOrDefault(far.Node, far.Node.ToString()), i.Nick,
+                        (i.Away is null ? "H" : "G") + (i.Oper ? "*" : ""), 1, i.RealName ?? ""), w.Whox));
+                }
+
+                replies.Add(WhoReplies.End(Server, nick, w.Mask));
                 break;
             case WhoisRequest w:
                 if (!TryFind(w.Nick, out var target) && RemoteWhois(w.Nick, Num))
@@ -61,7 +73,7 @@ public sealed partial class UsersActor
                 // the fingerprint is an identity: shown to its owner and to operators only (as Ergo and InspIRCd do)
                 if (t.CertFp is { } fp && (target == me || me.State.Oper))
                     Num(Numerics.RPL_WHOISCERTFP, t.NickOrStar, "has client certificate fingerprint " + fp);
-                Num(Numerics.RPL_WHOISIDLE, t.NickOrStar, "0", Replies.Unix(t.SignedOn), "seconds idle, signon time");
+                Num(Numerics.RPL_WHOISIDLE, t.NickOrStar, t.IdleSeconds(_time.GetUtcNow()).ToString(CultureInfo.InvariantCulture), Replies.Unix(t.SignedOn), "seconds idle, signon time");
                 Num(Numerics.RPL_ENDOFWHOIS, t.NickOrStar, "End of /WHOIS list");
                 break;
             case WhowasRequest w:

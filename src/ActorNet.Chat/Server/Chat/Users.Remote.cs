@@ -92,7 +92,7 @@ public sealed partial class UsersActor
                 CompleteRegister(r, reg);
                 break;
             case ChangeNickRequest n when _users.TryGetValue(r.Session, out var user) && user.State.Registered && !LocallyTaken(n.NewNick, r.Session):
-                CompleteNickChange(user, n.NewNick);
+                CompleteNickChange(user, n.NewNick, r.Connection);
                 break;
             default:
                 ReleaseNick(d.Nick, Claimant(r.Session));
@@ -119,8 +119,12 @@ public sealed partial class UsersActor
     private void ApplySnapshot(NodeSnapshot s)
     {
         _nodeNames[s.Origin] = s.NodeName;
-        foreach (var nick in _remoteUsers.Where(r => r.Value.Node.Equals(s.Origin)).Select(r => r.Key).ToList()) _remoteUsers.Remove(nick);
+        var had = _remoteUsers.Where(r => r.Value.Node.Equals(s.Origin)).Select(r => r.Value.Info.Nick).ToHashSet(Casemap);
+        foreach (var nick in had) _remoteUsers.Remove(nick);
         foreach (var info in s.Users) _remoteUsers[info.Nick] = new RemoteUser(s.Origin, info);
+        // MONITOR: who of that node appeared or went since what was known of it
+        foreach (var info in s.Users.Where(u => !had.Contains(u.Nick))) MonitorOnline(info.Nick, info.Prefix);
+        foreach (var nick in had.Where(n => !_remoteUsers.ContainsKey(n))) MonitorOffline(nick);
         foreach (var channel in s.Channels)
             foreach (var m in channel.Members)
                 if (_remoteUsers.TryGetValue(m.Nick, out var user) && user.Node.Equals(s.Origin)) user.Channels[channel.Key] = channel.Name;
@@ -131,7 +135,10 @@ public sealed partial class UsersActor
     {
         var who = e.Who;
         if (!_remoteUsers.TryGetValue(who.Nick, out var user) && e.Change is MemberJoined)
+        {
             _remoteUsers[who.Nick] = user = new RemoteUser(e.Origin!, who);
+            MonitorOnline(who.Nick, who.Prefix);
+        }
         if (user is not null && e.Change is MemberJoined) user.Channels[e.Key] = e.Name;
         if (user is not null && e.Change is MemberParted or MemberQuit) user.Channels.Remove(e.Key);
         if (e.Change is MemberKicked { Target: var target } && _remoteUsers.TryGetValue(target, out var kicked)) kicked.Channels.Remove(e.Key);
@@ -152,19 +159,32 @@ public sealed partial class UsersActor
                 foreach (var (key, name) in renamed.Channels) next.Channels[key] = name;
                 _remoteUsers[newNick] = next;
                 PassRemotePeer(renamed, line.ToOutgoing(), newNick);
+                MonitorRenamed(renamed.Info.Nick, newNick, next.Info.Prefix);
                 break;
             case UserQuit { Line: var line } when _remoteUsers.Remove(e.Nick, out var gone):
                 PassRemotePeer(gone, line.ToOutgoing(), null);
+                MonitorOffline(gone.Info.Nick);
                 break;
         }
 
         if (e.Change is UserRenamed or UserQuit) Tree.Channels.Tell(ChannelsActor.Resume.Instance);
     }
 
+    /// <summary>A user of another node registered or changed (away, oper, realname): MONITOR watchers learn of a
+    /// new one, away-notify / setname clients of a change.</summary>
     private void Learn(UserEvent e, RemoteUserInfo info)
     {
-        if (_remoteUsers.TryGetValue(e.Nick, out var known)) known.Info = info;
-        else _remoteUsers[e.Nick] = new RemoteUser(e.Origin, info);
+        if (_remoteUsers.TryGetValue(e.Nick, out var known))
+        {
+            var before = known.Info;
+            known.Info = info;
+            AnnounceRemotePresence(known, before);
+        }
+        else
+        {
+            _remoteUsers[e.Nick] = new RemoteUser(e.Origin, info);
+            MonitorOnline(info.Nick, info.Prefix);
+        }
     }
 
     private void PassRemotePeer(RemoteUser user, Outgoing message, string? newNick)
@@ -200,6 +220,7 @@ public sealed partial class UsersActor
         foreach (var (nick, user) in gone)
         {
             _remoteUsers.Remove(nick);
+            MonitorOffline(user.Info.Nick);
             PassRemotePeer(user, new Outgoing(IrcMessage.FromSource(user.Info.Prefix, "QUIT", reason), _time.GetUtcNow()), null);
         }
 

@@ -46,7 +46,9 @@ public sealed partial class UsersActor
     }
 
     /// <summary>PRIVMSG/NOTICE to a user of another node: sent to that node's <c>chat/users</c>.</summary>
-    private bool PrivateMessageRemote(User from, MessageRequest m)
+    /// <param name="replyTo">where the echo (echo-message) goes: the sender's connection, or its session while it
+    /// collects a labeled response</param>
+    private bool PrivateMessageRemote(User from, MessageRequest m, IActorRef replyTo)
     {
         if (!Clustered || !_remoteUsers.TryGetValue(m.Target, out var target)) return false;
         if (m.Command == "TAGMSG")
@@ -67,7 +69,7 @@ public sealed partial class UsersActor
         Track(target.Node, id, new PendingLine(from.Session, target.Info.Nick));
         var kind = m.Command == "NOTICE" ? MessageKind.Notice : MessageKind.Privmsg;
         PeerUsers(target.Node).Tell(new PrivateLine(_selfNode, id, target.Info.Nick, kind, WireLine.From(message)), Self);
-        if (from.State.Has(CapCommands.EchoMessage)) from.Connection.Tell(message.For(from.State.Caps), ActorRefs.NoSender);
+        if (from.State.Has(CapCommands.EchoMessage)) replyTo.Tell(message.For(from.State.Caps), ActorRefs.NoSender);
         from.Session.Tell(m.Command != "NOTICE" && target.Info.Away is { } away
             ? new RepliesEvent([Replies.Numeric(Server, Numerics.RPL_AWAY, from.State.NickOrStar, target.Info.Nick, away)])
             : Completed.Instance);

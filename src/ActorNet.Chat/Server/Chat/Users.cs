@@ -137,15 +137,17 @@ public sealed partial class UsersActor : ChatChild
             user = new User(s.Session, s.Connection, s.State, _tally);
             _users[s.Session] = user;
             Context.Watch(s.Session);
+            IndexMonitors(s.Session, null, s.State.Monitored);
         }
 
         var before = user.State;
         user.State = s.State;
         user.Connection = s.Connection;
+        IndexMonitors(s.Session, before.Monitored, s.State.Monitored);
         if (before.Registered && (before.Away != s.State.Away || !before.Caps.SetEquals(s.State.Caps) || before.Oper != s.State.Oper
-                                  || before.Invisible != s.State.Invisible))
+                                  || before.Invisible != s.State.Invisible || before.RealName != s.State.RealName))
         {
-            if (before.Away != s.State.Away || before.Oper != s.State.Oper) AnnounceUser(s.State, new UserUpdated(RemoteUserInfo.Of(s.State)));
+            if (before.Away != s.State.Away || before.Oper != s.State.Oper || before.RealName != s.State.RealName) AnnounceUser(s.State, new UserUpdated(RemoteUserInfo.Of(s.State)));
             if (user.Channels.Count > 0) Tree.Channels.Tell(new ChannelsActor.ToEach(user.Channels.Keys.ToArray(), new MemberUpdated(user.Ref)));
         }
     }
@@ -160,6 +162,7 @@ public sealed partial class UsersActor : ChatChild
                 return;
             case QuitRequest q:
                 Quit(r.Session, q.Reason);
+                r.Session.Tell(Completed.Instance); // after the watchers' 731: then the session closes the link
                 return;
         }
 
@@ -172,14 +175,17 @@ public sealed partial class UsersActor : ChatChild
         var me = user.State.NickOrStar;
         switch (r.Request)
         {
+            case PresenceRequest p:
+                Notify(user, p.Line, p.Cap, p.Reply is { } reply ? new RepliesEvent([reply]) : Completed.Instance);
+                break;
             case ChangeNickRequest n:
-                ChangeNick(user, n.NewNick);
+                ChangeNick(user, n.NewNick, r.Connection);
                 break;
             case JoinRequest j:
                 ToChannel(r, user, j.Channel, create: true, missing: null);
                 break;
             case MessageRequest m when !IrcNames.IsChannelName(m.Target, _chanTypes):
-                PrivateMessage(user, m);
+                PrivateMessage(user, m, r.Connection);
                 break;
             case MessageRequest m:
                 ToChannel(r, user, m.Target, missing: m.Command is "NOTICE" or "TAGMSG" ? null : Replies.NoSuchChannel(Server, me, m.Target));
@@ -208,7 +214,7 @@ public sealed partial class UsersActor : ChatChild
                 Invite(r, user, i);
                 break;
             case ListRequest l:
-                Tree.Channels.Tell(new ChannelsActor.List(r.Session, me, l.Channels, user.Channels.Keys.ToArray()));
+                Tree.Channels.Tell(new ChannelsActor.List(r.Session, me, l.Channels, user.Channels.Keys.ToArray()) { Filter = l.Filter });
                 break;
             default:
                 r.Session.Tell(new RepliesEvent(Query(user, r.Request)));
@@ -247,9 +253,12 @@ public sealed partial class UsersActor : ChatChild
         _log.Info("chat: {Nick} registered ({Prefix})", reg.Nick, user.State.Prefix);
         AnnounceUser(user.State, new UserRegistered(RemoteUserInfo.Of(user.State)));
         r.Session.Tell(new RegisteredEvent(Counts(), user.State.SignedOn));
+        MonitorOnline(reg.Nick, user.State.Prefix);
     }
 
-    private void ChangeNick(User user, string newNick)
+    /// <param name="replyTo">where the client's own NICK line goes: its connection, or its session while it
+    /// collects a labeled response</param>
+    private void ChangeNick(User user, string newNick, IActorRef replyTo)
     {
         if (LocallyTaken(newNick, user.Session))
         {
@@ -257,11 +266,11 @@ public sealed partial class UsersActor : ChatChild
             return;
         }
 
-        if (!ClaimRemotely(new FromSession(user.Session, user.Connection, new ChangeNickRequest(newNick)), newNick, user.State.NickOrStar))
-            CompleteNickChange(user, newNick);
+        if (!ClaimRemotely(new FromSession(user.Session, replyTo, new ChangeNickRequest(newNick)), newNick, user.State.NickOrStar))
+            CompleteNickChange(user, newNick, replyTo);
     }
 
-    private void CompleteNickChange(User user, string newNick)
+    private void CompleteNickChange(User user, string newNick, IActorRef replyTo)
     {
         var old = user.State;
         RememberWhowas(old);
@@ -269,8 +278,9 @@ public sealed partial class UsersActor : ChatChild
         _nicks[newNick] = user.Session;
         user.State = old with { Nick = newNick };
         var message = new Outgoing(IrcMessage.FromSource(old.Prefix, "NICK", newNick), _time.GetUtcNow());
-        user.Connection.Tell(message.For(user.State.Caps), ActorRefs.NoSender);
+        replyTo.Tell(message.For(user.State.Caps), ActorRefs.NoSender);
         StartPeerBroadcast(user, message, user.Ref, new NickChangedEvent(newNick), UserAnnouncement(old, new UserRenamed(newNick, WireLine.From(message))));
+        MonitorRenamed(old.NickOrStar, newNick, user.State.Prefix);
     }
 
     /// <summary>The user leaves: peers see one QUIT each, the nick is freed. Idempotent.</summary>
@@ -279,8 +289,10 @@ public sealed partial class UsersActor : ChatChild
         if (!_users.Remove(session, out var user)) return;
         user.Forget();
         Context.Unwatch(session);
+        IndexMonitors(session, user.State.Monitored, null);
         if (!user.State.Registered) return;
         _nicks.Remove(user.State.NickOrStar);
+        MonitorOffline(user.State.NickOrStar);
         RememberWhowas(user.State);
         _log.Info("chat: {Nick} quit ({Reason})", user.State.NickOrStar, reason);
         var message = new Outgoing(IrcMessage.FromSource(user.State.Prefix, "QUIT", reason), _time.GetUtcNow());
@@ -292,23 +304,27 @@ public sealed partial class UsersActor : ChatChild
     /// the user's channels; with none, <paramref name="final"/> and <paramref name="announce"/> go out at once).</summary>
     private void StartPeerBroadcast(User user, Outgoing message, MemberRef? renamed, ChatEvent? final, UserEvent? announce)
     {
-        if (user.Channels.Count == 0)
+        // with the channels the session knows (saved state): a JOIN's Membership may still be on its way through channels
+        var channels = user.State.Channels.Union(user.Channels.Keys);
+        if (channels.Count == 0)
         {
             if (final is not null) user.Session.Tell(final);
             if (announce is not null) Tree.Link?.Tell(announce);
             return;
         }
 
-        Tree.Channels.Tell(new ChannelsActor.Chain(user.Channels.Keys.ToArray(), new PeerBroadcast(message, user.Session, renamed, [],
+        Tree.Channels.Tell(new ChannelsActor.Chain(channels.ToArray(), new PeerBroadcast(message, user.Session, renamed, [],
             ImmutableHashSet.Create<IActorRef>(user.Connection), final, announce)));
     }
 
-    private void PrivateMessage(User from, MessageRequest m)
+    /// <param name="replyTo">where the echo (echo-message) goes: the sender's connection, or its session while it
+    /// collects a labeled response</param>
+    private void PrivateMessage(User from, MessageRequest m, IActorRef replyTo)
     {
         var notice = m.Command is "NOTICE" or "TAGMSG";
         if (!_nicks.TryGetValue(m.Target, out var session) || !_users.TryGetValue(session, out var target))
         {
-            if (PrivateMessageRemote(from, m)) return;
+            if (PrivateMessageRemote(from, m, replyTo)) return;
             from.Session.Tell(notice ? Completed.Instance : new RepliesEvent([Replies.NoSuchNick(Server, from.State.NickOrStar, m.Target)]));
             return;
         }
@@ -317,8 +333,9 @@ public sealed partial class UsersActor : ChatChild
         var message = new Outgoing(new IrcMessage(from.State.Prefix, m.Command, tagmsg ? [target.State.NickOrStar] : [target.State.NickOrStar, m.Text]),
             _time.GetUtcNow(), Outgoing.WithBotTag(m.Tags, from.State.Bot), assignMsgId: true);
         if (!tagmsg || target.State.Has(CapCommands.MessageTags)) target.Connection.Tell(message.For(target.State.Caps), ActorRefs.NoSender);
-        if (from.State.Has(CapCommands.EchoMessage) && !from.Session.Equals(target.Session))
-            from.Connection.Tell(message.For(from.State.Caps), ActorRefs.NoSender);
+        // to oneself the delivery is the echo, unless the echo is the labeled response (then both: one labeled)
+        if (from.State.Has(CapCommands.EchoMessage) && (!from.Session.Equals(target.Session) || !replyTo.Equals(from.Connection)))
+            replyTo.Tell(message.For(from.State.Caps), ActorRefs.NoSender);
         from.Session.Tell(!notice && target.State.Away is { } away
             ? new RepliesEvent([Replies.Numeric(Server, Numerics.RPL_AWAY, from.State.NickOrStar, target.State.NickOrStar, away)])
             : Completed.Instance);

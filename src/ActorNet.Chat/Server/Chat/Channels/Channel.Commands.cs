@@ -8,7 +8,9 @@ namespace ActorNet.Chat.Server;
 
 public sealed partial class ChannelActor
 {
-    private void Join(MemberRef who, string? key)
+    /// <param name="who">the joiner, with the connection its replies go to</param>
+    /// <param name="keep">the joiner as the channel keeps it (its own connection)</param>
+    private void Join(MemberRef who, string? key, MemberRef keep)
     {
         if (_members.ContainsKey(who.Session))
         {
@@ -19,7 +21,7 @@ public sealed partial class ChannelActor
         var invited = _invited.Contains(who.Nick);
         string? refusal = null;
         if (_limit is { } limit && _members.Count >= limit && !invited) refusal = Numerics.ERR_CHANNELISFULL + " Cannot join channel (+l)";
-        else if (_inviteOnly && !invited) refusal = Numerics.ERR_INVITEONLYCHAN + " Cannot join channel (+i)";
+        else if (_inviteOnly && !invited && !IsInviteExcepted(who)) refusal = Numerics.ERR_INVITEONLYCHAN + " Cannot join channel (+i)";
         else if (IsBanned(who) && !invited) refusal = Numerics.ERR_BANNEDFROMCHAN + " Cannot join channel (+b)";
         else if (_channelKey is not null && key != _channelKey) refusal = Numerics.ERR_BADCHANNELKEY + " Cannot join channel (+k)";
         if (refusal is not null)
@@ -29,15 +31,18 @@ public sealed partial class ChannelActor
             return;
         }
 
-        var member = new Member(who) { Op = TotalMembers == 0 };
+        var member = new Member(keep) { Op = TotalMembers == 0 };
         _members[who.Session] = member;
         _byNick[who.Nick] = who.Session;
         _invited.Remove(who.Nick);
         Context.Parent.Tell(new Membership(_key, who.Session, true, member.Prefixes(false)));
         Context.Parent.Tell(Info());
         var join = From(who, "JOIN", _name);
-        Broadcast(join, except: null);
+        BroadcastWithSelf(join, who);
         Publish(who, join, new MemberJoined(member.Op, CurrentModes()));
+        // away-notify: "when a user joins and has an away message set", after its JOIN
+        if (who.State.Away is { } away)
+            SendToCap(From(who, "AWAY", away), CapCommands.AwayNotify, System.Collections.Immutable.ImmutableHashSet.Create(who.Connection));
         if (_topic is not null)
         {
             Reply(who, Numerics.RPL_TOPIC, _name, _topic);
@@ -58,7 +63,7 @@ public sealed partial class ChannelActor
         }
 
         var part = reason is null ? From(who, "PART", _name) : From(who, "PART", _name, reason);
-        Broadcast(part, except: null);
+        BroadcastWithSelf(part, who);
         Publish(who, part, MemberParted.Instance);
         Remove(who.Session);
         who.Session.Tell(new LeftEvent(_key, true));
@@ -71,10 +76,15 @@ public sealed partial class ChannelActor
         _members.TryGetValue(who.Session, out var sender);
         // Straight from the session (not through the chat service): its state may be newer than the channel's copy
         // (e.g. CAP REQ server-time just before), and the MemberUpdated the service sends for it may still be on the way.
-        if (sender is not null && !ReferenceEquals(sender.Ref.State, who.State) && sender.Ref.Nick == who.Nick) sender.Ref = who;
+        if (sender is not null && !ReferenceEquals(sender.Ref.State, who.State) && sender.Ref.Nick == who.Nick)
+            sender.Ref = sender.Ref.Connection.Equals(who.Connection) ? who : who with { Connection = sender.Ref.Connection };
+        // labeled-response: the echo goes to the request's connection (the session), not with the member's copies
+        var echoApart = sender is not null && !sender.Ref.Connection.Equals(who.Connection);
         var canSend = sender is not null
             ? (!_moderated && !IsBanned(who)) || sender.Op || sender.Voice
             : !_noExternal && !_moderated && !IsBanned(who);
+        // +C (Modern IRC "no CTCP"): CTCP other than ACTION is refused with 404
+        if (_noCtcp && m.Text is ['\x01', ..] && !m.Text.StartsWith("\u0001ACTION ", StringComparison.Ordinal)) canSend = false;
         if (!canSend)
         {
             FlushPending(); // the error after what this client was sent before it
@@ -90,8 +100,8 @@ public sealed partial class ChannelActor
             FlushPending();
             var tagmsg = new Outgoing(new IrcMessage(who.State.Prefix, "TAGMSG", [_name]), _time.GetUtcNow(), Outgoing.WithBotTag(m.Tags, who.State.Bot), assignMsgId: true);
             foreach (var member in _members.Values)
-                if (member.MessageTags && (echo || !member.Ref.Session.Equals(who.Session))) member.Ref.Connection.Tell(member.Variant(tagmsg), ActorRefs.NoSender);
-            if (echo && sender is null) who.Connection.Tell(tagmsg.For(who.State.Caps), ActorRefs.NoSender);
+                if (member.MessageTags && ((echo && !echoApart) || !member.Ref.Session.Equals(who.Session))) member.Ref.Connection.Tell(member.Variant(tagmsg), ActorRefs.NoSender);
+            if (echo && (sender is null || echoApart)) who.Connection.Tell(tagmsg.For(who.State.Caps), ActorRefs.NoSender);
             return;
         }
 
@@ -102,16 +112,16 @@ public sealed partial class ChannelActor
             var toStatus = new Outgoing(new IrcMessage(who.State.Prefix, m.Command, [status + _name, m.Text]), _time.GetUtcNow(),
                 Outgoing.WithBotTag(m.Tags, who.State.Bot), assignMsgId: true);
             foreach (var member in _members.Values)
-                if ((member.Op || (status == '+' && member.Voice)) && (echo || !member.Ref.Session.Equals(who.Session)))
+                if ((member.Op || (status == '+' && member.Voice)) && ((echo && !echoApart) || !member.Ref.Session.Equals(who.Session)))
                     member.Ref.Connection.Tell(member.Variant(toStatus), ActorRefs.NoSender);
-            if (echo && sender is null) who.Connection.Tell(toStatus.For(who.State.Caps), ActorRefs.NoSender);
+            if (echo && (sender is null || echoApart)) who.Connection.Tell(toStatus.For(who.State.Caps), ActorRefs.NoSender);
             return;
         }
 
         // One msgid per message: every member's variant and the sender's echo carry the same one.
         var message = new Outgoing(new IrcMessage(who.State.Prefix, m.Command, [_name, m.Text]), _time.GetUtcNow(), Outgoing.WithBotTag(m.Tags, who.State.Bot), assignMsgId: true);
-        BroadcastBatched(message, except: echo ? null : who.Session);
-        if (echo && sender is null)
+        BroadcastBatched(message, except: echo && !echoApart ? null : who.Session);
+        if (echo && (sender is null || echoApart))
         {
             FlushPending();
             who.Connection.Tell(message.For(who.State.Caps), ActorRefs.NoSender);
@@ -151,7 +161,7 @@ public sealed partial class ChannelActor
         _topicSetter = who.State.Prefix;
         _topicTime = _time.GetUtcNow();
         var message = From(who, "TOPIC", _name, newTopic);
-        Broadcast(message, except: null);
+        BroadcastWithSelf(message, who);
         Publish(who, message, new TopicChanged(_topic));
         Context.Parent.Tell(Info());
     }
@@ -173,7 +183,7 @@ public sealed partial class ChannelActor
         if (_remote.TryGetValue(nick, out var remoteTarget))
         {
             var kick = From(who, "KICK", _name, remoteTarget.Info.Nick, reason);
-            Broadcast(kick, except: null);
+            BroadcastWithSelf(kick, who);
             Publish(who, kick, new MemberKicked(remoteTarget.Info.Nick));
             _remote.Remove(nick);
             AfterLeave();
@@ -187,7 +197,7 @@ public sealed partial class ChannelActor
         }
 
         var kicked = From(who, "KICK", _name, target.Ref.Nick, reason);
-        Broadcast(kicked, except: null);
+        BroadcastWithSelf(kicked, who);
         Publish(who, kicked, new MemberKicked(target.Ref.Nick));
         Remove(targetSession);
         targetSession.Tell(new LeftEvent(_key, false));
@@ -215,8 +225,15 @@ public sealed partial class ChannelActor
         }
 
         RememberInvite(target.Nick);
+        target.Session.Tell(new InvitedEvent(_name));
         Reply(who, Numerics.RPL_INVITING, target.Nick, _name);
-        target.Connection.Tell(From(who, "INVITE", target.Nick, _name).For(target.State.Caps), ActorRefs.NoSender);
+        var invite = From(who, "INVITE", target.Nick, _name);
+        target.Connection.Tell(invite.For(target.State.Caps), ActorRefs.NoSender);
+        // invite-notify: the channel's operators that asked for it see the INVITE too (other members are not told:
+        // RFC 2812 3.2.7; the spec leaves the choice of who to the server)
+        foreach (var m in _members.Values)
+            if (m.Op && m.Ref.State.Has(CapCommands.InviteNotify) && !m.Ref.Session.Equals(who.Session))
+                m.Ref.Connection.Tell(m.Variant(invite), ActorRefs.NoSender);
         if (target.State.Away is { } away) Reply(who, Numerics.RPL_AWAY, target.Nick, away);
     }
 
@@ -242,7 +259,7 @@ public sealed partial class ChannelActor
         if (end) Reply(who, Numerics.RPL_ENDOFNAMES, _name, "End of /NAMES list");
     }
 
-    private void Who(MemberRef who)
+    private void Who(MemberRef who, WhoxQuery? whox)
     {
         var multi = who.State.Has(CapCommands.MultiPrefix);
         var left = _settings.MaxWhoReplies; // one WHO cannot hold the channel for a huge member list
@@ -251,7 +268,7 @@ public sealed partial class ChannelActor
             if (left-- <= 0) break;
             var s = m.Ref.State;
             var flags = (s.Away is null ? "H" : "G") + (s.Oper ? "*" : "") + (s.Bot ? "B" : "") + m.Prefixes(multi);
-            Reply(who, Numerics.RPL_WHOREPLY, _name, s.User ?? "*", s.Host, Server, s.NickOrStar, flags, "0 " + (s.RealName ?? ""));
+            Send(who, WhoReplies.Line(Server, who.Nick, new WhoEntry(_name, s.User ?? "*", s.Host, Server, s.NickOrStar, flags, 0, s.RealName ?? "") { Idle = s.IdleSeconds(_time.GetUtcNow()) }, whox));
         }
 
         foreach (var r in _remote.Values)
@@ -259,9 +276,12 @@ public sealed partial class ChannelActor
             if (left-- <= 0) break;
             var i = r.Info;
             var flags = (i.Away is null ? "H" : "G") + (i.Oper ? "*" : "") + r.Prefixes(multi);
-            Reply(who, Numerics.RPL_WHOREPLY, _name, i.User ?? "*", i.Host, Server, i.Nick, flags, "1 " + (i.RealName ?? ""));
+            Send(who, WhoReplies.Line(Server, who.Nick, new WhoEntry(_name, i.User ?? "*", i.Host, Server, i.Nick, flags, 1, i.RealName ?? ""), whox));
         }
 
-        Reply(who, Numerics.RPL_ENDOFWHO, _name, "End of /WHO list");
+        Send(who, WhoReplies.End(Server, who.Nick, _name));
     }
+
+    private static void Send(MemberRef to, IrcMessage line) =>
+        to.Connection.Tell(new Transport.Connection.Send(Outgoing.Encode(line)), ActorRefs.NoSender);
 }

@@ -6,7 +6,8 @@ using Akka.Actor;
 
 namespace ActorNet.Chat.Server;
 
-/// <summary>MODE on a channel: listing (324/329, the ban list) and applying +i +m +n +t +p +s +k +l +b +o +v.</summary>
+/// <summary>MODE on a channel: listing (324/329, the ban, exception and invite-exception lists) and applying
+/// +C +i +m +n +t +p +s +k +l +b +e +I +o +v.</summary>
 public sealed partial class ChannelActor
 {
     private void Mode(MemberRef who, IReadOnlyList<string> args, IReadOnlyList<string>? noSuchNicks = null)
@@ -14,7 +15,7 @@ public sealed partial class ChannelActor
         _members.TryGetValue(who.Session, out var member);
         if (args.Count == 0)
         {
-            var modes = "+" + (_inviteOnly ? "i" : "") + (_channelKey is not null ? "k" : "") + (_limit is not null ? "l" : "")
+            var modes = "+" + (_noCtcp ? "C" : "") + (_inviteOnly ? "i" : "") + (_channelKey is not null ? "k" : "") + (_limit is not null ? "l" : "")
                 + (_moderated ? "m" : "") + (_noExternal ? "n" : "") + (_private ? "p" : "") + (_secret ? "s" : "") + (_topicLocked ? "t" : "");
             var modeArgs = new List<string> { _name, modes };
             if (_channelKey is not null) modeArgs.Add(member is not null ? _channelKey : "*");
@@ -26,10 +27,16 @@ public sealed partial class ChannelActor
 
         var parsed = ChannelModeParser.Parse(args, _settings.ISupport.Modes);
         foreach (var c in parsed.Unknown) Reply(who, Numerics.ERR_UNKNOWNMODE, c.ToString(), "is unknown mode char to me");
-        if (parsed.ListBans)
+        foreach (var list in parsed.Lists)
         {
-            foreach (var ban in _bans) Reply(who, Numerics.RPL_BANLIST, _name, ban);
-            Reply(who, Numerics.RPL_ENDOFBANLIST, _name, "End of channel ban list");
+            var (entry, end, text) = list switch
+            {
+                'e' => (Numerics.RPL_EXCEPTLIST, Numerics.RPL_ENDOFEXCEPTLIST, "End of channel exception list"),
+                'I' => (Numerics.RPL_INVITELIST, Numerics.RPL_ENDOFINVITELIST, "End of channel invite exception list"),
+                _ => (Numerics.RPL_BANLIST, Numerics.RPL_ENDOFBANLIST, "End of channel ban list"),
+            };
+            foreach (var mask in ListOf(list)) Reply(who, entry, _name, mask);
+            Reply(who, end, _name, text);
         }
 
         if (parsed.Changes.Count == 0 && parsed.MissingArg.Count == 0) return;
@@ -52,7 +59,7 @@ public sealed partial class ChannelActor
             if (ApplyMode(who, change, noSuchNicks ?? []) is { } done) applied.Add(done);
         if (applied.Count == 0) return;
         var mode = From(who, "MODE", [_name, .. ChannelModeParser.Format(applied)]);
-        Broadcast(mode, except: null);
+        BroadcastWithSelf(mode, who);
         Publish(who, mode, new ModesChanged(applied.ToArray()));
     }
 
@@ -61,6 +68,7 @@ public sealed partial class ChannelActor
     {
         switch (c.Mode)
         {
+            case 'C': return Flag(ref _noCtcp, c);
             case 'i': return Flag(ref _inviteOnly, c);
             case 'm': return Flag(ref _moderated, c);
             case 'n': return Flag(ref _noExternal, c);
@@ -103,18 +111,19 @@ public sealed partial class ChannelActor
 
                 _limit = limit;
                 return c with { Arg = limit.ToString(CultureInfo.InvariantCulture) };
-            case 'b':
+            case 'b' or 'e' or 'I':
+                var list = ListOf(c.Mode);
                 var mask = NormalizeMask(c.Arg!);
-                var existing = _bans.FindIndex(b => _settings.CaseMapping.Equals(b, mask));
+                var existing = list.FindIndex(b => _settings.CaseMapping.Equals(b, mask));
                 if (c.Add == existing >= 0) return null;
-                if (c.Add && _bans.Count >= _settings.MaxListEntries)
+                if (c.Add && list.Count >= _settings.MaxListEntries)
                 {
-                    Reply(who, Numerics.ERR_BANLISTFULL, _name, "b", "Channel ban list is full"); // MAXLIST
+                    Reply(who, Numerics.ERR_BANLISTFULL, _name, c.Mode.ToString(), c.Mode switch { 'e' => "Channel exception list is full", 'I' => "Channel invite exception list is full", _ => "Channel ban list is full" }); // MAXLIST
                     return null;
                 }
 
-                if (c.Add) _bans.Add(mask);
-                else _bans.RemoveAt(existing);
+                if (c.Add) list.Add(mask);
+                else list.RemoveAt(existing);
                 return c with { Arg = mask };
             case 'o' or 'v' when _remote.TryGetValue(c.Arg!, out var remote):
                 if ((c.Mode == 'o' ? remote.Op : remote.Voice) == c.Add) return null;

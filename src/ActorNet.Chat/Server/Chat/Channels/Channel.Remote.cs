@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using ActorNet.Chat.Cluster;
 using ActorNet.Chat.Core;
+using ActorNet.Chat.Protocol;
 using Akka.Actor;
 
 namespace ActorNet.Chat.Server;
@@ -59,6 +60,8 @@ public sealed partial class ChannelActor
             case MemberJoined { Op: var op }:
                 _remote[e.Who.Nick] = new RemoteMember(node, e.Who, op, false);
                 Broadcast(message, except: null);
+                if (e.Who.Away is { } away)
+                    SendToCap(new Outgoing(IrcMessage.FromSource(e.Who.Prefix, "AWAY", away), message.Time), CapCommands.AwayNotify, ImmutableHashSet<IActorRef>.Empty);
                 Context.Parent.Tell(Info());
                 return;
             case MemberParted or MemberQuit:
@@ -113,10 +116,12 @@ public sealed partial class ChannelActor
             case 'p': _private = c.Add; break;
             case 'k': _channelKey = c.Add ? c.Arg : null; break;
             case 'l': _limit = c.Add && int.TryParse(c.Arg, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var l) ? l : null; break;
-            case 'b' when c.Arg is { } mask:
-                var existing = _bans.FindIndex(b => _settings.CaseMapping.Equals(b, mask));
-                if (c.Add && existing < 0) _bans.Add(mask);
-                else if (!c.Add && existing >= 0) _bans.RemoveAt(existing);
+            case 'C': _noCtcp = c.Add; break;
+            case 'b' or 'e' or 'I' when c.Arg is { } mask:
+                var list = ListOf(c.Mode);
+                var existing = list.FindIndex(b => _settings.CaseMapping.Equals(b, mask));
+                if (c.Add && existing < 0) list.Add(mask);
+                else if (!c.Add && existing >= 0) list.RemoveAt(existing);
                 break;
             case 'o' or 'v' when c.Arg is { } nick:
                 if (_byNick.TryGetValue(nick, out var session) && _members.TryGetValue(session, out var local))

@@ -18,10 +18,11 @@ public sealed partial class ChannelActor
         Dictionary<IActorRef, Member> Members,
         Dictionary<string, IActorRef> ByNick,
         List<string> Bans,
+        (List<string> Excepts, List<string> Invex) Exceptions,
         HashSet<string> Invited,
         Queue<string> InviteOrder,
         Dictionary<string, RemoteMember> Remote,
-        (bool InviteOnly, bool Moderated, bool NoExternal, bool TopicLocked, bool Secret, bool Private) Modes,
+        (bool InviteOnly, bool Moderated, bool NoExternal, bool TopicLocked, bool Secret, bool Private, bool NoCtcp) Modes,
         string? Key,
         int? Limit,
         (string? Text, string Setter, DateTimeOffset Time) Topic,
@@ -31,8 +32,8 @@ public sealed partial class ChannelActor
     protected override void PreRestart(Exception reason, object message)
     {
         FlushPending();
-        CarryOver.Get(Context.System).Hand(Self, new Carried(_members, _byNick, _bans, _invited, _inviteOrder, _remote,
-            (_inviteOnly, _moderated, _noExternal, _topicLocked, _secret, _private), _channelKey, _limit,
+        CarryOver.Get(Context.System).Hand(Self, new Carried(_members, _byNick, _bans, (_excepts, _invex), _invited, _inviteOrder, _remote,
+            (_inviteOnly, _moderated, _noExternal, _topicLocked, _secret, _private, _noCtcp), _channelKey, _limit,
             (_topic, _topicSetter, _topicTime), _created, _empty));
     }
 
@@ -40,7 +41,8 @@ public sealed partial class ChannelActor
     {
         if (!CarryOver.Get(Context.System).TryTake<Carried>(Self, out var h)) return;
         (_members, _byNick, _bans, _invited, _inviteOrder, _remote) = (h.Members, h.ByNick, h.Bans, h.Invited, h.InviteOrder, h.Remote);
-        (_inviteOnly, _moderated, _noExternal, _topicLocked, _secret, _private) = h.Modes;
+        (_excepts, _invex) = h.Exceptions;
+        (_inviteOnly, _moderated, _noExternal, _topicLocked, _secret, _private, _noCtcp) = h.Modes;
         (_channelKey, _limit, _created, _empty) = (h.Key, h.Limit, h.Created, h.Empty);
         (_topic, _topicSetter, _topicTime) = h.Topic;
         Context.GetLogger().Warning("chat: channel {Channel} restarted; {Members} members carried over", _name, TotalMembers);

@@ -58,6 +58,9 @@ public sealed partial class ChannelActor : ReceiveActor
     private Dictionary<IActorRef, Member> _members = new();
     private Dictionary<string, IActorRef> _byNick;
     private List<string> _bans = new();
+
+    /// <summary>+e ban exceptions and +I invite exceptions (masks), bounded like the bans by max-list-entries.</summary>
+    private List<string> _excepts = new(), _invex = new();
     private HashSet<string> _invited;
 
     /// <summary>The invited nicks in the order of their invitation (may hold nicks already used up), so that past
@@ -66,7 +69,7 @@ public sealed partial class ChannelActor : ReceiveActor
     private Dictionary<string, RemoteMember> _remote;
     private readonly bool _clustered;
     private readonly IActorRef? _link;
-    private bool _inviteOnly, _moderated, _noExternal = true, _topicLocked = true, _secret, _private;
+    private bool _inviteOnly, _moderated, _noExternal = true, _topicLocked = true, _secret, _private, _noCtcp;
     private string? _channelKey;
     private int? _limit;
     private string? _topic;
@@ -107,6 +110,7 @@ public sealed partial class ChannelActor : ReceiveActor
             if (_members.TryGetValue(u.Member.Session, out var m)) m.Ref = u.Member;
         });
         Receive<PeerBroadcast>(OnPeerBroadcast);
+        Receive<CapNotice>(OnCapNotice);
         Receive<RemoveMember>(r =>
         {
             if (!_members.TryGetValue(r.Session, out var gone)) return;
@@ -127,16 +131,19 @@ public sealed partial class ChannelActor : ReceiveActor
         Receive<ChannelEvent>(e => Context.Parent.Tell(e));
         Receive<RemoteSync>(e => Context.Parent.Tell(e));
         Receive<RemotePeer>(OnRemotePeer);
+        Receive<CapNotice>(OnCapNotice); // no members any more: passed on
         ReceiveAny(_ => { });
     }
 
     private void OnRequest(ToChannel t)
     {
-        var from = t.From;
+        // Replies to the requester go to the connection of the request: its session while it collects a labeled
+        // response (IRCv3 labeled-response), else its connection. What the channel keeps is the member's own ref.
+        var from = t.Origin.Connection.Equals(t.From.Connection) ? t.From : t.From with { Connection = t.Origin.Connection };
         switch (t.Origin.Request)
         {
             case JoinRequest j:
-                Join(from, j.Key);
+                Join(from, j.Key, t.From);
                 return;
             case PartRequest p:
                 Part(from, p.Reason);
@@ -161,8 +168,8 @@ public sealed partial class ChannelActor : ReceiveActor
             case NamesRequest n:
                 Names(from, n.End);
                 break;
-            case WhoRequest:
-                Who(from);
+            case WhoRequest w:
+                Who(from, w.Whox);
                 break;
         }
 
@@ -204,10 +211,46 @@ public sealed partial class ChannelActor : ReceiveActor
         if (b.Renamed is null && subject is not null) AfterLeave();
     }
 
+    /// <summary>AWAY / SETNAME of a member: to the members with the cap not reached yet, then on along the chain.</summary>
+    private void OnCapNotice(CapNotice n)
+    {
+        var reached = n.Reached;
+        var isMember = n.Subject is { } subject ? _members.ContainsKey(subject) : n.RemoteNick is { } nick && _remote.ContainsKey(nick);
+        if (isMember) reached = SendToCap(n.Message, n.Cap, reached);
+        if (n.Remaining.Count > 0) n.Remaining[0].Tell(n with { Remaining = n.Remaining.Skip(1).ToArray(), Reached = reached });
+        else if (n is { Subject: { } s, Final: { } final }) s.Tell(final);
+    }
+
+    /// <summary>The message to the members that negotiated <paramref name="cap"/> and are not in <paramref name="reached"/>.</summary>
+    private System.Collections.Immutable.ImmutableHashSet<IActorRef> SendToCap(Outgoing message, string cap, System.Collections.Immutable.ImmutableHashSet<IActorRef> reached)
+    {
+        foreach (var m in _members.Values)
+        {
+            if (reached.Contains(m.Ref.Connection) || !m.Ref.State.Has(cap)) continue;
+            m.Ref.Connection.Tell(m.Variant(message), ActorRefs.NoSender);
+            reached = reached.Add(m.Ref.Connection);
+        }
+
+        return reached;
+    }
+
     private void Reply(MemberRef to, string code, params string[] parameters) =>
         to.Connection.Tell(new Transport.Connection.Send(Outgoing.Encode(Replies.Numeric(Server, code, to.Nick, parameters))), ActorRefs.NoSender);
 
     private void Broadcast(Outgoing message, IActorRef? except) => BroadcastSkipping(message, MemberOrNull(except));
+
+    /// <summary>To every member, the requester's own copy to the connection of its request (see <see cref="OnRequest"/>).</summary>
+    private void BroadcastWithSelf(Outgoing message, MemberRef who)
+    {
+        if (MemberOrNull(who.Session) is not { } self || self.Ref.Connection.Equals(who.Connection))
+        {
+            Broadcast(message, except: null);
+            return;
+        }
+
+        BroadcastSkipping(message, self);
+        who.Connection.Tell(self.Variant(message), ActorRefs.NoSender);
+    }
 
     private void BroadcastSkipping(Outgoing message, Member? except)
     {
@@ -258,9 +301,19 @@ public sealed partial class ChannelActor : ReceiveActor
         Become(Closing);
     }
 
-    private bool IsBanned(MemberRef who)
+    /// <summary>+b matches and no +e does.</summary>
+    private bool IsBanned(MemberRef who) => Matches(_bans, who) && !Matches(_excepts, who);
+
+    /// <summary>+I: may join while +i without an invitation.</summary>
+    private bool IsInviteExcepted(MemberRef who) => Matches(_invex, who);
+
+    private bool Matches(List<string> masks, MemberRef who)
     {
+        if (masks.Count == 0) return false;
         var prefix = _settings.CaseMapping.Fold(who.State.Prefix);
-        return _bans.Any(b => ChannelModeParser.WildcardMatch(_settings.CaseMapping.Fold(b), prefix));
+        return masks.Any(b => ChannelModeParser.WildcardMatch(_settings.CaseMapping.Fold(b), prefix));
     }
+
+    /// <summary>The list of a list mode (b, e, I).</summary>
+    private List<string> ListOf(char mode) => mode switch { 'e' => _excepts, 'I' => _invex, _ => _bans };
 }
