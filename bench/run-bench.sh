@@ -17,15 +17,10 @@ RESULTS="$OUT/results.jsonl"
 : > "$RESULTS"
 
 PIDS=()
-cleanup() {
-    local p
-    for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-    for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
-}
+source bench/lib.sh
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-log() { printf '== %s\n' "$*" >&2; }
 
 # --- build and dependencies ---------------------------------------------------------------------------------
 log "building Release -> $PUB"
@@ -47,32 +42,6 @@ fi
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || true
 if (( $(ulimit -n) < 12000 )); then log "warning: ulimit -n is $(ulimit -n); connect N=10000 may fail"; fi
 
-free_port() {
-    local p
-    while :; do
-        # below the ephemeral range (32768+), where 10,000 client sockets would collide with a chosen port
-        p=$(( 10000 + RANDOM % 20000 ))
-        (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
-    done
-}
-wait_port() {
-    local i
-    for i in $(seq 1 150); do
-        (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
-        sleep 0.1
-    done
-    log "nothing listens on 127.0.0.1:$1"; return 1
-}
-# start NAME CMD...: runs CMD in the background, records its PID in PIDS and in $LAST_PID
-STARTS=0
-start() {
-    local name="$1"; shift
-    STARTS=$((STARTS + 1))
-    "$@" >"$OUT/$name-$STARTS.log" 2>&1 &
-    LAST_PID=$!
-    PIDS+=("$LAST_PID")
-}
-stop() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
 
 # --- servers ------------------------------------------------------------------------------------------------
 start_ngircd() {

@@ -17,14 +17,9 @@ RESULTS="$OUT/proxy-results.jsonl"
 : > "$RESULTS"
 
 PIDS=()
-cleanup() {
-    local p
-    for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done
-    for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done
-}
+source bench/lib.sh
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-log() { printf '== %s\n' "$*" >&2; }
 
 if [[ "${BENCH_SKIP_PUBLISH:-0}" != 1 ]]; then
     log "building Release -> $PUB"
@@ -32,37 +27,8 @@ if [[ "${BENCH_SKIP_PUBLISH:-0}" != 1 ]]; then
 fi
 BIN="$PWD/$PUB/actornet"
 
-if ! command -v socat >/dev/null || ! command -v haproxy >/dev/null; then
-    log "installing socat and haproxy with apt-get"
-    SUDO=""; if (( $(id -u) != 0 )); then SUDO="sudo"; fi
-    $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq socat haproxy >/dev/null
-fi
+apt_install socat haproxy
 
-free_port() {
-    local p
-    while :; do
-        p=$(( 10000 + RANDOM % 20000 ))
-        (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
-    done
-}
-wait_port() {
-    local i
-    for i in $(seq 1 150); do
-        (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
-        sleep 0.1
-    done
-    log "nothing listens on 127.0.0.1:$1"; return 1
-}
-STARTS=0
-start() {
-    local name="$1"; shift
-    STARTS=$((STARTS + 1))
-    "$@" >"$OUT/$name-$STARTS.log" 2>&1 &
-    LAST_PID=$!
-    PIDS+=("$LAST_PID")
-}
-stop() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
 
 # start_proxy SERVER: a fresh proxy on $PROXY_PORT forwarding to the bench's sink on $SINK_PORT; $PROXY_PID
 start_proxy() {

@@ -17,26 +17,17 @@ RESULTS="$OUT/tls-results.jsonl"
 : > "$RESULTS"
 PUB=artifacts/bench/actornet
 PIDS=()
-cleanup() { local p; for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; for p in "${PIDS[@]}"; do wait "$p" 2>/dev/null || true; done; }
+source bench/lib.sh
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-log() { printf '== %s\n' "$*" >&2; }
 
 if [[ ! -x "$PUB/actornet" ]]; then
     log "building Release -> $PUB"
     dotnet publish src/ActorNet.Node -c Release -o "$PUB" -nodeReuse:false -v quiet >/dev/null
 fi
 BIN="$PWD/$PUB/actornet"
-if ! command -v haproxy >/dev/null || ! command -v openssl >/dev/null; then
-    log "installing haproxy and openssl with apt-get"
-    SUDO=""; if (( $(id -u) != 0 )); then SUDO="sudo"; fi
-    $SUDO apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq haproxy openssl >/dev/null
-fi
+apt_install haproxy openssl
 
-free_port() { local p; while :; do p=$(( 10000 + RANDOM % 20000 )); (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }; done; }
-wait_port() { local i; for i in $(seq 1 150); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0; sleep 0.1; done; log "nothing listens on 127.0.0.1:$1"; return 1; }
-start() { local name="$1"; shift; "$@" >"$OUT/$name.log" 2>&1 & LAST_PID=$!; PIDS+=("$LAST_PID"); }
 bench() { local label="$1"; shift; log "$label: actornet bench $*"; "$BIN" bench "$@" --json --quiet --label "$label" >>"$RESULTS" || log "$label: run reported errors (kept in results)"; }
 
 # one self-signed certificate (P-256) for both servers: the same handshake and cipher work on each side
