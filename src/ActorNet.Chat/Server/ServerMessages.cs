@@ -7,7 +7,10 @@ namespace ActorNet.Chat.Server;
 public sealed record FromSession(IActorRef Session, IActorRef Connection, ChatRequest Request);
 
 /// <summary>The session's state changed: the service keeps the latest copy (for queries: the session itself is the truth).</summary>
-public sealed record SaveState(IActorRef Session, IActorRef Connection, SessionState State);
+/// <param name="Seq">the session's count of saves: a session's first saves go through the chat service and its
+/// later ones straight to <c>users</c>, so an early save can arrive after a later one; <c>users</c> keeps the highest
+/// (0 = unnumbered, always taken)</param>
+public sealed record SaveState(IActorRef Session, IActorRef Connection, SessionState State, long Seq = 0);
 
 /// <summary>A member of a channel as the channel sees it: refs and the latest state snapshot.</summary>
 public sealed record MemberRef(IActorRef Session, IActorRef Connection, SessionState State)

@@ -47,7 +47,8 @@ public sealed class IrcSession : ConnectionHandler, IWithTimers, IAcceptsFrameBa
         TokenBucket Bucket,
         (bool Awaiting, int InFlight, IActorRef? PipeTo) Requests,
         Dictionary<string, IActorRef> Channels,
-        (bool Closing, bool PingSent, bool PeerClosed, long LastInput) Link);
+        (bool Closing, bool PingSent, bool PeerClosed, long LastInput) Link,
+        long SaveSeq);
 
     internal sealed record FloodTick
     {
@@ -79,6 +80,7 @@ public sealed class IrcSession : ConnectionHandler, IWithTimers, IAcceptsFrameBa
     private SessionState _state;
     private bool _awaiting, _closing, _pingSent, _peerClosed;
     private long _lastInput;
+    private long _saveSeq; // numbers SaveState: users ignores one that arrives after a newer one (see SaveState)
 
     /// <summary>The actor of each joined channel (folded name), learnt from its JoinedEvent; watched.</summary>
     private Dictionary<string, IActorRef> _channelActors = new(StringComparer.Ordinal);
@@ -128,7 +130,7 @@ public sealed class IrcSession : ConnectionHandler, IWithTimers, IAcceptsFrameBa
     /// credit, which comes back as they run.</summary>
     protected override void PreRestart(Exception reason, object message) =>
         CarryOver.Get(Context.System).Hand(Self, new Carried(_state, _server, _input, _pending, _bucket, (_awaiting, _inFlight, _pipeTo),
-            _channelActors, (_closing, _pingSent, _peerClosed, _lastInput)));
+            _channelActors, (_closing, _pingSent, _peerClosed, _lastInput), _saveSeq));
 
     /// <summary>After a crash: take over from the predecessor (not PreStart: nothing starts afresh).</summary>
     protected override void PostRestart(Exception reason)
@@ -142,6 +144,7 @@ public sealed class IrcSession : ConnectionHandler, IWithTimers, IAcceptsFrameBa
         (_state, _server, _input, _pending, _bucket, _channelActors) = (h.State, h.Server, h.Input, h.Pending, h.Bucket, h.Channels);
         (_awaiting, _inFlight, _pipeTo) = h.Requests;
         (_closing, _pingSent, _peerClosed, _lastInput) = h.Link;
+        _saveSeq = h.SaveSeq; // users ignores saves numbered below what it has taken
         _log.Warning("session of connection {ConnectionId} restarted; carried over {Nick} on {Channels} channel(s), {Lines} held line(s), {Effects} pending effect(s)",
             Handler.Connection.Id, _state.NickOrStar, _channelActors.Count, _input.Count, _pending.Count);
         if (_input.Paused) PauseInput(); // the connection lifted our pause when it restarted us; the held lines still hold it
@@ -311,7 +314,7 @@ public sealed class IrcSession : ConnectionHandler, IWithTimers, IAcceptsFrameBa
         if (!ReferenceEquals(result.State, _state))
         {
             _state = result.State;
-            _server.Tell(new SaveState(Self, Handler.ConnectionActor, _state));
+            _server.Tell(new SaveState(Self, Handler.ConnectionActor, _state, ++_saveSeq));
         }
 
         if (first)

@@ -60,6 +60,9 @@ public sealed partial class UsersActor : ChatChild
         public IActorRef Session { get; }
         public IActorRef Connection { get; set; }
 
+        /// <summary>The highest SaveState.Seq taken (see <see cref="SaveState"/>).</summary>
+        public long SaveSeq { get; set; }
+
         public SessionState State
         {
             get => _state;
@@ -140,6 +143,10 @@ public sealed partial class UsersActor : ChatChild
             IndexMonitors(s.Session, null, s.State.Monitored);
         }
 
+        // A save that went the longer way (through the chat service, before the session learnt this actor) and
+        // arrives after a newer one would roll the user back (a lost MONITOR list, "not registered")
+        if (s.Seq != 0 && s.Seq <= user.SaveSeq) return;
+        if (s.Seq != 0) user.SaveSeq = s.Seq;
         var before = user.State;
         user.State = s.State;
         user.Connection = s.Connection;
