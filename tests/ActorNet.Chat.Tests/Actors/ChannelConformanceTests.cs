@@ -11,35 +11,8 @@ namespace ActorNet.Chat.Tests.Actors;
 
 /// <summary>What irctest checks of a channel (msgid, TAGMSG, +s, NAMES, keys, 401/441) and the channel's limits
 /// (MAXLIST, pending invites, WHO), as wire lines from one channel actor.</summary>
-public sealed class ChannelConformanceTests : TestKit
+public sealed class ChannelConformanceTests : ChannelWireTestKit
 {
-    private readonly ManualTime _time = new();
-
-    private sealed record Peer(TestProbe Session, TestProbe Connection, MemberRef Ref);
-
-    private Peer NewPeer(string nick, params string[] caps)
-    {
-        var state = SessionState.Connected("h") with
-        {
-            Nick = nick, User = "~" + nick, Registered = true,
-            Caps = System.Collections.Immutable.ImmutableHashSet.Create(StringComparer.Ordinal, caps),
-        };
-        var session = CreateTestProbe();
-        var connection = CreateTestProbe();
-        return new Peer(session, connection, new MemberRef(session.Ref, connection.Ref, state));
-    }
-
-    private IActorRef NewChannel(ChatSettings? settings = null) =>
-        ChildActorOf(ChannelActor.Props("#Room", settings ?? ChatSettings.Default with { ServerName = "irc.test" }, _time));
-
-    private static void Ask(IActorRef channel, Peer p, ChatRequest request) =>
-        channel.Tell(new ToChannel(new FromSession(p.Session.Ref, p.Connection.Ref, request), p.Ref));
-
-    private static string Text(Connection.Send s) => System.Text.Encoding.UTF8.GetString(s.Payload.ToArray());
-
-    private static List<string> Lines(Peer p) =>
-        p.Connection.ReceiveWhile(TimeSpan.FromMilliseconds(150), m => m is Connection.Send s ? Text(s) : null).OfType<string>().ToList();
-
     private static void Join(IActorRef channel, Peer p)
     {
         Ask(channel, p, new JoinRequest("#Room", null));

@@ -11,31 +11,8 @@ using static ActorNet.Chat.Tests.Actors.SessionHarness;
 namespace ActorNet.Chat.Tests.Actors;
 
 /// <summary>Channel modes +e (ban exceptions), +I (invite exceptions) and +C (no CTCP), as wire lines of one channel actor.</summary>
-public sealed class ChannelListModesTests : TestKit
+public sealed class ChannelListModesTests : ChannelWireTestKit
 {
-    private readonly ManualTime _time = new();
-
-    private sealed record Peer(TestProbe Session, TestProbe Connection, MemberRef Ref);
-
-    private Peer NewPeer(string nick)
-    {
-        var state = SessionState.Connected("h") with { Nick = nick, User = "~" + nick, Registered = true };
-        var session = CreateTestProbe();
-        var connection = CreateTestProbe();
-        return new Peer(session, connection, new MemberRef(session.Ref, connection.Ref, state));
-    }
-
-    private IActorRef NewChannel(ChatSettings? settings = null) =>
-        ChildActorOf(ChannelActor.Props("#Room", settings ?? ChatSettings.Default with { ServerName = "irc.test" }, _time));
-
-    private static void Ask(IActorRef channel, Peer p, ChatRequest request) =>
-        channel.Tell(new ToChannel(new FromSession(p.Session.Ref, p.Connection.Ref, request), p.Ref));
-
-    private static string Text(Connection.Send s) => System.Text.Encoding.UTF8.GetString(s.Payload.ToArray());
-
-    private static List<string> Lines(Peer p) =>
-        p.Connection.ReceiveWhile(TimeSpan.FromMilliseconds(150), m => m is Connection.Send s ? Text(s) : null).OfType<string>().ToList();
-
     private static bool Joins(IActorRef channel, Peer p)
     {
         Ask(channel, p, new JoinRequest("#Room", null));
