@@ -28,6 +28,32 @@ public sealed class MonitorPresenceTests : TestKit
         Assert.Equal(":irc.test 731 alice bob,robert", Next(a));
     }
 
+    /// <summary>
+    /// The watcher's 730/731 is sent before the client's own welcome or NICK line, so it is queued at the watcher's
+    /// connection before the client could act on its line (irctest monitor testNickChange pings the watcher right
+    /// after the NICK; sent after, the 731 lost that race now and then on a loaded machine). Both sessions share one
+    /// connection probe here, so the probe sees the order in which the users actor sent them.
+    /// </summary>
+    [Fact]
+    public void Watchers_hear_of_a_registration_or_nick_change_before_the_client_itself()
+    {
+        var h = new SessionHarness(this);
+        var shared = CreateTestProbe();
+        var (alice, _) = h.Registered("alice", shared);
+        Send(alice, "MONITOR + bob,robert");
+        Until(shared, " 731 alice bob,robert");
+        var (bob, _) = h.Start(connection: shared);
+        Send(bob, "NICK bob");
+        Send(bob, "USER bob 0 * :bob");
+        Assert.Equal(":irc.test 730 alice bob!~bob@127.0.0.1", Next(shared));
+        Assert.StartsWith(":irc.test 001 bob ", Next(shared));
+        Until(shared, " 422 bob");
+        Send(bob, "NICK robert");
+        Assert.Equal(":irc.test 731 alice bob", Next(shared));
+        Assert.Equal(":irc.test 730 alice robert!~bob@127.0.0.1", Next(shared));
+        Assert.Equal(":bob!~bob@127.0.0.1 NICK robert", Next(shared));
+    }
+
     [Fact]
     public void Unmonitored_nicks_say_nothing()
     {

@@ -44,9 +44,10 @@ internal sealed class SessionHarness
         Akka.Configuration.Config.Empty, "actornet.listeners.chat");
 
     /// <summary>A session and the probe that stands for its connection.</summary>
-    public (IActorRef Session, TestProbe Connection) Start(IActorRef? server = null)
+    /// <param name="connection">a probe to share with another session (to see the order of lines to both)</param>
+    public (IActorRef Session, TestProbe Connection) Start(IActorRef? server = null, TestProbe? connection = null)
     {
-        var connection = _kit.CreateTestProbe();
+        connection ??= _kit.CreateTestProbe();
         var id = Interlocked.Increment(ref _ids);
         var info = new ConnectionInfo(id, "chat", new IPEndPoint(IPAddress.Loopback, 40000 + (int)id), new IPEndPoint(IPAddress.Loopback, 6667), Time.GetUtcNow());
         var context = new HandlerContext(info, Listener, connection.Ref,
@@ -107,9 +108,9 @@ internal sealed class SessionHarness
         }
     }
 
-    public (IActorRef Session, TestProbe Connection) Registered(string nick)
+    public (IActorRef Session, TestProbe Connection) Registered(string nick, TestProbe? connection = null)
     {
-        var (session, connection) = Start();
+        (var session, connection) = Start(connection: connection);
         Send(session, "NICK " + nick);
         Send(session, $"USER {nick} 0 * :{nick}");
         Until(connection, " 422 " + nick);

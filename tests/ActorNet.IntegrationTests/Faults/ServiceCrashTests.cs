@@ -53,6 +53,7 @@ public sealed class ServiceCrashTests
         await alice.CommandAsync("TOPIC #a :before the crash");
         await alice.CommandAsync("MODE #a +vl bob 50");
         await alice.CommandAsync("MODE #a +b troll!*@*");
+        Assert.Contains(" 731 alice dave", string.Join('\n', await alice.CommandAsync("MONITOR + dave")));
         await using var r1 = await LineClient.ConnectAsync(node.Endpoint("relay"));
         await using var r2 = await LineClient.ConnectAsync(node.Endpoint("relay"));
         await RelayWarmUpAsync(r1, r2);
@@ -88,6 +89,7 @@ public sealed class ServiceCrashTests
         await dave.ExpectAsync(" 433 ");
         await dave.SendAsync("NICK dave");
         await dave.ExpectAsync(l => l.Contains(" 376 ") || l.Contains(" 422 "));
+        await alice.ExpectAsync(l => l.Contains(" 730 alice dave!", StringComparison.Ordinal)); // MONITOR survived the crash
         Assert.Contains(" 433 ", string.Join('\n', await carol.CommandAsync("NICK Alice")));
         foreach (var c in new[] { alice, bob, carol }) Assert.DoesNotContain(c.Seen, l => l.StartsWith("ERROR", StringComparison.Ordinal) || l.Contains(" QUIT "));
         await r1.SendLineAsync("after");

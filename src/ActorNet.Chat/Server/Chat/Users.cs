@@ -259,8 +259,10 @@ public sealed partial class UsersActor : ChatChild
         _maxUsers = Math.Max(_maxUsers, _nicks.Count);
         _log.Info("chat: {Nick} registered ({Prefix})", reg.Nick, user.State.Prefix);
         AnnounceUser(user.State, new UserRegistered(RemoteUserInfo.Of(user.State)));
-        r.Session.Tell(new RegisteredEvent(Counts(), user.State.SignedOn));
+        // Watchers first: their 730 is then queued at their connections before this client can see its own
+        // welcome and act on it (a client that checks a watcher right after registering must find the 730 there).
         MonitorOnline(reg.Nick, user.State.Prefix);
+        r.Session.Tell(new RegisteredEvent(Counts(), user.State.SignedOn));
     }
 
     /// <param name="replyTo">where the client's own NICK line goes: its connection, or its session while it
@@ -284,10 +286,13 @@ public sealed partial class UsersActor : ChatChild
         _nicks.Remove(old.NickOrStar);
         _nicks[newNick] = user.Session;
         user.State = old with { Nick = newNick };
+        // Watchers' 731/730 before the client's own NICK line: queued at the watchers' connections first, they
+        // reach the watchers before anything the client does after seeing its NICK (irctest's monitor
+        // testNickChange checks the watcher right after; sent last, a descheduled turn on a loaded machine lost the race)
+        MonitorRenamed(old.NickOrStar, newNick, user.State.Prefix);
         var message = new Outgoing(IrcMessage.FromSource(old.Prefix, "NICK", newNick), _time.GetUtcNow());
         replyTo.Tell(message.For(user.State.Caps), ActorRefs.NoSender);
         StartPeerBroadcast(user, message, user.Ref, new NickChangedEvent(newNick), UserAnnouncement(old, new UserRenamed(newNick, WireLine.From(message))));
-        MonitorRenamed(old.NickOrStar, newNick, user.State.Prefix);
     }
 
     /// <summary>The user leaves: peers see one QUIT each, the nick is freed. Idempotent.</summary>
