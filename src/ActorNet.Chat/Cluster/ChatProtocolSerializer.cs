@@ -55,12 +55,12 @@ public sealed class ChatProtocolSerializer(ExtendedActorSystem system) : Seriali
             foreach (var e in b.Events)
                 switch (e)
                 {
-                    case ChannelEvent c: w.Msg(2, c with { Origin = null }, Write); break;
+                    case ChannelEvent c: w.Msg(2, c, (n, x) => Write(n, x, withOrigin: false)); break;
                     case UserEvent u: w.Msg(3, u, (n, x) => Write(n, x, withOrigin: false)); break;
                     default: throw new ArgumentException($"not a peer event: {e.GetType()}", nameof(obj));
                 }
         }),
-        ChannelEvent e => ProtoWriter.Encode(w => Write(w, e)),
+        ChannelEvent e => ProtoWriter.Encode(w => Write(w, e, withOrigin: true)),
         UserEvent e => ProtoWriter.Encode(w => Write(w, e, withOrigin: true)),
         PrivateLine p => ProtoWriter.Encode(w =>
         {
@@ -129,7 +129,7 @@ public sealed class ChatProtocolSerializer(ExtendedActorSystem system) : Seriali
         return manifest switch
         {
             "eb" => ReadBatch(r),
-            "ce" => ReadChannelEvent(r),
+            "ce" => ReadChannelEvent(r, null),
             "ue" => ReadUserEvent(r, null),
             "pl" => ReadPrivateLine(r),
             "pu" => ReadLineResult(r),
@@ -150,26 +150,28 @@ public sealed class ChatProtocolSerializer(ExtendedActorSystem system) : Seriali
 
     private static void Write(ProtoWriter w, WireLine l)
     {
-        w.Bytes(1, l.Body.ToArray());
+        w.Bytes(1, l.Body); // straight from the line's bytes into the message: written once
         w.Int64(2, l.TimeMs);
         w.Str(3, l.MsgId);
     }
 
     private static WireLine ReadLine(ProtoReader r)
     {
-        byte[]? body = null;
+        ArraySegment<byte>? body = null;
         long time = 0;
         string? msgId = null;
         for (var f = r.Next(); f != 0; f = r.Next())
             switch (f)
             {
-                case 1: body = r.Bytes(); break;
+                case 1: body = r.BytesSlice(); break;
                 case 2: time = r.Int64(); break;
                 case 3: msgId = r.Str(); break;
                 default: r.Skip(); break;
             }
 
-        return new WireLine(Akka.IO.ByteString.FromBytes(Required(body, "line body")), time, msgId);
+        // a slice of the remote message's array, not a copy: every local member's Send shares these bytes
+        var b = body ?? throw new SerializationException("chat protocol message without line body");
+        return new WireLine(Akka.IO.ByteString.FromBytes(b.Array!, b.Offset, b.Count), time, msgId);
     }
 
     private static void Write(ProtoWriter w, RemoteUserInfo u)
@@ -312,9 +314,9 @@ public sealed class ChatProtocolSerializer(ExtendedActorSystem system) : Seriali
 
     // ---- channel events: the change is a oneof (fields 10-16)
 
-    private static void Write(ProtoWriter w, ChannelEvent e)
+    private static void Write(ProtoWriter w, ChannelEvent e, bool withOrigin)
     {
-        w.Address(1, e.Origin);
+        if (withOrigin) w.Address(1, e.Origin); // in a batch, the batch's origin stands for all (no copy per event)
         w.Str(2, e.Key);
         w.Str(3, e.Name);
         w.Msg(4, e.Who, Write);
@@ -362,9 +364,9 @@ public sealed class ChatProtocolSerializer(ExtendedActorSystem system) : Seriali
         return mode is > 0 and <= char.MaxValue ? new ModeChange(add, (char)mode, arg) : throw new SerializationException("mode change without a mode");
     }
 
-    private static ChannelEvent ReadChannelEvent(ProtoReader r)
+    private static ChannelEvent ReadChannelEvent(ProtoReader r, Address? batchOrigin)
     {
-        Address? origin = null;
+        var origin = batchOrigin;
         string? key = null, name = null;
         RemoteUserInfo? who = null;
         WireLine? line = null;
@@ -373,15 +375,16 @@ public sealed class ChatProtocolSerializer(ExtendedActorSystem system) : Seriali
             switch (f)
             {
                 case 1: origin = r.Address(); break;
-                case 2: key = r.Str(); break;
-                case 3: name = r.Str(); break;
-                case 4: who = r.Msg(ReadUser); break;
+                // in a batch the channel and the sender repeat event after event: decoded once (per reader), then shared
+                case 2: key = r.StrShared(0); break;
+                case 3: name = r.StrShared(1); break;
+                case 4: who = r.MsgShared(2, ReadUser); break;
                 case 5: line = r.Msg(ReadLine); break;
                 case 10: change = r.Msg(ReadJoined); break;
                 case 11: change = r.Msg(n => Empty(n, MemberParted.Instance)); break;
                 case 12: change = r.Msg(n => Empty(n, MemberQuit.Instance)); break;
                 case 13: change = r.Msg(n => new MemberKicked(Required(Field<string?>(n, 1, x => x.Str()), "kick target"))); break;
-                case 14: change = r.Msg(n => new ChannelMessage(Kind(Field(n, 1, x => x.UInt32())))); break;
+                case 14: change = r.Msg(n => Kind(Field(n, 1, x => x.UInt32())) == MessageKind.Privmsg ? PrivmsgChange : NoticeChange); break;
                 case 15: change = r.Msg(n => new TopicChanged(Field<string?>(n, 1, x => x.Str()))); break;
                 case 16: change = r.Msg(n => new ModesChanged(Repeated(n, 1, ReadMode))); break;
                 default: r.Skip(); break;
@@ -390,6 +393,9 @@ public sealed class ChatProtocolSerializer(ExtendedActorSystem system) : Seriali
         return new ChannelEvent(origin, Required(key, "channel key"), Required(name, "channel name"), Required(who, "user"),
             Required(line, "line"), change ?? throw new SerializationException("channel event of an unknown kind (a newer node's?)"));
     }
+
+    /// <summary>The change of every channel PRIVMSG / NOTICE (immutable: one instance each, not one per event).</summary>
+    private static readonly ChannelMessage PrivmsgChange = new(MessageKind.Privmsg), NoticeChange = new(MessageKind.Notice);
 
     // ---- user events: the change is a oneof (fields 10-13)
 
@@ -401,14 +407,15 @@ public sealed class ChatProtocolSerializer(ExtendedActorSystem system) : Seriali
             switch (f)
             {
                 case 1: origin = r.Address(); break;
-                case 2: events.Add(r.Msg(ReadChannelEvent)); break;
+                // the origin comes first (field 1, written first); the events take it as they are read
+                case 2: events.Add(r.Msg(n => ReadChannelEvent(n, origin))); break;
                 case 3: events.Add(r.Msg(n => ReadUserEvent(n, origin))); break;
                 default: r.Skip(); break;
             }
 
         var from = Required(origin, "origin");
-        for (var i = 0; i < events.Count; i++)
-            if (events[i] is ChannelEvent { Origin: null } c) events[i] = c with { Origin = from };
+        foreach (var e in events)
+            if (e is ChannelEvent { Origin: null }) throw new SerializationException("chat protocol batch with an event before its origin");
         return new EventBatch(from, events.ToArray());
     }
 
