@@ -231,6 +231,9 @@ public sealed class ChannelsActor : ChatChild, IWithTimers
     {
         switch (message)
         {
+            case IPeerEvent[] run: // channel events only (cluster-link sends user events alone): none waits for users
+                foreach (var e in run) OnFromPeer(e);
+                break;
             case ChannelEvent e:
                 RouteByKey(e.Key, e.Name, e, create: e.Change is MemberJoined);
                 if (e.Change is MemberJoined or MemberParted or MemberQuit or MemberKicked) Tree.Users.Tell(e);

@@ -103,10 +103,7 @@ public sealed class ClusterLinkActor : ChatChild
             AddPeer(r.Origin)?.Tell(Snapshot(), Self);
         });
         Receive<FlushOutboxNow>(_ => FlushOutbox());
-        Receive<EventBatch>(b =>
-        {
-            foreach (var e in b.Events) FromPeer(e);
-        });
+        Receive<EventBatch>(b => FromPeer(b.Events));
         Receive<NodeSnapshot>(s =>
         {
             AddPeer(s.Origin);
@@ -139,9 +136,36 @@ public sealed class ClusterLinkActor : ChatChild
 
     private void FromPeer(IPeerEvent e)
     {
-        // another member's KICK of a local user, or TOPIC, changes what this node's snapshot says
-        if (e is ChannelEvent { Change: MemberKicked or TopicChanged or ModesChanged } c && _localChannels.ContainsKey(c.Key)) Record(c);
+        RecordRemote(e);
         Tree.Channels.Tell(new ChannelsActor.FromPeer(e));
+    }
+
+    /// <summary>A batch goes on to <c>channels</c> in runs: the channel events between two user events as one
+    /// message (one hop instead of one per event: the cross-node fan-out path), each user event alone (a NICK or
+    /// QUIT makes <c>channels</c> wait for users, and what follows it must wait too).</summary>
+    private void FromPeer(IPeerEvent[] events)
+    {
+        var start = 0;
+        for (var i = 0; i <= events.Length; i++)
+        {
+            if (i < events.Length && events[i] is ChannelEvent)
+            {
+                RecordRemote(events[i]);
+                continue;
+            }
+
+            var run = i - start;
+            if (run == 1) Tree.Channels.Tell(new ChannelsActor.FromPeer(events[start]));
+            else if (run > 1) Tree.Channels.Tell(new ChannelsActor.FromPeer(run == events.Length ? events : events[start..i]));
+            if (i < events.Length) FromPeer(events[i]);
+            start = i + 1;
+        }
+    }
+
+    /// <summary>Another member's KICK of a local user, or TOPIC or MODE, changes what this node's snapshot says.</summary>
+    private void RecordRemote(IPeerEvent e)
+    {
+        if (e is ChannelEvent { Change: MemberKicked or TopicChanged or ModesChanged } c && _localChannels.ContainsKey(c.Key)) Record(c);
     }
 
     /// <summary>
