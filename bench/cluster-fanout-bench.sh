@@ -5,7 +5,7 @@
 # Usage: flock /work/wt/bench.lock bench/cluster-fanout-bench.sh
 # env: BENCH_BIN=path/actornet (default artifacts/actornet/actornet, published first when missing),
 #      BENCH_BASE_BIN=path/actornet (a baseline build: its 2-node and 1-node runs are interleaved with these),
-#      BENCH_RUNS=3, C=50 M=400 S=64, BENCH_OUT=dir. Loopback only; every process started here is stopped on exit.
+#      BENCH_RUNS=3, C=50 M=400 S=64, BENCH_OUT=dir, BENCH_NODE_SETS="--set k=v ..." (extra settings, 2-node runs only). Loopback only; every process started here is stopped on exit.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -32,6 +32,8 @@ if [[ -n "${BENCH_BASE_BIN:-}" ]]; then BUILDS+=("base|$BENCH_BASE_BIN"); fi
 NODE_SETS=(--set actornet.chat.flood.burst=10000 --set actornet.chat.flood.per-second=10000
     --set actornet.chat.flood.max-queued=10000 --set actornet.chat.sendq-bytes=16MiB
     --set actornet.logging.level=warning --set actornet.admin.enabled=false)
+# shellcheck disable=SC2206 # word splitting wanted: "--set k=v --set k2=v2"
+NODE_SETS+=(${BENCH_NODE_SETS:-})
 
 # two_nodes BIN: starts node a and b on fresh ports, waits until b is a member (its chat port answers and a
 # channel message crosses: the warm-up run below), sets PORT_A, PORT_B
