@@ -69,14 +69,14 @@ public sealed partial class UpstreamLink : ReceiveActor
     private long _beforeConnectBytes;
     private long _heldCredit;
     private int _unacked;
-    private bool _readRequested, _busy, _closeWrite;
+    private bool _readRequested, _closeWrite;
 
     public UpstreamLink(Setup setup)
     {
         _setup = setup;
         _decoder = FrameCodecs.CreateDecoder(setup.Listener.Framing, setup.Listener.MaxFrameBytes);
         _encoder = FrameCodecs.GetEncoder(setup.Listener.Framing, setup.Listener.LineEnding);
-        _writer = new AckWriter(null, _encoder, setup.Listener.WriteQueueLimitBytes);
+        _writer = new AckWriter(null, _encoder, setup.Listener.WriteQueueLimitBytes, softLimitBytes: setup.Listener.WriteQueueSoftLimitBytes);
         Connecting();
     }
 
@@ -244,32 +244,21 @@ public sealed partial class UpstreamLink : ReceiveActor
         socket.Tell(Tcp.ConfirmedClose.Instance);
     }
 
-    /// <summary>The soft limit of the upstream's write queue: above it the client's credit is held (so the client is not
-    /// read further), at half of it what was held goes back.</summary>
+    /// <summary>The soft limit of the upstream's write queue (the same <see cref="WriteWatermark"/> as a client
+    /// connection's): while paused the client's credit is held (so the client is not read further), once it flows
+    /// again what was held goes back.</summary>
     private void CheckWatermark()
     {
-        var queued = _writer.TotalQueuedBytes;
-        var soft = _setup.Listener.WriteQueueSoftLimitBytes;
-        if (!_busy && queued > soft)
-        {
-            _busy = true;
-        }
-        else if (_busy && queued <= soft / 2)
-        {
-            _busy = false;
-        }
-
-        if (!_busy && _heldCredit > 0)
-        {
-            _setup.Owner.Tell(new ForwardHandler.CreditBack(_heldCredit));
-            _heldCredit = 0;
-        }
+        _writer.UpdateWatermark();
+        if (_writer.Watermark.Paused || _heldCredit == 0) return;
+        _setup.Owner.Tell(new ForwardHandler.CreditBack(_heldCredit));
+        _heldCredit = 0;
     }
 
     private void GiveBack(long credit)
     {
         if (credit == 0) return;
-        if (_busy)
+        if (_writer.Watermark.Paused)
         {
             _heldCredit += credit;
             return;
