@@ -44,19 +44,31 @@ public static class ProxyBench
 
         var t0 = Stopwatch.GetTimestamp();
         var drains = new List<Task<long>>();
+        // Accepts until the senders are done, not just C times: a connection that is not the proxy's (a port probe from
+        // another process on the machine, e.g. a bench script's free_port) must not take a transfer's place, or the
+        // proxy's last upstream connection waits in the backlog forever and the run stalls until its timeout.
+        using var stopAccepting = CancellationTokenSource.CreateLinkedTokenSource(cts.Token);
         var accepting = Task.Run(async () =>
         {
-            for (var i = 0; i < o.Clients; i++)
+            try
             {
-                var socket = await sink.AcceptSocketAsync(cts.Token);
-                lock (drains) drains.Add(DrainAsync(socket, pattern, errors, cts.Token));
+                while (true)
+                {
+                    var socket = await sink.AcceptSocketAsync(stopAccepting.Token);
+                    lock (drains) drains.Add(DrainAsync(socket, pattern, errors, cts.Token));
+                }
+            }
+            catch (OperationCanceledException) when (stopAccepting.IsCancellationRequested)
+            {
             }
         });
         var senders = Enumerable.Range(0, o.Clients).Select(i => SendAsync(o.EndPoint, pattern, perTransfer, errors, cts.Token)).ToArray();
         long received = 0;
         try
         {
+            // a sender ends at the proxy's FIN, which follows its sink connection's close: its drain is done by then
             await Task.WhenAll(senders);
+            await stopAccepting.CancelAsync();
             await accepting;
             Task<long>[] all;
             lock (drains) all = drains.ToArray();
@@ -113,7 +125,8 @@ public static class ProxyBench
         }
     }
 
-    /// <summary>Reads one upload to its EOF, checking every byte against the pattern at its offset; then closes.</summary>
+    /// <summary>Reads one upload to its EOF, checking every byte against the pattern at its offset; then closes. A
+    /// connection that ends without a byte is no transfer (a port probe) and counts nothing.</summary>
     private static async Task<long> DrainAsync(Socket socket, byte[] pattern, ConcurrentQueue<string> errors, CancellationToken ct)
     {
         using var _ = socket;
@@ -122,7 +135,16 @@ public static class ProxyBench
         var corrupt = false;
         while (true)
         {
-            var read = await socket.ReceiveAsync(buffer, SocketFlags.None, ct);
+            int read;
+            try
+            {
+                read = await socket.ReceiveAsync(buffer, SocketFlags.None, ct);
+            }
+            catch (SocketException) when (got == 0)
+            {
+                return 0; // a probe that reset: no transfer
+            }
+
             if (read == 0) break;
             if (!corrupt && !Matches(buffer.AsSpan(0, read), pattern, got))
             {
@@ -133,6 +155,7 @@ public static class ProxyBench
             got += read;
         }
 
+        if (got == 0) return 0; // a probe: it is gone already
         socket.Shutdown(SocketShutdown.Send);
         return got;
     }

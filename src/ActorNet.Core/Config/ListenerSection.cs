@@ -10,6 +10,9 @@ internal static partial class ListenerSection
     private const string MaxFrameLimit = "16MiB";
     private const long MaxFrameBytesLimit = 16L * 1024 * 1024;
 
+    /// <summary>io-buffer-bytes = 0 on a forward listener (bulk relay): 64 KiB.</summary>
+    public const int ForwardIoBufferBytes = 64 * 1024;
+
     private static readonly HashSet<string> Keys =
     [
         "transport", "bind", "handler", "framing", "line-ending", "max-frame-bytes", "max-connections",
@@ -163,7 +166,10 @@ internal static partial class ListenerSection
             UpstreamTls = upstreamTls,
             UdpRelay = new UdpRelayLimits(requireHello, ratePackets, rateBytes, helloRate),
             InputCreditBytes = inputCredit ?? 256 * 1024,
-            IoBufferBytes = (int)Math.Clamp(ioBuffer ?? 0, 0, MaxFrameBytesLimit),
+            // 0 = by handler: a forward listener reads 64 KiB at a time (a read's copy under the 85,000-byte large-object
+            // threshold: 2x the proxy MB/s of 128k at a third of the RSS growth), all others keep the node-wide 128k, whose
+            // untouched pages cost nothing idle (64 KiB: 78 vs 24 KiB per idle connection). docs/BENCHMARKS.md "fourth session"
+            IoBufferBytes = ioBuffer is null or 0 && handler == "forward" ? ForwardIoBufferBytes : (int)Math.Clamp(ioBuffer ?? 0, 0, MaxFrameBytesLimit),
             // at most half the hard limit, so that a listener that only lowers write-queue-limit-bytes keeps two tiers
             WriteQueueSoftLimitBytes = Math.Min(softLimit ?? 256 * 1024, Math.Max(1, queueLimit!.Value / 2)),
         };

@@ -104,7 +104,8 @@ public sealed record ListenerSettings(
     public long InputCreditBytes { get; init; } = 256 * 1024;
 
     /// <summary>tcp/websocket: Akka.IO's per-connection buffer for this listener (<c>io-buffer-bytes</c>): the most one
-    /// socket read returns, rented for the connection's life; 0 = the node's <c>akka.io.tcp.maximum-frame-size</c>.
+    /// socket read returns, rented for the connection's life; 0 in the config = by handler: 64 KiB for forward
+    /// (<see cref="ListenerSection.ForwardIoBufferBytes"/>), else 0 here = the node's <c>akka.io.tcp.maximum-frame-size</c>.
     /// Carried by the listener's Tcp.Bind (Akka.IO 1.5.75 <c>Tcp.Bind.TcpSettings</c>).</summary>
     public int IoBufferBytes { get; init; }
 

@@ -35,13 +35,23 @@ public sealed class AckWriter : IDisposable
     /// <param name="encoder">the framing of every payload not enqueued with an encoder of its own</param>
     /// <param name="limitBytes">most bytes that may wait beyond the write in flight</param>
     /// <param name="counters">bytes written are counted here (null: not counted)</param>
-    public AckWriter(IActorRef? socket, IFrameEncoder encoder, long limitBytes, ConnectionCounters? counters = null)
+    /// <param name="softLimitBytes">the queue's soft tier (<see cref="Watermark"/>); null: half of <paramref name="limitBytes"/></param>
+    public AckWriter(IActorRef? socket, IFrameEncoder encoder, long limitBytes, ConnectionCounters? counters = null, long? softLimitBytes = null)
     {
         Socket = socket ?? ActorRefs.Nobody;
         _encoder = encoder;
         _queue = new OutboundQueue(encoder, limitBytes);
         _counters = counters;
+        Watermark = new WriteWatermark(softLimitBytes ?? limitBytes / 2, Math.Max(1, limitBytes));
     }
+
+    /// <summary>The soft limit over this queue: the owner feeds it the queued bytes (<see cref="UpdateWatermark"/>) and
+    /// pauses or resumes whoever feeds the queue on its transitions.</summary>
+    public WriteWatermark Watermark { get; }
+
+    /// <summary>Applies the soft limit to what is queued here plus <paramref name="extraBytes"/> held in front of the
+    /// writer (a downstream toxic lane).</summary>
+    public WriteWatermark.Transition UpdateWatermark(long extraBytes = 0) => Watermark.Update(TotalQueuedBytes + extraBytes);
 
     /// <summary>The socket writes go to; an outbound link sets it once connected (nothing is written before).</summary>
     public IActorRef Socket { get; set; }

@@ -129,7 +129,7 @@ public sealed partial class Connection : ActorBase, IWithTimers
         _decoder = _ws is null ? FrameCodecs.CreateDecoder(setup.Listener.Framing, setup.Listener.MaxFrameBytes) : null;
         _encoder = _ws is null ? FrameCodecs.GetEncoder(setup.Listener.Framing, setup.Listener.LineEnding) : WebSocketFrameEncoder.Text;
         _counters = new ConnectionCounters(new ConnectionStats(), _runtime.Metrics.For(setup.Info.Listener));
-        _writer = new AckWriter(setup.Socket, _encoder, setup.Listener.WriteQueueLimitBytes, _counters);
+        _writer = new AckWriter(setup.Socket, _encoder, setup.Listener.WriteQueueLimitBytes, _counters, setup.Listener.WriteQueueSoftLimitBytes);
         _credit = new InputCredit(setup.Listener.InputCreditBytes);
         // One seeded sequence per connection, shared by both lanes, created only if a toxic ever draws from it.
         var seed = unchecked(_runtime.ToxicSeed * 31 + (int)setup.Info.Id);
@@ -550,26 +550,25 @@ public sealed partial class Connection : ActorBase, IWithTimers
     /// the hard limit cuts (<see cref="CutSlowConsumer"/>): what fan-out producers, who never pause, run into.</summary>
     private void UpdateQueued()
     {
-        var queued = _writer.TotalQueuedBytes + _down.QueuedBytes;
-        _counters.Queued(queued);
-        if ((_pauses & ReadPause.Output) == 0)
+        _counters.Queued(_writer.TotalQueuedBytes + _down.QueuedBytes);
+        switch (_writer.UpdateWatermark(_down.QueuedBytes))
         {
-            if (queued <= Listener.WriteQueueSoftLimitBytes) return;
-            _pauses |= ReadPause.Output;
-            _handler?.Tell(ConnectionHandler.OutputBusy.Instance, Self);
-        }
-        else if (queued <= Listener.WriteQueueSoftLimitBytes / 2)
-        {
-            _pauses &= ~ReadPause.Output;
-            if (!ReadsFlow) return;
-            _handler?.Tell(ConnectionHandler.OutputReady.Instance, Self);
-            if (_heldAcks is { Count: > 0 })
-            {
-                foreach (var (sender, ack) in _heldAcks) sender.Tell(ack, Self);
-                _heldAcks.Clear();
-            }
+            case WriteWatermark.Transition.Paused:
+                _pauses |= ReadPause.Output;
+                _handler?.Tell(ConnectionHandler.OutputBusy.Instance, Self);
+                break;
+            case WriteWatermark.Transition.Resumed:
+                _pauses &= ~ReadPause.Output;
+                if (!ReadsFlow) return;
+                _handler?.Tell(ConnectionHandler.OutputReady.Instance, Self);
+                if (_heldAcks is { Count: > 0 })
+                {
+                    foreach (var (sender, ack) in _heldAcks) sender.Tell(ack, Self);
+                    _heldAcks.Clear();
+                }
 
-            RequestRead();
+                RequestRead();
+                break;
         }
     }
 

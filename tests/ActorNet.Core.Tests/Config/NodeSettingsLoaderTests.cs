@@ -27,7 +27,18 @@ public sealed class NodeSettingsLoaderTests
     public void Io_buffer_bytes_defaults_to_the_node_wide_buffer_and_takes_a_size()
     {
         Assert.Equal(0, LoadOk(Listener("""bind = "127.0.0.1:1", handler = echo""")).Listeners[0].IoBufferBytes);
-        Assert.Equal(64 * 1024, LoadOk(Listener("""bind = "127.0.0.1:1", handler = forward, upstream = "127.0.0.1:2", io-buffer-bytes = 64KiB""")).Listeners[0].IoBufferBytes);
+        Assert.Equal(0, LoadOk(Listener("""bind = "127.0.0.1:1", handler = broadcast, io-buffer-bytes = 0""")).Listeners[0].IoBufferBytes);
+        Assert.Equal(4096, LoadOk(Listener("""bind = "127.0.0.1:1", handler = echo, io-buffer-bytes = 4KiB""")).Listeners[0].IoBufferBytes);
+        Assert.Equal(128 * 1024, LoadOk(Listener("""bind = "127.0.0.1:1", handler = forward, upstream = "127.0.0.1:2", io-buffer-bytes = 128KiB""")).Listeners[0].IoBufferBytes);
+    }
+
+    /// <summary>Bulk relays read 64 KiB by default: each read is copied, and a copy of 128k would be a large-object-heap
+    /// allocation (docs/BENCHMARKS.md "fourth session").</summary>
+    [Fact]
+    public void A_forward_listener_reads_64KiB_unless_told_otherwise()
+    {
+        Assert.Equal(64 * 1024, LoadOk(Listener("""bind = "127.0.0.1:1", handler = forward, upstream = "127.0.0.1:2" """)).Listeners[0].IoBufferBytes);
+        Assert.Equal(64 * 1024, LoadOk(Listener("""bind = "127.0.0.1:1", handler = forward, upstream = "127.0.0.1:2", io-buffer-bytes = 0""")).Listeners[0].IoBufferBytes);
     }
 
     [Fact]

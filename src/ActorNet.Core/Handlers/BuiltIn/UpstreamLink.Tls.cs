@@ -18,7 +18,7 @@ public sealed partial class UpstreamLink
 {
     private TlsChannel? _tls;
 
-    private void StartTls(IActorRef socket, UpstreamTlsSettings settings)
+    private void StartTls(Link link, Held held, UpstreamTlsSettings settings)
     {
         TlsClientOptions options;
         try
@@ -27,21 +27,22 @@ public sealed partial class UpstreamLink
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.Cryptography.CryptographicException)
         {
-            socket.Tell(Tcp.Abort.Instance);
+            link.Socket.Tell(Tcp.Abort.Instance);
             Fail($"upstream-tls ca-certificate unreadable: {e.Message}");
             return;
         }
 
-        _tls = new TlsChannel(TlsLayer.Client(options), Self, socket);
+        _tls = new TlsChannel(TlsLayer.Client(options), Self, link.Socket);
         _writer.Sink = _tls;
-        Become(() => Handshaking(socket));
+        Become(() => Handshaking(link, held));
         _tls.Start();
-        RequestTlsReads(socket);
+        RequestTlsReads(link);
     }
 
     /// <summary>Connected, handshake under way: the client's frames are still held.</summary>
-    private void Handshaking(IActorRef socket)
+    private void Handshaking(Link link, Held held)
     {
+        var socket = link.Socket;
         Context.Watch(socket);
         Receive<TlsChannel.HandshakeDone>(done =>
         {
@@ -49,7 +50,7 @@ public sealed partial class UpstreamLink
             if (result.Ok)
             {
                 _log.Debug("upstream link to {Upstream}: TLS {Protocol} {Cipher}", _setup.Upstream, result.Session!.Protocol, result.Session.CipherSuite);
-                LinkUp(socket);
+                LinkUp(link, held);
                 return;
             }
 
@@ -57,10 +58,10 @@ public sealed partial class UpstreamLink
             socket.Tell(Tcp.Abort.Instance);
             Fail($"TLS handshake with {_setup.Upstream} failed ({result.Failure}): {result.Detail}");
         });
-        ReceiveTls(socket);
+        ReceiveTls(link);
         Receive<Tcp.Received>(received =>
         {
-            _readRequested = false;
+            link.ReadRequested = false;
             _tls!.Receive(received.Data);
         });
         Receive<Kill>(kill =>
@@ -70,32 +71,34 @@ public sealed partial class UpstreamLink
         });
         Receive<Tcp.PeerClosed>(_ =>
         {
-            _readRequested = false;
+            link.ReadRequested = false;
             _tls!.OnSocketEnded(); // the handshake fails with PeerClosed
         });
         Receive<Tcp.ConnectionClosed>(closed => Fail("upstream connection " + closed.GetType().Name + " during the TLS handshake"));
         Receive<Tcp.CommandFailed>(failed => Fail("write to upstream failed: " + failed.CauseString));
         Receive<Terminated>(_ => Fail("upstream socket stopped"));
-        HoldSends();
+        HoldSends(held);
     }
 
-    /// <summary>The layer's messages, in Handshaking and Connected.</summary>
-    private void ReceiveTls(IActorRef socket)
+    /// <summary>The layer's messages, in Handshaking and the connected states.</summary>
+    /// <param name="afterWrite">after the layer wrote ciphertext (Draining: our FIN once close_notify has left)</param>
+    private void ReceiveTls(Link link, Action? afterWrite = null)
     {
+        var socket = link.Socket;
         Receive<TlsChannel.CiphertextOut>(output =>
         {
             _tls!.OnCiphertextOut(output);
-            if (_closeWrite) MaybeCloseWrite(socket);
+            afterWrite?.Invoke();
         });
         Receive<TlsChannel.CiphertextWritten>(_ =>
         {
             _tls!.OnCiphertextWritten();
-            if (_closeWrite) MaybeCloseWrite(socket);
+            afterWrite?.Invoke();
         });
         Receive<TlsChannel.CiphertextTaken>(taken =>
         {
             _tls!.OnCiphertextTaken(taken);
-            RequestTlsReads(socket);
+            RequestTlsReads(link);
         });
         Receive<TlsChannel.PlaintextIn>(plaintext =>
         {
@@ -104,7 +107,7 @@ public sealed partial class UpstreamLink
             {
                 var bytes = System.Runtime.InteropServices.MemoryMarshal.TryGetArray(read.Data, out var segment)
                     ? ByteString.FromBytes(segment) : ByteString.CopyFrom(read.Data.ToArray());
-                if (Deliver(socket, bytes)) RequestTlsReads(socket);
+                if (Deliver(link, bytes)) RequestTlsReads(link);
                 return;
             }
 
@@ -120,15 +123,15 @@ public sealed partial class UpstreamLink
     }
 
     /// <summary>A socket read whenever the layer took the last one; a plaintext read while the client keeps up.</summary>
-    private void RequestTlsReads(IActorRef socket)
+    private void RequestTlsReads(Link link)
     {
-        if (!_readRequested && _tls!.MayReadSocket)
+        if (!link.ReadRequested && _tls!.MayReadSocket)
         {
-            _readRequested = true;
-            socket.Tell(Tcp.ResumeReading.Instance);
+            link.ReadRequested = true;
+            link.Socket.Tell(Tcp.ResumeReading.Instance);
         }
 
-        if (_unacked < ReadWindow) _tls!.ReadPlaintext();
+        if (link.Unacked < ReadWindow) _tls!.ReadPlaintext();
     }
 
     /// <summary>Half-close over TLS: close_notify after the last write; true once it has left (then our FIN).</summary>

@@ -19,7 +19,9 @@ namespace ActorNet.Handlers.BuiltIn;
 /// below the soft limit, held while above it (and while connecting), so the client is read at most
 /// <c>input-credit-bytes</c> ahead of this queue. Half-closes pass through: <see cref="CloseWrite"/> sends our FIN once
 /// everything is written (reading on), and the upstream's FIN is <see cref="ForwardHandler.UpstreamFinished"/>.
-/// States: Connecting → Connected → (Fail: stopped).
+/// States (behaviours that carry their context, no flags): Connecting(held) → [Handshaking(link, held), upstream-tls]
+/// → Connected(link) → Draining(link): the client half-closed, our FIN waits for the writes → OutputClosed(link): FIN
+/// sent, reading on until the upstream's → stopped (Finish, or Fail from any state).
 /// </summary>
 public sealed partial class UpstreamLink : ReceiveActor
 {
@@ -64,20 +66,44 @@ public sealed partial class UpstreamLink : ReceiveActor
     private readonly IFrameDecoder _decoder;
     private readonly IFrameEncoder _encoder;
     private readonly AckWriter _writer;
-    private readonly List<ByteString> _beforeConnect = new();
     private readonly List<ByteString> _frames = new();
-    private long _beforeConnectBytes;
-    private long _heldCredit;
-    private int _unacked;
-    private bool _readRequested, _busy, _closeWrite;
+
+    /// <summary>The context of Connecting and Handshaking: what the client sent before the link was up.</summary>
+    private sealed class Held
+    {
+        public readonly List<ByteString> Frames = new();
+        public long Bytes;
+
+        /// <summary>The client's read credit those frames carried (given back once they are queued for the upstream).</summary>
+        public long Credit;
+
+        /// <summary>The client half-closed meanwhile: the link drains as soon as it is up.</summary>
+        public bool CloseWrite;
+    }
+
+    /// <summary>The context of every state with a socket: the socket, its read side (pull mode) and the client's
+    /// credit held back by the write queue's soft limit.</summary>
+    private sealed class Link(IActorRef socket)
+    {
+        public IActorRef Socket { get; } = socket;
+
+        /// <summary>A Tcp.ResumeReading is outstanding: until its Tcp.Received (or the upstream's FIN).</summary>
+        public bool ReadRequested;
+
+        /// <summary>Upstream reads on their way to the client, not yet <see cref="Delivered"/> (at most <see cref="ReadWindow"/>).</summary>
+        public int Unacked;
+
+        /// <summary>Client credit held while the upstream's write queue is paused (<see cref="AckWriter.Watermark"/>).</summary>
+        public long HeldCredit;
+    }
 
     public UpstreamLink(Setup setup)
     {
         _setup = setup;
         _decoder = FrameCodecs.CreateDecoder(setup.Listener.Framing, setup.Listener.MaxFrameBytes);
         _encoder = FrameCodecs.GetEncoder(setup.Listener.Framing, setup.Listener.LineEnding);
-        _writer = new AckWriter(null, _encoder, setup.Listener.WriteQueueLimitBytes);
-        Connecting();
+        _writer = new AckWriter(null, _encoder, setup.Listener.WriteQueueLimitBytes, softLimitBytes: setup.Listener.WriteQueueSoftLimitBytes);
+        Connecting(new Held());
     }
 
     protected override void PreStart()
@@ -95,122 +121,163 @@ public sealed partial class UpstreamLink : ReceiveActor
 
     /// <summary>The owner keeps the client unread until the link is up, so what is held here is at most the one read
     /// that was under way (bounded by the write-queue limit all the same).</summary>
-    private void Connecting()
+    private void Connecting(Held held)
     {
         Receive<Tcp.Connected>(_ =>
         {
-            var socket = Sender;
-            socket.Tell(new Tcp.Register(Self, keepOpenOnPeerClosed: true));
-            _writer.Socket = socket;
+            var link = new Link(Sender);
+            link.Socket.Tell(new Tcp.Register(Self, keepOpenOnPeerClosed: true));
+            _writer.Socket = link.Socket;
             if (_setup.Listener.UpstreamTls is { } tls)
             {
-                StartTls(socket, tls); // the link is up once the handshake succeeded (LinkUp)
+                StartTls(link, held, tls); // the link is up once the handshake succeeded (LinkUp)
                 return;
             }
 
-            LinkUp(socket);
+            LinkUp(link, held);
         });
         Receive<Tcp.CommandFailed>(failed => Fail($"connect to {_setup.Upstream} failed: {failed.CauseString}"));
         Receive<Kill>(kill => Fail("killed: " + kill.Detail));
-        HoldSends();
+        HoldSends(held);
     }
 
     /// <summary>Connected (and, with upstream-tls, the handshake done): what was held goes out, the owner is told.</summary>
-    private void LinkUp(IActorRef socket)
+    private void LinkUp(Link link, Held held)
     {
-        Become(() => Connected(socket));
-        foreach (var frame in _beforeConnect)
-            if (!Enqueue(socket, frame)) return;
-        _beforeConnect.Clear();
+        Context.Watch(link.Socket);
+        Become(() => Connected(link));
+        foreach (var frame in held.Frames)
+            if (!Enqueue(link, frame)) return;
         _setup.Owner.Tell(ForwardHandler.UpstreamConnected.Instance);
-        CheckWatermark(); // gives back the credit held while connecting, unless already over the soft limit
-        RequestRead(socket);
-        if (_closeWrite) MaybeCloseWrite(socket);
+        GiveBack(link, held.Credit); // held back again if the held frames already filled the queue past its soft limit
+        RequestRead(link);
+        if (held.CloseWrite) Drain(link);
     }
 
     /// <summary>Until the link is up: frames (and a half-close) from the client are held.</summary>
-    private void HoldSends()
+    private void HoldSends(Held held)
     {
         Receive<Send>(send =>
         {
-            _heldCredit += send.Credit;
-            HoldUntilConnected(send.Data);
+            held.Credit += send.Credit;
+            HoldUntilConnected(held, send.Data);
         });
         Receive<SendMany>(many =>
         {
-            _heldCredit += many.Credit;
+            held.Credit += many.Credit;
             foreach (var frame in many.Frames)
-                if (!HoldUntilConnected(frame)) return;
+                if (!HoldUntilConnected(held, frame)) return;
         });
-        Receive<CloseWrite>(_ => _closeWrite = true);
+        Receive<CloseWrite>(_ => held.CloseWrite = true);
     }
 
     /// <returns>false when too much is held (the link failed)</returns>
-    private bool HoldUntilConnected(ByteString frame)
+    private bool HoldUntilConnected(Held held, ByteString frame)
     {
-        _beforeConnectBytes += frame.Count;
-        if (_beforeConnectBytes > _setup.Listener.WriteQueueLimitBytes)
+        held.Bytes += frame.Count;
+        if (held.Bytes > _setup.Listener.WriteQueueLimitBytes)
         {
             Fail($"more than {_setup.Listener.WriteQueueLimitBytes} bytes queued while connecting");
             return false;
         }
 
-        _beforeConnect.Add(frame);
+        held.Frames.Add(frame);
         return true;
     }
 
-    private void Connected(IActorRef socket)
+    /// <summary>Frames flow both ways.</summary>
+    private void Connected(Link link)
     {
-        Context.Watch(socket);
-        if (_tls is not null) ReceiveTls(socket);
+        Receive<CloseWrite>(_ => Drain(link));
+        ReceiveSends(link);
+        Receive<AckWriter.Ack>(_ => OnAck(link));
+        ReceiveSocket(link);
+    }
+
+    /// <summary>The client half-closed: what it sent is written, then our FIN (after close_notify with TLS).</summary>
+    private void Drain(Link link)
+    {
+        if (TryCloseWrite(link)) return;
+        Become(() => Draining(link));
+    }
+
+    /// <summary>Waiting for the last writes (and close_notify) to leave before our FIN; the upstream is read on.</summary>
+    private void Draining(Link link)
+    {
+        ReceiveSends(link); // none should come after the client's FIN; if one does, it is written before ours
+        Receive<AckWriter.Ack>(_ =>
+        {
+            OnAck(link);
+            TryCloseWrite(link);
+        });
+        ReceiveSocket(link, afterTlsWrite: () => TryCloseWrite(link));
+    }
+
+    /// <summary>Our FIN is sent: the upstream's half goes on until its FIN (Tcp.ConfirmedClosed).</summary>
+    private void OutputClosed(Link link)
+    {
+        Receive<AckWriter.Ack>(_ => _writer.OnAck());
+        ReceiveSocket(link);
+    }
+
+    /// <summary>Everything the client sent is written (and, with TLS, close_notify has left): sends our FIN, enters
+    /// OutputClosed and returns true. Else false (back here on the next ack or ciphertext write).</summary>
+    private bool TryCloseWrite(Link link)
+    {
+        if (_writer.WriteInFlight) return false;
+        if (_tls is not null && !TlsClosedForWriting()) return false;
+        link.Socket.Tell(Tcp.ConfirmedClose.Instance);
+        Become(() => OutputClosed(link));
+        return true;
+    }
+
+    /// <summary>The client's frames, for the upstream (Connected, Draining).</summary>
+    private void ReceiveSends(Link link)
+    {
         Receive<Send>(send =>
         {
-            if (Enqueue(socket, send.Data)) GiveBack(send.Credit);
+            if (Enqueue(link, send.Data)) GiveBack(link, send.Credit);
         });
         Receive<SendMany>(many =>
         {
             foreach (var frame in many.Frames)
-                if (!Enqueue(socket, frame, defer: true)) return;
+                if (!Enqueue(link, frame, defer: true)) return;
             _writer.Flush();
-            CheckWatermark();
-            GiveBack(many.Credit);
+            CheckWatermark(link);
+            GiveBack(link, many.Credit);
         });
+    }
+
+    /// <summary>The socket's side, in every connected state: reads, the upstream's FIN, the end, a kill.</summary>
+    /// <param name="afterTlsWrite">upstream-tls: called after the layer wrote ciphertext (Draining: maybe our FIN now)</param>
+    private void ReceiveSocket(Link link, Action? afterTlsWrite = null)
+    {
+        if (_tls is not null) ReceiveTls(link, afterTlsWrite);
         Receive<Kill>(kill =>
         {
-            socket.Tell(Tcp.Abort.Instance);
+            link.Socket.Tell(Tcp.Abort.Instance);
             Fail("killed: " + kill.Detail);
-        });
-        Receive<AckWriter.Ack>(_ =>
-        {
-            _writer.OnAck();
-            CheckWatermark();
-            if (_closeWrite) MaybeCloseWrite(socket);
         });
         Receive<Tcp.Received>(received =>
         {
-            _readRequested = false;
+            link.ReadRequested = false;
             if (_tls is not null)
             {
                 _tls.Receive(received.Data); // the next socket read once the layer took it (CiphertextTaken)
                 return;
             }
 
-            if (Deliver(socket, received.Data)) RequestRead(socket);
+            if (Deliver(link, received.Data)) RequestRead(link);
         });
         Receive<Delivered>(_ =>
         {
-            _unacked--;
-            RequestRead(socket);
-        });
-        Receive<CloseWrite>(_ =>
-        {
-            _closeWrite = true;
-            MaybeCloseWrite(socket);
+            link.Unacked--;
+            RequestRead(link);
         });
         // keepOpenOnPeerClosed: the upstream's FIN; we may still write (the client's half goes on)
         Receive<Tcp.PeerClosed>(_ =>
         {
-            _readRequested = false;
+            link.ReadRequested = false;
             if (_tls is not null) _tls.OnSocketEnded(); // finished once the layer's plaintext ends
             else _setup.Owner.Tell(ForwardHandler.UpstreamFinished.Instance);
         });
@@ -220,58 +287,43 @@ public sealed partial class UpstreamLink : ReceiveActor
         Receive<Terminated>(_ => Fail("upstream socket stopped"));
     }
 
+    private void OnAck(Link link)
+    {
+        _writer.OnAck();
+        CheckWatermark(link);
+    }
+
     /// <summary>One read at a time, and only while fewer than <see cref="ReadWindow"/> reads wait for the client.</summary>
-    private void RequestRead(IActorRef socket)
+    private void RequestRead(Link link)
     {
         if (_tls is not null)
         {
-            RequestTlsReads(socket);
+            RequestTlsReads(link);
             return;
         }
 
-        if (_readRequested || _unacked >= ReadWindow) return;
-        _readRequested = true;
-        socket.Tell(Tcp.ResumeReading.Instance);
+        if (link.ReadRequested || link.Unacked >= ReadWindow) return;
+        link.ReadRequested = true;
+        link.Socket.Tell(Tcp.ResumeReading.Instance);
     }
 
-    /// <summary>The client half-closed: FIN to the upstream once all it sent is written; Akka.IO reads on until the
-    /// upstream's FIN (ConfirmedClosed).</summary>
-    private void MaybeCloseWrite(IActorRef socket)
+    /// <summary>The soft limit of the upstream's write queue (the same <see cref="WriteWatermark"/> as a client
+    /// connection's): while paused the client's credit is held (so the client is not read further), once it flows
+    /// again what was held goes back.</summary>
+    private void CheckWatermark(Link link)
     {
-        if (_writer.WriteInFlight) return;
-        if (_tls is not null && !TlsClosedForWriting()) return; // close_notify first; back here once it left
-        _closeWrite = false;
-        socket.Tell(Tcp.ConfirmedClose.Instance);
+        _writer.UpdateWatermark();
+        if (_writer.Watermark.Paused || link.HeldCredit == 0) return;
+        _setup.Owner.Tell(new ForwardHandler.CreditBack(link.HeldCredit));
+        link.HeldCredit = 0;
     }
 
-    /// <summary>The soft limit of the upstream's write queue: above it the client's credit is held (so the client is not
-    /// read further), at half of it what was held goes back.</summary>
-    private void CheckWatermark()
-    {
-        var queued = _writer.TotalQueuedBytes;
-        var soft = _setup.Listener.WriteQueueSoftLimitBytes;
-        if (!_busy && queued > soft)
-        {
-            _busy = true;
-        }
-        else if (_busy && queued <= soft / 2)
-        {
-            _busy = false;
-        }
-
-        if (!_busy && _heldCredit > 0)
-        {
-            _setup.Owner.Tell(new ForwardHandler.CreditBack(_heldCredit));
-            _heldCredit = 0;
-        }
-    }
-
-    private void GiveBack(long credit)
+    private void GiveBack(Link link, long credit)
     {
         if (credit == 0) return;
-        if (_busy)
+        if (_writer.Watermark.Paused)
         {
-            _heldCredit += credit;
+            link.HeldCredit += credit;
             return;
         }
 
@@ -279,34 +331,34 @@ public sealed partial class UpstreamLink : ReceiveActor
     }
 
     /// <summary>Frames of one upstream read (plain bytes) to the client connection; false when the link failed.</summary>
-    private bool Deliver(IActorRef socket, ByteString data)
+    private bool Deliver(Link link, ByteString data)
     {
         _frames.Clear();
         var status = _decoder.Decode(data, _frames); // zero-copy slices of the immutable read
         if (_frames.Count > 0)
         {
-            _unacked++;
+            link.Unacked++;
             _setup.Owner.Tell(new ForwardHandler.UpstreamData(_frames.ToArray()));
         }
 
         if (status == DecodeStatus.Ok) return true;
-        socket.Tell(Tcp.Abort.Instance);
+        link.Socket.Tell(Tcp.Abort.Instance);
         Fail($"upstream sent a bad frame ({status})");
         return false;
     }
 
     /// <param name="defer">frame into the pending buffer even when idle; the caller flushes</param>
     /// <returns>false when the queue limit was exceeded (the link failed)</returns>
-    private bool Enqueue(IActorRef socket, ByteString data, bool defer = false)
+    private bool Enqueue(Link link, ByteString data, bool defer = false)
     {
         if (data.IsEmpty && _setup.Listener.Framing == FramingKind.Raw) return true;
         if (_writer.Enqueue(data.ToReadOnlySpan(), defer: defer) != OutboundQueue.Result.LimitExceeded)
         {
-            if (!defer) CheckWatermark();
+            if (!defer) CheckWatermark(link);
             return true;
         }
 
-        socket.Tell(Tcp.Abort.Instance);
+        link.Socket.Tell(Tcp.Abort.Instance);
         Fail($"upstream is too slow: more than {_setup.Listener.WriteQueueLimitBytes} bytes queued");
         return false;
     }
