@@ -75,6 +75,84 @@ public sealed class IrcTlsTests : ChatNodeTestKit, IDisposable
         Assert.Contains(await WhoisAsync(bob), l => l.Contains(" 276 ") && l.EndsWith(fingerprint, StringComparison.Ordinal));
     }
 
+    /// <summary>A client outside .NET (Python's <c>ssl</c>, verifying the test CA and the host name as irssi does)
+    /// registers over TLS and talks with a plain client in one channel.</summary>
+    [Fact(Timeout = 120_000)]
+    public async Task A_python_ssl_client_registers_and_talks_with_a_plain_client()
+    {
+        var (plain, tls) = await StartAsync();
+        var dir = Path.Combine(Path.GetTempPath(), "actornet-pyssl-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var ca = _pki.WriteCaPem(dir);
+            await using var bob = await IrcClient.RegisteredAsync(plain, "bob");
+            await bob.SendAsync("JOIN #py");
+            await bob.ExpectAsync(l => l.Contains(" 366 "));
+
+            var python = Python3.RunAsync(PythonIrcClient, dir, [tls.Address.ToString(), tls.Port.ToString(), ca], TimeSpan.FromSeconds(90));
+            await bob.ExpectAsync(l => l.StartsWith(":pyssl!", StringComparison.Ordinal) && l.EndsWith("PRIVMSG #py :from python ssl", StringComparison.Ordinal),
+                TimeSpan.FromSeconds(60));
+            await bob.SendAsync("WHOIS pyssl");
+            Assert.Contains(await WhoisAsync(bob), l => l.Contains(" 671 bob pyssl :is using a secure connection"));
+            await bob.SendAsync("PRIVMSG #py :from plain");
+
+            var (exit, stdout, stderr) = await python;
+            Assert.True(exit == 0, $"python exited {exit}\n{stdout}\n{stderr}");
+            Assert.Contains("TLSv1.", stdout);
+            Assert.Contains(":bob!", stdout);
+            Assert.Contains("PRIVMSG #py :from plain", stdout);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
+    /// <summary>Registers as pyssl, joins #py, says one line, prints the first channel line from someone else, quits.</summary>
+    private const string PythonIrcClient = """
+        import socket, ssl, sys
+        host, port, ca = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+        ctx = ssl.create_default_context(cafile=ca)
+        ctx.minimum_version = ssl.TLSVersion.TLSv1_2
+        raw = socket.create_connection((host, port), timeout=60)
+        s = ctx.wrap_socket(raw, server_hostname="localhost")
+        print("VERSION", s.version(), flush=True)
+        buf = b""
+        def send(line):
+            s.sendall((line + "\r\n").encode())
+        def lines():
+            global buf
+            while True:
+                while b"\r\n" in buf:
+                    line, buf = buf.split(b"\r\n", 1)
+                    text = line.decode("utf-8", "replace")
+                    if text.startswith("PING "):
+                        send("PONG " + text[5:])
+                        continue
+                    yield text
+                chunk = s.recv(4096)
+                if not chunk:
+                    sys.exit("closed by the server")
+                buf += chunk
+        it = lines()
+        send("NICK pyssl")
+        send("USER pyssl 0 * :Python ssl")
+        for line in it:
+            if " 001 " in line:
+                break
+        send("JOIN #py")
+        for line in it:
+            if " 366 " in line:
+                break
+        send("PRIVMSG #py :from python ssl")
+        for line in it:
+            if " PRIVMSG #py :" in line and not line.startswith(":pyssl!"):
+                print(line, flush=True)
+                break
+        send("QUIT :bye")
+        s.close()
+        """;
+
     [Fact(Timeout = 60_000)]
     public async Task Sts_points_plain_clients_to_the_tls_port_and_tells_tls_clients_the_duration()
     {

@@ -240,6 +240,8 @@ public sealed class TlsLayer : IAsyncDisposable
             TargetHost = client.ServerName,
             EnabledSslProtocols = client.Protocols,
             CertificateRevocationCheckMode = X509RevocationMode.NoCheck,
+            // as on the server side: a renegotiation request from the upstream is refused, not a second handshake mid-stream
+            AllowRenegotiation = false,
             RemoteCertificateValidationCallback = (_, _, _, errors) => AcceptServer(client, errors),
         };
         if (client.ClientCertificate is { } mine) options.ClientCertificates = [mine];
