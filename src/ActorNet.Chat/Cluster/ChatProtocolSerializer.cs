@@ -230,14 +230,17 @@ public sealed class ChatProtocolSerializer(ExtendedActorSystem system) : Seriali
         w.Str(7, m.Key);
         if (m.Limit is { } limit) w.Int64(8, limit + 1L); // +1: a limit of 0 is not "no limit"
         foreach (var ban in m.Bans) w.Str(9, ban);
+        w.Bool(10, m.NoCtcp); // 10-12 came later: an older node skips them (and its snapshots leave them out)
+        foreach (var mask in m.Excepts) w.Str(11, mask);
+        foreach (var mask in m.InviteExcepts) w.Str(12, mask);
     }
 
     private static ChannelModes ReadModes(ProtoReader r)
     {
-        bool i = false, m = false, open = false, unlocked = false, s = false, p = false;
+        bool i = false, m = false, open = false, unlocked = false, s = false, p = false, noCtcp = false;
         string? key = null;
         int? limit = null;
-        var bans = new List<string>();
+        List<string> bans = new(), excepts = new(), invex = new();
         for (var f = r.Next(); f != 0; f = r.Next())
             switch (f)
             {
@@ -253,10 +256,16 @@ public sealed class ChatProtocolSerializer(ExtendedActorSystem system) : Seriali
                     limit = l is >= 0 and <= int.MaxValue ? (int)l : throw new SerializationException("channel limit out of range");
                     break;
                 case 9: bans.Add(r.Str()); break;
+                case 10: noCtcp = r.Bool(); break;
+                case 11: excepts.Add(r.Str()); break;
+                case 12: invex.Add(r.Str()); break;
                 default: r.Skip(); break;
             }
 
-        return new ChannelModes(i, m, !open, !unlocked, s, p, key, limit, bans.ToArray());
+        return new ChannelModes(i, m, !open, !unlocked, s, p, key, limit, bans.ToArray())
+        {
+            NoCtcp = noCtcp, Excepts = excepts.ToArray(), InviteExcepts = invex.ToArray(),
+        };
     }
 
     private static MemberJoined ReadJoined(ProtoReader r)

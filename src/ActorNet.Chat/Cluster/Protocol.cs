@@ -92,17 +92,27 @@ public abstract record ChannelChange;
 /// keeps them (and every MODE after) for the snapshot a node that comes up later gets.</summary>
 public sealed record MemberJoined(bool Op, ChannelModes Modes) : ChannelChange;
 
-/// <summary>A channel's modes (+i +m +n +t +s +p, the key, the limit and the ban masks).</summary>
+/// <summary>A channel's modes (+i +m +n +t +s +p, the key, the limit and the ban masks; +C and the +e / +I masks,
+/// added later, are init properties so that the positional shape stays).</summary>
 public sealed record ChannelModes(bool InviteOnly, bool Moderated, bool NoExternal, bool TopicLocked, bool Secret, bool Private,
     string? Key, int? Limit, string[] Bans)
 {
     /// <summary>A new channel's modes (+nt).</summary>
     public static ChannelModes Default { get; } = new(false, false, true, true, false, false, null, null, []);
 
+    /// <summary>+C: CTCP (other than ACTION) to the channel is refused.</summary>
+    public bool NoCtcp { get; init; }
+
+    /// <summary>+e: ban exception masks.</summary>
+    public string[] Excepts { get; init; } = [];
+
+    /// <summary>+I: invite exception masks.</summary>
+    public string[] InviteExcepts { get; init; } = [];
+
     public bool Equals(ChannelModes? other) =>
-        other is not null && (InviteOnly, Moderated, NoExternal, TopicLocked, Secret, Private, Key, Limit)
-        == (other.InviteOnly, other.Moderated, other.NoExternal, other.TopicLocked, other.Secret, other.Private, other.Key, other.Limit)
-        && Bans.SequenceEqual(other.Bans);
+        other is not null && (InviteOnly, Moderated, NoExternal, TopicLocked, Secret, Private, Key, Limit, NoCtcp)
+        == (other.InviteOnly, other.Moderated, other.NoExternal, other.TopicLocked, other.Secret, other.Private, other.Key, other.Limit, other.NoCtcp)
+        && Bans.SequenceEqual(other.Bans) && Excepts.SequenceEqual(other.Excepts) && InviteExcepts.SequenceEqual(other.InviteExcepts);
 
     public override int GetHashCode() => HashCode.Combine(InviteOnly, Moderated, Key, Limit, Bans.Length);
 
@@ -120,10 +130,15 @@ public sealed record ChannelModes(bool InviteOnly, bool Moderated, bool NoExtern
         {
             Limit = c.Add && int.TryParse(c.Arg, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var l) ? l : null,
         },
-        'b' when c.Arg is { } mask && c.Add && !Bans.Contains(mask, casemap) => this with { Bans = [.. Bans, mask] },
-        'b' when c.Arg is { } mask && !c.Add => this with { Bans = Bans.Where(b => !casemap.Equals(b, mask)).ToArray() },
+        'C' => this with { NoCtcp = c.Add },
+        'b' when c.Arg is { } mask => this with { Bans = WithMask(Bans, c.Add, mask, casemap) },
+        'e' when c.Arg is { } mask => this with { Excepts = WithMask(Excepts, c.Add, mask, casemap) },
+        'I' when c.Arg is { } mask => this with { InviteExcepts = WithMask(InviteExcepts, c.Add, mask, casemap) },
         _ => this,
     };
+
+    private static string[] WithMask(string[] list, bool add, string mask, IEqualityComparer<string> casemap) =>
+        add ? list.Contains(mask, casemap) ? list : [.. list, mask] : list.Where(b => !casemap.Equals(b, mask)).ToArray();
 }
 
 /// <summary>PART: the user left.</summary>

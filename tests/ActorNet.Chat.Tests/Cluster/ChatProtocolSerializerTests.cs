@@ -60,16 +60,21 @@ public sealed class ChatProtocolSerializerTests : IDisposable
 
     private static readonly Gen<ModeChange> Mode =
         from add in Bool
-        from mode in Gen.Elements('o', 'v', 'b', 'k', 'l', 'i', 'm', 'n', 't', 's', 'p')
+        from mode in Gen.Elements('o', 'v', 'b', 'e', 'I', 'k', 'l', 'i', 'm', 'n', 't', 's', 'p', 'C')
         from arg in OptText
         select new ModeChange(add, mode, arg);
 
     private static readonly Gen<ChannelModes> Modes =
-        from flags in Bool.ArrayOf(6)
+        from flags in Bool.ArrayOf(7)
         from key in OptText
         from limit in Gen.Frequency((1, Gen.Constant<int?>(null)), (2, Gen.Choose(0, int.MaxValue).Select(l => (int?)l)))
         from bans in Text.ArrayOf()
-        select new ChannelModes(flags[0], flags[1], flags[2], flags[3], flags[4], flags[5], key, limit, bans);
+        from excepts in Text.ArrayOf()
+        from invex in Text.ArrayOf()
+        select new ChannelModes(flags[0], flags[1], flags[2], flags[3], flags[4], flags[5], key, limit, bans)
+        {
+            NoCtcp = flags[6], Excepts = excepts, InviteExcepts = invex,
+        };
 
     private static readonly Gen<ChannelChange> Change = Gen.OneOf(
         Bool.SelectMany(op => Modes.Select(m => (ChannelChange)new MemberJoined(op, m))),

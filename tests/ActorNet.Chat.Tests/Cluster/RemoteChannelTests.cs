@@ -111,6 +111,33 @@ public sealed class RemoteChannelTests : TestKit
     }
 
     [Fact]
+    public void A_late_joiner_learns_C_and_the_e_and_I_lists_from_the_snapshot()
+    {
+        var channel = ChildActorOf(ChannelActor.Props("#Room", _settings, _time, clustered: true));
+        var modes = ChannelModes.Default with { InviteOnly = true, Bans = ["*!*@h"] };
+        modes = modes with { NoCtcp = true, Excepts = ["alice!*@*"], InviteExcepts = ["*!~alice@*"] };
+        channel.Tell(new RemoteSync(NodeB, "#room", "#Room", [new ChannelMemberInfo("bob", true, false)], [Bob], null, null, 0, modes));
+        var alice = NewPeer("alice");
+        Ask(channel, alice, new JoinRequest("#Room", null)); // +i and banned, but +I and +e let her in
+        alice.Session.ExpectMsg<JoinedEvent>();
+        var join = FishForMessage<ChannelEvent>(e => e.Change is MemberJoined);
+        Assert.Equal(modes, ((MemberJoined)join.Change).Modes); // and what she joined is what later joiners learn
+        alice.Connection.ReceiveWhile(TimeSpan.FromMilliseconds(100), m => m);
+
+        Ask(channel, alice, new ChannelModeRequest("#Room", ["e"]));
+        Assert.Equal(":irc.test 348 alice #Room alice!*@*", Text(alice.Connection.ExpectMsg<Connection.Send>()));
+        alice.Connection.ExpectMsg<Connection.Send>(); // 349
+        Ask(channel, alice, new ChannelModeRequest("#Room", ["I"]));
+        Assert.Equal(":irc.test 346 alice #Room *!~alice@*", Text(alice.Connection.ExpectMsg<Connection.Send>()));
+        alice.Connection.ExpectMsg<Connection.Send>(); // 347
+        Ask(channel, alice, new ChannelModeRequest("#Room", []));
+        Assert.StartsWith(":irc.test 324 alice #Room +Cint", Text(alice.Connection.ExpectMsg<Connection.Send>()));
+        alice.Connection.ExpectMsg<Connection.Send>(); // 329
+        Ask(channel, alice, new MessageRequest("PRIVMSG", "#room", "\u0001VERSION\u0001", []));
+        Assert.StartsWith(":irc.test 404 alice #Room ", Text(alice.Connection.ExpectMsg<Connection.Send>()));
+    }
+
+    [Fact]
     public void A_remote_quit_reaches_each_local_member_once_and_the_last_remote_member_leaving_empties_the_channel()
     {
         var channel = ChildActorOf(ChannelActor.Props("#Room", _settings, _time, clustered: true));

@@ -141,7 +141,10 @@ public sealed partial class ChannelActor
 
     /// <summary>The modes as the other nodes are told them (with every JOIN).</summary>
     private ChannelModes CurrentModes() =>
-        new(_inviteOnly, _moderated, _noExternal, _topicLocked, _secret, _private, _channelKey, _limit, _bans.ToArray());
+        new(_inviteOnly, _moderated, _noExternal, _topicLocked, _secret, _private, _channelKey, _limit, _bans.ToArray())
+        {
+            NoCtcp = _noCtcp, Excepts = _excepts.ToArray(), InviteExcepts = _invex.ToArray(),
+        };
 
     private void OnRemoteSync(RemoteSync s)
     {
@@ -152,9 +155,13 @@ public sealed partial class ChannelActor
         {
             (_inviteOnly, _moderated, _noExternal, _topicLocked, _secret, _private) =
                 (modes.InviteOnly, modes.Moderated, modes.NoExternal, modes.TopicLocked, modes.Secret, modes.Private);
-            (_channelKey, _limit) = (modes.Key, modes.Limit);
-            _bans.Clear();
-            _bans.AddRange(modes.Bans);
+            (_channelKey, _limit, _noCtcp) = (modes.Key, modes.Limit, modes.NoCtcp);
+            foreach (var (list, masks) in new[] { (_bans, modes.Bans), (_excepts, modes.Excepts), (_invex, modes.InviteExcepts) })
+            {
+                list.Clear();
+                list.AddRange(masks);
+            }
+
             Context.Parent.Tell(Info());
         }
 
