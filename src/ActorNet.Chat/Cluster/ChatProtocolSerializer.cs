@@ -217,6 +217,28 @@ public sealed class ChatProtocolSerializer(ExtendedActorSystem system) : Seriali
             m.Bool(3, member.Voice);
         });
         w.Msg(7, c.Modes, WriteModes);
+        w.Msg(8, c.Stamp, WriteStamp);
+    }
+
+    private static void WriteStamp(ProtoWriter w, ChannelStamp s)
+    {
+        w.Int64(1, s.CreatedTicks);
+        w.Address(2, s.Node);
+    }
+
+    private static ChannelStamp ReadStamp(ProtoReader r)
+    {
+        long ticks = 0;
+        Address? node = null;
+        for (var f = r.Next(); f != 0; f = r.Next())
+            switch (f)
+            {
+                case 1: ticks = r.Int64(); break;
+                case 2: node = r.Address(); break;
+                default: r.Skip(); break;
+            }
+
+        return new ChannelStamp(ticks, Required(node, "channel stamp node"));
     }
 
     private static void WriteModes(ProtoWriter w, ChannelModes m)
@@ -272,15 +294,17 @@ public sealed class ChatProtocolSerializer(ExtendedActorSystem system) : Seriali
     {
         var op = false;
         ChannelModes? modes = null;
+        ChannelStamp? stamp = null;
         for (var f = r.Next(); f != 0; f = r.Next())
             switch (f)
             {
                 case 1: op = r.Bool(); break;
                 case 2: modes = r.Msg(ReadModes); break;
+                case 3: stamp = r.Msg(ReadStamp); break;
                 default: r.Skip(); break;
             }
 
-        return new MemberJoined(op, modes ?? ChannelModes.Default);
+        return new MemberJoined(op, modes ?? ChannelModes.Default, stamp);
     }
 
     private static ChannelSnapshot ReadChannel(ProtoReader r)
@@ -288,6 +312,7 @@ public sealed class ChatProtocolSerializer(ExtendedActorSystem system) : Seriali
         string? key = null, name = null, topic = null, setter = null;
         long time = 0;
         ChannelModes? modes = null;
+        ChannelStamp? stamp = null;
         var members = new List<ChannelMemberInfo>();
         for (var f = r.Next(); f != 0; f = r.Next())
             switch (f)
@@ -299,10 +324,11 @@ public sealed class ChatProtocolSerializer(ExtendedActorSystem system) : Seriali
                 case 5: time = r.Int64(); break;
                 case 6: members.Add(r.Msg(ReadMember)); break;
                 case 7: modes = r.Msg(ReadModes); break;
+                case 8: stamp = r.Msg(ReadStamp); break;
                 default: r.Skip(); break;
             }
 
-        return new ChannelSnapshot(Required(key, "channel key"), Required(name, "channel name"), topic, setter, time, members.ToArray(), modes);
+        return new ChannelSnapshot(Required(key, "channel key"), Required(name, "channel name"), topic, setter, time, members.ToArray(), modes, stamp);
     }
 
     private static ChannelMemberInfo ReadMember(ProtoReader r)
@@ -337,6 +363,7 @@ public sealed class ChatProtocolSerializer(ExtendedActorSystem system) : Seriali
                 {
                     n.Bool(1, x.Op);
                     n.Msg(2, x.Modes, WriteModes);
+                    n.Msg(3, x.Stamp, WriteStamp);
                 });
                 break;
             case MemberParted p: w.Msg(11, p, (_, _) => { }); break;

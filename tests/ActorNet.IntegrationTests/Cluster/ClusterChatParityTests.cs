@@ -30,4 +30,51 @@ public sealed class ClusterChatParityTests
         await bob.SendAsync("PRIVMSG #p :plain text passes");
         await alice.ExpectAsync(" PRIVMSG #p :plain text passes");
     }
+
+    [Fact(Timeout = 150_000)]
+    public async Task Two_first_joins_of_a_channel_at_the_same_moment_on_two_nodes_leave_exactly_one_founder_op()
+    {
+        await using var kit = await ChatClusterKit.StartAsync(2);
+        var alice = await kit.ClientAsync(0, "alice");
+        var bob = await kit.ClientAsync(1, "bob");
+        await ChatClusterKit.AwaitKnownAsync(alice, "bob");
+        await ChatClusterKit.AwaitKnownAsync(bob, "alice");
+
+        // several rounds: a JOIN that reaches the other node before its own first join is no race (one @ anyway)
+        for (var i = 0; i < 8; i++)
+        {
+            var channel = "#race" + i;
+            await Task.WhenAll(alice.SendAsync("JOIN " + channel), bob.SendAsync("JOIN " + channel));
+            var names = await AwaitAgreedNamesAsync(channel, alice, bob);
+            Assert.True(names.Count(n => n.StartsWith('@')) == 1, $"{channel}: {string.Join(' ', names)}");
+
+            // a client told it was @ at its JOIN and then beaten was told so with a MODE -o
+            foreach (var c in new[] { alice, bob })
+            {
+                var burst = c.Seen.First(l => l.Contains($" 353 {c.Nick} = {channel} ", StringComparison.Ordinal));
+                if (ChatClusterKit.LastParam(burst).Split(' ').Contains("@" + c.Nick) && !names.Contains("@" + c.Nick))
+                    Assert.Contains(c.Seen, l => l.Contains($" MODE {channel} -o", StringComparison.Ordinal) && l.Split(' ').Skip(4).Contains(c.Nick));
+            }
+        }
+    }
+
+    /// <summary>Polls NAMES (with prefixes) on both clients' nodes until both list both clients the same way.</summary>
+    private static async Task<string[]> AwaitAgreedNamesAsync(string channel, IrcClient a, IrcClient b)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        string[] onA = [], onB = [];
+        while (DateTime.UtcNow < deadline)
+        {
+            (onA, onB) = (Prefixed(await a.CommandAsync("NAMES " + channel)), Prefixed(await b.CommandAsync("NAMES " + channel)));
+            if (onA.Length == 2 && onA.SequenceEqual(onB) && onA.Count(n => n.StartsWith('@')) <= 1) return onA;
+            await Task.Delay(100);
+        }
+
+        Assert.True(onA.SequenceEqual(onB), $"{channel}: node-a {string.Join(' ', onA)}, node-b {string.Join(' ', onB)}");
+        return onA;
+
+        static string[] Prefixed(IEnumerable<string> lines) =>
+            lines.Where(l => l.Split(' ').ElementAtOrDefault(1) == "353")
+                .SelectMany(l => ChatClusterKit.LastParam(l).Split(' ', StringSplitOptions.RemoveEmptyEntries)).Order(StringComparer.Ordinal).ToArray();
+    }
 }
