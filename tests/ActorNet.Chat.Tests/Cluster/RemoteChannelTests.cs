@@ -165,6 +165,12 @@ public sealed class RemoteChannelTests : TestKit
         Assert.Equal(":bob!~bob@hb JOIN #Room", Text(alice.Connection.ExpectMsg<Connection.Send>()));
         Ask(channel, alice, new NamesRequest("#room"));
         Assert.Equal(":irc.test 353 alice = #Room :@alice bob", Text(alice.Connection.ExpectMsg<Connection.Send>()));
+        alice.Connection.ExpectMsg<Connection.Send>(); // 366
+
+        // bob's node hears of alice's older stamp and takes his @: here he never had it, so alice sees nothing of it
+        channel.Tell(FromB(new ModesChanged([new ModeChange(false, 'o', "bob")]), IrcMessage.FromSource("irc.test", "MODE", "#Room", "-o", "bob")));
+        channel.Tell(FromB(new ChannelMessage(MessageKind.Privmsg), IrcMessage.FromSource("bob!~bob@hb", "PRIVMSG", "#Room", "next")));
+        Assert.Equal(":bob!~bob@hb PRIVMSG #Room next", Text(alice.Connection.ExpectMsg<Connection.Send>()));
     }
 
     [Fact]

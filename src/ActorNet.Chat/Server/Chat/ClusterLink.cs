@@ -34,6 +34,7 @@ public sealed class ClusterLinkActor : ChatChild
         {
             if (theirs is not null && (Stamp is null || theirs.Precedes(Stamp))) Stamp = theirs;
         }
+
         public HashSet<string> Members { get; } = new(casemap);
         public HashSet<string> Ops { get; } = new(casemap);
         public HashSet<string> Voices { get; } = new(casemap);

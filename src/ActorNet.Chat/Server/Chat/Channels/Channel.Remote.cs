@@ -94,9 +94,11 @@ public sealed partial class ChannelActor
                 Context.Parent.Tell(Info());
                 return;
             case ModesChanged { Changes: var changes }:
+                // a beaten founder's node takes @ that this node never gave (ChannelStamp): nothing to show here
+                var shown = !changes.All(c => c is { Add: false, Mode: 'o' or 'v', Arg: { } nick } && !HasStatus(nick, c.Mode));
                 // the origin node checked the changes: apply them here too, so modes and ops are the same on every node
                 foreach (var change in changes) ApplyRemoteMode(change);
-                Broadcast(message, except: null);
+                if (shown) Broadcast(message, except: null);
                 return;
             case ChannelMessage:
                 BroadcastBatched(message, except: null);
@@ -105,6 +107,13 @@ public sealed partial class ChannelActor
                 Broadcast(message, except: null);
                 return;
         }
+    }
+
+    /// <summary>Whether the member (on any node) holds @ (<paramref name="mode"/> o) or + (v).</summary>
+    private bool HasStatus(string nick, char mode)
+    {
+        if (_byNick.TryGetValue(nick, out var session) && _members.TryGetValue(session, out var local)) return mode == 'o' ? local.Op : local.Voice;
+        return _remote.TryGetValue(nick, out var remote) && (mode == 'o' ? remote.Op : remote.Voice);
     }
 
     private void ApplyRemoteMode(ModeChange c)
