@@ -40,10 +40,11 @@ public sealed partial class Connection
         switch (message)
         {
             case TlsChannel.HandshakeDone done: OnTlsHandshakeDone(done); return true;
-            case TlsChannel.CiphertextOut output:
-                _tls.OnCiphertextOut(output);
+            case TlsChannel.CiphertextReady:
+                _tls.OnCiphertextReady();
                 CloseIfTlsDrained();
                 return true;
+            case TlsChannel.PlaintextEncrypted encrypted: _tls.OnPlaintextEncrypted(encrypted); return true;
             case TlsChannel.CiphertextWritten:
                 _tls.OnCiphertextWritten();
                 CloseIfTlsDrained();
