@@ -62,7 +62,7 @@ public sealed partial class UpstreamLink
         Receive<Tcp.Received>(received =>
         {
             link.ReadRequested = false;
-            _tls!.Receive(received.Data);
+            if (_tls!.Receive(received.Data)) RequestTlsReads(link);
         });
         Receive<Kill>(kill =>
         {

@@ -150,20 +150,31 @@ public sealed class TlsChannel : IWriteSink
         return done.Result;
     }
 
-    /// <summary>A socket read (ciphertext) for the layer. Only while not <see cref="ReceivingCiphertext"/>.</summary>
-    public void Receive(ByteString data)
+    /// <summary>A socket read (ciphertext) for the layer. Only while not <see cref="ReceivingCiphertext"/>. True: the
+    /// layer took it at once (the usual case: its pipe is below the pause mark), so the owner may request the next
+    /// socket read now (<see cref="MayReadSocket"/>); false: <see cref="CiphertextTaken"/> follows once it has room.</summary>
+    public bool Receive(ByteString data)
     {
-        if (Failed || data.IsEmpty) return;
+        if (Failed || data.IsEmpty) return false;
         ReceivingCiphertext = true;
-        // a copy: ByteString does not hand out its memory, and the layer holds the bytes past this call
-        _layer.ReceiveCiphertextAsync(data.ToArray()).PipeTo(_owner, success: open => new CiphertextTaken(open),
-            failure: _ => new CiphertextTaken(false));
+        // copied straight into the pipe's own memory (Akka.IO's read is one compact array: no allocation)
+        var taken = _layer.TryReceiveCiphertext(data.ToReadOnlySpan(), out var pending);
+        if (taken is { } open)
+        {
+            Taken(open);
+            return true;
+        }
+
+        pending!.PipeTo(_owner, success: stillOpen => new CiphertextTaken(stillOpen), failure: _ => new CiphertextTaken(false));
+        return false;
     }
 
-    public void OnCiphertextTaken(CiphertextTaken taken)
+    public void OnCiphertextTaken(CiphertextTaken taken) => Taken(taken.Open);
+
+    private void Taken(bool open)
     {
         ReceivingCiphertext = false;
-        if (!taken.Open) SocketEnded = true; // the layer reads no more: nor does the socket
+        if (!open) SocketEnded = true; // the layer reads no more: nor does the socket
         if (_eofPending)
         {
             _eofPending = false;

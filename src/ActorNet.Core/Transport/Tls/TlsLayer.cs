@@ -128,6 +128,34 @@ public sealed class TlsLayer : IAsyncDisposable
         return !flushed.IsCompleted;
     }
 
+    /// <summary>Ciphertext from the socket, copied into the layer's pipe on the caller's thread. Null: the pipe is
+    /// past its pause threshold, and <paramref name="pending"/> completes once it has room again (as
+    /// <see cref="ReceiveCiphertextAsync"/>); else taken at once, and the value says whether the layer still reads.</summary>
+    internal bool? TryReceiveCiphertext(ReadOnlySpan<byte> bytes, out Task<bool>? pending)
+    {
+        pending = null;
+        ValueTask<FlushResult> flush;
+        try
+        {
+            _fromSocket.Writer.Write(bytes);
+            flush = _fromSocket.Writer.FlushAsync();
+        }
+        catch (InvalidOperationException)
+        {
+            return false; // the layer's reading side is completed (closed)
+        }
+
+        if (!flush.IsCompleted)
+        {
+            pending = OpenAfter(flush);
+            return null;
+        }
+
+        return flush.IsCompletedSuccessfully && !flush.Result.IsCompleted; // completed: reading it does not wait
+    }
+
+    private static async Task<bool> OpenAfter(ValueTask<FlushResult> flush) => !(await flush.ConfigureAwait(false)).IsCompleted;
+
     /// <summary>The peer closed its side (TCP FIN): plaintext reads end once what was received is decrypted.
     /// Only between <see cref="ReceiveCiphertextAsync"/> calls.</summary>
     public void SocketClosed() => _fromSocket.Writer.Complete();
