@@ -71,6 +71,10 @@ public sealed class OutboundQueue : IDisposable
     /// <summary>Pending plus in-flight bytes.</summary>
     public long TotalQueuedBytes => PendingBytes + InFlightBytes;
 
+    /// <summary>The write in flight as the one array it is (a byte transform such as TLS reads it in place instead of
+    /// copying it out of its ByteString); empty when the write in flight is not ours (<see cref="TryWriteAsIs"/>).</summary>
+    public ArraySegment<byte> InFlightArray => _writeInFlight && _inFlight is { } array ? new(array, 0, _inFlightLength) : default;
+
     /// <summary>
     /// No write in flight: returns <see cref="Result.WriteNow"/> and <paramref name="write"/> = the framed bytes
     /// (the caller sends them and is now "in flight"). Write in flight: frames the payload into the pending buffer;

@@ -92,24 +92,27 @@ public sealed class AckWriter : IDisposable
         var bytes = 0;
         foreach (var run in runs) bytes += run.Count;
         if (!_queue.TryWriteAsIs(bytes)) return false;
-        Write(runs.Count == 1 ? ByteString.FromBytes(runs[0]) : ByteString.FromBytes(runs.ToArray()));
+        Write(runs.Count == 1 ? ByteString.FromBytes(runs[0]) : ByteString.FromBytes(runs.ToArray()), runs.Count == 1 ? runs[0] : default);
         return true;
     }
 
     /// <summary>The write in flight was acked: the next coalesced write leaves, if any.</summary>
     public void OnAck()
     {
+        Sink?.OnAck();
         if (_queue.OnAck() is { } next) Write(next);
     }
 
     /// <summary>Discards what is queued and not yet in flight.</summary>
     public void DropPending() => _queue.DropPending();
 
-    private void Write(ByteString data)
+    /// <param name="contiguous">the same bytes as one array, when they are (for a <see cref="Sink"/>); default: the
+    /// queue's own in-flight array, if it is one</param>
+    private void Write(ByteString data, ArraySegment<byte> contiguous = default)
     {
         if (Sink is { } sink)
         {
-            sink.Write(data);
+            sink.Write(data, contiguous.Array is null ? _queue.InFlightArray : contiguous);
             return;
         }
 
@@ -121,8 +124,13 @@ public sealed class AckWriter : IDisposable
 }
 
 /// <summary>Takes the place of the socket under an <see cref="AckWriter"/>: one write at a time, acked to the writer's
-/// owner with <see cref="AckWriter.Ack"/> once taken.</summary>
+/// owner with <see cref="AckWriter.Ack"/> once taken (the sink may use it as the ack of its own socket write).</summary>
 public interface IWriteSink
 {
-    void Write(ByteString data);
+    /// <param name="contiguous">the same bytes as one array the sink may read in place until it acks, when the writer
+    /// has them so; default otherwise (then they are copied out of <paramref name="data"/>)</param>
+    void Write(ByteString data, ArraySegment<byte> contiguous);
+
+    /// <summary>The writer's owner received <see cref="AckWriter.Ack"/> (called before the next write).</summary>
+    void OnAck();
 }

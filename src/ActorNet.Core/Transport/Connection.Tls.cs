@@ -40,10 +40,11 @@ public sealed partial class Connection
         switch (message)
         {
             case TlsChannel.HandshakeDone done: OnTlsHandshakeDone(done); return true;
-            case TlsChannel.CiphertextOut output:
-                _tls.OnCiphertextOut(output);
+            case TlsChannel.CiphertextReady:
+                _tls.OnCiphertextReady();
                 CloseIfTlsDrained();
                 return true;
+            case TlsChannel.PlaintextEncrypted encrypted: _tls.OnPlaintextEncrypted(encrypted); return true;
             case TlsChannel.CiphertextWritten:
                 _tls.OnCiphertextWritten();
                 CloseIfTlsDrained();
@@ -76,8 +77,12 @@ public sealed partial class Connection
         else if (_state is State.Draining draining) CloseSocket(draining.Outcome); // a write held for the handshake never leaves
     }
 
-    /// <summary>Socket bytes of a TLS connection: into the layer; the next socket read is requested once it took them.</summary>
-    private void OnTlsCiphertext(ByteString data) => _tls!.Receive(data);
+    /// <summary>Socket bytes of a TLS connection: into the layer; the next socket read is requested once it took them
+    /// (at once, unless its pipe is full).</summary>
+    private void OnTlsCiphertext(ByteString data)
+    {
+        if (_tls!.Receive(data) && ReadsFlow) RequestRead();
+    }
 
     /// <summary>The client's FIN on a TLS connection: the layer decrypts what it has, then its plaintext ends, and that
     /// end is the half-close the handler is told about.</summary>

@@ -62,7 +62,7 @@ public sealed partial class UpstreamLink
         Receive<Tcp.Received>(received =>
         {
             link.ReadRequested = false;
-            _tls!.Receive(received.Data);
+            if (_tls!.Receive(received.Data)) RequestTlsReads(link);
         });
         Receive<Kill>(kill =>
         {
@@ -85,11 +85,12 @@ public sealed partial class UpstreamLink
     private void ReceiveTls(Link link, Action? afterWrite = null)
     {
         var socket = link.Socket;
-        Receive<TlsChannel.CiphertextOut>(output =>
+        Receive<TlsChannel.CiphertextReady>(_ =>
         {
-            _tls!.OnCiphertextOut(output);
+            _tls!.OnCiphertextReady();
             afterWrite?.Invoke();
         });
+        Receive<TlsChannel.PlaintextEncrypted>(encrypted => _tls!.OnPlaintextEncrypted(encrypted));
         Receive<TlsChannel.CiphertextWritten>(_ =>
         {
             _tls!.OnCiphertextWritten();

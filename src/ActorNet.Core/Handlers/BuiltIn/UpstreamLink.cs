@@ -273,7 +273,7 @@ public sealed partial class UpstreamLink : ReceiveActor
             link.ReadRequested = false;
             if (_tls is not null)
             {
-                _tls.Receive(received.Data); // the next socket read once the layer took it (CiphertextTaken)
+                if (_tls.Receive(received.Data)) RequestTlsReads(link); // else once the layer took it (CiphertextTaken)
                 return;
             }
 

@@ -5,10 +5,11 @@ namespace ActorNet.Transport.Tls;
 
 /// <summary>
 /// The "socket" SslStream sees: reads come from the pipe the connection fills with ciphertext from Akka.IO, writes go
-/// to the pipe the connection drains to Akka.IO. Async only (SslStream is only ever called through its async API
-/// here). Remembers the first byte it delivered, so a handshake failure can say "this was not TLS at all".
+/// to the <see cref="CiphertextOutbox"/> the connection takes its socket writes from. Async only (SslStream is only
+/// ever called through its async API here). Remembers the first byte it delivered, so a handshake failure can say
+/// "this was not TLS at all".
 /// </summary>
-internal sealed class PipeDuplexStream(PipeReader input, PipeWriter output) : Stream
+internal sealed class PipeDuplexStream(PipeReader input, CiphertextOutbox output) : Stream
 {
     /// <summary>TLS record content type 22: every ClientHello starts with it.</summary>
     public const byte HandshakeRecord = 0x16;
@@ -51,12 +52,19 @@ internal sealed class PipeDuplexStream(PipeReader input, PipeWriter output) : St
     public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
         ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-    public override async ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+    /// <summary>Completes at once for the connection's own inline encrypting; SslStream's own writes wait while the
+    /// socket side holds more than the outbox's bound: the backpressure that stops it encrypting into an unbounded
+    /// buffer.</summary>
+    public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
-        // Awaits while the socket side holds more than the pipe's pause threshold: this is the backpressure
-        // that stops a producer from encrypting into an unbounded buffer.
-        var flushed = await output.WriteAsync(buffer, cancellationToken).ConfigureAwait(false);
-        if (flushed.IsCompleted) throw new IOException("the connection's socket side is closed");
+        try
+        {
+            return output.WriteAsync(buffer.Span);
+        }
+        catch (IOException e)
+        {
+            return ValueTask.FromException(e);
+        }
     }
 
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>

@@ -8,8 +8,10 @@ using System.Security.Cryptography.X509Certificates;
 namespace ActorNet.Transport.Tls;
 
 /// <summary>How much ciphertext each direction of a <see cref="TlsLayer"/> may hold before its writer waits.</summary>
-/// <param name="PauseBytes">the pipe's pause threshold: a write that takes it past this completes only once the
-/// other side has read it down to half (the connection then resumes socket reads, or the encrypting side writes on)</param>
+/// <param name="PauseBytes">socket → layer: the pipe's pause threshold (a write that takes it past this completes only
+/// once SslStream has read it down to half; the connection then resumes socket reads); layer → socket: the most an
+/// SslStream-driven write (handshake, close_notify) leaves untaken before it waits (the owner's inline encrypting has
+/// its own bound, <see cref="TlsLayer.MaxEncryptBytes"/>)</param>
 public sealed record TlsBuffers(long PauseBytes)
 {
     /// <summary>Four full TLS records per direction: enough to keep a socket busy, small per connection.</summary>
@@ -38,12 +40,15 @@ public sealed record TlsClientOptions(
 
 /// <summary>
 /// TLS as a layer between the socket and the framing, with no actor inside and no socket of its own: .NET's
-/// <see cref="SslStream"/> runs over two in-memory pipes. The connection puts the ciphertext Akka.IO delivers in
-/// with <see cref="ReceiveCiphertextAsync"/> and writes what <see cref="ReadCiphertextAsync"/> returns to Akka.IO;
-/// the framing gets plaintext from <see cref="ReadPlaintextAsync"/> and sends with <see cref="WritePlaintextAsync"/>.
-/// Every method is one async step whose completion the connection receives as a message (PipeTo), so the actor
-/// never blocks. Both pipes are bounded (<see cref="TlsBuffers"/>): a consumer that stops reading plaintext stops
-/// the layer reading ciphertext, which stops the connection reading the socket.
+/// <see cref="SslStream"/> reads ciphertext from an in-memory pipe and writes it into a <see cref="CiphertextOutbox"/>.
+/// The connection puts the ciphertext Akka.IO delivers in with <see cref="ReceiveCiphertextAsync"/>; the framing gets
+/// plaintext from <see cref="ReadPlaintextAsync"/>. On the way out the connection (<see cref="TlsChannel"/>) encrypts
+/// inline (<see cref="EncryptInline"/>) and takes the ciphertext whole (<see cref="TakeCiphertext"/>) for one socket
+/// write; a caller without a socket actor (the tests) uses <see cref="WritePlaintextAsync"/> and
+/// <see cref="ReadCiphertextAsync"/> instead. Every async method is one step whose completion the connection receives
+/// as a message (PipeTo), so the actor never blocks. Both directions are bounded (<see cref="TlsBuffers"/>,
+/// <see cref="MaxEncryptBytes"/>): a consumer that stops reading plaintext stops the layer reading ciphertext, which
+/// stops the connection reading the socket.
 /// <para>Call discipline (what SslStream and PipeWriter allow): at most one of each kind of call outstanding at a
 /// time (one ciphertext write, one ciphertext read, one plaintext read, one plaintext write), and no plaintext call
 /// before <see cref="HandshakeAsync"/> completed. Ciphertext must be read from the start: the handshake writes.</para>
@@ -57,8 +62,13 @@ public sealed class TlsLayer : IAsyncDisposable
     /// larger buffer at once, so a bulk transfer is handed up in fewer, bigger reads (fewer messages per byte).</summary>
     public const int MaxReadBytes = 4 * MaxRecordPlaintext;
 
+    /// <summary>Most plaintext the owner encrypts in one inline step, and the ciphertext it lets wait untaken before it
+    /// encrypts more: seven or eight full records per socket write (a fan-out flush under load is about one step), and
+    /// the ciphertext with its record overhead still fits one 128 KiB pooled array.</summary>
+    public const int MaxEncryptBytes = 120 * 1024;
+
     private readonly Pipe _fromSocket;
-    private readonly Pipe _toSocket;
+    private readonly CiphertextOutbox _toSocket;
     private readonly PipeDuplexStream _transport;
     private readonly SslStream _ssl;
     private readonly TimeProvider _time;
@@ -71,10 +81,10 @@ public sealed class TlsLayer : IAsyncDisposable
 
     private TlsLayer(TlsSettings? server, TlsClientOptions? client, TlsBuffers? buffers, TimeProvider? time)
     {
-        var options = (buffers ?? TlsBuffers.Default).ToPipeOptions();
-        _fromSocket = new Pipe(options);
-        _toSocket = new Pipe(options);
-        _transport = new PipeDuplexStream(_fromSocket.Reader, _toSocket.Writer);
+        buffers ??= TlsBuffers.Default;
+        _fromSocket = new Pipe(buffers.ToPipeOptions());
+        _toSocket = new CiphertextOutbox(buffers.PauseBytes);
+        _transport = new PipeDuplexStream(_fromSocket.Reader, _toSocket);
         _ssl = new SslStream(_transport, leaveInnerStreamOpen: false);
         _time = time ?? TimeProvider.System;
         _server = server;
@@ -118,27 +128,82 @@ public sealed class TlsLayer : IAsyncDisposable
         return !flushed.IsCompleted;
     }
 
+    /// <summary>Ciphertext from the socket, copied into the layer's pipe on the caller's thread. Null: the pipe is
+    /// past its pause threshold, and <paramref name="pending"/> completes once it has room again (as
+    /// <see cref="ReceiveCiphertextAsync"/>); else taken at once, and the value says whether the layer still reads.</summary>
+    internal bool? TryReceiveCiphertext(ReadOnlySpan<byte> bytes, out Task<bool>? pending)
+    {
+        pending = null;
+        ValueTask<FlushResult> flush;
+        try
+        {
+            _fromSocket.Writer.Write(bytes);
+            flush = _fromSocket.Writer.FlushAsync();
+        }
+        catch (InvalidOperationException)
+        {
+            return false; // the layer's reading side is completed (closed)
+        }
+
+        if (!flush.IsCompleted)
+        {
+            pending = OpenAfter(flush);
+            return null;
+        }
+
+        return flush.IsCompletedSuccessfully && !flush.Result.IsCompleted; // completed: reading it does not wait
+    }
+
+    private static async Task<bool> OpenAfter(ValueTask<FlushResult> flush) => !(await flush.ConfigureAwait(false)).IsCompleted;
+
     /// <summary>The peer closed its side (TCP FIN): plaintext reads end once what was received is decrypted.
     /// Only between <see cref="ReceiveCiphertextAsync"/> calls.</summary>
     public void SocketClosed() => _fromSocket.Writer.Complete();
 
     /// <summary>The next ciphertext for the socket (handshake, records, alerts, close_notify), at most
     /// <paramref name="maxBytes"/>; <see cref="TlsRead.End"/> once the layer is closed and everything was read.</summary>
+    /// <remarks>The async way, for a caller without a socket actor (tests); <see cref="TlsChannel"/> takes the
+    /// ciphertext whole instead (<see cref="TakeCiphertext"/>). Not both on one layer.</remarks>
     public async Task<TlsRead> ReadCiphertextAsync(int maxBytes = 64 * 1024)
     {
-        var result = await _toSocket.Reader.ReadAsync().ConfigureAwait(false);
-        var buffer = result.Buffer;
-        if (buffer.IsEmpty)
+        while (true)
         {
-            _toSocket.Reader.AdvanceTo(buffer.End);
-            return result.IsCompleted ? TlsRead.Ended : new TlsRead(ReadOnlyMemory<byte>.Empty, false);
+            var copy = _toSocket.TakeCopy(maxBytes, out var ended);
+            if (copy.Length > 0) return new TlsRead(copy, false);
+            if (ended) return TlsRead.Ended;
+            await _toSocket.WhenReadyAsync().ConfigureAwait(false);
         }
+    }
 
-        var count = (int)Math.Min(buffer.Length, maxBytes);
-        var copy = new byte[count];
-        buffer.Slice(0, count).CopyTo(copy);
-        _toSocket.Reader.AdvanceTo(buffer.GetPosition(count));
-        return new TlsRead(copy, false);
+    /// <summary>All ciphertext written so far, as one pooled array the caller owns until it gives it back with
+    /// <see cref="ReturnCiphertext"/> (once the socket write carrying it was acked); null when there is none, and then
+    /// <paramref name="ended"/> says whether the layer is closed and will write no more.</summary>
+    internal byte[]? TakeCiphertext(out int length, out bool ended) => _toSocket.TakeAll(out length, out ended);
+
+    internal static void ReturnCiphertext(byte[] taken) => CiphertextOutbox.Return(taken);
+
+    /// <summary>Ciphertext the owner has not taken yet.</summary>
+    internal int PendingCiphertextBytes => _toSocket.PendingBytes;
+
+    /// <summary>Completes once SslStream wrote ciphertext on its own (handshake, close_notify, an answer of the read
+    /// side) or the layer closed: then <see cref="TakeCiphertext"/>. Not woken by <see cref="EncryptInline"/>.</summary>
+    internal Task WhenCiphertextReadyAsync() => _toSocket.WhenReadyAsync();
+
+    /// <summary>Encrypts at most <see cref="MaxEncryptBytes"/> of plaintext on the caller's thread, into ciphertext the
+    /// caller takes right after (<see cref="TakeCiphertext"/>): AES-GCM over the bytes and one record per 16 KiB, with
+    /// no pipe, no thread hop and no wait. Completes synchronously unless SslStream waits for something of its own
+    /// (then the rest of its writes wake <see cref="WhenCiphertextReadyAsync"/>). Faulted: the layer is closed.</summary>
+    internal ValueTask EncryptInline(ReadOnlyMemory<byte> plaintext)
+    {
+        using var inline = _toSocket.BeginInline();
+        try
+        {
+            return _ssl.WriteAsync(plaintext);
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException or NotSupportedException)
+        {
+            return ValueTask.FromException(e);
+        }
     }
 
     /// <summary>The next decrypted bytes (at most <see cref="MaxReadBytes"/>), or the end: the peer's close_notify or FIN
@@ -184,7 +249,7 @@ public sealed class TlsLayer : IAsyncDisposable
             // Nothing more to say to a peer that is gone.
         }
 
-        await _toSocket.Writer.CompleteAsync().ConfigureAwait(false);
+        _toSocket.Complete();
     }
 
     /// <summary>Ends both directions: a pending <see cref="ReadCiphertextAsync"/> returns End, SslStream's reads end.</summary>
@@ -192,7 +257,7 @@ public sealed class TlsLayer : IAsyncDisposable
     {
         await _ssl.DisposeAsync().ConfigureAwait(false);
         _transport.Dispose(); // SslStream does not always dispose it (e.g. after a failed handshake)
-        await _toSocket.Writer.CompleteAsync().ConfigureAwait(false);
+        _toSocket.Complete();
         await _fromSocket.Writer.CompleteAsync().ConfigureAwait(false);
     }
 
