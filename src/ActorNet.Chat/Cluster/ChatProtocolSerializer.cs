@@ -38,6 +38,7 @@ public sealed class ChatProtocolSerializer(ExtendedActorSystem system) : Seriali
         [typeof(NickReassertRequest)] = "nq",
         [typeof(NickOwnerQuery)] = "no",
         [typeof(NickOwner)] = "nw",
+        [typeof(RemoteInvite)] = "ri",
     };
 
     /// <summary>The message types this serializer writes (the binding test checks every <see cref="IChatClusterMessage"/> is here).</summary>
@@ -120,6 +121,14 @@ public sealed class ChatProtocolSerializer(ExtendedActorSystem system) : Seriali
             w.Str(1, o.Nick);
             w.Address(2, o.Node);
         }),
+        RemoteInvite i => ProtoWriter.Encode(w =>
+        {
+            w.Address(1, i.Origin);
+            w.Str(2, i.TargetNick);
+            w.Str(3, i.ChannelKey);
+            w.Str(4, i.ChannelName);
+            w.Msg(5, i.Line, Write);
+        }),
         _ => throw new ArgumentException($"not a chat protocol message: {obj.GetType()}", nameof(obj)),
     };
 
@@ -142,6 +151,7 @@ public sealed class ChatProtocolSerializer(ExtendedActorSystem system) : Seriali
             "nq" => NickReassertRequest.Instance,
             "no" => ReadOwnerQuery(r),
             "nw" => ReadOwner(r),
+            "ri" => ReadInvite(r),
             _ => throw new SerializationException($"unknown chat protocol manifest '{manifest}' (a newer node's message?)"),
         };
     }
@@ -631,6 +641,26 @@ public sealed class ChatProtocolSerializer(ExtendedActorSystem system) : Seriali
             }
 
         return new NickOwner(Required(nick, "nick"), node);
+    }
+
+    private static RemoteInvite ReadInvite(ProtoReader r)
+    {
+        Address? origin = null;
+        string? target = null, key = null, name = null;
+        WireLine? line = null;
+        for (var f = r.Next(); f != 0; f = r.Next())
+            switch (f)
+            {
+                case 1: origin = r.Address(); break;
+                case 2: target = r.Str(); break;
+                case 3: key = r.Str(); break;
+                case 4: name = r.Str(); break;
+                case 5: line = r.Msg(ReadLine); break;
+                default: r.Skip(); break;
+            }
+
+        return new RemoteInvite(Required(origin, "origin"), Required(target, "target"), Required(key, "channel key"), Required(name, "channel name"),
+            Required(line, "line"));
     }
 
     // ---- helpers

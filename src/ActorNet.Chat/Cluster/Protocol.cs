@@ -195,3 +195,9 @@ public sealed record PrivateLine(Address Origin, long Id, string TargetNick, Mes
 
 /// <summary>The answer to a <see cref="PrivateLine"/>: delivered to its target's connection, or not (no such nick).</summary>
 public sealed record PrivateLineResult(long Id, bool Delivered) : IChatClusterMessage;
+
+/// <summary>INVITE of a user of the receiving node (<paramref name="TargetNick"/>) to a channel, already checked on
+/// the inviter's node (<paramref name="Origin"/>), which answered the inviter 341: the receiver remembers the
+/// invitation in its copy of the channel (where the target's JOIN is checked) and gives the target
+/// <paramref name="Line"/>, the INVITE line as the origin formatted it.</summary>
+public sealed record RemoteInvite(Address Origin, string TargetNick, string ChannelKey, string ChannelName, WireLine Line) : IChatClusterMessage;

@@ -119,6 +119,7 @@ public sealed class ChatProtocolSerializerTests : IDisposable
         [typeof(NickReassertRequest)] = Gen.Constant<object>(NickReassertRequest.Instance),
         [typeof(NickOwnerQuery)] = Text.Select(n => (object)new NickOwnerQuery(n)),
         [typeof(NickOwner)] = from n in Text from o in OptNode select (object)new NickOwner(n, o),
+        [typeof(RemoteInvite)] = from o in Node from t in Text from k in Text from n in Text from l in Line select (object)new RemoteInvite(o, t, k, n, l),
     };
 
     private static readonly Gen<object> AnyMessage = Gen.OneOf(Samples.Values);

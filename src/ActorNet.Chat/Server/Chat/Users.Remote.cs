@@ -57,6 +57,7 @@ public sealed partial class UsersActor
         Receive<UserEvent>(OnUserEvent);
         Receive<NodeGone>(g => OnNodeGone(g.Node, g.Left));
         ReceivePrivateLines();
+        ReceiveRemoteCommands();
     }
 
     /// <summary>

@@ -357,7 +357,9 @@ public sealed partial class UsersActor : ChatChild
     {
         var me = user.State.NickOrStar;
         if (!_nicks.TryGetValue(i.Nick, out var session) || !_users.TryGetValue(session, out var target))
-            r.Session.Tell(new RepliesEvent([Replies.NoSuchNick(Server, me, i.Nick)]));
+        {
+            if (!InviteRemote(r, user, i)) r.Session.Tell(new RepliesEvent([Replies.NoSuchNick(Server, me, i.Nick)]));
+        }
         else
             ToChannel(r, user, i.Channel, missing: Replies.NoSuchChannel(Server, me, i.Channel), target: target.Ref);
     }

@@ -1,0 +1,50 @@
+using ActorNet.IntegrationTests.Chat;
+using Xunit;
+
+namespace ActorNet.IntegrationTests.Cluster;
+
+/// <summary>Commands on users of another node, with real IRC clients on two in-process cluster nodes: INVITE,
+/// KILL, WHO with a mask and LUSERS see the whole cluster.</summary>
+[Collection(InProcessClusterCollection.Name)]
+public sealed class ClusterChatCommandsTests
+{
+    private static string Code(string line) => line.Split(' ').ElementAtOrDefault(1) ?? "";
+
+    [Fact(Timeout = 120_000)]
+    public async Task An_op_on_one_node_invites_a_user_of_the_other_to_a_plus_i_channel_and_the_user_joins_there()
+    {
+        await using var kit = await ChatClusterKit.StartAsync(2);
+        var alice = await kit.ClientAsync(0, "alice");
+        var bob = await kit.ClientAsync(1, "bob");
+        var carol = await kit.ClientAsync(1, "carol");
+        await alice.CommandAsync("JOIN #inv");
+        await alice.CommandAsync("MODE #inv +i");
+        // node-b holds its copy of #inv with +i (where bob's and carol's JOINs are checked)
+        await AwaitAsync(async () => (await bob.CommandAsync("MODE #inv")).Any(l => Code(l) == "324" && l.Split(' ')[4].Contains('i')), "node-b never saw #inv +i");
+        await ChatClusterKit.AwaitKnownAsync(alice, "bob");
+        IrcAssert.HasNumeric(await carol.CommandAsync("JOIN #inv"), "473");
+
+        var replies = await alice.CommandAsync("INVITE bob #inv");
+        Assert.Contains(":irc.test 341 alice bob #inv", replies);
+        Assert.DoesNotContain(replies, l => Code(l) == "401");
+        Assert.Equal(":alice!~alice@127.0.0.1 INVITE bob #inv", await bob.ExpectAsync(" INVITE bob "));
+        Assert.Contains(await bob.CommandAsync("INVITE"), l => Code(l) == "336" && l.EndsWith(" #inv", StringComparison.Ordinal));
+        await bob.SendAsync("JOIN #inv");
+        Assert.StartsWith(":bob!", await alice.ExpectAsync(" JOIN #inv"));
+        await ChatClusterKit.AwaitNamesAsync(alice, "#inv", "alice", "bob");
+
+        IrcAssert.HasNumeric(await alice.CommandAsync("INVITE bob #inv"), "443"); // already on it (on node-b)
+        IrcAssert.HasNumeric(await alice.CommandAsync("INVITE nobody #inv"), "401"); // on no node
+        IrcAssert.HasNumeric(await carol.CommandAsync("JOIN #inv"), "473"); // the invitation was bob's only
+    }
+
+    private static async Task AwaitAsync(Func<Task<bool>> condition, string because)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, because);
+            await Task.Delay(100);
+        }
+    }
+}
