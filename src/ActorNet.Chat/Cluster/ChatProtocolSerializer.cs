@@ -39,6 +39,7 @@ public sealed class ChatProtocolSerializer(ExtendedActorSystem system) : Seriali
         [typeof(NickOwnerQuery)] = "no",
         [typeof(NickOwner)] = "nw",
         [typeof(RemoteInvite)] = "ri",
+        [typeof(RemoteKill)] = "rk",
     };
 
     /// <summary>The message types this serializer writes (the binding test checks every <see cref="IChatClusterMessage"/> is here).</summary>
@@ -129,6 +130,13 @@ public sealed class ChatProtocolSerializer(ExtendedActorSystem system) : Seriali
             w.Str(4, i.ChannelName);
             w.Msg(5, i.Line, Write);
         }),
+        RemoteKill k => ProtoWriter.Encode(w =>
+        {
+            w.Address(1, k.Origin);
+            w.Str(2, k.TargetNick);
+            w.Str(3, k.Killer);
+            w.Str(4, k.Reason);
+        }),
         _ => throw new ArgumentException($"not a chat protocol message: {obj.GetType()}", nameof(obj)),
     };
 
@@ -152,6 +160,7 @@ public sealed class ChatProtocolSerializer(ExtendedActorSystem system) : Seriali
             "no" => ReadOwnerQuery(r),
             "nw" => ReadOwner(r),
             "ri" => ReadInvite(r),
+            "rk" => ReadKill(r),
             _ => throw new SerializationException($"unknown chat protocol manifest '{manifest}' (a newer node's message?)"),
         };
     }
@@ -661,6 +670,23 @@ public sealed class ChatProtocolSerializer(ExtendedActorSystem system) : Seriali
 
         return new RemoteInvite(Required(origin, "origin"), Required(target, "target"), Required(key, "channel key"), Required(name, "channel name"),
             Required(line, "line"));
+    }
+
+    private static RemoteKill ReadKill(ProtoReader r)
+    {
+        Address? origin = null;
+        string? target = null, killer = null, reason = null;
+        for (var f = r.Next(); f != 0; f = r.Next())
+            switch (f)
+            {
+                case 1: origin = r.Address(); break;
+                case 2: target = r.Str(); break;
+                case 3: killer = r.Str(); break;
+                case 4: reason = r.Str(); break;
+                default: r.Skip(); break;
+            }
+
+        return new RemoteKill(Required(origin, "origin"), Required(target, "target"), Required(killer, "killer"), reason ?? "");
     }
 
     // ---- helpers

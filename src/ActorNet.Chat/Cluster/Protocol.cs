@@ -201,3 +201,8 @@ public sealed record PrivateLineResult(long Id, bool Delivered) : IChatClusterMe
 /// invitation in its copy of the channel (where the target's JOIN is checked) and gives the target
 /// <paramref name="Line"/>, the INVITE line as the origin formatted it.</summary>
 public sealed record RemoteInvite(Address Origin, string TargetNick, string ChannelKey, string ChannelName, WireLine Line) : IChatClusterMessage;
+
+/// <summary>KILL of a user of the receiving node by an IRC operator of <paramref name="Origin"/> (checked there):
+/// the receiver disconnects <paramref name="TargetNick"/> as it would for a local KILL, and every node sees its QUIT
+/// with the reason.</summary>
+public sealed record RemoteKill(Address Origin, string TargetNick, string Killer, string Reason) : IChatClusterMessage;

@@ -38,6 +38,32 @@ public sealed class ClusterChatCommandsTests
         IrcAssert.HasNumeric(await carol.CommandAsync("JOIN #inv"), "473"); // the invitation was bob's only
     }
 
+    [Fact(Timeout = 120_000)]
+    public async Task An_operator_on_one_node_kills_a_user_of_the_other_and_everyone_sees_the_QUIT()
+    {
+        await using var kit = await ChatClusterKit.StartAsync(2);
+        var alice = await kit.ClientAsync(0, "alice");
+        var carol = await kit.ClientAsync(0, "carol");
+        var bob = await kit.ClientAsync(1, "bob");
+        var dave = await kit.ClientAsync(1, "dave");
+        await bob.CommandAsync("JOIN #k");
+        await dave.CommandAsync("JOIN #k");
+        await carol.CommandAsync("JOIN #k");
+        await ChatClusterKit.AwaitNamesAsync(carol, "#k", "bob", "carol", "dave");
+        await ChatClusterKit.AwaitKnownAsync(alice, "bob");
+
+        Assert.Contains(":irc.test 481 carol :Permission Denied- You're not an IRC operator", await carol.CommandAsync("KILL bob :no"));
+        IrcAssert.HasNumeric(await alice.CommandAsync("OPER root rootpw"), "381");
+        var replies = await alice.CommandAsync("KILL bob :spamming");
+        Assert.DoesNotContain(replies, l => Code(l) is "401" or "481");
+        Assert.Equal("ERROR :Closing link: Killed (alice (spamming))", await bob.ExpectAsync("ERROR"));
+        Assert.True(await bob.ClosedAsync());
+        await carol.ExpectAsync(":bob!~bob@127.0.0.1 QUIT :Killed (alice (spamming))");
+        await dave.ExpectAsync(":bob!~bob@127.0.0.1 QUIT :Killed (alice (spamming))");
+        await ChatClusterKit.AwaitNamesAsync(carol, "#k", "carol", "dave");
+        IrcAssert.HasNumeric(await alice.CommandAsync("KILL bob :again"), "401"); // gone from every node
+    }
+
     private static async Task AwaitAsync(Func<Task<bool>> condition, string because)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);

@@ -98,17 +98,8 @@ public sealed partial class UsersActor
                     : _remoteUsers.TryGetValue(n, out var r) ? r.Info.Nick : null).OfType<string>()));
                 break;
             case KillRequest k:
-                if (!TryFind(k.Nick, out var victim))
-                {
-                    Num(Numerics.ERR_NOSUCHNICK, k.Nick, "No such nick/channel");
-                    break;
-                }
-
-                var detail = $"{nick} ({k.Reason})";
-                _log.Warning("chat: {Oper} killed {Nick}: {Reason}", nick, victim.State.NickOrStar, k.Reason);
-                var connection = victim.Connection;
-                Quit(victim.Session, "Killed (" + detail + ")");
-                connection.Tell(new Connection.Close(DisconnectReason.Killed, detail));
+                if (TryFind(k.Nick, out var victim)) Kill(victim, nick, k.Reason);
+                else if (KillRemote(nick, k) is { } refusal) replies.Add(refusal);
                 break;
             case WallopsRequest w:
                 var wallops = new Outgoing(IrcMessage.FromSource(me.State.Prefix, "WALLOPS", w.Text), _time.GetUtcNow());
@@ -118,6 +109,16 @@ public sealed partial class UsersActor
         }
 
         return replies;
+    }
+
+    /// <summary>KILL of a user of this node (by an operator of this node or, cluster mode, of another).</summary>
+    private void Kill(User victim, string killer, string reason)
+    {
+        var detail = $"{killer} ({reason})";
+        _log.Warning("chat: {Oper} killed {Nick}: {Reason}", killer, victim.State.NickOrStar, reason);
+        var connection = victim.Connection;
+        Quit(victim.Session, "Killed (" + detail + ")");
+        connection.Tell(new Connection.Close(DisconnectReason.Killed, detail));
     }
 
     private bool TryFind(string nick, out User user)

@@ -1,6 +1,7 @@
 using ActorNet.Chat.Cluster;
 using ActorNet.Chat.Protocol;
 using Akka.Actor;
+using Akka.Event;
 
 namespace ActorNet.Chat.Server;
 
@@ -14,6 +15,11 @@ public sealed partial class UsersActor
     private void ReceiveRemoteCommands()
     {
         Receive<RemoteInvite>(OnRemoteInvite);
+        // the operator's node checked that the killer is an operator (481 otherwise), as for a local KILL
+        Receive<RemoteKill>(k =>
+        {
+            if (TryFind(k.TargetNick, out var victim)) Kill(victim, k.Killer, k.Reason);
+        });
     }
 
     /// <summary>INVITE of a user of another node: to the channel here, which checks it (442, 482, 443) and sends it
@@ -42,6 +48,18 @@ public sealed partial class UsersActor
         Tree.Channels.Tell(new ChannelsActor.ToEach([i.ChannelKey], new ChannelActor.RemoteInvited(target.State.NickOrStar, line)));
         target.Connection.Tell(line.For(target.State.Caps), ActorRefs.NoSender);
         target.Session.Tell(new Core.InvitedEvent(i.ChannelName));
+    }
+
+    /// <summary>KILL of a user of another node: sent to its node, which disconnects it; every node sees its QUIT
+    /// (that node announces it like any QUIT). Returns the error for the operator: 401 when the nick is on no node
+    /// or its node is unreachable; null when sent.</summary>
+    private IrcMessage? KillRemote(string oper, Core.KillRequest k)
+    {
+        if (!Clustered || !_remoteUsers.TryGetValue(k.Nick, out var far)) return Core.Replies.NoSuchNick(Server, oper, k.Nick);
+        if (Unreachable(far.Node)) return UnreachableNick(oper, far.Info.Nick);
+        _log.Warning("chat: {Oper} kills {Nick} on {Node}: {Reason}", oper, far.Info.Nick, far.Node, k.Reason);
+        PeerUsers(far.Node).Tell(new RemoteKill(_selfNode, far.Info.Nick, oper, k.Reason), Self);
+        return null;
     }
 
     private IrcMessage UnreachableNick(string me, string nick) =>
