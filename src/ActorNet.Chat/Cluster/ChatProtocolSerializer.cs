@@ -201,12 +201,13 @@ public sealed class ChatProtocolSerializer(ExtendedActorSystem system) : Seriali
         w.Str(4, u.RealName);
         w.Str(5, u.Away);
         w.Bool(6, u.Oper);
+        w.Bool(7, u.Invisible);
     }
 
     private static RemoteUserInfo ReadUser(ProtoReader r)
     {
         string? nick = null, user = null, host = null, realName = null, away = null;
-        var oper = false;
+        bool oper = false, invisible = false;
         for (var f = r.Next(); f != 0; f = r.Next())
             switch (f)
             {
@@ -216,10 +217,11 @@ public sealed class ChatProtocolSerializer(ExtendedActorSystem system) : Seriali
                 case 4: realName = r.Str(); break;
                 case 5: away = r.Str(); break;
                 case 6: oper = r.Bool(); break;
+                case 7: invisible = r.Bool(); break;
                 default: r.Skip(); break;
             }
 
-        return new RemoteUserInfo(Required(nick, "nick"), user, Required(host, "host"), realName, away, oper);
+        return new RemoteUserInfo(Required(nick, "nick"), user, Required(host, "host"), realName, away, oper, invisible);
     }
 
     private static void Write(ProtoWriter w, ChannelSnapshot c)

@@ -50,12 +50,12 @@ public sealed record WireLine(ByteString Body, long TimeMs, string? MsgId)
     public override int GetHashCode() => HashCode.Combine(TimeMs, MsgId, Body.Count);
 }
 
-/// <summary>What other nodes know of a user on some node.</summary>
-public sealed record RemoteUserInfo(string Nick, string? User, string Host, string? RealName, string? Away, bool Oper)
+/// <summary>What other nodes know of a user on some node (<paramref name="Invisible"/>: user mode +i, for WHO and LUSERS).</summary>
+public sealed record RemoteUserInfo(string Nick, string? User, string Host, string? RealName, string? Away, bool Oper, bool Invisible = false)
 {
     public string Prefix => $"{Nick}!{User}@{Host}";
 
-    public static RemoteUserInfo Of(SessionState s) => new(s.NickOrStar, s.User, s.Host, s.RealName, s.Away, s.Oper);
+    public static RemoteUserInfo Of(SessionState s) => new(s.NickOrStar, s.User, s.Host, s.RealName, s.Away, s.Oper, s.Invisible);
 }
 
 /// <summary>A member of a channel in a <see cref="NodeSnapshot"/>.</summary>

@@ -54,7 +54,8 @@ public sealed class ChatProtocolSerializerTests : IDisposable
         from real in OptText
         from away in OptText
         from oper in Bool
-        select new RemoteUserInfo(nick, user, host, real, away, oper);
+        from invisible in Bool
+        select new RemoteUserInfo(nick, user, host, real, away, oper, invisible);
 
     private static readonly Gen<MessageKind> Kind = Gen.Elements(MessageKind.Privmsg, MessageKind.Notice);
 

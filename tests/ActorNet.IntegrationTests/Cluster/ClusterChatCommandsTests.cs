@@ -64,6 +64,41 @@ public sealed class ClusterChatCommandsTests
         IrcAssert.HasNumeric(await alice.CommandAsync("KILL bob :again"), "401"); // gone from every node
     }
 
+    [Fact(Timeout = 120_000)]
+    public async Task WHO_with_a_mask_and_LUSERS_count_the_users_of_every_node()
+    {
+        await using var kit = await ChatClusterKit.StartAsync(2);
+        var alice = await kit.ClientAsync(0, "alice");
+        await kit.ClientAsync(0, "carol");
+        await kit.ClientAsync(1, "bob");
+        var dave = await kit.ClientAsync(1, "dave");
+        await dave.CommandAsync("MODE dave +i");
+        await alice.CommandAsync("OPER root rootpw");
+
+        // LUSERS: 251/252/266 over both nodes (dave invisible; alice an operator), 255/265 this node's
+        string[] lusers = [];
+        await AwaitAsync(async () =>
+        {
+            lusers = [.. await alice.CommandAsync("LUSERS")];
+            return lusers.Contains(":irc.test 251 alice :There are 3 users and 1 invisible on 2 servers");
+        }, "LUSERS never counted node-b's users");
+        Assert.Contains(":irc.test 252 alice 1 :operator(s) online", lusers);
+        Assert.Contains(":irc.test 255 alice :I have 2 clients and 1 servers", lusers);
+        Assert.Contains(":irc.test 265 alice 2 2 :Current local users 2, max 2", lusers);
+        Assert.Contains(":irc.test 266 alice 4 4 :Current global users 4, max 4", lusers);
+
+        // WHO <mask>: nick, host and real-name masks match users of node-b too (server = their node); an invisible
+        // user only by its exact nick
+        static string[] Who(IEnumerable<string> lines) => lines.Where(l => Code(l) == "352").Select(l => l.Split(' ')[7] + "@" + l.Split(' ')[6]).Order(StringComparer.Ordinal).ToArray();
+        Assert.Equal(["bob@node-b"], Who(await alice.CommandAsync("WHO b*")));
+        Assert.Equal(["alice@irc.test", "bob@node-b", "carol@irc.test"], Who(await alice.CommandAsync("WHO *")));
+        Assert.Equal(["alice@irc.test", "bob@node-b", "carol@irc.test"], Who(await alice.CommandAsync("WHO 127.0.0.1")));
+        Assert.Equal(["bob@node-b"], Who(await alice.CommandAsync("WHO :*b real")));
+        Assert.Equal(["bob@node-b"], Who(await alice.CommandAsync("WHO *!~bob@*")));
+        Assert.Equal(["dave@node-b"], Who(await alice.CommandAsync("WHO dave")));
+        Assert.Empty(Who(await alice.CommandAsync("WHO d*")));
+    }
+
     private static async Task AwaitAsync(Func<Task<bool>> condition, string because)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
