@@ -136,6 +136,7 @@ public sealed class ChatProtocolSerializer(ExtendedActorSystem system) : Seriali
             w.Str(2, k.TargetNick);
             w.Str(3, k.Killer);
             w.Str(4, k.Reason);
+            w.Int64(5, k.Id);
         }),
         _ => throw new ArgumentException($"not a chat protocol message: {obj.GetType()}", nameof(obj)),
     };
@@ -678,6 +679,7 @@ public sealed class ChatProtocolSerializer(ExtendedActorSystem system) : Seriali
     {
         Address? origin = null;
         string? target = null, killer = null, reason = null;
+        long id = 0;
         for (var f = r.Next(); f != 0; f = r.Next())
             switch (f)
             {
@@ -685,10 +687,11 @@ public sealed class ChatProtocolSerializer(ExtendedActorSystem system) : Seriali
                 case 2: target = r.Str(); break;
                 case 3: killer = r.Str(); break;
                 case 4: reason = r.Str(); break;
+                case 5: id = r.Int64(); break;
                 default: r.Skip(); break;
             }
 
-        return new RemoteKill(Required(origin, "origin"), Required(target, "target"), Required(killer, "killer"), reason ?? "");
+        return new RemoteKill(Required(origin, "origin"), id, Required(target, "target"), Required(killer, "killer"), reason ?? "");
     }
 
     // ---- helpers

@@ -193,7 +193,7 @@ public sealed record UserQuit(WireLine Line) : UserChange;
 /// could not be delivered (target gone on the way, node unreachable or removed before the answer).</summary>
 public sealed record PrivateLine(Address Origin, long Id, string TargetNick, MessageKind Kind, WireLine Line) : IChatClusterMessage;
 
-/// <summary>The answer to a <see cref="PrivateLine"/>: delivered to its target's connection, or not (no such nick).</summary>
+/// <summary>The answer to a <see cref="PrivateLine"/> (or a <see cref="RemoteKill"/>): delivered to its target's connection, or not (no such nick).</summary>
 public sealed record PrivateLineResult(long Id, bool Delivered) : IChatClusterMessage;
 
 /// <summary>INVITE of a user of the receiving node (<paramref name="TargetNick"/>) to a channel, already checked on
@@ -204,5 +204,6 @@ public sealed record RemoteInvite(Address Origin, string TargetNick, string Chan
 
 /// <summary>KILL of a user of the receiving node by an IRC operator of <paramref name="Origin"/> (checked there):
 /// the receiver disconnects <paramref name="TargetNick"/> as it would for a local KILL, and every node sees its QUIT
-/// with the reason.</summary>
-public sealed record RemoteKill(Address Origin, string TargetNick, string Killer, string Reason) : IChatClusterMessage;
+/// with the reason. Answered like a <see cref="PrivateLine"/>, with a <see cref="PrivateLineResult"/> of the same
+/// <paramref name="Id"/> (not delivered: no such nick there any more), so the operator learns of a KILL that did nothing.</summary>
+public sealed record RemoteKill(Address Origin, long Id, string TargetNick, string Killer, string Reason) : IChatClusterMessage;

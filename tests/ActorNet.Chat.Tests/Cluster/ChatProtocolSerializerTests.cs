@@ -121,7 +121,7 @@ public sealed class ChatProtocolSerializerTests : IDisposable
         [typeof(NickOwnerQuery)] = Text.Select(n => (object)new NickOwnerQuery(n)),
         [typeof(NickOwner)] = from n in Text from o in OptNode select (object)new NickOwner(n, o),
         [typeof(RemoteInvite)] = from o in Node from t in Text from k in Text from n in Text from l in Line select (object)new RemoteInvite(o, t, k, n, l),
-        [typeof(RemoteKill)] = from o in Node from t in Text from k in Text from r in Text select (object)new RemoteKill(o, t, k, r),
+        [typeof(RemoteKill)] = from o in Node from i in Long from t in Text from k in Text from r in Text select (object)new RemoteKill(o, i, t, k, r),
     };
 
     private static readonly Gen<object> AnyMessage = Gen.OneOf(Samples.Values);

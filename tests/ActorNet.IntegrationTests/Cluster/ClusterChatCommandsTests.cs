@@ -64,6 +64,22 @@ public sealed class ClusterChatCommandsTests
         IrcAssert.HasNumeric(await alice.CommandAsync("KILL bob :again"), "401"); // gone from every node
     }
 
+    [Fact(Timeout = 150_000)]
+    public async Task A_KILL_of_a_user_of_a_cut_off_node_gets_the_operator_a_401_not_silence()
+    {
+        await using var kit = await ChatClusterKit.StartAsync(3);
+        var alice = await kit.ClientAsync(0, "alice");
+        await kit.ClientAsync(2, "carol");
+        await ChatClusterKit.AwaitKnownAsync(alice, "carol");
+        IrcAssert.HasNumeric(await alice.CommandAsync("OPER root rootpw"), "381");
+
+        await kit.Nodes[2].CutOffAsync();
+        // sent before anyone noticed (then failed when node-c is reported unreachable), or refused at once after
+        await alice.SendAsync("KILL carol :bye");
+        var failed = await alice.ExpectAsync(l => Code(l) == "401", TimeSpan.FromSeconds(30));
+        Assert.EndsWith(" carol :No such nick/channel (its server is unreachable)", failed);
+    }
+
     [Fact(Timeout = 120_000)]
     public async Task WHO_with_a_mask_and_LUSERS_count_the_users_of_every_node()
     {

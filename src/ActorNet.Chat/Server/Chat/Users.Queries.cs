@@ -105,7 +105,7 @@ public sealed partial class UsersActor
                 break;
             case KillRequest k:
                 if (TryFind(k.Nick, out var victim)) Kill(victim, nick, k.Reason);
-                else if (KillRemote(nick, k) is { } refusal) replies.Add(refusal);
+                else if (KillRemote(me, k) is { } refusal) replies.Add(refusal);
                 break;
             case WallopsRequest w:
                 var wallops = new Outgoing(IrcMessage.FromSource(me.State.Prefix, "WALLOPS", w.Text), _time.GetUtcNow());

@@ -18,7 +18,9 @@ public sealed partial class UsersActor
         // the operator's node checked that the killer is an operator (481 otherwise), as for a local KILL
         Receive<RemoteKill>(k =>
         {
-            if (TryFind(k.TargetNick, out var victim)) Kill(victim, k.Killer, k.Reason);
+            var found = TryFind(k.TargetNick, out var victim);
+            if (found) Kill(victim, k.Killer, k.Reason);
+            Sender.Tell(new PrivateLineResult(k.Id, found), Self);
         });
     }
 
@@ -52,13 +54,17 @@ public sealed partial class UsersActor
 
     /// <summary>KILL of a user of another node: sent to its node, which disconnects it; every node sees its QUIT
     /// (that node announces it like any QUIT). Returns the error for the operator: 401 when the nick is on no node
-    /// or its node is unreachable; null when sent.</summary>
-    private IrcMessage? KillRemote(string oper, Core.KillRequest k)
+    /// or its node is unreachable; null when sent. Acknowledged like a private line (Users.RemotePrivate.cs): the
+    /// operator gets 401 later when the user was gone there, or when the node becomes unreachable or leaves first.</summary>
+    private IrcMessage? KillRemote(User oper, Core.KillRequest k)
     {
-        if (!Clustered || !_remoteUsers.TryGetValue(k.Nick, out var far)) return Core.Replies.NoSuchNick(Server, oper, k.Nick);
-        if (Unreachable(far.Node)) return UnreachableNick(oper, far.Info.Nick);
-        _log.Warning("chat: {Oper} kills {Nick} on {Node}: {Reason}", oper, far.Info.Nick, far.Node, k.Reason);
-        PeerUsers(far.Node).Tell(new RemoteKill(_selfNode, far.Info.Nick, oper, k.Reason), Self);
+        var me = oper.State.NickOrStar;
+        if (!Clustered || !_remoteUsers.TryGetValue(k.Nick, out var far)) return Core.Replies.NoSuchNick(Server, me, k.Nick);
+        if (Unreachable(far.Node)) return UnreachableNick(me, far.Info.Nick);
+        _log.Warning("chat: {Oper} kills {Nick} on {Node}: {Reason}", me, far.Info.Nick, far.Node, k.Reason);
+        var id = ++_lineSeq;
+        Track(far.Node, id, new PendingLine(oper.Session, far.Info.Nick));
+        PeerUsers(far.Node).Tell(new RemoteKill(_selfNode, id, far.Info.Nick, me, k.Reason), Self);
         return null;
     }
 
