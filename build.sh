@@ -50,7 +50,27 @@ sum_counter() {
         | awk '{ s += $1 } END { print s + 0 }'
 }
 
+# The tests drive programs nobody here wrote: headless Chromium (tests/ActorNet.IntegrationTests/Browser), Python's
+# ssl module and openssl s_client (IrcTlsTests, TlsTests). They fail, not skip, without them, so a fresh Debian
+# machine gets them from apt-get here; elsewhere the message says what to install.
+ensure_test_tools() {
+    local missing=()
+    command -v chromium >/dev/null || [[ -n "${CHROMIUM_PATH:-}" ]] || missing+=(chromium)
+    command -v python3 >/dev/null || missing+=(python3)
+    command -v openssl >/dev/null || missing+=(openssl)
+    (( ${#missing[@]} == 0 )) && return 0
+    local sudo=""
+    (( EUID == 0 )) || sudo="sudo -n"
+    if command -v apt-get >/dev/null; then
+        echo "installing test prerequisites: ${missing[*]}" >&2
+        $sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null \
+            && return 0
+    fi
+    echo "warning: ${missing[*]} not installed and could not be installed here; the tests that need them will fail" >&2
+}
+
 run_tests() {
+    ensure_test_tools
     build
     publish --no-build
     export ACTORNET_BIN="$PWD/$PUBLISH_DIR/actornet"

@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
-# Proxy bench on 127.0.0.1 only: bulk uploads through ActorNet's `handler = forward` listener, socat and haproxy
-# (Debian packages, installed with apt-get if missing), side by side in one run, to one sink (the bench client).
-# Usage: ./build.sh bench proxy   (env: BENCH_RUNS=1, BENCH_PROXY_MIB=256, BENCH_OUT=dir; BENCH_SKIP_PUBLISH=1)
-# Cases: 1 transfer and 10 parallel transfers of BENCH_PROXY_MIB MiB each. Every server started here is stopped on
+# Proxy bench on 127.0.0.1 only: bulk uploads and downloads through ActorNet's `handler = forward` listener, socat
+# and haproxy (Debian packages, installed with apt-get if missing), side by side in one run, to and from one sink
+# (the bench client).
+# Usage: ./build.sh bench proxy   (env: BENCH_RUNS=1, BENCH_PROXY_MIB=256, BENCH_PROXY_DIRECTIONS="up down",
+# BENCH_OUT=dir; BENCH_SKIP_PUBLISH=1)
+# Cases: per direction, 1 transfer and 10 parallel transfers of BENCH_PROXY_MIB MiB each. Every server started here is stopped on
 # exit (trap). Results: $OUT/proxy-results.jsonl and $OUT/proxy-summary.txt.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 RUNS="${BENCH_RUNS:-1}"
 MIB="${BENCH_PROXY_MIB:-256}"
+DIRECTIONS="${BENCH_PROXY_DIRECTIONS:-up down}"
 OUT="${BENCH_OUT:-artifacts/bench/proxy-$(date +%Y%m%d-%H%M%S)}"
 PUB=artifacts/bench/actornet
 mkdir -p "$OUT"
@@ -66,18 +69,22 @@ CONF
 
 log "load before: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
 for run in $(seq 1 "$RUNS"); do
+  for direction in $DIRECTIONS; do
+    diropt=(); suffix=""
+    if [[ $direction == down ]]; then diropt=(--download); suffix="-down"; fi
     for clients in 1 10; do
         for server in actornet socat haproxy; do
             start_proxy "$server"
-            label="proxy-c$clients-${MIB}mib|$server"
+            label="proxy-c$clients-${MIB}mib$suffix|$server"
             log "$label (load $(cut -d' ' -f1 /proc/loadavg))"
             # socat forks per connection: its RSS is the parent's only, so growth is reported for actornet and haproxy
             pidopt=(); if [[ $server != socat ]]; then pidopt=(--server-pid "$PROXY_PID"); fi
-            "$BIN" bench proxy --port "$PROXY_PORT" --sink-port "$SINK_PORT" -c "$clients" --mib "$MIB" "${pidopt[@]}" \
+            "$BIN" bench proxy --port "$PROXY_PORT" --sink-port "$SINK_PORT" -c "$clients" --mib "$MIB" "${diropt[@]}" "${pidopt[@]}" \
                 --timeout 600 --json --quiet --label "$label" >>"$RESULTS" || log "$label: run reported errors (kept in results)"
             stop "$PROXY_PID"
         done
     done
+  done
 done
 log "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 

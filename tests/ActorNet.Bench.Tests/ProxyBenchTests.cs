@@ -12,16 +12,18 @@ public class ProxyBenchTests
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
 
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public async Task Proxy_bench_counts_every_byte_and_catches_a_changed_one(bool corrupt)
+    [InlineData(false, false)]
+    [InlineData(true, false)]
+    [InlineData(false, true)]
+    [InlineData(true, true)]
+    public async Task Proxy_bench_counts_every_byte_and_catches_a_changed_one(bool corrupt, bool download)
     {
         var sinkPort = FreePort();
         using var front = new TcpListener(IPAddress.Loopback, 0);
         front.Start();
         using var cts = new CancellationTokenSource(Bound);
-        var forwarding = ForwardAsync(front, sinkPort, connections: 2, corrupt, cts.Token);
-        var o = new BenchOptions { Port = ((IPEndPoint)front.LocalEndpoint).Port, SinkPort = sinkPort, Clients = 2, TransferMiB = 4, Timeout = Bound, Progress = false };
+        var forwarding = ForwardAsync(front, sinkPort, connections: 2, corrupt, cts.Token, corruptDownstream: download);
+        var o = new BenchOptions { Port = ((IPEndPoint)front.LocalEndpoint).Port, SinkPort = sinkPort, Clients = 2, TransferMiB = 4, Timeout = Bound, Progress = false, Download = download };
         var report = await ProxyBench.RunAsync(o, TextWriter.Null, CancellationToken.None).WaitAsync(Bound);
         await forwarding.WaitAsync(Bound);
         Assert.Equal(0, report.Get("lost"));
@@ -56,9 +58,10 @@ public class ProxyBenchTests
     }
 
     /// <summary>Accepts <paramref name="connections"/> clients, each copied to the sink and its FIN passed on both ways;
-    /// with <paramref name="corrupt"/> the first byte of the first connection is flipped; with <paramref name="strayFirst"/>
+    /// with <paramref name="corrupt"/> the first byte of the first connection is flipped (from the sink with
+    /// <paramref name="corruptDownstream"/>, else towards it); with <paramref name="strayFirst"/>
     /// a connection that sends nothing is opened to the sink and closed before the first upstream connection.</summary>
-    private static async Task ForwardAsync(TcpListener front, int sinkPort, int connections, bool corrupt, CancellationToken ct, bool strayFirst = false)
+    private static async Task ForwardAsync(TcpListener front, int sinkPort, int connections, bool corrupt, CancellationToken ct, bool strayFirst = false, bool corruptDownstream = false)
     {
         var pipes = new List<Task>();
         for (var i = 0; i < connections; i++)
@@ -73,7 +76,7 @@ public class ProxyBenchTests
             var upstream = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
             await upstream.ConnectAsync(new IPEndPoint(IPAddress.Loopback, sinkPort), ct);
             var flip = corrupt && i == 0;
-            pipes.Add(Task.WhenAll(CopyAsync(client, upstream, flip, ct), CopyAsync(upstream, client, false, ct))
+            pipes.Add(Task.WhenAll(CopyAsync(client, upstream, flip && !corruptDownstream, ct), CopyAsync(upstream, client, flip && corruptDownstream, ct))
                 .ContinueWith(_ => { client.Dispose(); upstream.Dispose(); }, TaskScheduler.Default));
         }
 

@@ -23,7 +23,7 @@ public static class BenchCli
             6667, 1000, 0, stdout, stderr, (o, ct) => ConnectBench.RunAsync(o, stderr, ct)));
         bench.Subcommands.Add(Workload("udp", "C peers send M datagrams of S bytes through a udp-relay listener: relayed/s and loss.",
             7002, 4, 10000, stdout, stderr, (o, ct) => UdpBench.RunAsync(o, stderr, ct)));
-        bench.Subcommands.Add(Workload("proxy", "C parallel uploads of --mib MiB through a TCP forward proxy (--port) to a sink here (--sink-port, its upstream): MB/s, bytes lost, proxy RSS growth.",
+        bench.Subcommands.Add(Workload("proxy", "C parallel uploads (or --download: downloads) of --mib MiB through a TCP forward proxy (--port) to a sink here (--sink-port, its upstream): MB/s, bytes lost, proxy RSS growth.",
             7010, 1, 0, stdout, stderr, (o, ct) => ProxyBench.RunAsync(o, stderr, ct)));
         bench.Subcommands.Add(BaselineCommand(stdout, stderr));
         bench.Subcommands.Add(SummarizeCommand(stdout, stderr));
@@ -50,6 +50,7 @@ public static class BenchCli
         var quiet = new Option<bool>("--quiet", "-q") { Description = "No live progress line on stderr" };
         var sinkPort = new Option<int>("--sink-port") { Description = "proxy: port of the sink this process listens on (the proxy's upstream)" };
         var mib = new Option<int>("--mib") { Description = "proxy: MiB per transfer", DefaultValueFactory = _ => 256 };
+        var download = new Option<bool>("--download") { Description = "proxy: the sink sends, the clients receive and check (default: clients upload)" };
         var label = new Option<string?>("--label") { Description = "Label copied into the JSON (used by bench/run-bench.sh)" };
         var extraPorts = new Option<string?>("--extra-ports") { Description = "fanout: more ports (comma-separated, e.g. other cluster nodes' chat listeners); clients are spread round-robin" };
         var cmd = new Command(name, description) { host, portOpt, clientsOpt, messagesOpt, size, rate, timeout, window, channel, json, quiet, label };
@@ -58,6 +59,7 @@ public static class BenchCli
         {
             cmd.Options.Add(sinkPort);
             cmd.Options.Add(mib);
+            cmd.Options.Add(download);
             cmd.Options.Add(pid);
         }
         if (name is "echo" or "fanout") cmd.Options.Add(tls);
@@ -91,6 +93,7 @@ public static class BenchCli
                 Hold = TimeSpan.FromSeconds(parse.GetValue(hold)),
                 SinkPort = parse.GetValue(sinkPort),
                 TransferMiB = parse.GetValue(mib),
+                Download = parse.GetValue(download),
                 Json = parse.GetValue(json),
                 Progress = !parse.GetValue(quiet),
                 ExtraPorts = (parse.GetValue(extraPorts) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)

@@ -10,8 +10,9 @@ namespace ActorNet.Bench.Clients;
 /// The proxy workload: C (--clients) parallel bulk uploads of --mib MiB each through a TCP forward proxy (--port) to
 /// a sink this process listens on (--sink-port, the proxy's upstream). Every sink connection checks each byte against
 /// the pattern at its offset (in order, none lost, none changed) and closes after the sender's FIN; a sender ends at
-/// the proxy's FIN back. Reports MB/s (10^6 bytes/s) of the whole run, bytes lost, corrupt transfers and, with
-/// --server-pid, the proxy's RSS growth (peak during the run minus before).
+/// the proxy's FIN back. With --download the other way round: each upstream connection the sink accepts sends --mib
+/// MiB and its FIN, and each client checks every byte, then closes. Reports MB/s (10^6 bytes/s) of the whole run,
+/// bytes lost, corrupt transfers and, with --server-pid, the proxy's RSS growth (peak during the run minus before).
 /// </summary>
 public static class ProxyBench
 {
@@ -55,29 +56,34 @@ public static class ProxyBench
                 while (true)
                 {
                     var socket = await sink.AcceptSocketAsync(stopAccepting.Token);
-                    lock (drains) drains.Add(DrainAsync(socket, pattern, errors, cts.Token));
+                    var side = o.Download ? SourceAsync(socket, pattern, perTransfer, cts.Token) : DrainAsync(socket, pattern, errors, cts.Token);
+                    lock (drains) drains.Add(side);
                 }
             }
             catch (OperationCanceledException) when (stopAccepting.IsCancellationRequested)
             {
             }
         });
-        var senders = Enumerable.Range(0, o.Clients).Select(i => SendAsync(o.EndPoint, pattern, perTransfer, errors, cts.Token)).ToArray();
+        // Upload: a client returns 0 and the sink side counts what it checked; download: the other way round.
+        var clients = Enumerable.Range(0, o.Clients)
+            .Select(i => o.Download ? ReceiveAsync(o.EndPoint, pattern, errors, cts.Token) : SendAsync(o.EndPoint, pattern, perTransfer, errors, cts.Token))
+            .ToArray();
         long received = 0;
         try
         {
-            // a sender ends at the proxy's FIN, which follows its sink connection's close: its drain is done by then
-            await Task.WhenAll(senders);
+            // a client ends at the proxy's FIN, which follows its sink connection's close (upload) or send (download)
+            received = (await Task.WhenAll(clients)).Sum();
             await stopAccepting.CancelAsync();
             await accepting;
             Task<long>[] all;
             lock (drains) all = drains.ToArray();
-            received = (await Task.WhenAll(all)).Sum();
+            received += (await Task.WhenAll(all)).Sum();
         }
         catch (Exception ex) when (ex is OperationCanceledException or SocketException or IOException)
         {
             errors.Enqueue(cts.IsCancellationRequested ? $"timed out after {o.Timeout.TotalSeconds:F0} s" : ex.Message);
-            lock (drains) received = drains.Where(d => d.IsCompletedSuccessfully).Sum(d => d.Result);
+            received = clients.Where(c => c.IsCompletedSuccessfully).Sum(c => c.Result);
+            lock (drains) received += drains.Where(d => d.IsCompletedSuccessfully).Sum(d => d.Result);
         }
 
         var seconds = Stopwatch.GetElapsedTime(t0).TotalSeconds;
@@ -88,6 +94,7 @@ public static class ProxyBench
         var metrics = new List<Metric>
         {
             new("transfers", o.Clients, ""),
+            new("download", o.Download ? 1 : 0, "1 = sink to clients, 0 = clients to sink"),
             new("mib_per_transfer", o.TransferMiB, "MiB"),
             new("duration_s", seconds, "s"),
             new("mb_per_s", received / seconds / 1e6, "MB/s (10^6 bytes/s, all transfers together)"),
@@ -102,10 +109,10 @@ public static class ProxyBench
             metrics.Add(new("server_rss_growth_mib", (rssPeak - rssBefore) / 1024.0, "MiB"));
         }
 
-        return new BenchReport("proxy", $"{o.EndPoint} -> sink 127.0.0.1:{o.SinkPort}", metrics, errors.Distinct().Take(10).ToList());
+        return new BenchReport("proxy", o.Download ? $"sink 127.0.0.1:{o.SinkPort} -> {o.EndPoint}" : $"{o.EndPoint} -> sink 127.0.0.1:{o.SinkPort}", metrics, errors.Distinct().Take(10).ToList());
     }
 
-    private static async Task SendAsync(IPEndPoint proxy, byte[] pattern, long total, ConcurrentQueue<string> errors, CancellationToken ct)
+    private static async Task<long> SendAsync(IPEndPoint proxy, byte[] pattern, long total, ConcurrentQueue<string> errors, CancellationToken ct)
     {
         using var client = new Socket(proxy.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         await client.ConnectAsync(proxy, ct);
@@ -120,9 +127,47 @@ public static class ProxyBench
         while (true)
         {
             var read = await client.ReceiveAsync(buffer, SocketFlags.None, ct); // the proxy's FIN ends the transfer
-            if (read == 0) return;
+            if (read == 0) return 0;
             errors.Enqueue("the proxy sent bytes back on an upload");
         }
+    }
+
+    /// <summary>A download: reads to the proxy's FIN, checking every byte against the pattern at its offset, then
+    /// closes (the proxy passes that FIN on to the sink side, which ends there).</summary>
+    private static async Task<long> ReceiveAsync(IPEndPoint proxy, byte[] pattern, ConcurrentQueue<string> errors, CancellationToken ct)
+    {
+        using var client = new Socket(proxy.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        await client.ConnectAsync(proxy, ct);
+        var got = await ReadCheckedAsync(client, pattern, errors, ct);
+        client.Shutdown(SocketShutdown.Send);
+        return got;
+    }
+
+    /// <summary>The sink side of a download: sends <paramref name="total"/> bytes of the pattern and its FIN, then waits
+    /// for the client's FIN through the proxy. Counts nothing (the client does), and a connection that fails is no
+    /// transfer of its own: a port probe that resets, or a proxy that lost it, which its client reports as loss.</summary>
+    private static async Task<long> SourceAsync(Socket socket, byte[] pattern, long total, CancellationToken ct)
+    {
+        using var _ = socket;
+        try
+        {
+            for (long sent = 0; sent < total;)
+            {
+                var n = (int)Math.Min(pattern.Length, total - sent);
+                sent += await socket.SendAsync(pattern.AsMemory(0, n), SocketFlags.None, ct);
+            }
+
+            socket.Shutdown(SocketShutdown.Send);
+            var buffer = new byte[4096];
+            while (await socket.ReceiveAsync(buffer, SocketFlags.None, ct) > 0)
+            {
+            }
+        }
+        catch (SocketException)
+        {
+        }
+
+        return 0;
     }
 
     /// <summary>Reads one upload to its EOF, checking every byte against the pattern at its offset; then closes. A
@@ -130,6 +175,24 @@ public static class ProxyBench
     private static async Task<long> DrainAsync(Socket socket, byte[] pattern, ConcurrentQueue<string> errors, CancellationToken ct)
     {
         using var _ = socket;
+        long got;
+        try
+        {
+            got = await ReadCheckedAsync(socket, pattern, errors, ct);
+        }
+        catch (SocketException)
+        {
+            return 0; // a probe that reset before sending: no transfer
+        }
+
+        if (got == 0) return 0; // a probe: it is gone already
+        socket.Shutdown(SocketShutdown.Send);
+        return got;
+    }
+
+    /// <summary>Reads to EOF, checking every byte against the pattern at its offset (a mismatch is reported once).</summary>
+    private static async Task<long> ReadCheckedAsync(Socket socket, byte[] pattern, ConcurrentQueue<string> errors, CancellationToken ct)
+    {
         var buffer = new byte[256 * 1024];
         long got = 0;
         var corrupt = false;
@@ -140,12 +203,13 @@ public static class ProxyBench
             {
                 read = await socket.ReceiveAsync(buffer, SocketFlags.None, ct);
             }
-            catch (SocketException) when (got == 0)
+            catch (SocketException) when (got > 0)
             {
-                return 0; // a probe that reset: no transfer
+                errors.Enqueue($"a transfer was reset after {got} bytes");
+                return got;
             }
 
-            if (read == 0) break;
+            if (read == 0) return got;
             if (!corrupt && !Matches(buffer.AsSpan(0, read), pattern, got))
             {
                 corrupt = true;
@@ -154,10 +218,6 @@ public static class ProxyBench
 
             got += read;
         }
-
-        if (got == 0) return 0; // a probe: it is gone already
-        socket.Shutdown(SocketShutdown.Send);
-        return got;
     }
 
     private static bool Matches(ReadOnlySpan<byte> data, byte[] pattern, long offset)

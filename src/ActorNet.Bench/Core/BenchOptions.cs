@@ -44,8 +44,11 @@ public sealed record BenchOptions
     /// <summary>proxy: the port this process listens on as the proxy's upstream (the sink).</summary>
     public int SinkPort { get; init; }
 
-    /// <summary>proxy: MiB each transfer uploads.</summary>
+    /// <summary>proxy: MiB each transfer carries.</summary>
     public int TransferMiB { get; init; } = 256;
+
+    /// <summary>proxy: the sink sends and the clients check (a download through the proxy) instead of an upload.</summary>
+    public bool Download { get; init; }
 
     /// <summary>echo / fanout: speak TLS to the server (any certificate accepted).</summary>
     public bool Tls { get; init; }

@@ -239,6 +239,28 @@ public sealed class ChatProtocolSerializer(ExtendedActorSystem system) : Seriali
             m.Bool(3, member.Voice);
         });
         w.Msg(7, c.Modes, WriteModes);
+        w.Msg(8, c.Stamp, WriteStamp);
+    }
+
+    private static void WriteStamp(ProtoWriter w, ChannelStamp s)
+    {
+        w.Int64(1, s.CreatedTicks);
+        w.Address(2, s.Node);
+    }
+
+    private static ChannelStamp ReadStamp(ProtoReader r)
+    {
+        long ticks = 0;
+        Address? node = null;
+        for (var f = r.Next(); f != 0; f = r.Next())
+            switch (f)
+            {
+                case 1: ticks = r.Int64(); break;
+                case 2: node = r.Address(); break;
+                default: r.Skip(); break;
+            }
+
+        return new ChannelStamp(ticks, Required(node, "channel stamp node"));
     }
 
     private static void WriteModes(ProtoWriter w, ChannelModes m)
@@ -252,14 +274,17 @@ public sealed class ChatProtocolSerializer(ExtendedActorSystem system) : Seriali
         w.Str(7, m.Key);
         if (m.Limit is { } limit) w.Int64(8, limit + 1L); // +1: a limit of 0 is not "no limit"
         foreach (var ban in m.Bans) w.Str(9, ban);
+        w.Bool(10, m.NoCtcp); // 10-12 came later: an older node skips them (and its snapshots leave them out)
+        foreach (var mask in m.Excepts) w.Str(11, mask);
+        foreach (var mask in m.InviteExcepts) w.Str(12, mask);
     }
 
     private static ChannelModes ReadModes(ProtoReader r)
     {
-        bool i = false, m = false, open = false, unlocked = false, s = false, p = false;
+        bool i = false, m = false, open = false, unlocked = false, s = false, p = false, noCtcp = false;
         string? key = null;
         int? limit = null;
-        var bans = new List<string>();
+        List<string> bans = new(), excepts = new(), invex = new();
         for (var f = r.Next(); f != 0; f = r.Next())
             switch (f)
             {
@@ -275,25 +300,33 @@ public sealed class ChatProtocolSerializer(ExtendedActorSystem system) : Seriali
                     limit = l is >= 0 and <= int.MaxValue ? (int)l : throw new SerializationException("channel limit out of range");
                     break;
                 case 9: bans.Add(r.Str()); break;
+                case 10: noCtcp = r.Bool(); break;
+                case 11: excepts.Add(r.Str()); break;
+                case 12: invex.Add(r.Str()); break;
                 default: r.Skip(); break;
             }
 
-        return new ChannelModes(i, m, !open, !unlocked, s, p, key, limit, bans.ToArray());
+        return new ChannelModes(i, m, !open, !unlocked, s, p, key, limit, bans.ToArray())
+        {
+            NoCtcp = noCtcp, Excepts = excepts.ToArray(), InviteExcepts = invex.ToArray(),
+        };
     }
 
     private static MemberJoined ReadJoined(ProtoReader r)
     {
         var op = false;
         ChannelModes? modes = null;
+        ChannelStamp? stamp = null;
         for (var f = r.Next(); f != 0; f = r.Next())
             switch (f)
             {
                 case 1: op = r.Bool(); break;
                 case 2: modes = r.Msg(ReadModes); break;
+                case 3: stamp = r.Msg(ReadStamp); break;
                 default: r.Skip(); break;
             }
 
-        return new MemberJoined(op, modes ?? ChannelModes.Default);
+        return new MemberJoined(op, modes ?? ChannelModes.Default, stamp);
     }
 
     private static ChannelSnapshot ReadChannel(ProtoReader r)
@@ -301,6 +334,7 @@ public sealed class ChatProtocolSerializer(ExtendedActorSystem system) : Seriali
         string? key = null, name = null, topic = null, setter = null;
         long time = 0;
         ChannelModes? modes = null;
+        ChannelStamp? stamp = null;
         var members = new List<ChannelMemberInfo>();
         for (var f = r.Next(); f != 0; f = r.Next())
             switch (f)
@@ -312,10 +346,11 @@ public sealed class ChatProtocolSerializer(ExtendedActorSystem system) : Seriali
                 case 5: time = r.Int64(); break;
                 case 6: members.Add(r.Msg(ReadMember)); break;
                 case 7: modes = r.Msg(ReadModes); break;
+                case 8: stamp = r.Msg(ReadStamp); break;
                 default: r.Skip(); break;
             }
 
-        return new ChannelSnapshot(Required(key, "channel key"), Required(name, "channel name"), topic, setter, time, members.ToArray(), modes);
+        return new ChannelSnapshot(Required(key, "channel key"), Required(name, "channel name"), topic, setter, time, members.ToArray(), modes, stamp);
     }
 
     private static ChannelMemberInfo ReadMember(ProtoReader r)
@@ -350,6 +385,7 @@ public sealed class ChatProtocolSerializer(ExtendedActorSystem system) : Seriali
                 {
                     n.Bool(1, x.Op);
                     n.Msg(2, x.Modes, WriteModes);
+                    n.Msg(3, x.Stamp, WriteStamp);
                 });
                 break;
             case MemberParted p: w.Msg(11, p, (_, _) => { }); break;

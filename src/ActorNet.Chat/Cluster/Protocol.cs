@@ -62,9 +62,10 @@ public sealed record RemoteUserInfo(string Nick, string? User, string Host, stri
 public sealed record ChannelMemberInfo(string Nick, bool Op, bool Voice);
 
 /// <summary>One channel as its node sees it (its local members, with their prefixes). <paramref name="TopicSetter"/>
-/// is null when the setter is not known; <paramref name="Modes"/> null when the sender did not say (older node).</summary>
+/// is null when the setter is not known; <paramref name="Modes"/> and <paramref name="Stamp"/> null when the sender did
+/// not say (older node).</summary>
 public sealed record ChannelSnapshot(string Key, string Name, string? Topic, string? TopicSetter, long TopicTimeMs, ChannelMemberInfo[] Members,
-    ChannelModes? Modes = null);
+    ChannelModes? Modes = null, ChannelStamp? Stamp = null);
 
 /// <summary>Everything a node's chat service holds locally: users and the channels they are on. Replaces what the
 /// receiver knew of that node (sent when a member comes up, and on request).</summary>
@@ -89,20 +90,50 @@ public abstract record ChannelChange;
 
 /// <summary>JOIN: the user is a member now (<paramref name="Op"/>: with @, the channel's first member).
 /// <paramref name="Modes"/> are the channel's modes on the origin node at that moment: its <c>cluster-link</c>
-/// keeps them (and every MODE after) for the snapshot a node that comes up later gets.</summary>
-public sealed record MemberJoined(bool Op, ChannelModes Modes) : ChannelChange;
+/// keeps them (and every MODE after) for the snapshot a node that comes up later gets. <paramref name="Stamp"/> is
+/// the channel's creation stamp as the origin node knows it (null from an older node).</summary>
+public sealed record MemberJoined(bool Op, ChannelModes Modes, ChannelStamp? Stamp = null) : ChannelChange;
 
-/// <summary>A channel's modes (+i +m +n +t +s +p, the key, the limit and the ban masks).</summary>
+/// <summary>
+/// A channel's creation stamp, IRC's channel timestamp (TS) with a tie-break: when its first member joined
+/// (<paramref name="CreatedTicks"/>, UTC ticks on that node) and on which node. Each node holds its own copy of a
+/// channel, so two first joins at the same moment on two nodes make two founders; every node keeps the stamp that
+/// <see cref="Precedes"/> all others it has heard of, and a node whose own stamp loses takes @ and + away from its
+/// local members (MODE -o/-v, as IRC servers do on a TS collision), while statuses that come with a losing stamp
+/// are not taken: exactly one founder op is left, the same on every node.
+/// </summary>
+public sealed record ChannelStamp(long CreatedTicks, Address Node)
+{
+    /// <summary>The rule: the older creation wins; at the same tick, the node with the lower address (ordinal).</summary>
+    public bool Precedes(ChannelStamp other) =>
+        CreatedTicks != other.CreatedTicks ? CreatedTicks < other.CreatedTicks : string.CompareOrdinal(Node.ToString(), other.Node.ToString()) < 0;
+
+    /// <summary>Whether a member with <paramref name="theirs"/> keeps its statuses next to a channel stamped
+    /// <paramref name="mine"/>: unless theirs is beaten (no stamp on either side: an older node, as before).</summary>
+    public static bool Counts(ChannelStamp? theirs, ChannelStamp? mine) => theirs is null || mine is null || !mine.Precedes(theirs);
+}
+
+/// <summary>A channel's modes (+i +m +n +t +s +p, the key, the limit and the ban masks; +C and the +e / +I masks,
+/// added later, are init properties so that the positional shape stays).</summary>
 public sealed record ChannelModes(bool InviteOnly, bool Moderated, bool NoExternal, bool TopicLocked, bool Secret, bool Private,
     string? Key, int? Limit, string[] Bans)
 {
     /// <summary>A new channel's modes (+nt).</summary>
     public static ChannelModes Default { get; } = new(false, false, true, true, false, false, null, null, []);
 
+    /// <summary>+C: CTCP (other than ACTION) to the channel is refused.</summary>
+    public bool NoCtcp { get; init; }
+
+    /// <summary>+e: ban exception masks.</summary>
+    public string[] Excepts { get; init; } = [];
+
+    /// <summary>+I: invite exception masks.</summary>
+    public string[] InviteExcepts { get; init; } = [];
+
     public bool Equals(ChannelModes? other) =>
-        other is not null && (InviteOnly, Moderated, NoExternal, TopicLocked, Secret, Private, Key, Limit)
-        == (other.InviteOnly, other.Moderated, other.NoExternal, other.TopicLocked, other.Secret, other.Private, other.Key, other.Limit)
-        && Bans.SequenceEqual(other.Bans);
+        other is not null && (InviteOnly, Moderated, NoExternal, TopicLocked, Secret, Private, Key, Limit, NoCtcp)
+        == (other.InviteOnly, other.Moderated, other.NoExternal, other.TopicLocked, other.Secret, other.Private, other.Key, other.Limit, other.NoCtcp)
+        && Bans.SequenceEqual(other.Bans) && Excepts.SequenceEqual(other.Excepts) && InviteExcepts.SequenceEqual(other.InviteExcepts);
 
     public override int GetHashCode() => HashCode.Combine(InviteOnly, Moderated, Key, Limit, Bans.Length);
 
@@ -120,10 +151,15 @@ public sealed record ChannelModes(bool InviteOnly, bool Moderated, bool NoExtern
         {
             Limit = c.Add && int.TryParse(c.Arg, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var l) ? l : null,
         },
-        'b' when c.Arg is { } mask && c.Add && !Bans.Contains(mask, casemap) => this with { Bans = [.. Bans, mask] },
-        'b' when c.Arg is { } mask && !c.Add => this with { Bans = Bans.Where(b => !casemap.Equals(b, mask)).ToArray() },
+        'C' => this with { NoCtcp = c.Add },
+        'b' when c.Arg is { } mask => this with { Bans = WithMask(Bans, c.Add, mask, casemap) },
+        'e' when c.Arg is { } mask => this with { Excepts = WithMask(Excepts, c.Add, mask, casemap) },
+        'I' when c.Arg is { } mask => this with { InviteExcepts = WithMask(InviteExcepts, c.Add, mask, casemap) },
         _ => this,
     };
+
+    private static string[] WithMask(string[] list, bool add, string mask, IEqualityComparer<string> casemap) =>
+        add ? list.Contains(mask, casemap) ? list : [.. list, mask] : list.Where(b => !casemap.Equals(b, mask)).ToArray();
 }
 
 /// <summary>PART: the user left.</summary>

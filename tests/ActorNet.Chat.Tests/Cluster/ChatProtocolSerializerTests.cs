@@ -61,19 +61,27 @@ public sealed class ChatProtocolSerializerTests : IDisposable
 
     private static readonly Gen<ModeChange> Mode =
         from add in Bool
-        from mode in Gen.Elements('o', 'v', 'b', 'k', 'l', 'i', 'm', 'n', 't', 's', 'p')
+        from mode in Gen.Elements('o', 'v', 'b', 'e', 'I', 'k', 'l', 'i', 'm', 'n', 't', 's', 'p', 'C')
         from arg in OptText
         select new ModeChange(add, mode, arg);
 
     private static readonly Gen<ChannelModes> Modes =
-        from flags in Bool.ArrayOf(6)
+        from flags in Bool.ArrayOf(7)
         from key in OptText
         from limit in Gen.Frequency((1, Gen.Constant<int?>(null)), (2, Gen.Choose(0, int.MaxValue).Select(l => (int?)l)))
         from bans in Text.ArrayOf()
-        select new ChannelModes(flags[0], flags[1], flags[2], flags[3], flags[4], flags[5], key, limit, bans);
+        from excepts in Text.ArrayOf()
+        from invex in Text.ArrayOf()
+        select new ChannelModes(flags[0], flags[1], flags[2], flags[3], flags[4], flags[5], key, limit, bans)
+        {
+            NoCtcp = flags[6], Excepts = excepts, InviteExcepts = invex,
+        };
+
+    private static readonly Gen<ChannelStamp?> Stamp =
+        Gen.Frequency((1, Gen.Constant<ChannelStamp?>(null)), (3, Long.SelectMany(t => Node.Select(n => (ChannelStamp?)new ChannelStamp(t, n)))));
 
     private static readonly Gen<ChannelChange> Change = Gen.OneOf(
-        Bool.SelectMany(op => Modes.Select(m => (ChannelChange)new MemberJoined(op, m))),
+        from op in Bool from m in Modes from s in Stamp select (ChannelChange)new MemberJoined(op, m, s),
         Gen.Constant<ChannelChange>(MemberParted.Instance),
         Gen.Constant<ChannelChange>(MemberQuit.Instance),
         Text.Select(t => (ChannelChange)new MemberKicked(t)),
@@ -95,7 +103,8 @@ public sealed class ChatProtocolSerializerTests : IDisposable
         from time in Long
         from members in (from n in Text from o in Bool from v in Bool select new ChannelMemberInfo(n, o, v)).ArrayOf()
         from modes in Gen.Frequency((1, Gen.Constant<ChannelModes?>(null)), (3, Modes.Select(m => (ChannelModes?)m)))
-        select new ChannelSnapshot(key, name, topic, setter, time, members, modes);
+        from stamp in Stamp
+        select new ChannelSnapshot(key, name, topic, setter, time, members, modes, stamp);
 
     /// <summary>One generator per message type of the serializer (a test checks none is missing).</summary>
     private static readonly Dictionary<Type, Gen<object>> Samples = new()
@@ -153,7 +162,7 @@ public sealed class ChatProtocolSerializerTests : IDisposable
             Assert.IsType<ChatProtocolSerializer>(_system.Serialization.FindSerializerForType(type));
         }
 
-        Type[] parts = [typeof(WireLine), typeof(RemoteUserInfo), typeof(ChannelModes), typeof(ChannelMemberInfo), typeof(ChannelSnapshot), typeof(NickHolder),
+        Type[] parts = [typeof(WireLine), typeof(RemoteUserInfo), typeof(ChannelModes), typeof(ChannelMemberInfo), typeof(ChannelSnapshot), typeof(ChannelStamp), typeof(NickHolder),
             typeof(ChannelChange), typeof(UserChange), typeof(MessageKind), typeof(IChatClusterMessage)];
         var unbound = assembly.GetTypes()
             .Where(t => t.IsPublic && t.Namespace == typeof(IChatClusterMessage).Namespace && !typeof(ActorBase).IsAssignableFrom(t)

@@ -40,6 +40,9 @@ public sealed class RemoteChannelTests : TestKit
     private static ChannelEvent FromB(ChannelChange change, IrcMessage line) =>
         new(NodeB, "#room", "#Room", Bob, new WireLine(Outgoing.Encode(line), 0, null), change);
 
+    /// <summary>The stamp of a channel alice founds here (now, on this test system).</summary>
+    private ChannelStamp Founded => new(_time.GetUtcNow().UtcTicks, ((ExtendedActorSystem)Sys).Provider.DefaultAddress);
+
     private (IActorRef Channel, Peer Alice) ChannelWithAlice()
     {
         var channel = ChildActorOf(ChannelActor.Props("#Room", _settings, _time, clustered: true));
@@ -55,7 +58,7 @@ public sealed class RemoteChannelTests : TestKit
     {
         var (channel, alice) = ChannelWithAlice();
         var join = FishForMessage<ChannelEvent>(_ => true);
-        Assert.Equal((new MemberJoined(true, ChannelModes.Default), "#room", "alice", null), (join.Change, join.Key, join.Who.Nick, join.Origin));
+        Assert.Equal((new MemberJoined(true, ChannelModes.Default, Founded), "#room", "alice", null), (join.Change, join.Key, join.Who.Nick, join.Origin));
         Assert.Equal(":alice!~alice@h JOIN #Room", join.Line.Body.ToString(System.Text.Encoding.UTF8));
 
         Ask(channel, alice, new MessageRequest("PRIVMSG", "#room", "hello nodes", []));
@@ -108,6 +111,115 @@ public sealed class RemoteChannelTests : TestKit
         Assert.Equal(":bob!~bob@hb KICK #Room alice :bye now", Text(alice.Connection.ExpectMsg<Connection.Send>()));
         alice.Session.ExpectMsg<LeftEvent>(e => Assert.False(e.ByRequest));
         FishForMessage(m => m is ChannelEmpty);
+    }
+
+    [Fact]
+    public void The_older_stamp_wins_and_the_lower_node_address_breaks_a_tie()
+    {
+        var (a, b) = (Address.Parse("akka.tcp://actornet@127.0.0.1:4053"), NodeB);
+        Assert.True(new ChannelStamp(10, b).Precedes(new ChannelStamp(11, a)));
+        Assert.False(new ChannelStamp(11, a).Precedes(new ChannelStamp(10, b)));
+        Assert.True(new ChannelStamp(10, a).Precedes(new ChannelStamp(10, b)));
+        Assert.False(new ChannelStamp(10, b).Precedes(new ChannelStamp(10, a)));
+        Assert.False(new ChannelStamp(10, a).Precedes(new ChannelStamp(10, a)));
+        Assert.True(ChannelStamp.Counts(new ChannelStamp(10, a), new ChannelStamp(10, a)));
+        Assert.False(ChannelStamp.Counts(new ChannelStamp(10, b), new ChannelStamp(10, a)));
+        Assert.True(ChannelStamp.Counts(null, new ChannelStamp(10, a))); // an older node's word: as before
+        Assert.True(ChannelStamp.Counts(new ChannelStamp(10, b), null));
+    }
+
+    [Fact]
+    public void A_founder_join_elsewhere_with_an_older_stamp_takes_the_local_founder_s_op()
+    {
+        var (channel, alice) = ChannelWithAlice();
+        FishForMessage<ChannelEvent>(e => e.Change is MemberJoined);
+        var older = new ChannelStamp(Founded.CreatedTicks - 1, NodeB);
+        channel.Tell(FromB(new MemberJoined(true, ChannelModes.Default, older), IrcMessage.FromSource("bob!~bob@hb", "JOIN", "#Room")));
+        Assert.Equal(":bob!~bob@hb JOIN #Room", Text(alice.Connection.ExpectMsg<Connection.Send>()));
+        Assert.Equal(":irc.test MODE #Room -o+o alice bob", Text(alice.Connection.ExpectMsg<Connection.Send>()));
+        var deop = FishForMessage<ChannelEvent>(e => e.Change is ModesChanged);
+        Assert.Equal(new ModesChanged([new ModeChange(false, 'o', "alice")]), deop.Change); // the other nodes apply it too
+        Assert.Equal(":irc.test MODE #Room -o alice", deop.Line.Body.ToString(System.Text.Encoding.UTF8));
+
+        Ask(channel, alice, new NamesRequest("#room"));
+        Assert.Equal(":irc.test 353 alice = #Room :alice @bob", Text(alice.Connection.ExpectMsg<Connection.Send>()));
+        alice.Connection.ExpectMsg<Connection.Send>(); // 366
+        Ask(channel, alice, new TopicRequest("#Room", "not an op any more"));
+        Assert.StartsWith(":irc.test 482 alice #Room ", Text(alice.Connection.ExpectMsg<Connection.Send>()));
+
+        // a third node's JOIN stamped the same: no founder op for it, and no change here
+        var carol = new RemoteUserInfo("carol", "~carol", "hc", "Carol", null, false);
+        channel.Tell(new ChannelEvent(Address.Parse("akka.tcp://actornet@127.0.0.1:4055"), "#room", "#Room", carol,
+            new WireLine(Outgoing.Encode(IrcMessage.FromSource("carol!~carol@hc", "JOIN", "#Room")), 0, null), new MemberJoined(false, ChannelModes.Default, older)));
+        alice.Connection.ExpectMsg<Connection.Send>(); // the JOIN
+        Ask(channel, alice, new NamesRequest("#room"));
+        Assert.Equal(":irc.test 353 alice = #Room :alice @bob carol", Text(alice.Connection.ExpectMsg<Connection.Send>()));
+    }
+
+    [Fact]
+    public void A_founder_join_elsewhere_with_a_newer_stamp_gets_no_op_here()
+    {
+        var (channel, alice) = ChannelWithAlice();
+        var newer = new ChannelStamp(Founded.CreatedTicks + 1, NodeB);
+        channel.Tell(FromB(new MemberJoined(true, ChannelModes.Default, newer), IrcMessage.FromSource("bob!~bob@hb", "JOIN", "#Room")));
+        Assert.Equal(":bob!~bob@hb JOIN #Room", Text(alice.Connection.ExpectMsg<Connection.Send>()));
+        Ask(channel, alice, new NamesRequest("#room"));
+        Assert.Equal(":irc.test 353 alice = #Room :@alice bob", Text(alice.Connection.ExpectMsg<Connection.Send>()));
+        alice.Connection.ExpectMsg<Connection.Send>(); // 366
+
+        // bob's node hears of alice's older stamp and takes his @: here he never had it, so alice sees nothing of it
+        channel.Tell(FromB(new ModesChanged([new ModeChange(false, 'o', "bob")]), IrcMessage.FromSource("irc.test", "MODE", "#Room", "-o", "bob")));
+        channel.Tell(FromB(new ChannelMessage(MessageKind.Privmsg), IrcMessage.FromSource("bob!~bob@hb", "PRIVMSG", "#Room", "next")));
+        Assert.Equal(":bob!~bob@hb PRIVMSG #Room next", Text(alice.Connection.ExpectMsg<Connection.Send>()));
+    }
+
+    [Fact]
+    public void A_snapshot_with_an_older_stamp_takes_the_local_founder_s_op_and_one_with_a_newer_stamp_gives_no_ops()
+    {
+        var (channel, alice) = ChannelWithAlice();
+        var newer = new ChannelStamp(Founded.CreatedTicks + 1, NodeB);
+        channel.Tell(new RemoteSync(NodeB, "#room", "#Room", [new ChannelMemberInfo("bob", true, true)], [Bob], null, null, 0, null, newer));
+        Ask(channel, alice, new NamesRequest("#room"));
+        Assert.Equal(":irc.test 353 alice = #Room :@alice bob", Text(alice.Connection.ExpectMsg<Connection.Send>()));
+        alice.Connection.ExpectMsg<Connection.Send>(); // 366
+
+        var older = new ChannelStamp(Founded.CreatedTicks - 1, NodeB);
+        channel.Tell(new RemoteSync(NodeB, "#room", "#Room", [new ChannelMemberInfo("bob", true, false)], [Bob], null, null, 0, null, older));
+        Assert.Equal(":irc.test MODE #Room -o alice", Text(alice.Connection.ExpectMsg<Connection.Send>()));
+        Ask(channel, alice, new NamesRequest("#room"));
+        Assert.Equal(":irc.test 353 alice = #Room :alice @bob", Text(alice.Connection.ExpectMsg<Connection.Send>()));
+        alice.Connection.ExpectMsg<Connection.Send>(); // 366
+        Ask(channel, alice, new ChannelModeRequest("#Room", []));
+        alice.Connection.ExpectMsg<Connection.Send>(); // 324
+        var created = (older.CreatedTicks - DateTimeOffset.UnixEpoch.UtcTicks) / TimeSpan.TicksPerSecond;
+        Assert.Equal($":irc.test 329 alice #Room {created}", Text(alice.Connection.ExpectMsg<Connection.Send>())); // the channel's age is the winner's
+    }
+
+    [Fact]
+    public void A_late_joiner_learns_C_and_the_e_and_I_lists_from_the_snapshot()
+    {
+        var channel = ChildActorOf(ChannelActor.Props("#Room", _settings, _time, clustered: true));
+        var modes = ChannelModes.Default with { InviteOnly = true, Bans = ["*!*@h"] };
+        modes = modes with { NoCtcp = true, Excepts = ["alice!*@*"], InviteExcepts = ["*!~alice@*"] };
+        channel.Tell(new RemoteSync(NodeB, "#room", "#Room", [new ChannelMemberInfo("bob", true, false)], [Bob], null, null, 0, modes));
+        var alice = NewPeer("alice");
+        Ask(channel, alice, new JoinRequest("#Room", null)); // +i and banned, but +I and +e let her in
+        alice.Session.ExpectMsg<JoinedEvent>();
+        var join = FishForMessage<ChannelEvent>(e => e.Change is MemberJoined);
+        Assert.Equal(modes, ((MemberJoined)join.Change).Modes); // and what she joined is what later joiners learn
+        alice.Connection.ReceiveWhile(TimeSpan.FromMilliseconds(100), m => m);
+
+        Ask(channel, alice, new ChannelModeRequest("#Room", ["e"]));
+        Assert.Equal(":irc.test 348 alice #Room alice!*@*", Text(alice.Connection.ExpectMsg<Connection.Send>()));
+        alice.Connection.ExpectMsg<Connection.Send>(); // 349
+        Ask(channel, alice, new ChannelModeRequest("#Room", ["I"]));
+        Assert.Equal(":irc.test 346 alice #Room *!~alice@*", Text(alice.Connection.ExpectMsg<Connection.Send>()));
+        alice.Connection.ExpectMsg<Connection.Send>(); // 347
+        Ask(channel, alice, new ChannelModeRequest("#Room", []));
+        Assert.StartsWith(":irc.test 324 alice #Room +Cint", Text(alice.Connection.ExpectMsg<Connection.Send>()));
+        alice.Connection.ExpectMsg<Connection.Send>(); // 329
+        Ask(channel, alice, new MessageRequest("PRIVMSG", "#room", "\u0001VERSION\u0001", []));
+        Assert.StartsWith(":irc.test 404 alice #Room ", Text(alice.Connection.ExpectMsg<Connection.Send>()));
     }
 
     [Fact]

@@ -174,7 +174,7 @@ public sealed class ClusterChatTests
 
         // modes and prefixes set before a node joins: it learns them from the snapshots
         await alice.SendAsync("MODE #room +ok bob sesame");
-        // (bob may be op already: two first joins at once on two nodes can both get @, see README)
+        // (alice joined first: she is the one founder op, even if bob's join raced hers, see README)
         await bob.ExpectAsync(l => l.StartsWith(":alice!", StringComparison.Ordinal) && l.Contains(" MODE #room +") && l.Contains("sesame"));
 
         // a node that joins later learns the channel from the others' snapshots and chats at once

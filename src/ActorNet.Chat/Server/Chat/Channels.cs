@@ -260,7 +260,7 @@ public sealed class ChannelsActor : ChatChild, IWithTimers
         {
             byKey.TryGetValue(key, out var c);
             var name = c?.Name ?? _channels[key].Name;
-            RouteByKey(key, name, new RemoteSync(s.Origin, key, name, c?.Members ?? [], s.Users, c?.Topic, c?.TopicSetter, c?.TopicTimeMs ?? 0, c?.Modes), create: c is not null);
+            RouteByKey(key, name, new RemoteSync(s.Origin, key, name, c?.Members ?? [], s.Users, c?.Topic, c?.TopicSetter, c?.TopicTimeMs ?? 0, c?.Modes, c?.Stamp), create: c is not null);
         }
     }
 

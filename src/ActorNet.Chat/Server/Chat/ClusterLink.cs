@@ -25,6 +25,16 @@ public sealed class ClusterLinkActor : ChatChild
         public string? TopicSetter { get; set; }
         public long TopicTimeMs { get; set; }
         public ChannelModes Modes { get; set; } = ChannelModes.Default;
+
+        /// <summary>The channel's creation stamp: the local channel's word (with each JOIN), or a peer's that
+        /// precedes it (the same rule the channel applies, so the snapshot agrees with what the channel did).</summary>
+        public ChannelStamp? Stamp { get; set; }
+
+        public void Learn(ChannelStamp? theirs)
+        {
+            if (theirs is not null && (Stamp is null || theirs.Precedes(Stamp))) Stamp = theirs;
+        }
+
         public HashSet<string> Members { get; } = new(casemap);
         public HashSet<string> Ops { get; } = new(casemap);
         public HashSet<string> Voices { get; } = new(casemap);
@@ -107,6 +117,8 @@ public sealed class ClusterLinkActor : ChatChild
         Receive<NodeSnapshot>(s =>
         {
             AddPeer(s.Origin);
+            foreach (var c in s.Channels)
+                if (_localChannels.TryGetValue(c.Key, out var local)) local.Learn(c.Stamp);
             Tree.Channels.Tell(new ChannelsActor.FromPeer(s));
         });
         Receive<ChannelEvent>(e =>
@@ -166,6 +178,7 @@ public sealed class ClusterLinkActor : ChatChild
     private void RecordRemote(IPeerEvent e)
     {
         if (e is ChannelEvent { Change: MemberKicked or TopicChanged or ModesChanged } c && _localChannels.ContainsKey(c.Key)) Record(c);
+        else if (e is ChannelEvent { Change: MemberJoined { Stamp: var stamp } } j && _localChannels.TryGetValue(j.Key, out var local)) local.Learn(stamp);
     }
 
     /// <summary>
@@ -247,10 +260,11 @@ public sealed class ClusterLinkActor : ChatChild
 
         switch (e.Change)
         {
-            case MemberJoined { Op: var op, Modes: var modes }:
+            case MemberJoined { Op: var op, Modes: var modes, Stamp: var stamp }:
                 channel.Members.Add(e.Who.Nick);
                 if (op) channel.Ops.Add(e.Who.Nick);
                 channel.Modes = modes; // this node's channel actor says so: the latest word
+                channel.Stamp = stamp;
                 break;
             case MemberParted or MemberQuit:
                 channel.Remove(e.Who.Nick);
@@ -287,7 +301,7 @@ public sealed class ClusterLinkActor : ChatChild
     {
         var channels = _localChannels.Select(c => new ChannelSnapshot(c.Key, c.Value.Name, c.Value.Topic, c.Value.TopicSetter, c.Value.TopicTimeMs,
             c.Value.Members.Where(_localUsers.ContainsKey).Select(n => new ChannelMemberInfo(n, c.Value.Ops.Contains(n), c.Value.Voices.Contains(n))).ToArray(),
-            c.Value.Modes));
+            c.Value.Modes, c.Value.Stamp));
         return new NodeSnapshot(_selfNode, _nodeName, _localUsers.Values.ToArray(), channels.Where(c => c.Members.Length > 0).ToArray());
     }
 

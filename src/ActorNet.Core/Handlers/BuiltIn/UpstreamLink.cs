@@ -136,9 +136,19 @@ public sealed partial class UpstreamLink : ReceiveActor
 
             LinkUp(link, held);
         });
-        Receive<Tcp.CommandFailed>(failed => Fail($"connect to {_setup.Upstream} failed: {failed.CauseString}"));
+        Receive<Tcp.CommandFailed>(failed => Fail($"connect to {_setup.Upstream} failed: {ConnectFailure(failed)}"));
         Receive<Kill>(kill => Fail("killed: " + kill.Detail));
         HoldSends(held);
+    }
+
+    /// <summary>Akka.IO 1.5 reports every failed connect (refused, unreachable, reset) with one generic exception and
+    /// no socket error, which read as a bug in the log ("finishConnect never returned true"); say what it means.</summary>
+    internal static string ConnectFailure(Tcp.CommandFailed failed)
+    {
+        var cause = failed.Cause.HasValue ? failed.Cause.Value.Message : failed.CauseString.Trim();
+        return cause.Contains("finishConnect never returned true", StringComparison.Ordinal)
+            ? "nothing accepted it (refused or unreachable)"
+            : cause;
     }
 
     /// <summary>Connected (and, with upstream-tls, the handshake done): what was held goes out, the owner is told.</summary>

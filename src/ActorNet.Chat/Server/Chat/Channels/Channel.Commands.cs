@@ -32,6 +32,7 @@ public sealed partial class ChannelActor
         }
 
         var member = new Member(keep) { Op = TotalMembers == 0 };
+        if (member.Op) Found();
         _members[who.Session] = member;
         _byNick[who.Nick] = who.Session;
         _invited.Remove(who.Nick);
@@ -39,7 +40,7 @@ public sealed partial class ChannelActor
         Context.Parent.Tell(Info());
         var join = From(who, "JOIN", _name);
         BroadcastWithSelf(join, who);
-        Publish(who, join, new MemberJoined(member.Op, CurrentModes()));
+        Publish(who, join, new MemberJoined(member.Op, CurrentModes(), _stamp));
         // away-notify: "when a user joins and has an away message set", after its JOIN
         if (who.State.Away is { } away)
             SendToCap(From(who, "AWAY", away), CapCommands.AwayNotify, System.Collections.Immutable.ImmutableHashSet.Create(who.Connection));

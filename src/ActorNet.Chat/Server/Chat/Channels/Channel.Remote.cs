@@ -8,7 +8,7 @@ namespace ActorNet.Chat.Server;
 
 /// <summary>Server → channel: replace what the channel knows of <paramref name="Node"/>'s members (a snapshot).</summary>
 public sealed record RemoteSync(Address Node, string Key, string Name, ChannelMemberInfo[] Members, RemoteUserInfo[] Users, string? Topic, string? TopicSetter, long TopicTimeMs,
-    ChannelModes? Modes = null);
+    ChannelModes? Modes = null, ChannelStamp? Stamp = null);
 
 /// <summary>NICK or QUIT of a user on another node, passed channel to channel like <see cref="PeerBroadcast"/>.</summary>
 public sealed record RemotePeer(Outgoing Message, Address Node, string Nick, string? NewNick, IReadOnlyList<IActorRef> Remaining, ImmutableHashSet<IActorRef> Reached);
@@ -57,9 +57,12 @@ public sealed partial class ChannelActor
         var node = e.Origin!; // stamped by the origin's cluster-link
         switch (e.Change)
         {
-            case MemberJoined { Op: var op }:
-                _remote[e.Who.Nick] = new RemoteMember(node, e.Who, op, false);
+            case MemberJoined { Op: var op, Stamp: var stamp }:
+                // a founder's @ from a beaten stamp is not taken (its node takes it away when it hears of ours)
+                var founder = op && Counts(stamp);
+                _remote[e.Who.Nick] = new RemoteMember(node, e.Who, founder, false);
                 Broadcast(message, except: null);
+                Learn(stamp, founder ? [new ModeChange(true, 'o', e.Who.Nick)] : []);
                 if (e.Who.Away is { } away)
                     SendToCap(new Outgoing(IrcMessage.FromSource(e.Who.Prefix, "AWAY", away), message.Time), CapCommands.AwayNotify, ImmutableHashSet<IActorRef>.Empty);
                 Context.Parent.Tell(Info());
@@ -91,9 +94,11 @@ public sealed partial class ChannelActor
                 Context.Parent.Tell(Info());
                 return;
             case ModesChanged { Changes: var changes }:
+                // a beaten founder's node takes @ that this node never gave (ChannelStamp): nothing to show here
+                var shown = !changes.All(c => c is { Add: false, Mode: 'o' or 'v', Arg: { } nick } && !HasStatus(nick, c.Mode));
                 // the origin node checked the changes: apply them here too, so modes and ops are the same on every node
                 foreach (var change in changes) ApplyRemoteMode(change);
-                Broadcast(message, except: null);
+                if (shown) Broadcast(message, except: null);
                 return;
             case ChannelMessage:
                 BroadcastBatched(message, except: null);
@@ -102,6 +107,13 @@ public sealed partial class ChannelActor
                 Broadcast(message, except: null);
                 return;
         }
+    }
+
+    /// <summary>Whether the member (on any node) holds @ (<paramref name="mode"/> o) or + (v).</summary>
+    private bool HasStatus(string nick, char mode)
+    {
+        if (_byNick.TryGetValue(nick, out var session) && _members.TryGetValue(session, out var local)) return mode == 'o' ? local.Op : local.Voice;
+        return _remote.TryGetValue(nick, out var remote) && (mode == 'o' ? remote.Op : remote.Voice);
     }
 
     private void ApplyRemoteMode(ModeChange c)
@@ -141,7 +153,10 @@ public sealed partial class ChannelActor
 
     /// <summary>The modes as the other nodes are told them (with every JOIN).</summary>
     private ChannelModes CurrentModes() =>
-        new(_inviteOnly, _moderated, _noExternal, _topicLocked, _secret, _private, _channelKey, _limit, _bans.ToArray());
+        new(_inviteOnly, _moderated, _noExternal, _topicLocked, _secret, _private, _channelKey, _limit, _bans.ToArray())
+        {
+            NoCtcp = _noCtcp, Excepts = _excepts.ToArray(), InviteExcepts = _invex.ToArray(),
+        };
 
     private void OnRemoteSync(RemoteSync s)
     {
@@ -152,17 +167,22 @@ public sealed partial class ChannelActor
         {
             (_inviteOnly, _moderated, _noExternal, _topicLocked, _secret, _private) =
                 (modes.InviteOnly, modes.Moderated, modes.NoExternal, modes.TopicLocked, modes.Secret, modes.Private);
-            (_channelKey, _limit) = (modes.Key, modes.Limit);
-            _bans.Clear();
-            _bans.AddRange(modes.Bans);
+            (_channelKey, _limit, _noCtcp) = (modes.Key, modes.Limit, modes.NoCtcp);
+            foreach (var (list, masks) in new[] { (_bans, modes.Bans), (_excepts, modes.Excepts), (_invex, modes.InviteExcepts) })
+            {
+                list.Clear();
+                list.AddRange(masks);
+            }
+
             Context.Parent.Tell(Info());
         }
 
         foreach (var nick in _remote.Where(r => r.Value.Node.Equals(s.Node)).Select(r => r.Key).ToList()) _remote.Remove(nick);
         var users = s.Users.ToDictionary(u => u.Nick, _settings.CaseMapping);
-        foreach (var m in s.Members)
-            if (users.TryGetValue(m.Nick, out var info) && !_byNick.ContainsKey(m.Nick))
-                _remote[m.Nick] = new RemoteMember(s.Node, info, m.Op, m.Voice);
+        var counts = Counts(s.Stamp); // statuses under a beaten stamp are not taken
+        var members = s.Members.Where(m => users.ContainsKey(m.Nick) && !_byNick.ContainsKey(m.Nick)).ToList();
+        foreach (var m in members) _remote[m.Nick] = new RemoteMember(s.Node, users[m.Nick], m.Op && counts, m.Voice && counts);
+        Learn(s.Stamp, []); // snapshot members arrive silently (no JOIN lines), so their statuses do too
         if (_topic is null && s.Topic is not null)
         {
             _topic = s.Topic;
