@@ -17,8 +17,14 @@ public sealed class ClusterChatCommandsTests
         var alice = await kit.ClientAsync(0, "alice");
         var bob = await kit.ClientAsync(1, "bob");
         var carol = await kit.ClientAsync(1, "carol");
+        var dave = await kit.ClientAsync(1, "dave"); // an op of #inv on node-b that asked for invite-notify
+        await dave.CommandAsync("CAP REQ :invite-notify");
         await alice.CommandAsync("JOIN #inv");
-        await alice.CommandAsync("MODE #inv +i");
+        await ChatClusterKit.AwaitNamesAsync(dave, "#inv", "alice");
+        await dave.CommandAsync("JOIN #inv");
+        await ChatClusterKit.AwaitNamesAsync(alice, "#inv", "alice", "dave");
+        await alice.CommandAsync("MODE #inv +io dave");
+        await dave.ExpectAsync(" MODE #inv +io dave");
         // node-b holds its copy of #inv with +i (where bob's and carol's JOINs are checked)
         await AwaitAsync(async () => (await bob.CommandAsync("MODE #inv")).Any(l => Code(l) == "324" && l.Split(' ')[4].Contains('i')), "node-b never saw #inv +i");
         await ChatClusterKit.AwaitKnownAsync(alice, "bob");
@@ -28,10 +34,11 @@ public sealed class ClusterChatCommandsTests
         Assert.Contains(":irc.test 341 alice bob #inv", replies);
         Assert.DoesNotContain(replies, l => Code(l) == "401");
         Assert.Equal(":alice!~alice@127.0.0.1 INVITE bob #inv", await bob.ExpectAsync(" INVITE bob "));
+        Assert.Equal(":alice!~alice@127.0.0.1 INVITE bob #inv", await dave.ExpectAsync(" INVITE bob "));
         Assert.Contains(await bob.CommandAsync("INVITE"), l => Code(l) == "336" && l.EndsWith(" #inv", StringComparison.Ordinal));
         await bob.SendAsync("JOIN #inv");
         Assert.StartsWith(":bob!", await alice.ExpectAsync(" JOIN #inv"));
-        await ChatClusterKit.AwaitNamesAsync(alice, "#inv", "alice", "bob");
+        await ChatClusterKit.AwaitNamesAsync(alice, "#inv", "alice", "bob", "dave");
 
         IrcAssert.HasNumeric(await alice.CommandAsync("INVITE bob #inv"), "443"); // already on it (on node-b)
         IrcAssert.HasNumeric(await alice.CommandAsync("INVITE nobody #inv"), "401"); // on no node
