@@ -38,6 +38,8 @@ public sealed class ChatProtocolSerializer(ExtendedActorSystem system) : Seriali
         [typeof(NickReassertRequest)] = "nq",
         [typeof(NickOwnerQuery)] = "no",
         [typeof(NickOwner)] = "nw",
+        [typeof(RemoteInvite)] = "ri",
+        [typeof(RemoteKill)] = "rk",
     };
 
     /// <summary>The message types this serializer writes (the binding test checks every <see cref="IChatClusterMessage"/> is here).</summary>
@@ -120,6 +122,22 @@ public sealed class ChatProtocolSerializer(ExtendedActorSystem system) : Seriali
             w.Str(1, o.Nick);
             w.Address(2, o.Node);
         }),
+        RemoteInvite i => ProtoWriter.Encode(w =>
+        {
+            w.Address(1, i.Origin);
+            w.Str(2, i.TargetNick);
+            w.Str(3, i.ChannelKey);
+            w.Str(4, i.ChannelName);
+            w.Msg(5, i.Line, Write);
+        }),
+        RemoteKill k => ProtoWriter.Encode(w =>
+        {
+            w.Address(1, k.Origin);
+            w.Str(2, k.TargetNick);
+            w.Str(3, k.Killer);
+            w.Str(4, k.Reason);
+            w.Int64(5, k.Id);
+        }),
         _ => throw new ArgumentException($"not a chat protocol message: {obj.GetType()}", nameof(obj)),
     };
 
@@ -142,6 +160,8 @@ public sealed class ChatProtocolSerializer(ExtendedActorSystem system) : Seriali
             "nq" => NickReassertRequest.Instance,
             "no" => ReadOwnerQuery(r),
             "nw" => ReadOwner(r),
+            "ri" => ReadInvite(r),
+            "rk" => ReadKill(r),
             _ => throw new SerializationException($"unknown chat protocol manifest '{manifest}' (a newer node's message?)"),
         };
     }
@@ -182,12 +202,13 @@ public sealed class ChatProtocolSerializer(ExtendedActorSystem system) : Seriali
         w.Str(4, u.RealName);
         w.Str(5, u.Away);
         w.Bool(6, u.Oper);
+        w.Bool(7, u.Invisible);
     }
 
     private static RemoteUserInfo ReadUser(ProtoReader r)
     {
         string? nick = null, user = null, host = null, realName = null, away = null;
-        var oper = false;
+        bool oper = false, invisible = false;
         for (var f = r.Next(); f != 0; f = r.Next())
             switch (f)
             {
@@ -197,10 +218,11 @@ public sealed class ChatProtocolSerializer(ExtendedActorSystem system) : Seriali
                 case 4: realName = r.Str(); break;
                 case 5: away = r.Str(); break;
                 case 6: oper = r.Bool(); break;
+                case 7: invisible = r.Bool(); break;
                 default: r.Skip(); break;
             }
 
-        return new RemoteUserInfo(Required(nick, "nick"), user, Required(host, "host"), realName, away, oper);
+        return new RemoteUserInfo(Required(nick, "nick"), user, Required(host, "host"), realName, away, oper, invisible);
     }
 
     private static void Write(ProtoWriter w, ChannelSnapshot c)
@@ -667,6 +689,45 @@ public sealed class ChatProtocolSerializer(ExtendedActorSystem system) : Seriali
             }
 
         return new NickOwner(Required(nick, "nick"), node);
+    }
+
+    private static RemoteInvite ReadInvite(ProtoReader r)
+    {
+        Address? origin = null;
+        string? target = null, key = null, name = null;
+        WireLine? line = null;
+        for (var f = r.Next(); f != 0; f = r.Next())
+            switch (f)
+            {
+                case 1: origin = r.Address(); break;
+                case 2: target = r.Str(); break;
+                case 3: key = r.Str(); break;
+                case 4: name = r.Str(); break;
+                case 5: line = r.Msg(ReadLine); break;
+                default: r.Skip(); break;
+            }
+
+        return new RemoteInvite(Required(origin, "origin"), Required(target, "target"), Required(key, "channel key"), Required(name, "channel name"),
+            Required(line, "line"));
+    }
+
+    private static RemoteKill ReadKill(ProtoReader r)
+    {
+        Address? origin = null;
+        string? target = null, killer = null, reason = null;
+        long id = 0;
+        for (var f = r.Next(); f != 0; f = r.Next())
+            switch (f)
+            {
+                case 1: origin = r.Address(); break;
+                case 2: target = r.Str(); break;
+                case 3: killer = r.Str(); break;
+                case 4: reason = r.Str(); break;
+                case 5: id = r.Int64(); break;
+                default: r.Skip(); break;
+            }
+
+        return new RemoteKill(Required(origin, "origin"), id, Required(target, "target"), Required(killer, "killer"), reason ?? "");
     }
 
     // ---- helpers

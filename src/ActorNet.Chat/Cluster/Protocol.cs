@@ -50,12 +50,12 @@ public sealed record WireLine(ByteString Body, long TimeMs, string? MsgId)
     public override int GetHashCode() => HashCode.Combine(TimeMs, MsgId, Body.Count);
 }
 
-/// <summary>What other nodes know of a user on some node.</summary>
-public sealed record RemoteUserInfo(string Nick, string? User, string Host, string? RealName, string? Away, bool Oper)
+/// <summary>What other nodes know of a user on some node (<paramref name="Invisible"/>: user mode +i, for WHO and LUSERS).</summary>
+public sealed record RemoteUserInfo(string Nick, string? User, string Host, string? RealName, string? Away, bool Oper, bool Invisible = false)
 {
     public string Prefix => $"{Nick}!{User}@{Host}";
 
-    public static RemoteUserInfo Of(SessionState s) => new(s.NickOrStar, s.User, s.Host, s.RealName, s.Away, s.Oper);
+    public static RemoteUserInfo Of(SessionState s) => new(s.NickOrStar, s.User, s.Host, s.RealName, s.Away, s.Oper, s.Invisible);
 }
 
 /// <summary>A member of a channel in a <see cref="NodeSnapshot"/>.</summary>
@@ -229,5 +229,17 @@ public sealed record UserQuit(WireLine Line) : UserChange;
 /// could not be delivered (target gone on the way, node unreachable or removed before the answer).</summary>
 public sealed record PrivateLine(Address Origin, long Id, string TargetNick, MessageKind Kind, WireLine Line) : IChatClusterMessage;
 
-/// <summary>The answer to a <see cref="PrivateLine"/>: delivered to its target's connection, or not (no such nick).</summary>
+/// <summary>The answer to a <see cref="PrivateLine"/> (or a <see cref="RemoteKill"/>): delivered to its target's connection, or not (no such nick).</summary>
 public sealed record PrivateLineResult(long Id, bool Delivered) : IChatClusterMessage;
+
+/// <summary>INVITE of a user of the receiving node (<paramref name="TargetNick"/>) to a channel, already checked on
+/// the inviter's node (<paramref name="Origin"/>), which answered the inviter 341: the receiver remembers the
+/// invitation in its copy of the channel (where the target's JOIN is checked) and gives the target
+/// <paramref name="Line"/>, the INVITE line as the origin formatted it.</summary>
+public sealed record RemoteInvite(Address Origin, string TargetNick, string ChannelKey, string ChannelName, WireLine Line) : IChatClusterMessage;
+
+/// <summary>KILL of a user of the receiving node by an IRC operator of <paramref name="Origin"/> (checked there):
+/// the receiver disconnects <paramref name="TargetNick"/> as it would for a local KILL, and every node sees its QUIT
+/// with the reason. Answered like a <see cref="PrivateLine"/>, with a <see cref="PrivateLineResult"/> of the same
+/// <paramref name="Id"/> (not delivered: no such nick there any more), so the operator learns of a KILL that did nothing.</summary>
+public sealed record RemoteKill(Address Origin, long Id, string TargetNick, string Killer, string Reason) : IChatClusterMessage;

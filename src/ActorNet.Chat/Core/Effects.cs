@@ -111,7 +111,15 @@ public sealed record PresenceRequest(string Cap, IrcMessage Line, IrcMessage? Re
 public sealed record QuitRequest(string Reason) : ChatRequest;
 
 /// <summary>User counts for LUSERS (251–255, 265, 266).</summary>
-public sealed record LusersCounts(int Users, int Invisible, int Opers, int Unknown, int Channels, int MaxUsers);
+public sealed record LusersCounts(int Users, int Invisible, int Opers, int Unknown, int Channels, int MaxUsers)
+{
+    /// <summary>Cluster mode: the counts of every node (251, 252, 266); null on a single node.</summary>
+    public GlobalCounts? Global { get; init; }
+}
+
+/// <summary>LUSERS over a cluster: <paramref name="Servers"/> nodes (this one included), their users, invisible
+/// users and operators, and the most users they had at once (as this node saw it).</summary>
+public sealed record GlobalCounts(int Servers, int Users, int Invisible, int Opers, int MaxUsers);
 
 /// <summary>What the chat service answers a session. <see cref="Completes"/>: it ends one <see cref="Request"/>.</summary>
 public abstract record ChatEvent

@@ -40,16 +40,19 @@ public static class Replies
     public static IEnumerable<IrcMessage> Lusers(string server, string nick, LusersCounts c)
     {
         var inv = CultureInfo.InvariantCulture;
+        // one node: global = local; in a cluster 251/252/266 count every node, 253/255/265 this one (its clients,
+        // and the other nodes as the servers it is linked to); channels are known to every node already
+        var g = c.Global ?? new GlobalCounts(1, c.Users, c.Invisible, c.Opers, c.MaxUsers);
         yield return Numeric(server, Numerics.RPL_LUSERCLIENT, nick,
-            $"There are {c.Users - c.Invisible} users and {c.Invisible} invisible on 1 servers");
-        yield return Numeric(server, Numerics.RPL_LUSEROP, nick, c.Opers.ToString(inv), "operator(s) online");
+            $"There are {g.Users - g.Invisible} users and {g.Invisible} invisible on {g.Servers} servers");
+        yield return Numeric(server, Numerics.RPL_LUSEROP, nick, g.Opers.ToString(inv), "operator(s) online");
         yield return Numeric(server, Numerics.RPL_LUSERUNKNOWN, nick, c.Unknown.ToString(inv), "unknown connection(s)");
         yield return Numeric(server, Numerics.RPL_LUSERCHANNELS, nick, c.Channels.ToString(inv), "channels formed");
-        yield return Numeric(server, Numerics.RPL_LUSERME, nick, $"I have {c.Users} clients and 0 servers");
+        yield return Numeric(server, Numerics.RPL_LUSERME, nick, $"I have {c.Users} clients and {g.Servers - 1} servers");
         yield return Numeric(server, Numerics.RPL_LOCALUSERS, nick, c.Users.ToString(inv), c.MaxUsers.ToString(inv),
             $"Current local users {c.Users}, max {c.MaxUsers}");
-        yield return Numeric(server, Numerics.RPL_GLOBALUSERS, nick, c.Users.ToString(inv), c.MaxUsers.ToString(inv),
-            $"Current global users {c.Users}, max {c.MaxUsers}");
+        yield return Numeric(server, Numerics.RPL_GLOBALUSERS, nick, g.Users.ToString(inv), g.MaxUsers.ToString(inv),
+            $"Current global users {g.Users}, max {g.MaxUsers}");
     }
 
     /// <summary>Cuts <paramref name="text"/> to at most <paramref name="maxBytes"/> UTF-8 bytes without splitting a character.</summary>

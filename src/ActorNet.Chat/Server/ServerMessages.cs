@@ -19,7 +19,15 @@ public sealed record MemberRef(IActorRef Session, IActorRef Connection, SessionS
 }
 
 /// <summary>A request forwarded by the server to a channel actor; <paramref name="Target"/> is a resolved user (INVITE).</summary>
-public sealed record ToChannel(FromSession Origin, MemberRef From, MemberRef? Target = null);
+public sealed record ToChannel(FromSession Origin, MemberRef From, MemberRef? Target = null)
+{
+    /// <summary>INVITE of a user of another node (cluster mode), instead of <see cref="Target"/>.</summary>
+    public RemoteInvitee? RemoteTarget { get; init; }
+}
+
+/// <summary>The user of another node an INVITE is for: the channel checks the INVITE and sends its line to
+/// <paramref name="Users"/> (that node's <c>chat/users</c>) as a <see cref="Cluster.RemoteInvite"/> from <paramref name="Self"/>.</summary>
+public sealed record RemoteInvitee(Cluster.RemoteUserInfo Info, ICanTell Users, Address Self);
 
 /// <summary>A member's state changed (caps, away, modes): the channel updates its snapshot.</summary>
 public sealed record MemberUpdated(MemberRef Member);

@@ -54,7 +54,8 @@ public sealed class ChatProtocolSerializerTests : IDisposable
         from real in OptText
         from away in OptText
         from oper in Bool
-        select new RemoteUserInfo(nick, user, host, real, away, oper);
+        from invisible in Bool
+        select new RemoteUserInfo(nick, user, host, real, away, oper, invisible);
 
     private static readonly Gen<MessageKind> Kind = Gen.Elements(MessageKind.Privmsg, MessageKind.Notice);
 
@@ -128,6 +129,8 @@ public sealed class ChatProtocolSerializerTests : IDisposable
         [typeof(NickReassertRequest)] = Gen.Constant<object>(NickReassertRequest.Instance),
         [typeof(NickOwnerQuery)] = Text.Select(n => (object)new NickOwnerQuery(n)),
         [typeof(NickOwner)] = from n in Text from o in OptNode select (object)new NickOwner(n, o),
+        [typeof(RemoteInvite)] = from o in Node from t in Text from k in Text from n in Text from l in Line select (object)new RemoteInvite(o, t, k, n, l),
+        [typeof(RemoteKill)] = from o in Node from i in Long from t in Text from k in Text from r in Text select (object)new RemoteKill(o, i, t, k, r),
     };
 
     private static readonly Gen<object> AnyMessage = Gen.OneOf(Samples.Values);

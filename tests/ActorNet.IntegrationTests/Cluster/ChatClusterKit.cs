@@ -16,6 +16,7 @@ internal sealed class ChatClusterKit : IAsyncDisposable
           max-frame-bytes = 8704
           options {
             server-name = irc.test
+            opers { root = "pbkdf2-sha256$10000$YWN0b3JuZXQtdGVzdC0wMQ==$ddqRXnMzEgzCim+F6qmCbkNyyu5Eku8YKLQTlVarl1w=" }   # OPER root rootpw
             flood { burst = 10000, per-second = 10000, max-queued = 10000 }
           }
         }

@@ -33,20 +33,26 @@ public sealed partial class UsersActor
                     var s = u.State;
                     var exact = Casemap.Equals(s.Nick, w.Mask);
                     if (s.Invisible && !exact && !u.Session.Equals(me.Session) && !u.Channels.Keys.Any(me.Channels.ContainsKey)) continue;
-                    if (!exact && !ChannelModeParser.WildcardMatch(mask, Casemap.Fold(s.NickOrStar)) && !ChannelModeParser.WildcardMatch(mask, Casemap.Fold(s.Prefix)))
-                        continue;
+                    if (!exact && !WhoMatches(mask, s.NickOrStar, s.Prefix, s.Host, s.RealName)) continue;
                     replies.Add(WhoReplies.Line(Server, nick, new WhoEntry("*", s.User ?? "*", s.Host, Server, s.NickOrStar,
                         (s.Away is null ? "H" : "G") + (s.Oper ? "*" : "") + (s.Bot ? "B" : ""), 0, s.RealName ?? "") { Idle = s.IdleSeconds(_time.GetUtcNow()) }, w.Whox));
                     left--;
                 }
 
-                // a user of another node by its exact nick (masks stay node-local: README)
-                if (Clustered && !TryFind(w.Mask, out _) && _remoteUsers.TryGetValue(w.Mask, out var far))
-                {
-                    var i = far.Info;
-                    replies.Add(WhoReplies.Line(Server, nick, new WhoEntry("*", i.User ?? "*", i.Host, _nodeNames.GetValueOrDefault(far.Node, far.Node.ToString()), i.Nick,
-                        (i.Away is null ? "H" : "G") + (i.Oper ? "*" : ""), 1, i.RealName ?? ""), w.Whox));
-                }
+                // the users of the other nodes, from the remote directory (the same rules: +i users only by their
+                // exact nick or to those sharing a channel with them), their node's name as the server
+                if (Clustered)
+                    foreach (var far in _remoteUsers.Values)
+                    {
+                        if (left <= 0) break;
+                        var i = far.Info;
+                        var exact = Casemap.Equals(i.Nick, w.Mask);
+                        if (i.Invisible && !exact && !far.Channels.Keys.Any(me.Channels.ContainsKey)) continue;
+                        if (!exact && !WhoMatches(mask, i.Nick, i.Prefix, i.Host, i.RealName)) continue;
+                        replies.Add(WhoReplies.Line(Server, nick, new WhoEntry("*", i.User ?? "*", i.Host, _nodeNames.GetValueOrDefault(far.Node, far.Node.ToString()), i.Nick,
+                            (i.Away is null ? "H" : "G") + (i.Oper ? "*" : ""), 1, i.RealName ?? ""), w.Whox));
+                        left--;
+                    }
 
                 replies.Add(WhoReplies.End(Server, nick, w.Mask));
                 break;
@@ -98,17 +104,8 @@ public sealed partial class UsersActor
                     : _remoteUsers.TryGetValue(n, out var r) ? r.Info.Nick : null).OfType<string>()));
                 break;
             case KillRequest k:
-                if (!TryFind(k.Nick, out var victim))
-                {
-                    Num(Numerics.ERR_NOSUCHNICK, k.Nick, "No such nick/channel");
-                    break;
-                }
-
-                var detail = $"{nick} ({k.Reason})";
-                _log.Warning("chat: {Oper} killed {Nick}: {Reason}", nick, victim.State.NickOrStar, k.Reason);
-                var connection = victim.Connection;
-                Quit(victim.Session, "Killed (" + detail + ")");
-                connection.Tell(new Connection.Close(DisconnectReason.Killed, detail));
+                if (TryFind(k.Nick, out var victim)) Kill(victim, nick, k.Reason);
+                else if (KillRemote(me, k) is { } refusal) replies.Add(refusal);
                 break;
             case WallopsRequest w:
                 var wallops = new Outgoing(IrcMessage.FromSource(me.State.Prefix, "WALLOPS", w.Text), _time.GetUtcNow());
@@ -119,6 +116,22 @@ public sealed partial class UsersActor
 
         return replies;
     }
+
+    /// <summary>KILL of a user of this node (by an operator of this node or, cluster mode, of another).</summary>
+    private void Kill(User victim, string killer, string reason)
+    {
+        var detail = $"{killer} ({reason})";
+        _log.Warning("chat: {Oper} killed {Nick}: {Reason}", killer, victim.State.NickOrStar, reason);
+        var connection = victim.Connection;
+        Quit(victim.Session, "Killed (" + detail + ")");
+        connection.Tell(new Connection.Close(DisconnectReason.Killed, detail));
+    }
+
+    /// <summary>WHO &lt;mask&gt; (RFC 2812 3.6.1): the folded mask against the nick, nick!user@host, the host or the real name.</summary>
+    private bool WhoMatches(string foldedMask, string nick, string prefix, string host, string? realName) =>
+        ChannelModeParser.WildcardMatch(foldedMask, Casemap.Fold(nick)) || ChannelModeParser.WildcardMatch(foldedMask, Casemap.Fold(prefix))
+        || ChannelModeParser.WildcardMatch(foldedMask, Casemap.Fold(host))
+        || (realName is not null && ChannelModeParser.WildcardMatch(foldedMask, Casemap.Fold(realName)));
 
     private bool TryFind(string nick, out User user)
     {

@@ -24,10 +24,45 @@ public sealed partial class UsersActor
     /// <summary>cluster-link → users (through channels): a member left the cluster.</summary>
     public sealed record NodeGone(Address Node, bool Left);
 
-    private sealed class RemoteUser(Address node, RemoteUserInfo info)
+    /// <summary>A user of another node; in the LUSERS counts while it is in <see cref="_remoteUsers"/> (see
+    /// <see cref="PutRemote"/>, <see cref="RemoveRemote"/>).</summary>
+    private sealed class RemoteUser
     {
-        public Address Node { get; } = node;
-        public RemoteUserInfo Info { get; set; } = info;
+        private readonly Tally _tally;
+        private RemoteUserInfo _info;
+
+        public RemoteUser(Address node, RemoteUserInfo info, Tally tally)
+        {
+            Node = node;
+            _info = info;
+            _tally = tally;
+        }
+
+        public Address Node { get; }
+
+        public RemoteUserInfo Info
+        {
+            get => _info;
+            set
+            {
+                if (Counted) _tally.MoveRemote(_info, value);
+                _info = value;
+            }
+        }
+
+        public bool Counted { get; private set; }
+
+        public void Count()
+        {
+            if (!Counted) _tally.MoveRemote(null, _info);
+            Counted = true;
+        }
+
+        public void Forget()
+        {
+            if (Counted) _tally.MoveRemote(_info, null);
+            Counted = false;
+        }
 
         /// <summary>Folded channel name → display name.</summary>
         public Dictionary<string, string> Channels { get; } = new(StringComparer.Ordinal);
@@ -38,6 +73,22 @@ public sealed partial class UsersActor
     private Dictionary<Address, string> _nodeNames = new();
 
     private bool Clustered => Tree.Clustered;
+
+    /// <summary>Into the remote directory (under its nick), counted; one it replaces is forgotten.</summary>
+    private RemoteUser PutRemote(RemoteUser user)
+    {
+        if (_remoteUsers.Remove(user.Info.Nick, out var replaced)) replaced.Forget();
+        _remoteUsers[user.Info.Nick] = user;
+        user.Count();
+        return user;
+    }
+
+    private bool RemoveRemote(string nick, out RemoteUser user)
+    {
+        if (!_remoteUsers.Remove(nick, out user!)) return false;
+        user.Forget();
+        return true;
+    }
 
     internal static string Claimant(IActorRef session) => session.Path.ToString();
 
@@ -57,6 +108,7 @@ public sealed partial class UsersActor
         Receive<UserEvent>(OnUserEvent);
         Receive<NodeGone>(g => OnNodeGone(g.Node, g.Left));
         ReceivePrivateLines();
+        ReceiveRemoteCommands();
     }
 
     /// <summary>
@@ -120,8 +172,8 @@ public sealed partial class UsersActor
     {
         _nodeNames[s.Origin] = s.NodeName;
         var had = _remoteUsers.Where(r => r.Value.Node.Equals(s.Origin)).Select(r => r.Value.Info.Nick).ToHashSet(Casemap);
-        foreach (var nick in had) _remoteUsers.Remove(nick);
-        foreach (var info in s.Users) _remoteUsers[info.Nick] = new RemoteUser(s.Origin, info);
+        foreach (var nick in had) RemoveRemote(nick, out _);
+        foreach (var info in s.Users) PutRemote(new RemoteUser(s.Origin, info, _tally));
         // MONITOR: who of that node appeared or went since what was known of it
         foreach (var info in s.Users.Where(u => !had.Contains(u.Nick))) MonitorOnline(info.Nick, info.Prefix);
         foreach (var nick in had.Where(n => !_remoteUsers.ContainsKey(n))) MonitorOffline(nick);
@@ -136,7 +188,7 @@ public sealed partial class UsersActor
         var who = e.Who;
         if (!_remoteUsers.TryGetValue(who.Nick, out var user) && e.Change is MemberJoined)
         {
-            _remoteUsers[who.Nick] = user = new RemoteUser(e.Origin!, who);
+            user = PutRemote(new RemoteUser(e.Origin!, who, _tally));
             MonitorOnline(who.Nick, who.Prefix);
         }
         if (user is not null && e.Change is MemberJoined) user.Channels[e.Key] = e.Name;
@@ -154,14 +206,14 @@ public sealed partial class UsersActor
             case UserUpdated { Info: var info }:
                 Learn(e, info);
                 break;
-            case UserRenamed { NewNick: var newNick, Line: var line } when _remoteUsers.Remove(e.Nick, out var renamed):
-                var next = new RemoteUser(renamed.Node, renamed.Info with { Nick = newNick });
+            case UserRenamed { NewNick: var newNick, Line: var line } when RemoveRemote(e.Nick, out var renamed):
+                var next = new RemoteUser(renamed.Node, renamed.Info with { Nick = newNick }, _tally);
                 foreach (var (key, name) in renamed.Channels) next.Channels[key] = name;
-                _remoteUsers[newNick] = next;
+                PutRemote(next);
                 PassRemotePeer(renamed, line.ToOutgoing(), newNick);
                 MonitorRenamed(renamed.Info.Nick, newNick, next.Info.Prefix);
                 break;
-            case UserQuit { Line: var line } when _remoteUsers.Remove(e.Nick, out var gone):
+            case UserQuit { Line: var line } when RemoveRemote(e.Nick, out var gone):
                 PassRemotePeer(gone, line.ToOutgoing(), null);
                 MonitorOffline(gone.Info.Nick);
                 break;
@@ -182,7 +234,7 @@ public sealed partial class UsersActor
         }
         else
         {
-            _remoteUsers[e.Nick] = new RemoteUser(e.Origin, info);
+            PutRemote(new RemoteUser(e.Origin, info, _tally));
             MonitorOnline(info.Nick, info.Prefix);
         }
     }
@@ -219,7 +271,7 @@ public sealed partial class UsersActor
         if (gone.Count > 0) _log.Info("chat: member {Node} removed; {Count} remote users quit", node, gone.Count);
         foreach (var (nick, user) in gone)
         {
-            _remoteUsers.Remove(nick);
+            RemoveRemote(nick, out _);
             MonitorOffline(user.Info.Nick);
             PassRemotePeer(user, new Outgoing(IrcMessage.FromSource(user.Info.Prefix, "QUIT", reason), _time.GetUtcNow()), null);
         }

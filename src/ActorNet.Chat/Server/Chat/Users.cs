@@ -29,10 +29,28 @@ public sealed partial class UsersActor : ChatChild
     {
         public int Registered, Invisible, Opers;
 
+        /// <summary>Cluster mode: the users of the other nodes known here, and the most users of every node at once.</summary>
+        public int Remote, RemoteInvisible, RemoteOpers, MaxGlobal;
+
         public void Move(SessionState? before, SessionState? after)
         {
             if (before is { Registered: true }) Count(before, -1);
             if (after is { Registered: true }) Count(after, +1);
+            MaxGlobal = Math.Max(MaxGlobal, Registered + Remote);
+        }
+
+        public void MoveRemote(RemoteUserInfo? before, RemoteUserInfo? after)
+        {
+            if (before is not null) CountRemote(before, -1);
+            if (after is not null) CountRemote(after, +1);
+            MaxGlobal = Math.Max(MaxGlobal, Registered + Remote);
+        }
+
+        private void CountRemote(RemoteUserInfo u, int delta)
+        {
+            Remote += delta;
+            if (u.Invisible) RemoteInvisible += delta;
+            if (u.Oper) RemoteOpers += delta;
         }
 
         private void Count(SessionState s, int delta)
@@ -154,7 +172,7 @@ public sealed partial class UsersActor : ChatChild
         if (before.Registered && (before.Away != s.State.Away || !before.Caps.SetEquals(s.State.Caps) || before.Oper != s.State.Oper
                                   || before.Invisible != s.State.Invisible || before.RealName != s.State.RealName))
         {
-            if (before.Away != s.State.Away || before.Oper != s.State.Oper || before.RealName != s.State.RealName) AnnounceUser(s.State, new UserUpdated(RemoteUserInfo.Of(s.State)));
+            if (before.Away != s.State.Away || before.Oper != s.State.Oper || before.RealName != s.State.RealName || before.Invisible != s.State.Invisible) AnnounceUser(s.State, new UserUpdated(RemoteUserInfo.Of(s.State)));
             if (user.Channels.Count > 0) Tree.Channels.Tell(new ChannelsActor.ToEach(user.Channels.Keys.ToArray(), new MemberUpdated(user.Ref)));
         }
     }
@@ -357,7 +375,9 @@ public sealed partial class UsersActor : ChatChild
     {
         var me = user.State.NickOrStar;
         if (!_nicks.TryGetValue(i.Nick, out var session) || !_users.TryGetValue(session, out var target))
-            r.Session.Tell(new RepliesEvent([Replies.NoSuchNick(Server, me, i.Nick)]));
+        {
+            if (!InviteRemote(r, user, i)) r.Session.Tell(new RepliesEvent([Replies.NoSuchNick(Server, me, i.Nick)]));
+        }
         else
             ToChannel(r, user, i.Channel, missing: Replies.NoSuchChannel(Server, me, i.Channel), target: target.Ref);
     }
@@ -391,6 +411,13 @@ public sealed partial class UsersActor : ChatChild
         if (_whowas.Count > _settings.WhowasSize) _whowas.RemoveLast();
     }
 
+    /// <summary>LUSERS: this node's counts; in cluster mode with every node's users (the nodes this one knows).</summary>
     private LusersCounts Counts() =>
-        new(_tally.Registered, _tally.Invisible, _tally.Opers, _users.Count - _tally.Registered, _channelCount, _maxUsers);
+        new(_tally.Registered, _tally.Invisible, _tally.Opers, _users.Count - _tally.Registered, _channelCount, _maxUsers)
+        {
+            Global = Clustered
+                ? new GlobalCounts(1 + _nodeNames.Count, _tally.Registered + _tally.Remote, _tally.Invisible + _tally.RemoteInvisible,
+                    _tally.Opers + _tally.RemoteOpers, _tally.MaxGlobal)
+                : null,
+        };
 }

@@ -238,6 +238,54 @@ public sealed partial class ChannelActor
         if (target.State.Away is { } away) Reply(who, Numerics.RPL_AWAY, target.Nick, away);
     }
 
+    /// <summary>users → channel (cluster mode): a local user was invited here by a user of another node (which
+    /// checked the INVITE): it may JOIN past +i/+l/+b here, where its JOIN is checked.</summary>
+    public sealed record RemoteInvited(string Nick, Outgoing Line);
+
+    /// <summary>INVITE of a user of another node: checked here like a local one, then the line goes to the
+    /// target's node, which remembers the invitation in its copy of this channel and shows the target the line.</summary>
+    private void InviteRemote(MemberRef who, RemoteInvitee far)
+    {
+        if (!_members.TryGetValue(who.Session, out var inviter))
+        {
+            Reply(who, Numerics.ERR_NOTONCHANNEL, _name, "You're not on that channel");
+            return;
+        }
+
+        if (_inviteOnly && !inviter.Op)
+        {
+            Reply(who, Numerics.ERR_CHANOPRIVSNEEDED, _name, "You're not channel operator");
+            return;
+        }
+
+        var nick = far.Info.Nick;
+        if (_remote.ContainsKey(nick))
+        {
+            Reply(who, Numerics.ERR_USERONCHANNEL, nick, _name, "is already on channel");
+            return;
+        }
+
+        var invite = From(who, "INVITE", nick, _name);
+        far.Users.Tell(new RemoteInvite(far.Self, nick, _key, _name, WireLine.From(invite)), ActorRefs.NoSender);
+        Reply(who, Numerics.RPL_INVITING, nick, _name);
+        NotifyInvite(invite, except: who.Session);
+        if (far.Info.Away is { } away) Reply(who, Numerics.RPL_AWAY, nick, away);
+    }
+
+    private void OnRemoteInvited(RemoteInvited i)
+    {
+        RememberInvite(i.Nick);
+        NotifyInvite(i.Line, except: null);
+    }
+
+    /// <summary>invite-notify: the channel's operators that asked for it see the INVITE too.</summary>
+    private void NotifyInvite(Outgoing invite, IActorRef? except)
+    {
+        foreach (var m in _members.Values)
+            if (m.Op && m.Ref.State.Has(CapCommands.InviteNotify) && !m.Ref.Session.Equals(except))
+                m.Ref.Connection.Tell(m.Variant(invite), ActorRefs.NoSender);
+    }
+
     private void Names(MemberRef who, bool end = true)
     {
         var multi = who.State.Has(CapCommands.MultiPrefix);

@@ -120,6 +120,7 @@ public sealed partial class ChannelActor : ReceiveActor
             Publish(gone.Ref, quit, MemberQuit.Instance);
             AfterLeave();
         });
+        Receive<RemoteInvited>(OnRemoteInvited);
         ReceiveRemote();
     }
 
@@ -164,6 +165,9 @@ public sealed partial class ChannelActor : ReceiveActor
                 break;
             case InviteRequest when t.Target is { } target:
                 Invite(from, target);
+                break;
+            case InviteRequest when t.RemoteTarget is { } far:
+                InviteRemote(from, far);
                 break;
             case NamesRequest n:
                 Names(from, n.End);
