@@ -67,6 +67,15 @@ public sealed class ClusterLinkActor : ChatChild
         public static readonly FlushOutboxNow Instance = new();
     }
 
+    /// <summary>Asks how the link reaches each peer (answered <see cref="PeerRoutes"/>): tests and diagnostics.</summary>
+    public sealed record GetPeerRoutes
+    {
+        public static readonly GetPeerRoutes Instance = new();
+    }
+
+    /// <summary>Each peer's node and whether it is told through its link's ref (true) or still a selection.</summary>
+    public sealed record PeerRoutes(IReadOnlyDictionary<Address, bool> ByRef);
+
     public ClusterLinkActor(ChatSettings settings)
     {
         _settings = settings;
@@ -108,6 +117,7 @@ public sealed class ClusterLinkActor : ChatChild
             AddPeer(r.Origin)?.Tell(Snapshot(), Self);
         });
         Receive<FlushOutboxNow>(_ => FlushOutbox());
+        Receive<GetPeerRoutes>(_ => Sender.Tell(new PeerRoutes(_peers.ToDictionary(p => p.Key, p => p.Value is IActorRef))));
         Receive<EventBatch>(b => FromPeer(b.Events));
         Receive<NodeSnapshot>(s =>
         {
