@@ -55,7 +55,11 @@ public sealed class ClusterLinkActor : ChatChild
     }
 
     private readonly ChatSettings _settings;
-    private Dictionary<Address, ActorSelection> _peers = new();
+    /// <summary>The other members' links: an <see cref="ActorSelection"/> until the peer's own ref is known (the sender
+    /// of its snapshot or snapshot request), then that ref. A selection crosses as a wrapped envelope that is
+    /// serialized twice, copied twice more and resolved path element by path element on the receiver, per message:
+    /// a quarter of the cross-node fan-out's CPU went to remoting, most of it this wrapping.</summary>
+    private Dictionary<Address, ICanTell> _peers = new();
     private Dictionary<string, RemoteUserInfo> _localUsers;
     private Dictionary<string, LocalChannel> _localChannels = new(StringComparer.Ordinal);
     private Address _selfNode = null!;
@@ -72,6 +76,15 @@ public sealed class ClusterLinkActor : ChatChild
     {
         public static readonly FlushOutboxNow Instance = new();
     }
+
+    /// <summary>Asks how the link reaches each peer (answered <see cref="PeerRoutes"/>): tests and diagnostics.</summary>
+    public sealed record GetPeerRoutes
+    {
+        public static readonly GetPeerRoutes Instance = new();
+    }
+
+    /// <summary>Each peer's node and whether it is told through its link's ref (true) or still a selection.</summary>
+    public sealed record PeerRoutes(IReadOnlyDictionary<Address, bool> ByRef);
 
     public ClusterLinkActor(ChatSettings settings)
     {
@@ -110,13 +123,16 @@ public sealed class ClusterLinkActor : ChatChild
         Receive<SnapshotRequest>(r =>
         {
             FlushOutbox(); // the snapshot includes the events still in the outbox: they must not reach the peer after it
+            LearnPeer(r.Origin);
             AddPeer(r.Origin)?.Tell(Snapshot(), Self);
         });
         Receive<FlushOutboxNow>(_ => FlushOutbox());
+        Receive<GetPeerRoutes>(_ => Sender.Tell(new PeerRoutes(_peers.ToDictionary(p => p.Key, p => p.Value is IActorRef))));
         Receive<EventBatch>(b => FromPeer(b.Events));
         Receive<NodeSnapshot>(s =>
         {
             AddPeer(s.Origin);
+            LearnPeer(s.Origin);
             foreach (var c in s.Channels)
                 if (_localChannels.TryGetValue(c.Key, out var local)) local.Learn(c.Stamp);
             Tree.Channels.Tell(new ChannelsActor.FromPeer(s));
@@ -205,12 +221,22 @@ public sealed class ClusterLinkActor : ChatChild
         ToPeers(message);
     }
 
-    private ActorSelection? AddPeer(Address node)
+    private ICanTell? AddPeer(Address node)
     {
         if (node.Equals(_selfNode)) return null;
         if (!_peers.TryGetValue(node, out var peer))
             _peers[node] = peer = Context.ActorSelection(Self.Path.ToStringWithAddress(node));
         return peer;
+    }
+
+    /// <summary>A peer's link sent this (with itself as sender): from now on it is told through its ref. Order holds
+    /// across the switch: a selection and a ref to one node go over the same association, and its reader delivers
+    /// both in arrival order. A peer whose chat service was re-created sends a new snapshot and request from its new
+    /// link, so the ref is replaced then.</summary>
+    private void LearnPeer(Address node)
+    {
+        if (node.Equals(_selfNode) || Sender.IsNobody() || !node.Equals(Sender.Path.Address) || !_peers.ContainsKey(node)) return;
+        _peers[node] = Sender;
     }
 
     private void ToPeers(object message)
@@ -307,7 +333,7 @@ public sealed class ClusterLinkActor : ChatChild
 
     /// <summary>A crash hands the peers and what they have been told to the successor (the cluster subscription,
     /// made once, stays): the snapshot a member gets later still matches the events sent before the crash.</summary>
-    private sealed record Handed(Dictionary<Address, ActorSelection> Peers, Dictionary<string, RemoteUserInfo> Users, Dictionary<string, LocalChannel> Channels);
+    private sealed record Handed(Dictionary<Address, ICanTell> Peers, Dictionary<string, RemoteUserInfo> Users, Dictionary<string, LocalChannel> Channels);
 
     /// <summary>The events still in the outbox leave first (in their order, before anything the successor sends).</summary>
     protected override object HandOver()
