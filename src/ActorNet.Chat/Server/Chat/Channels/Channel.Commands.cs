@@ -207,17 +207,7 @@ public sealed partial class ChannelActor
 
     private void Invite(MemberRef who, MemberRef target)
     {
-        if (!_members.TryGetValue(who.Session, out var inviter))
-        {
-            Reply(who, Numerics.ERR_NOTONCHANNEL, _name, "You're not on that channel");
-            return;
-        }
-
-        if (_inviteOnly && !inviter.Op)
-        {
-            Reply(who, Numerics.ERR_CHANOPRIVSNEEDED, _name, "You're not channel operator");
-            return;
-        }
+        if (!MayInvite(who)) return;
 
         if (_members.ContainsKey(target.Session))
         {
@@ -230,11 +220,7 @@ public sealed partial class ChannelActor
         Reply(who, Numerics.RPL_INVITING, target.Nick, _name);
         var invite = From(who, "INVITE", target.Nick, _name);
         target.Connection.Tell(invite.For(target.State.Caps), ActorRefs.NoSender);
-        // invite-notify: the channel's operators that asked for it see the INVITE too (other members are not told:
-        // RFC 2812 3.2.7; the spec leaves the choice of who to the server)
-        foreach (var m in _members.Values)
-            if (m.Op && m.Ref.State.Has(CapCommands.InviteNotify) && !m.Ref.Session.Equals(who.Session))
-                m.Ref.Connection.Tell(m.Variant(invite), ActorRefs.NoSender);
+        NotifyInvite(invite, except: who.Session);
         if (target.State.Away is { } away) Reply(who, Numerics.RPL_AWAY, target.Nick, away);
     }
 
@@ -246,17 +232,7 @@ public sealed partial class ChannelActor
     /// target's node, which remembers the invitation in its copy of this channel and shows the target the line.</summary>
     private void InviteRemote(MemberRef who, RemoteInvitee far)
     {
-        if (!_members.TryGetValue(who.Session, out var inviter))
-        {
-            Reply(who, Numerics.ERR_NOTONCHANNEL, _name, "You're not on that channel");
-            return;
-        }
-
-        if (_inviteOnly && !inviter.Op)
-        {
-            Reply(who, Numerics.ERR_CHANOPRIVSNEEDED, _name, "You're not channel operator");
-            return;
-        }
+        if (!MayInvite(who)) return;
 
         var nick = far.Info.Nick;
         if (_remote.ContainsKey(nick))
@@ -278,7 +254,26 @@ public sealed partial class ChannelActor
         NotifyInvite(i.Line, except: null);
     }
 
-    /// <summary>invite-notify: the channel's operators that asked for it see the INVITE too.</summary>
+    /// <summary>Who may INVITE here (local or remote target alike): a member, and on a +i channel an operator.</summary>
+    private bool MayInvite(MemberRef who)
+    {
+        if (!_members.TryGetValue(who.Session, out var inviter))
+        {
+            Reply(who, Numerics.ERR_NOTONCHANNEL, _name, "You're not on that channel");
+            return false;
+        }
+
+        if (_inviteOnly && !inviter.Op)
+        {
+            Reply(who, Numerics.ERR_CHANOPRIVSNEEDED, _name, "You're not channel operator");
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>invite-notify: the channel's operators that asked for it see the INVITE too (other members are not
+    /// told: RFC 2812 3.2.7 leaves the choice of who to the server).</summary>
     private void NotifyInvite(Outgoing invite, IActorRef? except)
     {
         foreach (var m in _members.Values)
