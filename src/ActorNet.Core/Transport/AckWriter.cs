@@ -79,6 +79,19 @@ public sealed class AckWriter : IDisposable
         return result;
     }
 
+    /// <summary>As <see cref="Enqueue(ReadOnlySpan{byte}, IFrameEncoder?, bool)"/> for a payload the caller will not
+    /// change: when it needs no framing (raw) and goes straight to the socket (no <see cref="Sink"/>), it is written or
+    /// queued as it is, without a copy (<see cref="OutboundQueue.EnqueueAsIs"/>); otherwise it is framed and copied.</summary>
+    public OutboundQueue.Result Enqueue(ByteString payload, IFrameEncoder? encoder = null, bool defer = false)
+    {
+        var framing = encoder ?? _encoder;
+        if (Sink is not null || !ReferenceEquals(framing, RawFrameEncoder.Instance))
+            return Enqueue(payload.ToReadOnlySpan(), framing, defer);
+        var result = _queue.EnqueueAsIs(payload, out var write, defer);
+        if (result == OutboundQueue.Result.WriteNow) Write(write!);
+        return result;
+    }
+
     /// <summary>After deferred enqueues: writes what is pending if nothing is in flight.</summary>
     public void Flush()
     {

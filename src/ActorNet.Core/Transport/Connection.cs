@@ -501,7 +501,9 @@ public sealed partial class Connection : ActorBase, IWithTimers
     private bool Enqueue(ByteString payload, bool raw = false, bool defer = false)
     {
         if (payload.IsEmpty && (raw || (Listener.Framing == FramingKind.Raw && _ws is null))) return true; // nothing to put on the wire
-        switch (_writer.Enqueue(payload.ToReadOnlySpan(), raw ? RawFrameEncoder.Instance : _encoder, defer))
+        // A handler's payload is immutable: with raw framing it is written as it is, no copy (AckWriter.Enqueue).
+        var result = raw ? _writer.Enqueue(payload.ToReadOnlySpan(), RawFrameEncoder.Instance, defer) : _writer.Enqueue(payload, _encoder, defer);
+        switch (result)
         {
             case OutboundQueue.Result.WriteNow:
                 if (!raw) _counters.FramesOut(1);

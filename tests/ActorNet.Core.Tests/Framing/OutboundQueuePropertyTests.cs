@@ -90,4 +90,79 @@ public class OutboundQueuePropertyTests
         Assert.Equal(0, q.TotalQueuedBytes);
         Assert.Equal(expected, output);
     }
+
+    /// <summary>
+    /// Raw framing with zero-copy payloads mixed in: ops % 4 = 0 enqueue a copy, 1 enqueue as is, 2 as is deferred
+    /// then flushed, 3 ack. Whatever the mix, the bytes leave whole and in order, each write stays unchanged until its
+    /// ack, and pending bytes never pass the limit.
+    /// </summary>
+    [Property]
+    public void As_is_and_copied_payloads_leave_in_order(byte[][] payloads, byte[] ops, byte limitSeed)
+    {
+        var encoder = FrameCodecs.GetEncoder(FramingKind.Raw, LineEnding.Lf);
+        long limit = 16 + limitSeed * 4;
+        var inputs = payloads.Where(p => p is not null).ToArray();
+        if (inputs.Length == 0)
+            inputs = [[1, 2, 3]];
+
+        using var q = new OutboundQueue(encoder, limit);
+        var expected = new List<byte>();
+        var output = new List<byte>();
+        ByteString? inFlight = null;
+        byte[]? snapshot = null;
+        int next = 0;
+
+        void Sent(ByteString? write)
+        {
+            if (write is null) return;
+            Assert.Null(inFlight);
+            inFlight = write;
+            snapshot = write.ToArray();
+            Assert.Equal(write.Count, q.InFlightBytes);
+        }
+
+        void Ack()
+        {
+            Assert.Equal(snapshot, inFlight!.ToArray());
+            output.AddRange(snapshot!);
+            inFlight = null;
+            Sent(q.OnAck());
+        }
+
+        foreach (var op in ops)
+        {
+            if (op % 4 == 3)
+            {
+                if (inFlight is not null) Ack();
+                continue;
+            }
+
+            var payload = inputs[next++ % inputs.Length];
+            long pendingBefore = q.PendingBytes;
+            ByteString? write;
+            var result = op % 4 == 0
+                ? q.Enqueue(payload, out write)
+                : q.EnqueueAsIs(ByteString.FromBytes((byte[])payload.Clone()), out write, defer: op % 4 == 2);
+            if (result == OutboundQueue.Result.LimitExceeded)
+            {
+                Assert.True(pendingBefore + payload.Length > limit);
+                Assert.Equal(pendingBefore, q.PendingBytes);
+            }
+            else
+            {
+                expected.AddRange(payload);
+            }
+
+            Sent(write);
+            if (op % 4 == 2) Sent(q.Flush());
+            Assert.InRange(q.PendingBytes, 0, limit);
+            Assert.Equal(q.WriteInFlight, inFlight is not null);
+        }
+
+        while (inFlight is not null)
+            Ack();
+
+        Assert.Equal(0, q.TotalQueuedBytes);
+        Assert.Equal(expected, output);
+    }
 }

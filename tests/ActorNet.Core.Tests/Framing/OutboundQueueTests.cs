@@ -35,6 +35,50 @@ public class OutboundQueueTests
     }
 
     [Fact]
+    public void As_is_payloads_are_never_copied_and_leave_as_one_gathered_write()
+    {
+        using var q = new OutboundQueue(FrameCodecs.GetEncoder(FramingKind.Raw, LineEnding.Lf), 1 << 20);
+        var one = ByteString.FromBytes(B("one"));
+        Assert.Equal(OutboundQueue.Result.WriteNow, q.EnqueueAsIs(one, out var first));
+        Assert.Same(one, first);              // the payload itself is the write
+        Assert.Equal(0, q.HeldArrayBytes);    // no array rented for it
+
+        Assert.Equal(OutboundQueue.Result.Queued, q.EnqueueAsIs(ByteString.FromBytes(B("two")), out _));
+        Assert.Equal(OutboundQueue.Result.Queued, q.EnqueueAsIs(ByteString.FromBytes(B("three")), out _));
+        Assert.Equal(8, q.PendingBytes);
+        var gathered = q.OnAck()!;
+        Assert.Equal("twothree", S(gathered));
+        Assert.False(gathered.IsCompact);     // two buffers side by side: gathered, not copied into one
+        Assert.Equal(0, q.HeldArrayBytes);
+        Assert.Null(q.OnAck());
+    }
+
+    [Fact]
+    public void An_as_is_payload_behind_copied_bytes_keeps_its_place()
+    {
+        using var q = new OutboundQueue(FrameCodecs.GetEncoder(FramingKind.Raw, LineEnding.Lf), 1 << 20);
+        Assert.Equal(OutboundQueue.Result.WriteNow, q.Enqueue(B("a"), out _));
+        Assert.Equal(OutboundQueue.Result.Queued, q.Enqueue(B("b"), out _));           // into the pending array
+        Assert.Equal(OutboundQueue.Result.Queued, q.EnqueueAsIs(ByteString.FromBytes(B("c")), out _)); // copied behind it
+        Assert.Equal("bc", S(q.OnAck()!));
+        Assert.Equal(OutboundQueue.Result.Queued, q.EnqueueAsIs(ByteString.FromBytes(B("d")), out _)); // held as is
+        Assert.Equal(OutboundQueue.Result.Queued, q.Enqueue(B("e"), out _));           // joins the held list
+        Assert.Equal("de", S(q.OnAck()!));
+        Assert.Null(q.OnAck());
+    }
+
+    [Fact]
+    public void As_is_payloads_count_against_the_limit()
+    {
+        using var q = new OutboundQueue(FrameCodecs.GetEncoder(FramingKind.Raw, LineEnding.Lf), 4);
+        Assert.Equal(OutboundQueue.Result.WriteNow, q.EnqueueAsIs(ByteString.FromBytes(B("in flight")), out _));
+        Assert.Equal(OutboundQueue.Result.Queued, q.EnqueueAsIs(ByteString.FromBytes(B("abcd")), out _));
+        Assert.Equal(OutboundQueue.Result.LimitExceeded, q.EnqueueAsIs(ByteString.FromBytes(B("e")), out _));
+        Assert.Equal(OutboundQueue.Result.LimitExceeded, q.Enqueue(B("e"), out _));
+        Assert.Equal(4, q.PendingBytes);
+    }
+
+    [Fact]
     public void First_frame_is_written_now_and_the_next_ones_queue_until_ack()
     {
         using var q = new OutboundQueue(Lines, 1024);

@@ -362,7 +362,7 @@ public sealed partial class UpstreamLink : ReceiveActor
     private bool Enqueue(Link link, ByteString data, bool defer = false)
     {
         if (data.IsEmpty && _setup.Listener.Framing == FramingKind.Raw) return true;
-        if (_writer.Enqueue(data.ToReadOnlySpan(), defer: defer) != OutboundQueue.Result.LimitExceeded)
+        if (_writer.Enqueue(data, defer: defer) != OutboundQueue.Result.LimitExceeded)
         {
             if (!defer) CheckWatermark(link);
             return true;
