@@ -165,6 +165,45 @@ public sealed class StreamFlowTests(ITestOutputHelper output) : NodeTestKit(outp
         await AssertOnlyClientClosesAsync("proxy");
     }
 
+    /// <summary>A client that sends a byte and closes at once (a port probe) while its upstream streams: once the
+    /// client's connection is gone (reset by the first bytes written to it), the upstream connection is closed too,
+    /// not left open and unread (it was: Akka.IO's connection outlived the link after the link's FIN, and the upstream
+    /// blocked on a full window forever).</summary>
+    [Fact(Timeout = 60_000)]
+    public async Task A_client_gone_after_its_half_close_takes_its_upstream_connection_with_it()
+    {
+        using var upstream = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        upstream.Start();
+        var bound = await StartNodeAsync(Raw("proxy", "forward") with { Upstream = new HostPort("127.0.0.1", ((IPEndPoint)upstream.LocalEndpoint).Port) });
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(40));
+        var server = Task.Run(async () =>
+        {
+            using var socket = await upstream.AcceptSocketAsync(cts.Token);
+            var chunk = new byte[64 * 1024];
+            long sent = 0;
+            try
+            {
+                // streams until the node closes this connection; a node that keeps it open and unread blocks this
+                // send on the full window until the test times out
+                while (true) sent += await socket.SendAsync(chunk, SocketFlags.None, cts.Token);
+            }
+            catch (SocketException)
+            {
+                return sent;
+            }
+        });
+
+        using (var client = new TcpClient(AddressFamily.InterNetwork))
+        {
+            await client.ConnectAsync(bound["proxy"]);
+            await client.GetStream().WriteAsync(new byte[] { (byte)'\n' });
+            client.Client.Shutdown(SocketShutdown.Send);
+        } // closed: the node's first writes to it are answered with a reset
+
+        var streamed = await server.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(streamed > 0, "the upstream sent nothing before the node closed it");
+    }
+
     private static async Task<byte[]> ReadToEndAsync(Stream stream, CancellationToken ct)
     {
         var all = new MemoryStream();

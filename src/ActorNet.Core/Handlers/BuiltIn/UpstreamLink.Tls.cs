@@ -74,9 +74,17 @@ public sealed partial class UpstreamLink
             link.ReadRequested = false;
             _tls!.OnSocketEnded(); // the handshake fails with PeerClosed
         });
-        Receive<Tcp.ConnectionClosed>(closed => Fail("upstream connection " + closed.GetType().Name + " during the TLS handshake"));
+        Receive<Tcp.ConnectionClosed>(closed =>
+        {
+            _socket = null;
+            Fail("upstream connection " + closed.GetType().Name + " during the TLS handshake");
+        });
         Receive<Tcp.CommandFailed>(failed => Fail("write to upstream failed: " + failed.CauseString));
-        Receive<Terminated>(_ => Fail("upstream socket stopped"));
+        Receive<Terminated>(_ =>
+        {
+            _socket = null;
+            Fail("upstream socket stopped");
+        });
         HoldSends(held);
     }
 

@@ -68,6 +68,11 @@ public sealed partial class UpstreamLink : ReceiveActor
     private readonly AckWriter _writer;
     private readonly List<ByteString> _frames = new();
 
+    /// <summary>The upstream socket while it is open (from Tcp.Connected until it reports its end). Why: Akka.IO's
+    /// connection does not always close when the link stops; after our FIN (ConfirmedClose) it can outlive the link,
+    /// unread, and the upstream then blocks on a full window forever, so PostStop resets a socket still open here.</summary>
+    private IActorRef? _socket;
+
     /// <summary>The context of Connecting and Handshaking: what the client sent before the link was up.</summary>
     private sealed class Held
     {
@@ -126,6 +131,7 @@ public sealed partial class UpstreamLink : ReceiveActor
         Receive<Tcp.Connected>(_ =>
         {
             var link = new Link(Sender);
+            _socket = link.Socket;
             link.Socket.Tell(new Tcp.Register(Self, keepOpenOnPeerClosed: true));
             _writer.Socket = link.Socket;
             if (_setup.Listener.UpstreamTls is { } tls)
@@ -291,10 +297,22 @@ public sealed partial class UpstreamLink : ReceiveActor
             if (_tls is not null) _tls.OnSocketEnded(); // finished once the layer's plaintext ends
             else _setup.Owner.Tell(ForwardHandler.UpstreamFinished.Instance);
         });
-        Receive<Tcp.ConfirmedClosed>(_ => Finish());
-        Receive<Tcp.ConnectionClosed>(closed => Fail("upstream connection " + closed.GetType().Name));
+        Receive<Tcp.ConfirmedClosed>(_ =>
+        {
+            _socket = null;
+            Finish();
+        });
+        Receive<Tcp.ConnectionClosed>(closed =>
+        {
+            _socket = null;
+            Fail("upstream connection " + closed.GetType().Name);
+        });
         Receive<Tcp.CommandFailed>(failed => Fail("write to upstream failed: " + failed.CauseString));
-        Receive<Terminated>(_ => Fail("upstream socket stopped"));
+        Receive<Terminated>(_ =>
+        {
+            _socket = null;
+            Fail("upstream socket stopped");
+        });
     }
 
     private void OnAck(Link link)
@@ -392,6 +410,8 @@ public sealed partial class UpstreamLink : ReceiveActor
 
     protected override void PostStop()
     {
+        // A link stopped with its socket open (its client is gone) resets it now.
+        if (_socket is { } socket) socket.Tell(Tcp.Abort.Instance);
         NodeRuntime.Get(Context.System).Links.Remove(_setup.LinkName, Self);
         _decoder.Dispose();
         _tls?.Dispose();
