@@ -3,7 +3,8 @@
 # and haproxy (Debian packages, installed with apt-get if missing), side by side in one run, to and from one sink
 # (the bench client).
 # Usage: ./build.sh bench proxy   (env: BENCH_RUNS=1, BENCH_PROXY_MIB=256, BENCH_PROXY_DIRECTIONS="up down",
-# BENCH_OUT=dir; BENCH_SKIP_PUBLISH=1)
+# BENCH_OUT=dir; BENCH_SKIP_PUBLISH=1; BENCH_BASE_BIN=path/actornet: an A/B in one run, a baseline build's node as
+# server "actornet-base" beside this one)
 # Cases: per direction, 1 transfer and 10 parallel transfers of BENCH_PROXY_MIB MiB each. Every server started here is stopped on
 # exit (trap). Results: $OUT/proxy-results.jsonl and $OUT/proxy-summary.txt.
 set -euo pipefail
@@ -37,9 +38,10 @@ apt_install socat haproxy
 start_proxy() {
     PROXY_PORT=$(free_port); SINK_PORT=$(free_port)
     case "$1" in
-        actornet)
+        actornet|actornet-base)
             # config/forward.conf's proxy listener, pointed at the sink; its echo listener moved out of the way
-            start actornet "$BIN" run --config config/forward.conf \
+            local bin="$BIN"; if [[ $1 == actornet-base ]]; then bin="$BENCH_BASE_BIN"; fi
+            start "$1" "$bin" run --config config/forward.conf \
                 --set "actornet.listeners.proxy.bind=127.0.0.1:$PROXY_PORT" \
                 --set "actornet.listeners.proxy.upstream=127.0.0.1:$SINK_PORT" \
                 --set "actornet.listeners.echo.bind=127.0.0.1:$(free_port)" \
@@ -67,13 +69,15 @@ CONF
     wait_port "$PROXY_PORT"
 }
 
+SERVERS=(actornet socat haproxy)
+if [[ -n "${BENCH_BASE_BIN:-}" ]]; then SERVERS=(actornet actornet-base socat haproxy); fi
 log "load before: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
 for run in $(seq 1 "$RUNS"); do
   for direction in $DIRECTIONS; do
     diropt=(); suffix=""
     if [[ $direction == down ]]; then diropt=(--download); suffix="-down"; fi
     for clients in 1 10; do
-        for server in actornet socat haproxy; do
+        for server in "${SERVERS[@]}"; do
             start_proxy "$server"
             label="proxy-c$clients-${MIB}mib$suffix|$server"
             log "$label (load $(cut -d' ' -f1 /proc/loadavg))"

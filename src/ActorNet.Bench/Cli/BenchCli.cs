@@ -23,7 +23,7 @@ public static class BenchCli
             6667, 1000, 0, stdout, stderr, (o, ct) => ConnectBench.RunAsync(o, stderr, ct)));
         bench.Subcommands.Add(Workload("udp", "C peers send M datagrams of S bytes through a udp-relay listener: relayed/s and loss.",
             7002, 4, 10000, stdout, stderr, (o, ct) => UdpBench.RunAsync(o, stderr, ct)));
-        bench.Subcommands.Add(Workload("proxy", "C parallel uploads (or --download: downloads) of --mib MiB through a TCP forward proxy (--port) to a sink here (--sink-port, its upstream): MB/s, bytes lost, proxy RSS growth.",
+        bench.Subcommands.Add(Workload("proxy", "C parallel uploads (or --download: downloads) of --mib MiB through a TCP forward proxy (--port) to a sink here (--sink-port, its upstream): MB/s, bytes lost, proxy RSS growth and CPU per GiB.",
             7010, 1, 0, stdout, stderr, (o, ct) => ProxyBench.RunAsync(o, stderr, ct)));
         bench.Subcommands.Add(BaselineCommand(stdout, stderr));
         bench.Subcommands.Add(SummarizeCommand(stdout, stderr));
@@ -44,7 +44,7 @@ public static class BenchCli
         var channel = new Option<string>("--channel") { Description = "IRC channel / NATS subject", DefaultValueFactory = _ => "#bench" };
         var plain = new Option<bool>("--plain") { Description = "connect: plain TCP to a line-echo listener instead of IRC" };
         var tls = new Option<bool>("--tls") { Description = "echo, fanout: TLS to the server (any certificate accepted)" };
-        var pid = new Option<int?>("--server-pid") { Description = "connect: server PID whose VmRSS growth per connection is reported" };
+        var pid = new Option<int?>("--server-pid") { Description = "connect: server PID whose VmRSS growth per connection is reported; proxy: the proxy PID whose RSS growth and CPU are reported" };
         var hold = new Option<double>("--hold") { Description = "connect: seconds to hold all connections before measuring", DefaultValueFactory = _ => 1 };
         var json = new Option<bool>("--json") { Description = "Print one JSON object instead of a table" };
         var quiet = new Option<bool>("--quiet", "-q") { Description = "No live progress line on stderr" };

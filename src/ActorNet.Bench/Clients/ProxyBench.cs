@@ -12,7 +12,8 @@ namespace ActorNet.Bench.Clients;
 /// the pattern at its offset (in order, none lost, none changed) and closes after the sender's FIN; a sender ends at
 /// the proxy's FIN back. With --download the other way round: each upstream connection the sink accepts sends --mib
 /// MiB and its FIN, and each client checks every byte, then closes. Reports MB/s (10^6 bytes/s) of the whole run,
-/// bytes lost, corrupt transfers and, with --server-pid, the proxy's RSS growth (peak during the run minus before).
+/// bytes lost, corrupt transfers and, with --server-pid, the proxy's RSS growth (peak during the run minus before) and
+/// its CPU (cores busy, and CPU seconds per GiB moved).
 /// </summary>
 public static class ProxyBench
 {
@@ -33,6 +34,7 @@ public static class ProxyBench
         var sink = new TcpListener(o.Host, o.SinkPort);
         sink.Start(Math.Max(64, o.Clients));
         long rssBefore = o.ServerPid is { } pid ? ConnectBench.ReadVmRssKiB(pid) : 0, rssPeak = rssBefore;
+        double serverCpuBefore = o.ServerPid is { } cpuPid ? CpuMeter.ProcessCpuSeconds(cpuPid) : 0;
         using var sampling = new CancellationTokenSource();
         var sampler = o.ServerPid is { } p ? Task.Run(async () =>
         {
@@ -107,6 +109,9 @@ public static class ProxyBench
             metrics.Add(new("server_rss_before_kib", rssBefore, "KiB"));
             metrics.Add(new("server_rss_peak_kib", rssPeak, "KiB"));
             metrics.Add(new("server_rss_growth_mib", (rssPeak - rssBefore) / 1024.0, "MiB"));
+            var serverCpu = CpuMeter.ProcessCpuSeconds(o.ServerPid.Value) - serverCpuBefore;
+            metrics.Add(new("server_cpu_cores", seconds <= 0 ? 0 : serverCpu / seconds, "cores (the proxy process's CPU / wall)"));
+            metrics.Add(new("server_cpu_s_per_gib", received <= 0 ? 0 : serverCpu / (received / (double)(1L << 30)), "CPU s per GiB moved (the proxy process)"));
         }
 
         return new BenchReport("proxy", o.Download ? $"sink 127.0.0.1:{o.SinkPort} -> {o.EndPoint}" : $"{o.EndPoint} -> sink 127.0.0.1:{o.SinkPort}", metrics, errors.Distinct().Take(10).ToList());

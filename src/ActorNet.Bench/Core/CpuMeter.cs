@@ -15,6 +15,25 @@ public sealed class CpuMeter
         var wall = Stopwatch.GetElapsedTime(_wallStart);
         return wall.TotalSeconds <= 0 ? 0 : cpu.TotalSeconds / wall.TotalSeconds;
     }
+
+    /// <summary>CPU seconds (user + system) another process has used so far, from /proc/PID/stat; 0 when unreadable
+    /// (not Linux, or the process is gone). Why: the server's CPU per byte moved is a steadier A/B measure than its
+    /// throughput on a shared 2-core machine, where the bench client competes for the same cores.</summary>
+    public static double ProcessCpuSeconds(int pid)
+    {
+        try
+        {
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            // fields after the ")" closing the command name: state is field 3, utime 14, stime 15 (proc(5))
+            var rest = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            const double ticksPerSecond = 100; // USER_HZ: 100 on every Linux ABI .NET runs on
+            return (long.Parse(rest[11]) + long.Parse(rest[12])) / ticksPerSecond;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
+        {
+            return 0;
+        }
+    }
 }
 
 /// <summary>A live progress line on stderr, rewritten twice a second until disposed.</summary>
