@@ -137,6 +137,8 @@ public sealed class RemoteChannelTests : TestKit
         channel.Tell(FromB(new MemberJoined(true, ChannelModes.Default, older), IrcMessage.FromSource("bob!~bob@hb", "JOIN", "#Room")));
         Assert.Equal(":bob!~bob@hb JOIN #Room", Text(alice.Connection.ExpectMsg<Connection.Send>()));
         Assert.Equal(":irc.test MODE #Room -o+o alice bob", Text(alice.Connection.ExpectMsg<Connection.Send>()));
+        // the link hears of the stamp from the channel: its snapshot for a late node must carry the one that counts
+        Assert.Equal(new ClusterLinkActor.StampLearned("#room", older), FishForMessage<ClusterLinkActor.StampLearned>(_ => true));
         var deop = FishForMessage<ChannelEvent>(e => e.Change is ModesChanged);
         Assert.Equal(new ModesChanged([new ModeChange(false, 'o', "alice")]), deop.Change); // the other nodes apply it too
         Assert.Equal(":irc.test MODE #Room -o alice", deop.Line.Body.ToString(System.Text.Encoding.UTF8));
@@ -186,6 +188,7 @@ public sealed class RemoteChannelTests : TestKit
         var older = new ChannelStamp(Founded.CreatedTicks - 1, NodeB);
         channel.Tell(new RemoteSync(NodeB, "#room", "#Room", [new ChannelMemberInfo("bob", true, false)], [Bob], null, null, 0, null, older));
         Assert.Equal(":irc.test MODE #Room -o alice", Text(alice.Connection.ExpectMsg<Connection.Send>()));
+        Assert.Equal(new ClusterLinkActor.StampLearned("#room", older), FishForMessage<ClusterLinkActor.StampLearned>(_ => true));
         Ask(channel, alice, new NamesRequest("#room"));
         Assert.Equal(":irc.test 353 alice = #Room :alice @bob", Text(alice.Connection.ExpectMsg<Connection.Send>()));
         alice.Connection.ExpectMsg<Connection.Send>(); // 366

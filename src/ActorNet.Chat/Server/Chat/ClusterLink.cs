@@ -86,6 +86,12 @@ public sealed class ClusterLinkActor : ChatChild
     /// <summary>Each peer's node and whether it is told through its link's ref (true) or still a selection.</summary>
     public sealed record PeerRoutes(IReadOnlyDictionary<Address, bool> ByRef);
 
+    /// <summary>Channel → link: the local channel took another node's stamp (<see cref="ChannelStamp"/>). The link
+    /// cannot always have learnt it itself: the other node's first JOIN may have passed through here before this node's
+    /// own first JOIN made the channel local, and a snapshot with the beaten stamp would then deny a late node the ops
+    /// given here since.</summary>
+    public sealed record StampLearned(string Key, ChannelStamp Stamp);
+
     public ClusterLinkActor(ChatSettings settings)
     {
         _settings = settings;
@@ -127,6 +133,10 @@ public sealed class ClusterLinkActor : ChatChild
             AddPeer(r.Origin)?.Tell(Snapshot(), Self);
         });
         Receive<FlushOutboxNow>(_ => FlushOutbox());
+        Receive<StampLearned>(l =>
+        {
+            if (_localChannels.TryGetValue(l.Key, out var local)) local.Learn(l.Stamp);
+        });
         Receive<GetPeerRoutes>(_ => Sender.Tell(new PeerRoutes(_peers.ToDictionary(p => p.Key, p => p.Value is IActorRef))));
         Receive<EventBatch>(b => FromPeer(b.Events));
         Receive<NodeSnapshot>(s =>

@@ -39,6 +39,8 @@ public sealed partial class ChannelActor
         var beaten = _stamp is not null;
         _stamp = theirs;
         _created = new DateTimeOffset(theirs.CreatedTicks, TimeSpan.Zero);
+        // the link's snapshot of this channel must carry the stamp its local members' statuses now count under
+        if (_clustered && _members.Count > 0) Link.Tell(new ClusterLinkActor.StampLearned(_key, theirs));
         if (!beaten) return;
 
         var dropped = new List<ModeChange>();
