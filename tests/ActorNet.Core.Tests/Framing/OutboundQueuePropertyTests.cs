@@ -27,26 +27,9 @@ public class OutboundQueuePropertyTests
             inputs = [[]];
 
         using var q = new OutboundQueue(encoder, limit);
+        var wire = new Wire(q);
         var expected = new List<byte>();
-        var output = new List<byte>();
-        ByteString? inFlight = null;
-        byte[]? snapshot = null;
         int next = 0;
-
-        void Sent(ByteString? write)
-        {
-            inFlight = write;
-            snapshot = write?.ToArray();
-            Assert.Equal(write?.Count ?? 0, q.InFlightBytes);
-            Assert.Equal(write is not null, q.WriteInFlight);
-        }
-
-        void Ack()
-        {
-            Assert.Equal(snapshot, inFlight!.ToArray());
-            output.AddRange(snapshot!);
-            Sent(q.OnAck());
-        }
 
         foreach (var op in ops)
         {
@@ -59,10 +42,9 @@ public class OutboundQueuePropertyTests
                 switch (result)
                 {
                     case OutboundQueue.Result.WriteNow:
-                        Assert.Null(inFlight);
                         Assert.Equal(framed, write!.ToArray());
                         expected.AddRange(framed);
-                        Sent(write);
+                        wire.Sent(write);
                         break;
                     case OutboundQueue.Result.Queued:
                         Assert.Null(write);
@@ -76,19 +58,19 @@ public class OutboundQueuePropertyTests
                         break;
                 }
                 Assert.InRange(q.PendingBytes, 0, limit);
-                if (inFlight is not null)
-                    Assert.Equal(snapshot, inFlight.ToArray());
+                wire.Unchanged();
             }
-            else if (inFlight is not null)
+            else if (wire.Busy)
             {
-                Ack();
+                wire.Ack();
             }
-        }
-        while (inFlight is not null)
-            Ack();
 
+            Assert.Equal(wire.Busy, q.WriteInFlight);
+        }
+
+        wire.AckAll();
         Assert.Equal(0, q.TotalQueuedBytes);
-        Assert.Equal(expected, output);
+        Assert.Equal(expected, wire.Output);
     }
 
     /// <summary>
@@ -106,34 +88,15 @@ public class OutboundQueuePropertyTests
             inputs = [[1, 2, 3]];
 
         using var q = new OutboundQueue(encoder, limit);
+        var wire = new Wire(q);
         var expected = new List<byte>();
-        var output = new List<byte>();
-        ByteString? inFlight = null;
-        byte[]? snapshot = null;
         int next = 0;
-
-        void Sent(ByteString? write)
-        {
-            if (write is null) return;
-            Assert.Null(inFlight);
-            inFlight = write;
-            snapshot = write.ToArray();
-            Assert.Equal(write.Count, q.InFlightBytes);
-        }
-
-        void Ack()
-        {
-            Assert.Equal(snapshot, inFlight!.ToArray());
-            output.AddRange(snapshot!);
-            inFlight = null;
-            Sent(q.OnAck());
-        }
 
         foreach (var op in ops)
         {
             if (op % 4 == 3)
             {
-                if (inFlight is not null) Ack();
+                if (wire.Busy) wire.Ack();
                 continue;
             }
 
@@ -153,16 +116,55 @@ public class OutboundQueuePropertyTests
                 expected.AddRange(payload);
             }
 
-            Sent(write);
-            if (op % 4 == 2) Sent(q.Flush());
+            wire.Sent(write);
+            if (op % 4 == 2) wire.Sent(q.Flush());
             Assert.InRange(q.PendingBytes, 0, limit);
-            Assert.Equal(q.WriteInFlight, inFlight is not null);
+            wire.Unchanged();
+            Assert.Equal(q.WriteInFlight, wire.Busy);
         }
 
-        while (inFlight is not null)
-            Ack();
-
+        wire.AckAll();
         Assert.Equal(0, q.TotalQueuedBytes);
-        Assert.Equal(expected, output);
+        Assert.Equal(expected, wire.Output);
+    }
+
+    /// <summary>The socket's side of the queue: at most one write in flight, which must stay unchanged until its ack
+    /// (the queue may not reuse its bytes), and what was acked, in order.</summary>
+    private sealed class Wire(OutboundQueue q)
+    {
+        private ByteString? _inFlight;
+        private byte[]? _snapshot;
+
+        public List<byte> Output { get; } = new();
+
+        public bool Busy => _inFlight is not null;
+
+        /// <summary>A write the queue handed out (null: none).</summary>
+        public void Sent(ByteString? write)
+        {
+            if (write is null) return;
+            Assert.Null(_inFlight);
+            _inFlight = write;
+            _snapshot = write.ToArray();
+            Assert.Equal(write.Count, q.InFlightBytes);
+        }
+
+        public void Unchanged()
+        {
+            if (_inFlight is not null) Assert.Equal(_snapshot, _inFlight.ToArray());
+        }
+
+        public void Ack()
+        {
+            Unchanged();
+            Output.AddRange(_snapshot!);
+            _inFlight = null;
+            Sent(q.OnAck());
+        }
+
+        public void AckAll()
+        {
+            while (Busy) Ack();
+        }
     }
 }
