@@ -11,7 +11,10 @@ namespace ActorNet.Handlers.BuiltIn;
 /// lost to a fast side: the client is not read until the upstream is up, and its read credit (kept with
 /// <see cref="ConnectionHandler.DeferCredit"/>) comes back only once the upstream's write queue is below its soft
 /// limit; the upstream is read at most two reads ahead of the client connection's acknowledgements
-/// (<see cref="Connection.SendAcked"/>), which it gives only below its own soft limit.
+/// (<see cref="Connection.SendAcked"/>), which it gives only below its own soft limit. The link hands its reads to the
+/// client connection itself, not through this handler: two messages fewer per read on the download path, and a
+/// handler crash cannot lose a read in flight. The upstream's FIN still comes here, after those reads: the link told
+/// the connection first, and a local Tell is in the receiver's mailbox when it returns.
 /// Half-closes pass through both ways: the client's FIN becomes ours to the upstream once everything is written, and
 /// the upstream's FIN becomes ours to the client (<see cref="Connection.CloseOutput"/>) after what it sent, while the
 /// client may still send; the connection closes once both sides have finished. An upstream that refuses, fails or resets closes the client.
@@ -19,17 +22,8 @@ namespace ActorNet.Handlers.BuiltIn;
 /// </summary>
 public sealed class ForwardHandler : ConnectionHandler, IAcceptsFrameBatches
 {
-    /// <summary>The frames of one upstream read, for the client.</summary>
-    public sealed record UpstreamData(IReadOnlyList<ByteString> Frames);
-
     /// <summary>Read credit of the client that the link gives back (its frames are queued below the soft limit).</summary>
     public sealed record CreditBack(long Cost);
-
-    /// <summary>The ack of a <see cref="Connection.SendAcked"/>: the client connection took one upstream read.</summary>
-    private sealed record ClientTook
-    {
-        public static readonly ClientTook Instance = new();
-    }
 
     /// <summary>The upstream connection is up: the client may be read.</summary>
     public sealed record UpstreamConnected
@@ -55,8 +49,6 @@ public sealed class ForwardHandler : ConnectionHandler, IAcceptsFrameBatches
         Receive<FrameReceived>(frame => _link.Tell(new UpstreamLink.Send(frame.Data, DeferCredit())));
         Receive<FramesReceived>(batch => _link.Tell(new UpstreamLink.SendMany(batch.Frames, DeferCredit())));
         Receive<CreditBack>(back => ReturnCredit(back.Cost));
-        Receive<UpstreamData>(data => Handler.ConnectionActor.Tell(new Connection.SendAcked(data.Frames, ClientTook.Instance), Self));
-        Receive<ClientTook>(_ => _link.Tell(UpstreamLink.Delivered.Instance));
         Receive<UpstreamConnected>(_ => ResumeInput());
         Receive<PeerHalfClosed>(_ =>
         {
@@ -85,7 +77,7 @@ public sealed class ForwardHandler : ConnectionHandler, IAcceptsFrameBatches
         if (!_link.IsNobody()) return;
         var upstream = Handler.Listener.Upstream ?? throw new InvalidOperationException($"listener {Handler.Listener.Name} has no upstream");
         PauseInput(); // the client is not read until the upstream is up (UpstreamConnected)
-        var setup = new UpstreamLink.Setup(upstream, Handler.Listener, Self, Handler.Connection.Id);
+        var setup = new UpstreamLink.Setup(upstream, Handler.Listener, Self, Handler.ConnectionActor, Handler.Connection.Id);
         _link = Context.ActorOf(ActorProducer.Props(() => new UpstreamLink(setup)), "upstream");
     }
 

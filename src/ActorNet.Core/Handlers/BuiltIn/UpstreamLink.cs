@@ -27,9 +27,10 @@ public sealed partial class UpstreamLink : ReceiveActor
 {
     /// <param name="Upstream">where to connect</param>
     /// <param name="Listener">framing and limits (the client's listener)</param>
-    /// <param name="Owner">the forward handler: told UpstreamData, UpstreamConnected/Busy/Ready/Finished and UpstreamClosed</param>
+    /// <param name="Owner">the forward handler: told UpstreamConnected, CreditBack, UpstreamFinished and UpstreamClosed</param>
+    /// <param name="Client">the client connection: given each upstream read as <see cref="Connection.SendAcked"/>, acked with <see cref="Delivered"/></param>
     /// <param name="ConnectionId">the client connection served; names the link <c>upstream-ID</c> in the link registry</param>
-    public sealed record Setup(HostPort Upstream, ListenerSettings Listener, IActorRef Owner, long ConnectionId = 0)
+    public sealed record Setup(HostPort Upstream, ListenerSettings Listener, IActorRef Owner, IActorRef Client, long ConnectionId = 0)
     {
         /// <summary>The link's name in <see cref="LinkRegistry"/> (admin: POST /links/NAME/kill).</summary>
         public string LinkName => "upstream-" + ConnectionId.ToString(System.Globalization.CultureInfo.InvariantCulture);
@@ -366,7 +367,7 @@ public sealed partial class UpstreamLink : ReceiveActor
         if (_frames.Count > 0)
         {
             link.Unacked++;
-            _setup.Owner.Tell(new ForwardHandler.UpstreamData(_frames.ToArray()));
+            _setup.Client.Tell(new Connection.SendAcked(_frames.ToArray(), Delivered.Instance), Self);
         }
 
         if (status == DecodeStatus.Ok) return true;
