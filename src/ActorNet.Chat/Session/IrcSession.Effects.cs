@@ -1,10 +1,6 @@
-using System.Net;
 using ActorNet.Chat.Core;
 using ActorNet.Chat.Protocol;
 using ActorNet.Chat.Server;
-using ActorNet.Chat.Settings;
-using ActorNet.Handlers;
-using ActorNet.Supervision;
 using ActorNet.Transport;
 using Akka.Actor;
 using Akka.Event;
