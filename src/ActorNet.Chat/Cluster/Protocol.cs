@@ -17,8 +17,8 @@ public interface IChatClusterMessage;
 /// <summary>An event of one node for the others' chat services, sent alone or in an <see cref="EventBatch"/>.</summary>
 public interface IPeerEvent : IChatClusterMessage
 {
-    /// <summary>About what it costs on the wire (for the batch's size bound).</summary>
-    int ApproximateBytes { get; }
+    /// <summary>At most what it costs on the wire, inside a batch or alone (<see cref="WireSize"/>: the batch's size bound).</summary>
+    int MaxWireBytes { get; }
 }
 
 /// <summary>Events of <paramref name="Origin"/> in the order they happened there (each with that origin), sent
@@ -82,7 +82,7 @@ public sealed record SnapshotRequest(Address Origin) : IChatClusterMessage;
 /// </summary>
 public sealed record ChannelEvent(Address? Origin, string Key, string Name, RemoteUserInfo Who, WireLine Line, ChannelChange Change) : IPeerEvent
 {
-    public int ApproximateBytes => 96 + Line.Body.Count + (Change is ModesChanged m ? 16 * m.Changes.Length : 0);
+    public int MaxWireBytes => 8 + WireSize.Of(Origin) + WireSize.Of(Key) + WireSize.Of(Name) + WireSize.Of(Who) + WireSize.Of(Line) + WireSize.Of(Change);
 }
 
 /// <summary>What a <see cref="ChannelEvent"/> did to the channel: one sealed record per kind.</summary>
@@ -201,12 +201,7 @@ public sealed record ModesChanged(ModeChange[] Changes) : ChannelChange
 /// <summary>A user of the origin node did something the other nodes must know: <paramref name="Change"/>.</summary>
 public sealed record UserEvent(Address Origin, string Nick, UserChange Change) : IPeerEvent
 {
-    public int ApproximateBytes => 160 + Change switch
-    {
-        UserRenamed r => r.Line.Body.Count,
-        UserQuit q => q.Line.Body.Count,
-        _ => 0,
-    };
+    public int MaxWireBytes => 8 + WireSize.Of(Origin) + WireSize.Of(Nick) + WireSize.Of(Change);
 }
 
 /// <summary>What a <see cref="UserEvent"/> says: one sealed record per kind.</summary>

@@ -207,6 +207,47 @@ public sealed class ChatProtocolSerializerTests : IDisposable
                 }
             });
 
+    private static readonly Gen<IPeerEvent> PeerEvent = Gen.OneOf(
+        from o in OptNode from k in Text from n in Text from w in User from l in Line from c in Change select (IPeerEvent)new ChannelEvent(o, k, n, w, l, c),
+        from o in Node from n in Text from c in UserChangeGen select (IPeerEvent)new UserEvent(o, n, c));
+
+    /// <summary>cluster-link sizes its batches by these bounds: one that is too low lets a batch past Akka.Remote's
+    /// frame limit, which drops it whole.</summary>
+    [Property(MaxTest = 1000)]
+    public Property A_peer_event_never_serializes_larger_than_its_bound() =>
+        Prop.ForAll(PeerEvent.ToArbitrary(), e =>
+        {
+            var alone = Serializer.ToBinary(e).Length;
+            var batch = new EventBatch(new Address("akka.tcp", "actornet", "127.0.0.1", 4053), [e, e]);
+            var inBatch = Serializer.ToBinary(batch).Length;
+            var batchBound = WireSize.Of(batch.Origin) + 2 * e.MaxWireBytes;
+            return (alone <= e.MaxWireBytes && inBatch <= batchBound).Label($"alone {alone} / {e.MaxWireBytes}, batch {inBatch} / {batchBound}: {Dump(e)}");
+        });
+
+    [Fact]
+    public void A_full_batch_of_long_joins_and_messages_stays_below_the_remote_frame_limit()
+    {
+        // what the old estimate left out: the sender's long real name and away message, a JOIN's ban lists
+        var node = new Address("akka.tcp", "actornet", "127.0.0.1", 4053);
+        var who = new RemoteUserInfo("alice", "~alice", "host.example", new string('r', 390), new string('\u4e16', 390), false);
+        var modes = ChannelModes.Default with { Bans = Enumerable.Range(0, 60).Select(i => $"*!*@banned-{i}.example").ToArray() };
+        var line = new WireLine(ByteString.FromString("PRIVMSG #room :" + new string('x', 400), Encoding.UTF8), 1, "id");
+        var events = new List<IPeerEvent>();
+        var bytes = 0;
+        for (var i = 0; events.Count < ClusterLinkActor.MaxBatchEvents && bytes < ClusterLinkActor.MaxBatchBytes; i++)
+        {
+            // the flush rule of ClusterLinkActor.Send: add, then send at either limit
+            IPeerEvent e = i % 2 == 0
+                ? new ChannelEvent(node, "#room", "#room", who, line, new MemberJoined(false, modes, new ChannelStamp(1, node)))
+                : new ChannelEvent(node, "#room", "#room", who, line, new ChannelMessage(MessageKind.Privmsg));
+            events.Add(e);
+            bytes += e.MaxWireBytes;
+        }
+
+        var size = Serializer.ToBinary(new EventBatch(node, events.ToArray())).Length;
+        Assert.InRange(size, ClusterLinkActor.MaxBatchBytes / 4, 128_000);
+    }
+
     [Fact]
     public void A_channel_message_costs_little_more_than_its_line()
     {

@@ -67,10 +67,12 @@ public sealed class ClusterLinkActor : ChatChild
     private readonly List<IPeerEvent> _outbox = new();
     private int _outboxBytes;
 
-    /// <summary>A batch stays well below Akka.Remote's maximum frame size (128 000 bytes by default).</summary>
-    private const int MaxBatchBytes = 48 * 1024;
+    /// <summary>A batch stays below Akka.Remote's maximum frame size (128 000 bytes by default): it is sent once the
+    /// upper bounds of its events (<see cref="IPeerEvent.MaxWireBytes"/>) reach this, so it holds at most this plus
+    /// one event. Akka.Remote would drop a larger one with a log line, and every event in it with it.</summary>
+    internal const int MaxBatchBytes = 48 * 1024;
 
-    private const int MaxBatchEvents = 512;
+    internal const int MaxBatchEvents = 512;
 
     private sealed record FlushOutboxNow
     {
@@ -218,7 +220,7 @@ public sealed class ClusterLinkActor : ChatChild
         if (_peers.Count == 0) return;
         if (_outbox.Count == 0) Self.Tell(FlushOutboxNow.Instance);
         _outbox.Add(e);
-        _outboxBytes += e.ApproximateBytes;
+        _outboxBytes += e.MaxWireBytes;
         if (_outbox.Count >= MaxBatchEvents || _outboxBytes >= MaxBatchBytes) FlushOutbox();
     }
 
