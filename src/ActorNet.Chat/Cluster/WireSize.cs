@@ -63,4 +63,17 @@ internal static class WireSize
         UserQuit q => Of(q.Line),
         _ => 0,
     };
+
+    public static long Of(NodeSnapshot s)
+    {
+        long n = Of(s.Origin) + Of(s.NodeName);
+        foreach (var u in s.Users) n += Of(u);
+        foreach (var c in s.Channels)
+        {
+            n += Field + Of(c.Key) + Of(c.Name) + Of(c.Topic) + Of(c.TopicSetter) + Scalar + Of(c.Stamp) + (c.Modes is { } m ? Of(m) : 0);
+            foreach (var member in c.Members) n += Field + Of(member.Nick) + 2 * Scalar;
+        }
+
+        return n;
+    }
 }

@@ -224,6 +224,16 @@ public sealed class ChatProtocolSerializerTests : IDisposable
             return (alone <= e.MaxWireBytes && inBatch <= batchBound).Label($"alone {alone} / {e.MaxWireBytes}, batch {inBatch} / {batchBound}: {Dump(e)}");
         });
 
+    /// <summary>cluster-link logs a snapshot whose bound passes the remote frame: the bound must hold.</summary>
+    [Property(MaxTest = 300)]
+    public Property A_node_snapshot_never_serializes_larger_than_its_bound() =>
+        Prop.ForAll(Samples[typeof(NodeSnapshot)].ToArbitrary(), o =>
+        {
+            var s = (NodeSnapshot)o;
+            var size = Serializer.ToBinary(s).Length;
+            return (size <= WireSize.Of(s)).Label($"{size} / {WireSize.Of(s)}");
+        });
+
     [Fact]
     public void A_full_batch_of_long_joins_and_messages_stays_below_the_remote_frame_limit()
     {

@@ -3,6 +3,7 @@ using ActorNet.Chat.Core;
 using ActorNet.Chat.Settings;
 using Akka.Actor;
 using Akka.Cluster;
+using Akka.Event;
 
 namespace ActorNet.Chat.Server;
 
@@ -66,6 +67,8 @@ public sealed class ClusterLinkActor : ChatChild
     private string _nodeName = "";
     private readonly List<IPeerEvent> _outbox = new();
     private int _outboxBytes;
+    private long _maxFrameBytes = 128_000;
+    private readonly ILoggingAdapter _log = Context.GetLogger();
 
     /// <summary>A batch stays below Akka.Remote's maximum frame size (128 000 bytes by default): it is sent once the
     /// upper bounds of its events (<see cref="IPeerEvent.MaxWireBytes"/>) reach this, so it holds at most this plus
@@ -108,6 +111,7 @@ public sealed class ClusterLinkActor : ChatChild
         _selfNode = cluster.SelfAddress;
         var config = Context.System.Settings.Config;
         _nodeName = config.HasPath("actornet.node.name") ? config.GetString("actornet.node.name") : _selfNode.ToString();
+        _maxFrameBytes = config.GetByteSize("akka.remote.dot-netty.tcp.maximum-frame-size") ?? 128_000;
     }
 
     protected override void OnTree() =>
@@ -132,7 +136,7 @@ public sealed class ClusterLinkActor : ChatChild
         {
             FlushOutbox(); // the snapshot includes the events still in the outbox: they must not reach the peer after it
             LearnPeer(r.Origin);
-            AddPeer(r.Origin)?.Tell(Snapshot(), Self);
+            AddPeer(r.Origin)?.Tell(CheckedSnapshot(r.Origin), Self);
         });
         Receive<FlushOutboxNow>(_ => FlushOutbox());
         Receive<StampLearned>(l =>
@@ -261,7 +265,7 @@ public sealed class ClusterLinkActor : ChatChild
         FlushOutbox(); // to the peers it was meant for, before the new one counts
         var peer = AddPeer(member.Address);
         if (peer is null) return;
-        peer.Tell(Snapshot(), Self);
+        peer.Tell(CheckedSnapshot(member.Address), Self);
         peer.Tell(new SnapshotRequest(_selfNode), Self);
     }
 
@@ -333,6 +337,17 @@ public sealed class ClusterLinkActor : ChatChild
     private void DropEmpty()
     {
         foreach (var key in _localChannels.Where(c => c.Value.Members.Count == 0).Select(c => c.Key).ToList()) _localChannels.Remove(key);
+    }
+
+    /// <summary>The snapshot for <paramref name="peer"/>; one Akka.Remote would drop for its size is logged as the
+    /// error it is (the peer will not know this node's users), not left to Akka.Remote's own line.</summary>
+    private NodeSnapshot CheckedSnapshot(Address peer)
+    {
+        var snapshot = Snapshot();
+        if (WireSize.Of(snapshot) > _maxFrameBytes)
+            _log.Error("the snapshot of this node ({Users} users, {Channels} channels) may exceed akka.remote.dot-netty.tcp.maximum-frame-size ({MaxFrame} bytes): " +
+                       "if Akka.Remote drops it, {Peer} will not know this node's users; raise the frame size", snapshot.Users.Length, snapshot.Channels.Length, _maxFrameBytes, peer);
+        return snapshot;
     }
 
     private NodeSnapshot Snapshot()
