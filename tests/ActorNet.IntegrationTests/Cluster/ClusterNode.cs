@@ -38,7 +38,8 @@ public sealed class ClusterNode : IAsyncDisposable
             ? ActorSystem.Create(settings.SystemName, setup.And(tls))
             : ActorSystem.Create(settings.SystemName, setup);
         var guardian = ActorNetNode.Start(system, settings, NodeHandlers.Catalog);
-        var bound = await ActorNetNode.WaitForBindingsAsync(guardian, settings, TimeSpan.FromSeconds(15));
+        // generous: on a loaded 2-core CI machine a TLS node's first answer once took more than 15 s
+        var bound = await ActorNetNode.WaitForBindingsAsync(guardian, settings, TimeSpan.FromSeconds(40));
         return new ClusterNode(system, guardian, bound.ToDictionary(b => b.Key, b => (IPEndPoint)b.Value));
     }
 
