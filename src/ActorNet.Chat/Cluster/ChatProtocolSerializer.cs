@@ -30,6 +30,7 @@ public sealed class ChatProtocolSerializer(ExtendedActorSystem system) : Seriali
         [typeof(PrivateLine)] = "pl",
         [typeof(PrivateLineResult)] = "pu",
         [typeof(NodeSnapshot)] = "ns",
+        [typeof(NodeSnapshotPart)] = "np",
         [typeof(SnapshotRequest)] = "sr",
         [typeof(NickClaim)] = "nc",
         [typeof(NickClaimResult)] = "nd",
@@ -77,12 +78,13 @@ public sealed class ChatProtocolSerializer(ExtendedActorSystem system) : Seriali
             w.Int64(1, u.Id);
             w.Bool(2, u.Delivered);
         }),
-        NodeSnapshot s => ProtoWriter.Encode(w =>
+        NodeSnapshot s => ProtoWriter.Encode(w => Write(w, s)),
+        NodeSnapshotPart p => ProtoWriter.Encode(w =>
         {
-            w.Address(1, s.Origin);
-            w.Str(2, s.NodeName);
-            w.Each(3, s.Users, Write);
-            w.Each(4, s.Channels, Write);
+            w.Int64(1, p.Id);
+            w.UInt32(2, (uint)p.Index);
+            w.Bool(3, p.Last);
+            w.Msg(4, p.Content, Write);
         }),
         SnapshotRequest r => ProtoWriter.Encode(w => w.Address(1, r.Origin)),
         NickClaim c => ProtoWriter.Encode(w =>
@@ -152,6 +154,7 @@ public sealed class ChatProtocolSerializer(ExtendedActorSystem system) : Seriali
             "pl" => ReadPrivateLine(r),
             "pu" => ReadLineResult(r),
             "ns" => ReadSnapshot(r),
+            "np" => ReadSnapshotPart(r),
             "sr" => ReadSnapshotRequest(r),
             "nc" => ReadClaim(r),
             "nd" => ReadClaimResult(r),
@@ -223,6 +226,14 @@ public sealed class ChatProtocolSerializer(ExtendedActorSystem system) : Seriali
             }
 
         return new RemoteUserInfo(Required(nick, "nick"), user, Required(host, "host"), realName, away, oper, invisible);
+    }
+
+    private static void Write(ProtoWriter w, NodeSnapshot s)
+    {
+        w.Address(1, s.Origin);
+        w.Str(2, s.NodeName);
+        w.Each(3, s.Users, Write);
+        w.Each(4, s.Channels, Write);
     }
 
     private static void Write(ProtoWriter w, ChannelSnapshot c)
@@ -588,6 +599,26 @@ public sealed class ChatProtocolSerializer(ExtendedActorSystem system) : Seriali
             }
 
         return new NodeSnapshot(Required(origin, "origin"), Required(name, "node name"), users.ToArray(), channels.ToArray());
+    }
+
+    private static NodeSnapshotPart ReadSnapshotPart(ProtoReader r)
+    {
+        long id = 0;
+        uint index = 0;
+        var last = false;
+        NodeSnapshot? content = null;
+        for (var f = r.Next(); f != 0; f = r.Next())
+            switch (f)
+            {
+                case 1: id = r.Int64(); break;
+                case 2: index = r.UInt32(); break;
+                case 3: last = r.Bool(); break;
+                case 4: content = r.Msg(ReadSnapshot); break;
+                default: r.Skip(); break;
+            }
+
+        if (index > int.MaxValue) throw new SerializationException($"snapshot part index {index} out of range");
+        return new NodeSnapshotPart(id, (int)index, last, Required(content, "snapshot part content"));
     }
 
     private static SnapshotRequest ReadSnapshotRequest(ProtoReader r) => new(Required(Field<Address?>(r, 1, x => x.Address()), "origin"));

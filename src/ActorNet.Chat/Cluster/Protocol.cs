@@ -71,6 +71,13 @@ public sealed record ChannelSnapshot(string Key, string Name, string? Topic, str
 /// receiver knew of that node (sent when a member comes up, and on request).</summary>
 public sealed record NodeSnapshot(Address Origin, string NodeName, RemoteUserInfo[] Users, ChannelSnapshot[] Channels) : IChatClusterMessage;
 
+/// <summary>One of the parts a <see cref="NodeSnapshot"/> too large for one Akka.Remote frame is sent in
+/// (<see cref="SnapshotParts"/>): the receiver collects parts <paramref name="Index"/> 0, 1, ... of one
+/// <paramref name="Id"/> from one origin and applies the whole snapshot once the <paramref name="Last"/> one is in. A
+/// channel whose members do not fit one part is in several parts, each with some of its members. An older node
+/// refuses the manifest, as it would any newer message (it learns that node's users from its events only).</summary>
+public sealed record NodeSnapshotPart(long Id, int Index, bool Last, NodeSnapshot Content) : IChatClusterMessage;
+
 /// <summary>Asks a node's chat service for its <see cref="NodeSnapshot"/> (and to send its events from now on).</summary>
 public sealed record SnapshotRequest(Address Origin) : IChatClusterMessage;
 

@@ -66,14 +66,25 @@ internal static class WireSize
 
     public static long Of(NodeSnapshot s)
     {
-        long n = Of(s.Origin) + Of(s.NodeName);
+        long n = Header(s);
         foreach (var u in s.Users) n += Of(u);
         foreach (var c in s.Channels)
         {
-            n += Field + Of(c.Key) + Of(c.Name) + Of(c.Topic) + Of(c.TopicSetter) + Scalar + Of(c.Stamp) + (c.Modes is { } m ? Of(m) : 0);
-            foreach (var member in c.Members) n += Field + Of(member.Nick) + 2 * Scalar;
+            n += Head(c);
+            foreach (var member in c.Members) n += Of(member);
         }
 
         return n;
     }
+
+    public static long Of(NodeSnapshotPart p) => 3 * Scalar + Field + Of(p.Content);
+
+    /// <summary>A snapshot's origin and node name (what every part of a split one repeats).</summary>
+    public static int Header(NodeSnapshot s) => Of(s.Origin) + Of(s.NodeName);
+
+    /// <summary>A channel of a snapshot without its members (what every part holding some of them repeats).</summary>
+    public static int Head(ChannelSnapshot c) =>
+        Field + Of(c.Key) + Of(c.Name) + Of(c.Topic) + Of(c.TopicSetter) + Scalar + Of(c.Stamp) + (c.Modes is { } m ? Of(m) : 0);
+
+    public static int Of(ChannelMemberInfo m) => Field + Of(m.Nick) + 2 * Scalar;
 }

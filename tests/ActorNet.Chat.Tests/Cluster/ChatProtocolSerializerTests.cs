@@ -106,8 +106,13 @@ public sealed class ChatProtocolSerializerTests : IDisposable
         from stamp in Stamp
         select new ChannelSnapshot(key, name, topic, setter, time, members, modes, stamp);
 
+    /// <summary>A node's snapshot; its channel keys are unique, as a node's channels are.</summary>
+    internal static readonly Gen<NodeSnapshot> Snapshot =
+        from o in Node from n in Text from u in User.ArrayOf() from c in Channel.ArrayOf()
+        select new NodeSnapshot(o, n, u, c.DistinctBy(x => x.Key).ToArray());
+
     /// <summary>One generator per message type of the serializer (a test checks none is missing).</summary>
-    private static readonly Dictionary<Type, Gen<object>> Samples = new()
+    internal static readonly Dictionary<Type, Gen<object>> Samples = new()
     {
         [typeof(ChannelEvent)] = from o in OptNode from k in Text from n in Text from w in User from l in Line from c in Change
             select (object)new ChannelEvent(o, k, n, w, l, c),
@@ -119,7 +124,8 @@ public sealed class ChatProtocolSerializerTests : IDisposable
             select (object)new EventBatch(o, events),
         [typeof(PrivateLine)] = from o in Node from i in Long from t in Text from k in Kind from l in Line select (object)new PrivateLine(o, i, t, k, l),
         [typeof(PrivateLineResult)] = from i in Long from d in Bool select (object)new PrivateLineResult(i, d),
-        [typeof(NodeSnapshot)] = from o in Node from n in Text from u in User.ArrayOf() from c in Channel.ArrayOf() select (object)new NodeSnapshot(o, n, u, c),
+        [typeof(NodeSnapshot)] = Snapshot.Select(s => (object)s),
+        [typeof(NodeSnapshotPart)] = from i in Long from x in Gen.Choose(0, 100_000) from l in Bool from s in Snapshot select (object)new NodeSnapshotPart(i, x, l, s),
         [typeof(SnapshotRequest)] = Node.Select(n => (object)new SnapshotRequest(n)),
         [typeof(NickClaim)] = from i in Long from n in Text from r in OptText from o in Node from c in Text select (object)new NickClaim(i, n, r, o, c),
         [typeof(NickClaimResult)] = from i in Long from n in Text from c in Text from g in Bool select (object)new NickClaimResult(i, n, c, g),
@@ -224,7 +230,7 @@ public sealed class ChatProtocolSerializerTests : IDisposable
             return (alone <= e.MaxWireBytes && inBatch <= batchBound).Label($"alone {alone} / {e.MaxWireBytes}, batch {inBatch} / {batchBound}: {Dump(e)}");
         });
 
-    /// <summary>cluster-link logs a snapshot whose bound passes the remote frame: the bound must hold.</summary>
+    /// <summary>cluster-link splits a snapshot into parts by this bound, to stay below the remote frame: it must hold.</summary>
     [Property(MaxTest = 300)]
     public Property A_node_snapshot_never_serializes_larger_than_its_bound() =>
         Prop.ForAll(Samples[typeof(NodeSnapshot)].ToArbitrary(), o =>
@@ -272,7 +278,7 @@ public sealed class ChatProtocolSerializerTests : IDisposable
     private static object FirstSample(Type t) => Samples[t].Sample(1, 1)[0];
 
     /// <summary>A canonical rendering of a record tree (arrays by content, bytes as text): equal dumps, equal values.</summary>
-    private static string Dump(object? value) => value switch
+    internal static string Dump(object? value) => value switch
     {
         null => "null",
         string s => "\"" + s + "\"",

@@ -27,10 +27,13 @@ internal sealed class ChatClusterKit : IAsyncDisposable
     private readonly List<ClusterNode> _nodes;
     private readonly int _seedPort;
 
-    private ChatClusterKit(List<ClusterNode> nodes, int seedPort)
+    private readonly string _extraHocon;
+
+    private ChatClusterKit(List<ClusterNode> nodes, int seedPort, string extraHocon)
     {
         _nodes = nodes;
         _seedPort = seedPort;
+        _extraHocon = extraHocon;
     }
 
     public IReadOnlyList<ClusterNode> Nodes => _nodes;
@@ -38,24 +41,26 @@ internal sealed class ChatClusterKit : IAsyncDisposable
     /// <summary>Starts one more node that joins through the first node's seed; waits until it sees <paramref name="members"/> Up.</summary>
     public async Task<ClusterNode> AddNodeAsync(string name, int members)
     {
-        var node = await ClusterNode.StartAsync(ClusterNode.Config(name, 0, _seedPort, ChatListener) + "\n" + ChatJsonGuard.Hocon);
+        var node = await ClusterNode.StartAsync(ClusterNode.Config(name, 0, _seedPort, ChatListener) + "\n" + ChatJsonGuard.Hocon + "\n" + _extraHocon);
         _nodes.Add(node);
         await node.AwaitMembersUpAsync(members, TimeSpan.FromSeconds(30));
         return node;
     }
 
-    public static async Task<ChatClusterKit> StartAsync(int count)
+    /// <summary>Starts <paramref name="count"/> nodes (and, later, <see cref="AddNodeAsync"/>'s) with
+    /// <paramref name="extraHocon"/> after their config.</summary>
+    public static async Task<ChatClusterKit> StartAsync(int count, string extraHocon = "")
     {
         var seedPort = FreePort.Next();
         var nodes = new List<ClusterNode>();
         for (var i = 0; i < count; i++)
         {
             var name = "node-" + (char)('a' + i);
-            nodes.Add(await ClusterNode.StartAsync(ClusterNode.Config(name, i == 0 ? seedPort : 0, seedPort, ChatListener) + "\n" + ChatJsonGuard.Hocon));
+            nodes.Add(await ClusterNode.StartAsync(ClusterNode.Config(name, i == 0 ? seedPort : 0, seedPort, ChatListener) + "\n" + ChatJsonGuard.Hocon + "\n" + extraHocon));
         }
 
         foreach (var node in nodes) await node.AwaitMembersUpAsync(count, TimeSpan.FromSeconds(30));
-        return new ChatClusterKit(nodes, seedPort);
+        return new ChatClusterKit(nodes, seedPort, extraHocon);
     }
 
     /// <summary>A registered client on node <paramref name="node"/>; disposed with the kit.</summary>

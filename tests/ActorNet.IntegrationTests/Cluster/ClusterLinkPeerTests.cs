@@ -67,4 +67,27 @@ public sealed class ClusterLinkPeerTests
         var whois = await bob.CommandAsync("WHOIS user4321");
         IrcAssert.HasNumeric(whois, "311");
     }
+
+    /// <summary>The sending side: a node whose snapshot is many times Akka.Remote's default frame (128,000 bytes, set
+    /// here on both nodes) sends it to a member that comes up in parts, and the new member learns every user. As one
+    /// message it would be dropped by Akka.Remote and the new member would never know them.</summary>
+    [Fact(Timeout = 120_000)]
+    public async Task A_node_with_a_snapshot_larger_than_the_remote_frame_sends_it_in_parts_to_a_member_that_comes_up()
+    {
+        await using var kit = await ChatClusterKit.StartAsync(1, "akka.remote.dot-netty.tcp.maximum-frame-size = 128000b");
+        var a = kit.Nodes[0];
+        var link = await a.System.ActorSelection(LinkPath).ResolveOne(TimeSpan.FromSeconds(10));
+
+        // 6,000 users as node a's link has recorded them (about 1.4 MB of snapshot bound, 11 times the frame)
+        const int users = 6000;
+        for (var i = 0; i < users; i++)
+            link.Tell(new UserEvent(a.Cluster.SelfAddress, $"user{i}",
+                new UserRegistered(new RemoteUserInfo($"user{i}", "~user", "client.example.net", $"Real Name of user {i}", null, false))));
+
+        await kit.AddNodeAsync("node-b", 2);
+        var bob = await kit.ClientAsync(1, "bob");
+        await ChatClusterKit.AwaitKnownAsync(bob, $"user{users - 1}");
+        IrcAssert.HasNumeric(await bob.CommandAsync("WHOIS user4321"), "311");
+        IrcAssert.HasNumeric(await bob.CommandAsync("WHOIS user0"), "311");
+    }
 }

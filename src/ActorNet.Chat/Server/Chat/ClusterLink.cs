@@ -16,7 +16,7 @@ namespace ActorNet.Chat.Server;
 /// <see cref="NodeSnapshot"/> first, built from the very events this link has sent (so it never contradicts them).
 /// A member removed from the cluster (left, or downed by the split-brain resolver) quits all its users here.
 /// </summary>
-public sealed class ClusterLinkActor : ChatChild
+public sealed partial class ClusterLinkActor : ChatChild
 {
     /// <summary>What this link has told the others about one local channel (and what they told it of its modes).</summary>
     private sealed class LocalChannel(string name, IEqualityComparer<string> casemap)
@@ -127,6 +127,7 @@ public sealed class ClusterLinkActor : ChatChild
         {
             var node = m.Member.Address;
             _peers.Remove(node);
+            _assemblies.Remove(node);
             Tree.Channels.Tell(new ChannelsActor.FromPeer(new UsersActor.NodeGone(node, m.PreviousStatus == MemberStatus.Exiting)));
         });
         Receive<ClusterEvent.IMemberEvent>(_ => { });
@@ -136,7 +137,7 @@ public sealed class ClusterLinkActor : ChatChild
         {
             FlushOutbox(); // the snapshot includes the events still in the outbox: they must not reach the peer after it
             LearnPeer(r.Origin);
-            AddPeer(r.Origin)?.Tell(CheckedSnapshot(r.Origin), Self);
+            if (AddPeer(r.Origin) is { } peer) SendSnapshot(peer, r.Origin);
         });
         Receive<FlushOutboxNow>(_ => FlushOutbox());
         Receive<StampLearned>(l =>
@@ -145,14 +146,8 @@ public sealed class ClusterLinkActor : ChatChild
         });
         Receive<GetPeerRoutes>(_ => Sender.Tell(new PeerRoutes(_peers.ToDictionary(p => p.Key, p => p.Value is IActorRef))));
         Receive<EventBatch>(b => FromPeer(b.Events));
-        Receive<NodeSnapshot>(s =>
-        {
-            AddPeer(s.Origin);
-            LearnPeer(s.Origin);
-            foreach (var c in s.Channels)
-                if (_localChannels.TryGetValue(c.Key, out var local)) local.Learn(c.Stamp);
-            Tree.Channels.Tell(new ChannelsActor.FromPeer(s));
-        });
+        Receive<NodeSnapshot>(OnSnapshot);
+        Receive<NodeSnapshotPart>(OnSnapshotPart);
         Receive<ChannelEvent>(e =>
         {
             if (e.Origin is not null)
@@ -265,7 +260,7 @@ public sealed class ClusterLinkActor : ChatChild
         FlushOutbox(); // to the peers it was meant for, before the new one counts
         var peer = AddPeer(member.Address);
         if (peer is null) return;
-        peer.Tell(CheckedSnapshot(member.Address), Self);
+        SendSnapshot(peer, member.Address);
         peer.Tell(new SnapshotRequest(_selfNode), Self);
     }
 
@@ -339,39 +334,21 @@ public sealed class ClusterLinkActor : ChatChild
         foreach (var key in _localChannels.Where(c => c.Value.Members.Count == 0).Select(c => c.Key).ToList()) _localChannels.Remove(key);
     }
 
-    /// <summary>The snapshot for <paramref name="peer"/>; one Akka.Remote would drop for its size is logged as the
-    /// error it is (the peer will not know this node's users), not left to Akka.Remote's own line.</summary>
-    private NodeSnapshot CheckedSnapshot(Address peer)
-    {
-        var snapshot = Snapshot();
-        if (WireSize.Of(snapshot) > _maxFrameBytes)
-            _log.Error("the snapshot of this node ({Users} users, {Channels} channels) may exceed akka.remote.dot-netty.tcp.maximum-frame-size ({MaxFrame} bytes): " +
-                       "if Akka.Remote drops it, {Peer} will not know this node's users; raise the frame size", snapshot.Users.Length, snapshot.Channels.Length, _maxFrameBytes, peer);
-        return snapshot;
-    }
-
-    private NodeSnapshot Snapshot()
-    {
-        var channels = _localChannels.Select(c => new ChannelSnapshot(c.Key, c.Value.Name, c.Value.Topic, c.Value.TopicSetter, c.Value.TopicTimeMs,
-            c.Value.Members.Where(_localUsers.ContainsKey).Select(n => new ChannelMemberInfo(n, c.Value.Ops.Contains(n), c.Value.Voices.Contains(n))).ToArray(),
-            c.Value.Modes, c.Value.Stamp));
-        return new NodeSnapshot(_selfNode, _nodeName, _localUsers.Values.ToArray(), channels.Where(c => c.Members.Length > 0).ToArray());
-    }
-
     /// <summary>A crash hands the peers and what they have been told to the successor (the cluster subscription,
     /// made once, stays): the snapshot a member gets later still matches the events sent before the crash.</summary>
-    private sealed record Handed(Dictionary<Address, ICanTell> Peers, Dictionary<string, RemoteUserInfo> Users, Dictionary<string, LocalChannel> Channels);
+    private sealed record Handed(Dictionary<Address, ICanTell> Peers, Dictionary<string, RemoteUserInfo> Users, Dictionary<string, LocalChannel> Channels,
+        Dictionary<Address, Assembly> Assemblies, long NextSnapshotId);
 
     /// <summary>The events still in the outbox leave first (in their order, before anything the successor sends).</summary>
     protected override object HandOver()
     {
         FlushOutbox();
-        return new Handed(_peers, _localUsers, _localChannels);
+        return new Handed(_peers, _localUsers, _localChannels, _assemblies, _nextSnapshotId);
     }
 
     protected override void TakeOver(object state)
     {
         var h = (Handed)state;
-        (_peers, _localUsers, _localChannels) = (h.Peers, h.Users, h.Channels);
+        (_peers, _localUsers, _localChannels, _assemblies, _nextSnapshotId) = (h.Peers, h.Users, h.Channels, h.Assemblies, h.NextSnapshotId);
     }
 }
