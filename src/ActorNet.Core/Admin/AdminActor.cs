@@ -81,8 +81,9 @@ public sealed class AdminActor : ReceiveActor
         if (!_runtime.Connections.TryGet(kill.Id, out var entry))
             return AdminResult.NotFound($"no open connection {kill.Id}");
         _log.Warning("admin: kill connection {ConnectionId} on {Listener} ({Mode})", kill.Id, entry.Info.Listener, KillModes.Name(kill.Mode));
-        entry.Actor.Tell(new Connection.Kill(kill.Mode, "admin"));
+        // the kill is published before it is done: its effects (actor-failed, connection-closed) come after it in the feed
         _runtime.Events.Publish(new Killed(DateTimeOffset.UtcNow, "connection " + kill.Id, KillModes.Name(kill.Mode), "admin"));
+        entry.Actor.Tell(new Connection.Kill(kill.Mode, "admin"));
         return AdminResult.Done($"connection {kill.Id} killed ({KillModes.Name(kill.Mode)})");
     }
 
@@ -93,8 +94,8 @@ public sealed class AdminActor : ReceiveActor
         if (listener.Endpoint is null) return AdminResult.Conflict($"listener {kill.Name} is not bound (waiting to re-bind)");
         _log.Warning("admin: kill listener {Listener}", kill.Name);
         _runtime.Metrics.For(kill.Name).ListenerKilled();
-        Context.ActorSelection(Context.Parent.Path / "listeners" / kill.Name).Tell(new ListenerCommands.Crash("admin"));
         _runtime.Events.Publish(new Killed(DateTimeOffset.UtcNow, "listener " + kill.Name, "crash", "admin"));
+        Context.ActorSelection(Context.Parent.Path / "listeners" / kill.Name).Tell(new ListenerCommands.Crash("admin"));
         return AdminResult.Done($"listener {kill.Name} killed; it re-binds after the backoff");
     }
 
@@ -105,8 +106,8 @@ public sealed class AdminActor : ReceiveActor
         var target = ActorCrash.Find(Context.System, path);
         if (target is null) return AdminResult.NotFound($"no actor at {path} (see GET /tree)");
         _log.Warning("admin: crash {Path}", path);
-        ActorCrash.Crash(target, new InjectedFaultException($"crashed by admin: {path}", target.Path.Name));
         _runtime.Events.Publish(new Killed(DateTimeOffset.UtcNow, path, "crash", "admin"));
+        ActorCrash.Crash(target, new InjectedFaultException($"crashed by admin: {path}", target.Path.Name));
         return AdminResult.Done($"{path} crashed; its supervisor decides what follows", path);
     }
 
@@ -115,8 +116,8 @@ public sealed class AdminActor : ReceiveActor
         if (!_runtime.Links.TryGet(kill.Name, out var link))
             return AdminResult.NotFound($"no link named '{kill.Name}' (see GET /links)");
         _log.Warning("admin: kill link {Link} to {Target} of connection {ConnectionId}", link.Name, link.Target, link.ConnectionId);
-        link.Actor.Tell(new UpstreamLink.Kill("admin"));
         _runtime.Events.Publish(new Killed(DateTimeOffset.UtcNow, "link " + kill.Name, "close", "admin"));
+        link.Actor.Tell(new UpstreamLink.Kill("admin"));
         return AdminResult.Done($"link {kill.Name} killed");
     }
 }

@@ -148,9 +148,10 @@ public sealed class ChaosMonkey : ReceiveActor, IWithTimers
             var target = connections[choice.Index];
             _log.Warning("chaos seed {Seed} #{Sequence}: {Mode} connection {ConnectionId} on {Listener} ({Index} of {Candidates})",
                 new object[] { _run.Plan.Seed, choice.Sequence, KillModes.Name(choice.Mode), target.Info.Id, target.Info.Listener, choice.Index, candidates });
-            target.Actor.Tell(new Connection.Kill(choice.Mode, by));
+            // published before the kill is done: its effects (actor-failed, connection-closed) follow it in the feed
             _runtime.Events.Publish(new ChaosDrawn(DateTimeOffset.UtcNow, _run.Plan.Seed, choice.Sequence, "connection " + target.Info.Id));
             _runtime.Events.Publish(new Killed(DateTimeOffset.UtcNow, "connection " + target.Info.Id, KillModes.Name(choice.Mode), by));
+            target.Actor.Tell(new Connection.Kill(choice.Mode, by));
             Remember(KillModes.Name(choice.Mode), "connection " + target.Info.Id);
             return;
         }
@@ -158,9 +159,9 @@ public sealed class ChaosMonkey : ReceiveActor, IWithTimers
         var service = services[choice.Index - connections.Count];
         var path = ActorCrash.PathOf(service);
         _log.Warning("chaos seed {Seed} #{Sequence}: crash {Path} ({Index} of {Candidates})", _run.Plan.Seed, choice.Sequence, path, choice.Index, candidates);
-        ActorCrash.Crash(service, new InjectedFaultException($"crashed by {by}: {path}", service.Path.Name));
         _runtime.Events.Publish(new ChaosDrawn(DateTimeOffset.UtcNow, _run.Plan.Seed, choice.Sequence, path));
         _runtime.Events.Publish(new Killed(DateTimeOffset.UtcNow, path, "crash", by));
+        ActorCrash.Crash(service, new InjectedFaultException($"crashed by {by}: {path}", service.Path.Name));
         Remember("crash", path);
     }
 

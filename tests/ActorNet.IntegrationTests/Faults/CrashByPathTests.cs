@@ -134,7 +134,7 @@ public sealed class CrashByPathTests : IAsyncLifetime
     }
 
     [Fact(Timeout = 30_000)]
-    public async Task Kills_and_restarts_appear_as_events_within_a_second()
+    public async Task A_kill_and_its_effects_appear_as_events_in_causal_order()
     {
         await using var client = await _node.ConnectAsync("echo");
         var id = await _node.ConnectionIdOfAsync(client);
@@ -156,10 +156,11 @@ public sealed class CrashByPathTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.Unauthorized, (await unauthorized.GetAsync("/events")).StatusCode);
     }
 
-    /// <summary>The data of the next event named <paramref name="kind"/>, which must come within a second.</summary>
+    /// <summary>The data of the next event named <paramref name="kind"/> (events of other kinds before it are skipped:
+    /// an effect published before its cause would be missed), bounded at 5 s for a loaded machine.</summary>
     private static async Task<string> NextAsync(StreamReader reader, string kind)
     {
-        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(1));
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(5));
         string? name = null;
         while (await reader.ReadLineAsync(cts.Token) is { } line)
         {
