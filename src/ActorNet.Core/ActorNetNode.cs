@@ -49,21 +49,50 @@ public static class ActorNetNode
     }
 
     /// <summary>Waits until every listener named in <paramref name="settings"/> is bound and returns the bound endpoints
-    /// by listener name (the real port when the config asked for port 0). Throws TimeoutException.</summary>
+    /// by listener name (the real port when the config asked for port 0). Throws TimeoutException, or
+    /// InvalidOperationException when the guardian stops meanwhile (its actor system shut down, e.g. because the
+    /// cluster extension failed to start).</summary>
     public static async Task<IReadOnlyDictionary<string, System.Net.EndPoint>> WaitForBindingsAsync(IActorRef guardian, NodeSettings settings, TimeSpan timeout)
     {
         var deadline = DateTime.UtcNow + timeout;
-        while (true)
+        using var unwatch = new CancellationTokenSource();
+        var stopped = guardian.WatchAsync(unwatch.Token);
+        _ = stopped.ContinueWith(t => t.Exception, TaskContinuationOptions.OnlyOnFaulted); // a cancelled watch is no error
+        try
         {
-            var remaining = deadline - DateTime.UtcNow;
-            if (remaining <= TimeSpan.Zero) break;
-            var bindings = await guardian.Ask<ListenerSupervisor.Bindings>(ListenerSupervisor.GetBindings.Instance, remaining).ConfigureAwait(false);
-            if (settings.Listeners.All(l => bindings.Bound.ContainsKey(l.Name)))
-                return bindings.Bound.ToDictionary(b => b.Key, b => b.Value.Endpoint);
-            await Task.Delay(TimeSpan.FromMilliseconds(20)).ConfigureAwait(false);
+            return await PollAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            unwatch.Cancel();
         }
 
-        throw new TimeoutException($"listeners not bound within {timeout}");
+        async Task<IReadOnlyDictionary<string, System.Net.EndPoint>> PollAsync()
+        {
+            while (true)
+            {
+                var remaining = deadline - DateTime.UtcNow;
+                if (remaining <= TimeSpan.Zero) break;
+                if (stopped.IsCompletedSuccessfully && await stopped.ConfigureAwait(false))
+                    throw new InvalidOperationException("the node stopped before its listeners were bound (its actor system shut down: see its log)");
+                try
+                {
+                    // asked in short rounds: a guardian that stopped meanwhile is noticed in seconds, not at the deadline
+                    var round = remaining < TimeSpan.FromSeconds(5) ? remaining : TimeSpan.FromSeconds(5);
+                    var bindings = await guardian.Ask<ListenerSupervisor.Bindings>(ListenerSupervisor.GetBindings.Instance, round).ConfigureAwait(false);
+                    if (settings.Listeners.All(l => bindings.Bound.ContainsKey(l.Name)))
+                        return bindings.Bound.ToDictionary(b => b.Key, b => b.Value.Endpoint);
+                }
+                catch (AskTimeoutException)
+                {
+                    // no answer this round: busy, or stopped (checked above)
+                }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(20)).ConfigureAwait(false);
+            }
+
+            throw new TimeoutException($"listeners not bound within {timeout}");
+        }
     }
 
     internal static List<(ListenerSettings Listener, ResolvedHandler Handler)> Resolve(NodeSettings settings, HandlerCatalog catalog, out List<ConfigError> errors)

@@ -34,9 +34,13 @@ public sealed class ClusterNode : IAsyncDisposable
         Assert.True(loaded.Ok, string.Join("\n", loaded.Errors));
         var settings = loaded.Settings!;
         var setup = Akka.Actor.BootstrapSetup.Create().WithConfig(settings.Config);
-        var system = settings.Cluster.Tls.CreateSetup() is { } tls
-            ? ActorSystem.Create(settings.SystemName, setup.And(tls))
-            : ActorSystem.Create(settings.SystemName, setup);
+        // created on a thread of its own: Akka's start-up blocks the calling thread on waits (remoting's listen, the
+        // cluster core's Ask, 20 s at most) whose answers need the thread pool this test process shares with every
+        // other node in it; held on a pool thread, they can starve each other on a loaded 2-core machine
+        var tls = settings.Cluster.Tls.CreateSetup();
+        var system = await Task.Factory.StartNew(
+            () => tls is not null ? ActorSystem.Create(settings.SystemName, setup.And(tls)) : ActorSystem.Create(settings.SystemName, setup),
+            CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         var guardian = ActorNetNode.Start(system, settings, NodeHandlers.Catalog);
         // generous: on a loaded 2-core CI machine a TLS node's first answer once took more than 15 s
         var bound = await ActorNetNode.WaitForBindingsAsync(guardian, settings, TimeSpan.FromSeconds(40));
