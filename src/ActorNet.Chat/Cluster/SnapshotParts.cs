@@ -11,13 +11,14 @@ internal static class SnapshotParts
 {
     /// <summary>
     /// The snapshot as parts whose <see cref="WireSize"/> bound is at most <paramref name="budget"/> each, except a part
-    /// that holds a single item larger than that (one user, or one channel's head with one member). Users come
+    /// that holds a single item larger than that (one user, or one channel's head with one member), and a snapshot with
+    /// nothing in it, which is always one part however long its node name. Users come
     /// first, in order, then the channels in order; a channel whose members do not fit the rest of a part continues in
     /// the next one, its head (name, topic, modes) repeated. A snapshot within the budget is one part: itself.
     /// </summary>
     public static IReadOnlyList<NodeSnapshot> Split(NodeSnapshot snapshot, long budget)
     {
-        if (WireSize.Of(snapshot) <= budget) return [snapshot];
+        if (WireSize.Of(snapshot) <= budget || (snapshot.Users.Length == 0 && snapshot.Channels.Length == 0)) return [snapshot];
 
         var parts = new List<NodeSnapshot>();
         long header = WireSize.Header(snapshot);

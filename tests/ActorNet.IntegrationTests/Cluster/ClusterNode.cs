@@ -41,10 +41,52 @@ public sealed class ClusterNode : IAsyncDisposable
         var system = await Task.Factory.StartNew(
             () => tls is not null ? ActorSystem.Create(settings.SystemName, setup.And(tls)) : ActorSystem.Create(settings.SystemName, setup),
             CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        var logs = LogTail.Start(system);
         var guardian = ActorNetNode.Start(system, settings, NodeHandlers.Catalog);
-        // generous: on a loaded 2-core CI machine a TLS node's first answer once took more than 15 s
-        var bound = await ActorNetNode.WaitForBindingsAsync(guardian, settings, TimeSpan.FromSeconds(40));
-        return new ClusterNode(system, guardian, bound.ToDictionary(b => b.Key, b => (IPEndPoint)b.Value));
+        try
+        {
+            // generous: on a loaded 2-core CI machine a TLS node's first answer once took more than 15 s
+            var bound = await ActorNetNode.WaitForBindingsAsync(guardian, settings, TimeSpan.FromSeconds(40));
+            return new ClusterNode(system, guardian, bound.ToDictionary(b => b.Key, b => (IPEndPoint)b.Value));
+        }
+        catch (Exception e) when (e is InvalidOperationException or TimeoutException)
+        {
+            // the node's own log is not shown by xunit: say why it stopped, with its last warnings and errors
+            var reason = CoordinatedShutdown.Get(system).ShutdownReason;
+            await system.Terminate().WaitAsync(TimeSpan.FromSeconds(20));
+            throw new InvalidOperationException(
+                $"{settings.NodeName}: {e.Message}; shutdown reason: {reason?.ToString() ?? "none"}; last warnings and errors:\n{logs.Dump()}", e);
+        }
+    }
+
+    /// <summary>The node's last warnings and errors (bounded), for the message of a start-up that failed.</summary>
+    private static class LogTail
+    {
+        private const int Keep = 30;
+
+        public sealed record Handle(System.Collections.Concurrent.ConcurrentQueue<string> Lines)
+        {
+            public string Dump() => Lines.IsEmpty ? "(none)" : string.Join("\n", Lines);
+        }
+
+        public static Handle Start(ActorSystem system)
+        {
+            var lines = new System.Collections.Concurrent.ConcurrentQueue<string>();
+            var tail = system.ActorOf(Props.Create(() => new Collector(lines)), "test-log-tail");
+            system.EventStream.Subscribe(tail, typeof(Akka.Event.Warning));
+            system.EventStream.Subscribe(tail, typeof(Akka.Event.Error));
+            return new Handle(lines);
+        }
+
+        private sealed class Collector : ReceiveActor
+        {
+            public Collector(System.Collections.Concurrent.ConcurrentQueue<string> lines) =>
+                Receive<Akka.Event.LogEvent>(e =>
+                {
+                    lines.Enqueue($"[{e.LogLevel()}] {e.LogSource}: {e.Message}{(e.Cause is { } c ? " (" + c.GetType().Name + ": " + c.Message + ")" : "")}");
+                    while (lines.Count > Keep) lines.TryDequeue(out _);
+                });
+        }
     }
 
     public static string Config(string nodeName, int remotingPort, int seedPort, string listeners, string tls = "") => $$"""
