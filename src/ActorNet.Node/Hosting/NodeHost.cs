@@ -22,7 +22,8 @@ public static class NodeHost
     /// <summary>Name of the CoordinatedShutdown task that stops the node.</summary>
     public const string ShutdownTaskName = "actornet-stop-node";
 
-    /// <summary>Runs until the host stops. Returns 0 after a clean shutdown, 1 if the node failed to start.</summary>
+    /// <summary>Runs until the host stops. Returns 0 after a clean shutdown, 1 if the node failed to start or Akka itself
+    /// stopped it (downed, join given up, outbound cluster TLS handshake failed).</summary>
     public static async Task<int> RunAsync(NodeSettings settings, NodeEntryPoints entryPoints, TextWriter stderr,
         CancellationToken cancellationToken = default)
     {
@@ -38,6 +39,11 @@ public static class NodeHost
                 return Fail(log, stderr, $"node {settings.NodeName} failed to start: {failure.GetType().Name}: {failure.Message}");
             if (!state.Started)
                 return Fail(log, stderr, $"node {settings.NodeName} did not start (see the log above)");
+            // Akka itself may stop a node: the split-brain resolver downed it, it could not join its seeds, or its
+            // outbound cluster TLS handshake failed (Akka.Remote 1.5.75 stops a misconfigured member). That is a
+            // failure for whoever supervises the process (systemd's Restart=on-failure), not a clean stop.
+            if (state.StopReason is { } reason && !NodeRunState.IsRequested(reason))
+                return Fail(log, stderr, $"node {settings.NodeName} was stopped by Akka: {NodeRunState.Describe(reason)}");
 
             log.Information("node {NodeName} stopped", settings.NodeName);
             return ExitCodes.Ok;
@@ -107,6 +113,7 @@ public static class NodeHost
             CoordinatedShutdown.Get(system).AddTask(CoordinatedShutdown.PhaseServiceUnbind, ShutdownTaskName, async () =>
             {
                 hangup?.Dispose();
+                state.MarkStopping(CoordinatedShutdown.Get(system).ShutdownReason);
                 try
                 {
                     await entryPoints.Stop(guardian, stopTimeout);
@@ -165,4 +172,25 @@ public sealed class NodeRunState
     internal void MarkStarted() => _started = true;
 
     internal void MarkFailed(Exception ex) => _startFailure = ex;
+
+    private volatile CoordinatedShutdown.Reason? _stopReason;
+
+    /// <summary>Why the node's actor system shut down (CoordinatedShutdown's reason), once it began to.</summary>
+    public CoordinatedShutdown.Reason? StopReason => _stopReason;
+
+    internal void MarkStopping(CoordinatedShutdown.Reason? reason) => _stopReason = reason;
+
+    /// <summary>A stop someone asked for: SIGINT/SIGTERM (the host's stop), the actor system terminated by its owner,
+    /// or the node left the cluster on request. Anything else (downed, join given up, TLS handshake failed) is not.</summary>
+    public static bool IsRequested(CoordinatedShutdown.Reason reason) =>
+        reason is CoordinatedShutdown.ClrExitReason or CoordinatedShutdown.ActorSystemTerminateReason
+            or CoordinatedShutdown.UnknownReason or CoordinatedShutdown.ClusterLeavingReason;
+
+    /// <summary>The reason's kind, and its text when it says more (Akka.Remote's TLS reason names the peer).</summary>
+    public static string Describe(CoordinatedShutdown.Reason reason)
+    {
+        var name = reason.GetType().Name;
+        var text = reason.ToString();
+        return string.IsNullOrEmpty(text) || text.Contains(name, StringComparison.Ordinal) || text == reason.GetType().FullName ? name : $"{name}: {text}";
+    }
 }

@@ -28,19 +28,7 @@ public sealed class ClusterNode : IAsyncDisposable
     /// <summary>Starts a node from HOCON (cluster section included) and waits for its listeners.</summary>
     public static async Task<ClusterNode> StartAsync(string hocon)
     {
-        var (config, errors) = ConfigSource.Parse(hocon + "\nakka.loglevel = WARNING\nakka.log-dead-letters = off");
-        Assert.Empty(errors);
-        var loaded = NodeSettingsLoader.Load(config!);
-        Assert.True(loaded.Ok, string.Join("\n", loaded.Errors));
-        var settings = loaded.Settings!;
-        var setup = Akka.Actor.BootstrapSetup.Create().WithConfig(settings.Config);
-        // created on a thread of its own: Akka's start-up blocks the calling thread on waits (remoting's listen, the
-        // cluster core's Ask, 20 s at most) whose answers need the thread pool this test process shares with every
-        // other node in it; held on a pool thread, they can starve each other on a loaded 2-core machine
-        var tls = settings.Cluster.Tls.CreateSetup();
-        var system = await Task.Factory.StartNew(
-            () => tls is not null ? ActorSystem.Create(settings.SystemName, setup.And(tls)) : ActorSystem.Create(settings.SystemName, setup),
-            CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        var (settings, system) = await CreateAsync(hocon);
         var logs = LogTail.Start(system);
         var guardian = ActorNetNode.Start(system, settings, NodeHandlers.Catalog);
         try
@@ -57,6 +45,45 @@ public sealed class ClusterNode : IAsyncDisposable
             throw new InvalidOperationException(
                 $"{settings.NodeName}: {e.Message}; shutdown reason: {reason?.ToString() ?? "none"}; last warnings and errors:\n{logs.Dump()}", e);
         }
+    }
+
+    /// <summary>Starts a node that is meant to shut itself down (Akka.Remote 1.5.75 runs CoordinatedShutdown on a
+    /// node whose outbound TLS handshake fails: a misconfigured member stops rather than half-works) and returns the
+    /// reason its actor system gave, waiting at most <paramref name="timeout"/>.</summary>
+    public static async Task<CoordinatedShutdown.Reason?> RunUntilItStopsAsync(string hocon, TimeSpan timeout)
+    {
+        var (settings, system) = await CreateAsync(hocon);
+        var logs = LogTail.Start(system);
+        ActorNetNode.Start(system, settings, NodeHandlers.Catalog);
+        try
+        {
+            await system.WhenTerminated.WaitAsync(timeout);
+        }
+        catch (TimeoutException)
+        {
+            await system.Terminate().WaitAsync(TimeSpan.FromSeconds(20));
+            throw new TimeoutException($"{settings.NodeName} was expected to stop by itself within {timeout} and did not; last warnings and errors:\n{logs.Dump()}");
+        }
+
+        return CoordinatedShutdown.Get(system).ShutdownReason;
+    }
+
+    private static async Task<(NodeSettings Settings, ActorSystem System)> CreateAsync(string hocon)
+    {
+        var (config, errors) = ConfigSource.Parse(hocon + "\nakka.loglevel = WARNING\nakka.log-dead-letters = off");
+        Assert.Empty(errors);
+        var loaded = NodeSettingsLoader.Load(config!);
+        Assert.True(loaded.Ok, string.Join("\n", loaded.Errors));
+        var settings = loaded.Settings!;
+        var setup = Akka.Actor.BootstrapSetup.Create().WithConfig(settings.Config);
+        // created on a thread of its own: Akka's start-up blocks the calling thread on waits (remoting's listen, the
+        // cluster core's Ask, 20 s at most) whose answers need the thread pool this test process shares with every
+        // other node in it; held on a pool thread, they can starve each other on a loaded 2-core machine
+        var tls = settings.Cluster.Tls.CreateSetup();
+        var system = await Task.Factory.StartNew(
+            () => tls is not null ? ActorSystem.Create(settings.SystemName, setup.And(tls)) : ActorSystem.Create(settings.SystemName, setup),
+            CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        return (settings, system);
     }
 
     /// <summary>The node's last warnings and errors (bounded), for the message of a start-up that failed.</summary>

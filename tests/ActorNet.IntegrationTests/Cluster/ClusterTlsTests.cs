@@ -8,8 +8,8 @@ namespace ActorNet.IntegrationTests.Cluster;
 
 /// <summary>
 /// Issue 15 item 4: a cluster on mutual TLS (certificates from config/cluster/make-certs.sh, i.e. openssl) lets in
-/// a member whose certificate its CA signed, and keeps out a node with a certificate of another CA and a node
-/// without TLS at all.
+/// a member whose certificate its CA signed, and keeps out a node with a certificate of another CA (which Akka.Remote
+/// then shuts down) and a node without TLS at all.
 /// </summary>
 [Collection(InProcessClusterCollection.Name)]
 public sealed class ClusterTlsTests : IDisposable
@@ -52,8 +52,11 @@ public sealed class ClusterTlsTests : IDisposable
         await using var a = await ClusterNode.StartAsync(ClusterNode.Config("node-a", seed, seed, Echo, Tls(good, "node-a")));
         await a.AwaitMembersUpAsync(1, TimeSpan.FromSeconds(30));
 
-        // both intruders try to join through the seed while the legitimate member does
-        await using var rogueNode = await ClusterNode.StartAsync(ClusterNode.Config("node-b", 0, seed, Echo, Tls(rogue, "node-b")));
+        // both intruders try to join through the seed while the legitimate member does. The one with a certificate
+        // of another CA refuses the seed's certificate in its own outbound handshake, and Akka.Remote (1.5.75) then
+        // shuts that actor system down (exit code 79: a misconfigured member stops instead of half-working); when
+        // that happens relative to its listeners binding is a race, so it is run until it stops, and the reason checked
+        var rogueStopped = ClusterNode.RunUntilItStopsAsync(ClusterNode.Config("node-b", 0, seed, Echo, Tls(rogue, "node-b")), TimeSpan.FromSeconds(60));
         await using var plain = await ClusterNode.StartAsync(ClusterNode.Config("node-d", 0, seed, Echo));
         await using var c = await ClusterNode.StartAsync(ClusterNode.Config("node-c", 0, seed, Echo, Tls(good, "node-c")));
         await a.AwaitMembersUpAsync(2, TimeSpan.FromSeconds(40));
@@ -69,7 +72,7 @@ public sealed class ClusterTlsTests : IDisposable
 
         Assert.Equal(new[] { a.Cluster.SelfAddress, c.Cluster.SelfAddress }.ToHashSet(),
             a.Cluster.State.Members.Select(m => m.Address).ToHashSet());
-        Assert.DoesNotContain(rogueNode.Cluster.State.Members, m => m.Status == MemberStatus.Up);
+        Assert.Equal("TlsHandshakeFailureReason", (await rogueStopped)?.GetType().Name);
         Assert.DoesNotContain(plain.Cluster.State.Members, m => m.Status == MemberStatus.Up);
     }
 

@@ -7,7 +7,8 @@ using Xunit;
 
 namespace ActorNet.IntegrationTests.EndToEnd;
 
-/// <summary>The published node on real sockets: TCP echo, UDP relay, then SIGTERM and a clean exit 0.</summary>
+/// <summary>The published node on real sockets: TCP echo, UDP relay, then SIGTERM and a clean exit 0; a node that Akka
+/// itself stops exits 1.</summary>
 [Collection(ActornetProcessCollection.Name)]
 public sealed class NodeRunEndToEndTests(ActornetBinary binary) : IDisposable
 {
@@ -53,6 +54,30 @@ public sealed class NodeRunEndToEndTests(ActornetBinary binary) : IDisposable
         node.SendSigterm();
         await node.WaitForExitAsync(ExitTimeout);
         Assert.True(node.ExitCode == 0, $"exit code {node.ExitCode}\n{node.Describe()}");
+    }
+
+    [Fact]
+    public async Task A_node_that_Akka_stops_exits_1_and_says_why()
+    {
+        // a cluster node whose only seed never answers, told to give up joining after 2 s: Akka's own shutdown
+        // (ClusterJoinUnsuccessfulReason), not an operator's, so a process supervisor must see a failure
+        var file = _dir.Write("lonely.conf", $$"""
+            actornet {
+              node.name = "lonely"
+              cluster {
+                enabled = on
+                name = "actornet-e2e"
+                hostname = "127.0.0.1"
+                port = 0
+                seed-nodes = ["127.0.0.1:{{FreePort.Next()}}"]
+              }
+              listeners { echo { bind = "127.0.0.1:0", handler = echo } }
+            }
+            akka.cluster.shutdown-after-unsuccessful-join-seed-nodes = 2s
+            """);
+        var node = await NodeProcess.RunToExitAsync(binary.StartInfo(_dir.Path, "run", "--config", file), TimeSpan.FromSeconds(60));
+        Assert.True(node.ExitCode == 1, $"exit code {node.ExitCode}\n{node.Describe()}");
+        Assert.Contains("node lonely was stopped by Akka: ClusterJoinUnsuccessfulReason", node.Stderr);
     }
 
     private static async Task<Dictionary<string, IPEndPoint>> WaitForListenersAsync(NodeProcess node, params string[] names)
