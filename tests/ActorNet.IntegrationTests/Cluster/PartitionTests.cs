@@ -83,8 +83,10 @@ public sealed class PartitionTests(ActornetBinary binary) : IDisposable
             await alice.SendAsync("PRIVMSG #split :the majority goes on");
             Assert.StartsWith(":alice!", await bob.ExpectAsync(" PRIVMSG #split :the majority goes on"));
             // The minority (c alone) downs itself: its ActorSystem shuts down (run-coordinated-shutdown-when-down)
-            // and the process exits by itself, closing carol's connection.
+            // and the process exits by itself, closing carol's connection, with 1 and the reason: a stop Akka decided is
+            // a failure to whoever supervises the process, who restarts it (as this test does below).
             await nodes[2]!.WaitForExitAsync(TimeSpan.FromSeconds(60));
+            Assert.True(nodes[2]!.ExitCode == 1 && nodes[2]!.Stderr.Contains("was stopped by Akka: ClusterDowningReason"), nodes[2]!.Describe());
             Assert.True(await carol.ClosedAsync(), "carol's connection is closed with her node");
 
             net.Heal(2);
